@@ -1,0 +1,1 @@
+"""Normalization, tagging, dedupe and storage of raw listings; the `microintern` CLI."""

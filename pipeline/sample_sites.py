@@ -1,0 +1,92 @@
+"""A small HTTP server for bundled sample sites and test fixtures, bound to 127.0.0.1.
+
+It serves a directory the way the real sources answer: `/v1/boards/acme/jobs?content=true` is
+served from `v1/boards/acme/jobs.json` (query strings are ignored), `.json` files as
+`application/json`, and `{{base_url}}` in text files is replaced by the server's own address so
+sitemaps and pages can carry absolute links. Extra `routes` map a path to `(status, body)` or to
+a callable, for tests of failing servers.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+Route = tuple[int, bytes | str] | Callable[[], tuple[int, bytes | str]]
+TEXT_TYPES = {"application/json", "application/xml", "text/xml", "text/html", "text/plain"}
+
+
+class SampleSites:
+    """Serve `root` on 127.0.0.1 in a background thread; use as a context manager."""
+
+    def __init__(self, root: Path, port: int = 0, routes: dict[str, Route] | None = None) -> None:
+        self.root = Path(root).resolve()
+        self.routes = dict(routes or {})
+        self.requests: list[str] = []
+        handler = self._make_handler()
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> SampleSites:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def resolve(self, path: str) -> Path | None:
+        """The file that answers `path`, or None."""
+        relative = unquote(path).lstrip("/")
+        candidates = [relative, relative + ".json", relative.rstrip("/") + "/index.html"]
+        for candidate in candidates:
+            target = (self.root / candidate).resolve()
+            if target.is_file() and target.is_relative_to(self.root):
+                return target
+        return None
+
+    def _make_handler(self) -> type[BaseHTTPRequestHandler]:
+        sites = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                path = urlsplit(self.path).path
+                sites.requests.append(self.path)
+                if path in sites.routes:
+                    route = sites.routes[path]
+                    status, body = route() if callable(route) else route
+                    self._send(status, body, "application/json")
+                    return
+                target = sites.resolve(path)
+                if target is None:
+                    self._send(404, "not found", "text/plain")
+                    return
+                ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                body = target.read_bytes()
+                if ctype in TEXT_TYPES:
+                    body = body.replace(b"{{base_url}}", sites.base_url.encode())
+                self._send(200, body, ctype)
+
+            def _send(self, status: int, body: bytes | str, ctype: str) -> None:
+                data = body.encode() if isinstance(body, str) else body
+                self.send_response(status)
+                charset = "; charset=utf-8" if ctype.startswith(("text/", "application/")) else ""
+                self.send_header("Content-Type", ctype + charset)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        return Handler

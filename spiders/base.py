@@ -1,0 +1,91 @@
+"""Base spiders: what every microintern spider shares.
+
+`BaseSpider` handles the common arguments (`-a base_url=`, `-a run_id=`), stamps every item with
+its source and crawl time, and counts parse failures so a run can report them.
+`BoardSpider` adds `-a board=TOKEN[,TOKEN...]` for applicant-tracking-system APIs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+import scrapy
+from scrapy.http import Response
+
+from spiders.items import RawListing
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def run_id_for(moment: datetime) -> str:
+    """A sortable, filename-safe run id such as `20261125T021500Z`."""
+    return moment.strftime("%Y%m%dT%H%M%SZ")
+
+
+def split_arg(value: str | Iterable[str] | None) -> list[str]:
+    """`"a, b,,c"` -> `["a", "b", "c"]`; lists pass through cleaned."""
+    if value is None:
+        return []
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+class BaseSpider(scrapy.Spider):
+    """Common arguments and item stamping for every spider.
+
+    Arguments: `base_url` points the spider's API host at a mirror or a test server;
+    `run_id` names the raw capture file (set by `microintern crawl`).
+    """
+
+    # Used by BaseSpider: the public host the spider talks to unless `-a base_url=` is given.
+    default_base_url: str = ""
+
+    def __init__(
+        self, *args: Any, base_url: str | None = None, run_id: str | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        started = utc_now()
+        self.base_url = (base_url or self.default_base_url).rstrip("/")
+        self.run_id = run_id or run_id_for(started)
+        self.scraped_at = started.isoformat().replace("+00:00", "Z")
+
+    def make_item(self, **values: Any) -> RawListing:
+        return RawListing(source=self.name, scraped_at=self.scraped_at, **values)
+
+    def load_json(self, response: Response) -> Any | None:
+        """The response body as JSON, or None after logging a clear error."""
+        try:
+            return json.loads(response.text)
+        except (ValueError, AttributeError) as exc:
+            self.parse_failed(response, f"response is not valid JSON ({exc})")
+            return None
+
+    def parse_failed(self, response: Response, reason: str) -> None:
+        """Log and count a page that could not be parsed; the crawl goes on."""
+        self.logger.error("Could not parse %s: %s", response.url, reason)
+        self.crawler.stats.inc_value("microintern/parse_errors")
+
+
+class BoardSpider(BaseSpider):
+    """A spider for an applicant-tracking system's public board API.
+
+    Takes `-a board=TOKEN[,TOKEN...]` and requests `board_url(token)` for each board.
+    """
+
+    def __init__(self, *args: Any, board: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.boards = split_arg(board)
+        if not self.boards:
+            raise ValueError(f"spider {self.name!r} needs -a board=TOKEN[,TOKEN...]")
+
+    def board_url(self, board: str) -> str:
+        raise NotImplementedError
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for board in self.boards:
+            yield scrapy.Request(self.board_url(board), cb_kwargs={"board": board})

@@ -1,0 +1,70 @@
+"""Greenhouse Job Board API: every published job of one or more boards.
+
+GET {base_url}/v1/boards/{token}/jobs?content=true returns `{"jobs": [...], "meta": {"total": N}}`.
+`content` is the job description as HTML whose entities are escaped once more; `metadata` is null
+or a list of custom fields (`name`, `value`, `value_type`), one of which often holds the
+employment type. Docs: Greenhouse Job Board API, "List Jobs".
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from typing import Any
+
+from scrapy.http import Response
+
+from spiders.base import BoardSpider
+from spiders.items import RawListing
+
+EMPLOYMENT_TYPE_FIELDS = {"employment type", "employment_type", "job type", "commitment", "type"}
+
+
+class GreenhouseSpider(BoardSpider):
+    name = "greenhouse"
+    default_base_url = "https://boards-api.greenhouse.io"
+
+    def board_url(self, board: str) -> str:
+        return f"{self.base_url}/v1/boards/{board}/jobs?content=true"
+
+    def parse(self, response: Response, board: str) -> Iterator[RawListing]:
+        data = self.load_json(response)
+        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
+            if data is not None:
+                self.parse_failed(response, 'expected an object with a "jobs" list')
+            return
+        for job in data["jobs"]:
+            yield self.make_item(
+                source_id=str(job["id"]),
+                url=job.get("absolute_url") or "",
+                title=(job.get("title") or "").strip(),
+                company=self._parse_company(job, board),
+                description=self._parse_description(job),
+                location=self._parse_location(job),
+                employment_type=self._parse_employment_type(job),
+                posted_at=job.get("first_published") or job.get("updated_at"),
+                deadline=job.get("application_deadline"),
+                categories=self._parse_categories(job),
+            )
+
+    def _parse_company(self, job: dict[str, Any], board: str) -> str:
+        return (job.get("company_name") or board).strip()
+
+    def _parse_description(self, job: dict[str, Any]) -> str:
+        return html.unescape(job.get("content") or "")
+
+    def _parse_location(self, job: dict[str, Any]) -> str | None:
+        name = (job.get("location") or {}).get("name")
+        return name.strip() if name and name.strip() else None
+
+    def _parse_employment_type(self, job: dict[str, Any]) -> str | None:
+        for entry in job.get("metadata") or []:
+            if (entry.get("name") or "").strip().lower() in EMPLOYMENT_TYPE_FIELDS:
+                value = entry.get("value")
+                if isinstance(value, list):
+                    value = ", ".join(str(v) for v in value if v)
+                return str(value).strip() if value else None
+        return None
+
+    def _parse_categories(self, job: dict[str, Any]) -> list[str]:
+        return [d["name"] for d in job.get("departments") or [] if d.get("name")]

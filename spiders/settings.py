@@ -1,0 +1,48 @@
+"""Scrapy settings for microintern. Each change from Scrapy's defaults says why."""
+
+import os
+
+BOT_NAME = "microintern"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Identify ourselves, with a page that says who we are and how to reach us.
+CONTACT_URL = os.environ.get("MICROINTERN_CONTACT_URL", "https://github.com/microintern/microintern")
+USER_AGENT = f"microintern/0.1 (+{CONTACT_URL})"
+
+# Politeness: obey robots.txt, one request at a time per site, and let AutoThrottle slow down
+# further when a server answers slowly.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+# Fail fast on a stuck server and refuse huge bodies (defaults: 180 s and 1 GiB).
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2  # default 2, stated so a change is deliberate
+
+# Nothing listens for remote commands: the telnet console and 2.19's remote control are off.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+# Start URLs may come from configuration: never read local files or data: URLs.
+DOWNLOAD_HANDLERS = {"file": None, "data": None}
+
+# Each crawl's raw items land in a dated JSON-lines file that is kept, so the database can be
+# rebuilt from captures. `microintern crawl` overrides this with an explicit path per run.
+FEEDS = {
+    "data/raw/%(name)s/%(run_id)s.jsonl": {"format": "jsonlines", "encoding": "utf8"},
+}
+FEED_EXPORT_ENCODING = "utf-8"
+
+EXTENSIONS = {
+    "spiders.extensions.StatsFile": 500,
+}
+
+LOG_LEVEL = os.environ.get("MICROINTERN_LOG_LEVEL", "INFO")
