@@ -1,0 +1,156 @@
+"""The `microintern` command line: import, crawl, serve, demo. Logic lives in the modules."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline.crawl import CrawlJob, crawl
+from pipeline.demo import PROJECT_ROOT, build_demo
+from pipeline.ingest import import_files
+from pipeline.store import open_db
+
+DEFAULT_DB = Path("data/listings.db")
+DEFAULT_METADATA = PROJECT_ROOT / "datasette-metadata.json"
+
+
+def db_option(command):
+    return click.option(
+        "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
+        show_default=True, help="SQLite database file.",
+    )(command)
+
+
+def parse_pairs(pairs: tuple[str, ...], flag: str) -> dict[str, str]:
+    result = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint=flag)
+        result[key] = value
+    return result
+
+
+@click.group()
+@click.version_option(package_name="microintern")
+def cli() -> None:
+    """Collect public micro-internships and publish them with Datasette."""
+
+
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@db_option
+def import_command(files: tuple[Path, ...], db_path: Path) -> None:
+    """Run the pipeline on raw JSON-lines FILES and upsert them into the database.
+
+    Each line is one raw item (see README, "Raw item contract"). Bad lines are reported with
+    their line number and skipped; the good ones still land. Importing a file twice changes
+    nothing.
+
+    Example:
+
+        microintern import data/raw/greenhouse/20261125T023000Z.jsonl --db data/listings.db
+    """
+    db = open_db(db_path)
+    result, reports = import_files(db, list(files))
+    bad_total = 0
+    for report in reports:
+        for number, message in report.bad_lines:
+            click.echo(f"{report.path}:{number}: skipped: {message}", err=True)
+        bad_total += len(report.bad_lines)
+        click.echo(f"{report.path}: {report.items} items, {len(report.bad_lines)} bad lines")
+    click.echo(
+        f"{result.postings} postings: {result.new_listings} new listings, "
+        f"{result.updated_listings} updated, {result.seen_again} seen again, "
+        f"{result.unchanged} unchanged"
+    )
+    if bad_total:
+        sys.exit(1)
+
+
+@cli.command(name="crawl")
+@click.argument("spiders", nargs=-1, required=True)
+@click.option("-a", "spider_args", multiple=True, metavar="KEY=VALUE",
+              help="Spider argument, given to every named spider (repeatable).")
+@click.option("-s", "settings", multiple=True, metavar="KEY=VALUE",
+              help="Scrapy setting override (repeatable).")
+@click.option("--timeout", type=float, default=1800, show_default=True,
+              help="Seconds before a spider is stopped.")
+@db_option
+def crawl_command(spiders: tuple[str, ...], spider_args: tuple[str, ...],
+                  settings: tuple[str, ...], timeout: float, db_path: Path) -> None:
+    """Run SPIDERS (each in its own process), import what they captured and record a
+    crawl_runs row per spider. Exits 1 if any spider failed.
+
+    Example:
+
+        microintern crawl greenhouse -a board=algolia --db data/listings.db
+    """
+    args = parse_pairs(spider_args, "-a")
+    jobs = [CrawlJob(name, dict(args)) for name in spiders]
+    rows = crawl(jobs, db_path, settings=parse_pairs(settings, "-s"), timeout=timeout,
+                 echo=click.echo)
+    if any(row["status"] == "failed" for row in rows):
+        sys.exit(1)
+
+
+def serve_database(db_path: Path, metadata: Path, host: str, port: int) -> None:
+    """Run Datasette on the database (blocks until stopped)."""
+    open_db(db_path)  # make sure it exists and has its views and FTS
+    command = [
+        sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(metadata),
+        "--host", host, "--port", str(port), "--setting", "sql_time_limit_ms", "3000",
+    ]
+    try:
+        subprocess.run(command, check=False, env=os.environ.copy())
+    except KeyboardInterrupt:
+        pass
+
+
+@cli.command()
+@db_option
+@click.option("--metadata", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=DEFAULT_METADATA, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind; give 0.0.0.0 only to publish deliberately.")
+@click.option("--port", type=int, default=8001, show_default=True)
+def serve(db_path: Path, metadata: Path, host: str, port: int) -> None:
+    """Publish the database with Datasette and datasette-metadata.json.
+
+    Example:
+
+        microintern serve --db data/listings.db --port 8001
+    """
+    serve_database(db_path, metadata, host, port)
+
+
+@cli.command()
+@db_option
+@click.option("--build-only", is_flag=True, help="Build the database, do not serve it.")
+@click.option("--port", type=int, default=8001, show_default=True)
+def demo(db_path: Path, build_only: bool, port: int) -> None:
+    """Crawl the bundled sample sites with the real spiders, build the database, and serve it.
+
+    Example:
+
+        microintern demo --build-only --db /tmp/demo/listings.db
+    """
+    summary = build_demo(db_path, echo=click.echo)
+    click.echo(f"\nsources crawled: {len(summary['runs'])}")
+    for run in summary["runs"]:
+        click.echo(f"  {run['spider']}: {run['status']}, {run['items']} items")
+    click.echo(f"items: {summary['items']}")
+    click.echo(f"listings: {summary['listings']} ({summary['micro']} micro-internships)")
+    for source, count in sorted(summary["listings_by_source"].items()):
+        click.echo(f"  from {source}: {count}")
+    click.echo(f"database: {db_path}")
+    if any(run["status"] == "failed" for run in summary["runs"]):
+        sys.exit(1)
+    if not build_only:
+        click.echo(f"serving on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+        serve_database(db_path, DEFAULT_METADATA, "127.0.0.1", port)

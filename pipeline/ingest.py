@@ -1,0 +1,45 @@
+"""Raw capture files to the database: read, validate, normalize, store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from pipeline.normalize import normalize_posting
+from pipeline.raw import RawItemError, iter_raw_file
+from pipeline.store import ImportResult, import_postings
+
+
+@dataclass
+class FileReport:
+    path: Path
+    items: int = 0
+    bad_lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+def import_files(
+    db: Database, paths: Sequence[Path], seen_at: str | None = None
+) -> tuple[ImportResult, list[FileReport]]:
+    """Import raw JSON-lines files in the order given; bad lines are reported and skipped.
+
+    Items without `scraped_at` are stamped with `seen_at` (default: now, UTC).
+    """
+    stamp = seen_at or datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    reports = [FileReport(Path(p)) for p in paths]
+
+    def postings() -> Iterator[dict[str, Any]]:
+        for report in reports:
+            for number, item in iter_raw_file(report.path):
+                if isinstance(item, RawItemError):
+                    report.bad_lines.append((number, str(item)))
+                    continue
+                report.items += 1
+                yield normalize_posting(item, seen_at=stamp)
+
+    result = import_postings(db, postings())
+    return result, reports

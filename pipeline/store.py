@@ -1,0 +1,273 @@
+"""The one module that writes SQLite.
+
+`open_db` opens (and shapes) the database in WAL mode so Datasette can read while a crawl writes.
+`import_postings` upserts normalized postings and the listings they belong to; it writes only rows
+that change, so importing the same data twice changes nothing. `record_crawl_run` stores one
+spider run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from pipeline.dedupe import ListingIndex
+
+LISTING_COLUMNS: dict[str, type] = {
+    "id": str,
+    "title": str,
+    "company": str,
+    "url": str,
+    "description": str,
+    "location": str,
+    "remote": int,
+    "employment_type": str,
+    "industry": str,
+    "hour_range": str,
+    "hours_min": float,
+    "hours_max": float,
+    "is_micro": int,
+    "pay_text": str,
+    "posted_at": str,
+    "deadline": str,
+    "categories": str,
+    "sources": str,
+    "postings_count": int,
+    "first_seen": str,
+    "last_seen": str,
+    "status": str,
+}
+POSTING_COLUMNS: dict[str, type] = {
+    "id": str,
+    "listing_id": str,
+    "source": str,
+    "source_id": str,
+    "url": str,
+    "canonical_url": str,
+    "title": str,
+    "company": str,
+    "matched_by": str,
+    "raw_hash": str,
+    "first_seen": str,
+    "last_seen": str,
+}
+CRAWL_RUN_COLUMNS: dict[str, type] = {
+    "id": str,
+    "run_id": str,
+    "spider": str,
+    "args": str,
+    "started_at": str,
+    "finished_at": str,
+    "duration_s": float,
+    "status": str,
+    "reason": str,
+    "exit_code": int,
+    "finish_reason": str,
+    "items": int,
+    "bad_lines": int,
+    "new_listings": int,
+    "updated_listings": int,
+    "seen_again": int,
+    "errors": int,
+    "parse_errors": int,
+    "requests": int,
+    "http_errors": int,
+    "retries": int,
+    "response_bytes": int,
+    "raw_file": str,
+    "log_file": str,
+}
+LISTING_FIELDS_FROM_POSTING = (
+    "title", "company", "url", "description", "location", "remote", "employment_type",
+    "industry", "hour_range", "hours_min", "hours_max", "is_micro", "pay_text", "posted_at",
+    "deadline",
+)
+FTS_COLUMNS = ["title", "company", "description"]
+INDEXES: dict[str, list[list[str]]] = {
+    "listings": [["status"], ["industry"], ["hour_range"], ["company"], ["deadline"],
+                 ["last_seen"]],
+    "postings": [["listing_id"], ["canonical_url"], ["source"]],
+    "crawl_runs": [["spider", "started_at"]],
+}
+VIEWS = {
+    "open_listings": """
+        select id, title, company, industry, hour_range, hours_min, hours_max, is_micro, remote,
+               location, pay_text, deadline, posted_at, url, sources, first_seen, last_seen
+        from listings where status = 'open'
+        order by coalesce(posted_at, first_seen) desc
+    """,
+}
+
+
+def open_db(path: str | Path) -> Database:
+    """The database at `path`, created if needed, in WAL mode and with its full shape."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    db.enable_wal()
+    ensure_db_shape(db)
+    return db
+
+
+def ensure_db_shape(db: Database) -> None:
+    """Create tables, missing columns, FTS, indexes and views; safe to run any number of times."""
+    tables = {
+        "listings": (LISTING_COLUMNS, None),
+        "postings": (POSTING_COLUMNS, [("listing_id", "listings", "id")]),
+        "crawl_runs": (CRAWL_RUN_COLUMNS, None),
+    }
+    for name, (columns, foreign_keys) in tables.items():
+        table = db.table(name)
+        if not table.exists():
+            table.create(columns, pk="id", foreign_keys=foreign_keys, not_null={"id"})
+        else:
+            for column, kind in columns.items():
+                if column not in table.columns_dict:
+                    table.add_column(column, kind)
+    if not db.table("listings_fts").exists():
+        db.table("listings").enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
+    for name, indexes in INDEXES.items():
+        for columns in indexes:
+            db.table(name).create_index(columns, if_not_exists=True)
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
+
+
+@dataclass
+class ImportResult:
+    postings: int = 0
+    new_listings: int = 0
+    updated_listings: int = 0
+    new_postings: int = 0
+    seen_again: int = 0  # only last_seen moved
+    unchanged: int = 0
+    listing_ids: set[str] = field(default_factory=set)
+
+
+def _status(deadline: str | None, seen_at: str) -> str:
+    return "expired" if deadline and deadline < seen_at[:10] else "open"
+
+
+def import_postings(db: Database, postings: Iterable[dict[str, Any]]) -> ImportResult:
+    """Upsert normalized postings (from `pipeline.normalize`) and their listings, atomically."""
+    result = ImportResult()
+    existing_postings = {row["id"]: row for row in db.query("select * from postings")}
+    index = ListingIndex(
+        by_posting={pid: row["listing_id"] for pid, row in existing_postings.items()},
+        by_url={
+            row["canonical_url"]: row["listing_id"]
+            for row in existing_postings.values()
+            if row["canonical_url"]
+        },
+    )
+    listings: dict[str, dict[str, Any]] = {}
+    changed_postings: dict[str, dict[str, Any]] = {}
+    original_listings: dict[str, dict[str, Any] | None] = {}
+
+    for posting in postings:
+        result.postings += 1
+        listing_id, how = index.resolve(posting)
+        result.listing_ids.add(listing_id)
+        seen = posting["seen_at"]
+        old_posting = changed_postings.get(posting["posting_id"]) or existing_postings.get(
+            posting["posting_id"]
+        )
+        new_posting = _merge_posting(old_posting, posting, listing_id, how, seen)
+        if new_posting != old_posting:
+            changed_postings[new_posting["id"]] = new_posting
+        if listing_id not in listings:
+            rows = list(db.query("select * from listings where id = ?", [listing_id]))
+            original_listings[listing_id] = rows[0] if rows else None
+            listings[listing_id] = dict(rows[0]) if rows else {}
+        listings[listing_id] = _merge_listing(listings[listing_id], posting, listing_id, seen)
+
+    result.new_postings = sum(1 for pid in changed_postings if pid not in existing_postings)
+    _refresh_postings_count(listings, existing_postings, changed_postings)
+    changed_listings = []
+    for listing_id, row in listings.items():
+        before = original_listings[listing_id]
+        if before is None:
+            result.new_listings += 1
+        elif row == before:
+            result.unchanged += 1
+            continue
+        elif {k for k in row if row[k] != before.get(k)} <= {"last_seen"}:
+            result.seen_again += 1
+        else:
+            result.updated_listings += 1
+        changed_listings.append(row)
+    with db.atomic():
+        if changed_listings:
+            db.table("listings").upsert_all(changed_listings, pk="id")
+        if changed_postings:
+            db.table("postings").upsert_all(changed_postings.values(), pk="id")
+    return result
+
+
+def _merge_posting(
+    old: dict[str, Any] | None, posting: dict[str, Any], listing_id: str, how: str, seen: str
+) -> dict[str, Any]:
+    if old is None:
+        return {
+            "id": posting["posting_id"],
+            "listing_id": listing_id,
+            "source": posting["source"],
+            "source_id": posting["source_id"],
+            "url": posting["url"],
+            "canonical_url": posting["canonical_url"],
+            "title": posting["title"],
+            "company": posting["company"],
+            "matched_by": how,
+            "raw_hash": posting["raw_hash"],
+            "first_seen": seen,
+            "last_seen": seen,
+        }
+    row = dict(old)
+    if seen >= old["last_seen"]:
+        for key in ("url", "canonical_url", "title", "company", "raw_hash"):
+            row[key] = posting[key]
+    row["first_seen"] = min(old["first_seen"], seen)
+    row["last_seen"] = max(old["last_seen"], seen)
+    return row
+
+
+def _merge_listing(
+    current: dict[str, Any], posting: dict[str, Any], listing_id: str, seen: str
+) -> dict[str, Any]:
+    row = dict(current)
+    is_latest = not row or seen >= row["last_seen"]
+    if is_latest:
+        for key in LISTING_FIELDS_FROM_POSTING:
+            value = posting[key]
+            row[key] = int(value) if isinstance(value, bool) else value
+        row["categories"] = json.dumps(posting["categories"], ensure_ascii=False)
+        row["status"] = _status(posting["deadline"], seen)
+    sources = set(json.loads(row.get("sources") or "[]")) | {posting["source"]}
+    row.update(
+        id=listing_id,
+        sources=json.dumps(sorted(sources)),
+        first_seen=min(row.get("first_seen") or seen, seen),
+        last_seen=max(row.get("last_seen") or seen, seen),
+    )
+    return row
+
+
+def _refresh_postings_count(
+    listings: dict[str, dict[str, Any]],
+    existing: dict[str, dict[str, Any]],
+    changed: dict[str, dict[str, Any]],
+) -> None:
+    counts: dict[str, int] = dict.fromkeys(listings, 0)
+    for row in {**existing, **changed}.values():
+        if row["listing_id"] in counts:
+            counts[row["listing_id"]] += 1
+    for listing_id, row in listings.items():
+        row["postings_count"] = counts[listing_id]
+
+
+def record_crawl_run(db: Database, run: dict[str, Any]) -> None:
+    db.table("crawl_runs").upsert(run, pk="id")
