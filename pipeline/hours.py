@@ -19,10 +19,16 @@ UNIT = r"(?:hours?|hrs?|h)\b"
 PER_WEEK = r"(?:\s*(?:per|a|/|each)\s*(?:week|wk)\b|\s*weekly\b)"
 WEEKS = r"(?:for|over|across)\s+(\d{1,2})\s+weeks?"
 
-LABELLED = re.compile(rf"(?i)\b(?:estimated|expected)?\s*hours?\s*(?:needed|required)?\s*:\s*{NUM}(?:{DASH}{NUM})?\b")
+LABELLED = re.compile(
+    rf"(?i)\b(?:estimated|expected)?\s*hours?\s*(?:needed|required)?\s*:\s*{NUM}(?:{DASH}{NUM})?\b"
+)
 WEEKLY_FOR = re.compile(rf"(?i){NUM}(?:{DASH}{NUM})?\s*{UNIT}{PER_WEEK}\s*,?\s*{WEEKS}")
+NOT_EFFORT_AFTER = (
+    rf"{PER_WEEK}|\s*(?:per|an|a|/)\s*(?:hour|day)\b"
+    r"|\s+(?:on-?call|support|service|coverage|access|shifts?|days?|clock|notice)\b"
+)
 FIGURE = re.compile(
-    rf"(?i)(?<![\d$£€.,])(?:~\s*)?{NUM}(?:{DASH}{NUM})?\s*-?\s*{UNIT}(?P<after>{PER_WEEK}|\s*(?:per|an|a|/)\s*(?:hour|day)\b|\s+(?:on-?call|support|service|coverage|access|shifts?|days?|clock|notice)\b)?"
+    rf"(?i)(?<![\d$£€.,])(?:~\s*)?{NUM}(?:{DASH}{NUM})?\s*-?\s*{UNIT}(?P<after>{NOT_EFFORT_AFTER})?"
 )
 MAX_TOTAL_HOURS = 2000
 

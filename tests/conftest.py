@@ -1,0 +1,60 @@
+"""Shared fixtures: local fixture servers, real spider runs, a built demo database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.crawl import CrawlJob, run_spider_process, spider_command
+from pipeline.demo import LOCAL_SETTINGS, build_demo
+from pipeline.sample_sites import SampleSites
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def serve_fixtures() -> Iterator[Callable[..., SampleSites]]:
+    """Start a server on 127.0.0.1 for `tests/fixtures/<name>/` (optionally with extra routes)."""
+    started: list[SampleSites] = []
+
+    def start(name: str, routes: dict | None = None) -> SampleSites:
+        sites = SampleSites(FIXTURES / name, routes=routes).__enter__()
+        started.append(sites)
+        return sites
+
+    yield start
+    for sites in started:
+        sites.close()
+
+
+@pytest.fixture
+def run_spider(tmp_path: Path) -> Callable[..., list[dict[str, Any]]]:
+    """Crawl with a real Scrapy process; return the raw items it captured (without scraped_at)."""
+
+    def run(spider: str, **args: str) -> list[dict[str, Any]]:
+        out, stats = tmp_path / f"{spider}.jsonl", tmp_path / f"{spider}.stats.json"
+        command = spider_command(
+            CrawlJob(spider, args), "testrun", out, stats, tmp_path / f"{spider}.log",
+            LOCAL_SETTINGS,
+        )
+        process = run_spider_process(command, stats, timeout=120)
+        assert process.exit_code == 0, process.stderr_tail
+        items = [json.loads(line) for line in out.read_text().splitlines()]
+        for item in items:
+            assert item.pop("scraped_at").endswith("Z")
+        run.stats = process.stats
+        return items
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database built by the demo from the bundled sample sites."""
+    path = tmp_path_factory.mktemp("demo") / "listings.db"
+    build_demo(path, echo=lambda *_: None)
+    return path

@@ -1,0 +1,51 @@
+"""Hours of effort and hour-range buckets, table-driven."""
+
+import pytest
+
+from pipeline.hours import HOUR_RANGES, hour_range, hours_in, total_hours
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Estimated hours: 10-15", (10, 15)),
+        ("approx. 20 hrs", (20, 20)),
+        ("8–12 hrs", (8, 12)),
+        ("~15h", (15, 15)),
+        ("up to 30 hours", (30, 30)),
+        ("a 40-hour project", (40, 40)),
+        ("Time commitment: 8–12 hours over two weeks", (8, 12)),
+        ("2-3 hours per week over 4 weeks", (8, 12)),
+        ("10 hours/week for 6 weeks", (60, 60)),
+        ("10 to 15 hours in total", (10, 15)),
+        # Numbers that are not effort.
+        ("10 hours per week", None),
+        ("Paid $25 per hour", None),
+        ("our team of 40 offers 24-hour support", None),
+        ("Open 9am-5pm", None),
+        ("5 deliverables due in 2 weeks", None),
+        ("10000 hours", None),
+    ],
+)
+def test_hours_in(text, expected):
+    found = hours_in(text)
+    assert (tuple(int(v) for v in found) if found else None) == expected
+
+
+def test_total_hours_prefers_earlier_texts():
+    assert total_hours(["15 hours total", "A 30-hour project"]) == (15, 15)
+    assert total_hours([None, "", "about 12 hours of writing"]) == (12, 12)
+    assert total_hours([None, "no figure here"]) is None
+
+
+@pytest.mark.parametrize(
+    ("hours_max", "bucket"),
+    [(None, None), (0.5, "under-5"), (4.9, "under-5"), (5, "5-10"), (10, "5-10"),
+     (10.5, "10-20"), (20, "10-20"), (40, "20-40"), (41, "over-40")],
+)
+def test_hour_range(hours_max, bucket):
+    assert hour_range(hours_max) == bucket
+
+
+def test_hour_ranges_are_in_bucket_order():
+    assert HOUR_RANGES == ("under-5", "5-10", "10-20", "20-40", "over-40")

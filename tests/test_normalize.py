@@ -1,0 +1,107 @@
+"""Normalization of raw items: pure, and honest about what is unknown."""
+
+import copy
+
+import pytest
+
+from pipeline.normalize import decide_is_micro, normalize_posting
+from pipeline.text import html_to_text, iso_date
+
+RAW = {
+    "source": "greenhouse", "source_id": "42", "title": "  Micro-Internship:  Budget Review ",
+    "company": "BrightPath Financial", "url": "https://job-boards.greenhouse.io/bp/jobs/42?gh_src=x",
+    "description": "<p>Review a budget in Excel.</p><ul><li>8–12 hours</li></ul><script>x()</script>",
+    "location": "Remote - US", "remote": None, "employment_type": "Contract",
+    "posted_at": "2026-11-05T09:30:00-05:00", "deadline": "2026-12-01", "pay_text": None,
+    "hours_text": None, "categories": ["Finance"], "scraped_at": "2026-11-25T02:30:00Z",
+}
+
+
+def test_normalize_posting_fields():
+    posting = normalize_posting(RAW)
+    assert posting == {
+        "posting_id": "greenhouse:42",
+        "source": "greenhouse",
+        "source_id": "42",
+        "url": "https://job-boards.greenhouse.io/bp/jobs/42?gh_src=x",
+        "canonical_url": "job-boards.greenhouse.io/bp/jobs/42",
+        "title": "Micro-Internship: Budget Review",
+        "company": "BrightPath Financial",
+        "description": "Review a budget in Excel.\n8–12 hours",
+        "location": "Remote - US",
+        "remote": True,
+        "employment_type": "Contract",
+        "categories": ["Finance"],
+        "industry": "finance",
+        "hours_min": 8,
+        "hours_max": 12,
+        "hour_range": "10-20",
+        "is_micro": True,
+        "pay_text": None,
+        "posted_at": "2026-11-05",
+        "deadline": "2026-12-01",
+        "seen_at": "2026-11-25T02:30:00Z",
+        "raw_hash": posting["raw_hash"],
+    }
+    assert len(posting["raw_hash"]) == 32
+
+
+def test_normalize_does_not_mutate_and_hash_ignores_scrape_time():
+    raw = copy.deepcopy(RAW)
+    first = normalize_posting(raw)
+    assert raw == RAW
+    later = normalize_posting({**RAW, "scraped_at": "2026-11-26T02:30:00Z"})
+    assert later["raw_hash"] == first["raw_hash"]
+    edited = normalize_posting({**RAW, "title": "Budget Review (paid)"})
+    assert edited["raw_hash"] != first["raw_hash"]
+
+
+def test_unknowns_stay_null():
+    posting = normalize_posting({**RAW, "description": "Help us.", "title": "Helper",
+                                 "location": "Springfield", "employment_type": None,
+                                 "categories": [], "deadline": "ASAP", "posted_at": None})
+    for field in ("industry", "hours_min", "hours_max", "hour_range", "is_micro", "remote",
+                  "deadline", "posted_at"):
+        assert posting[field] is None, field
+
+
+def test_seen_at_falls_back_for_exports():
+    posting = normalize_posting({**RAW, "scraped_at": None}, seen_at="2026-01-01T00:00:00Z")
+    assert posting["seen_at"] == "2026-01-01T00:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "employment_type", "hours_max", "expected"),
+    [
+        ("Micro-internship: Budget Review", "", None, None, True),
+        ("Research project", "A 30-hour project.", None, 30, True),
+        ("Data project", "", "Contract", 60, False),
+        ("Senior Engineer", "", "Full-time", None, False),
+        ("Coordinator", "Full-time position with benefits.", None, None, False),
+        ("Helper", "Help us.", None, None, None),
+    ],
+)
+def test_decide_is_micro(title, description, employment_type, hours_max, expected):
+    assert decide_is_micro(title, description, employment_type, hours_max) is expected
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("<p>One</p><p>Two &amp; three</p>", "One\nTwo & three"),
+        ("Plain   text\n\nlines", "Plain text\nlines"),
+        ("<div><b>broken <i>html</div>", "broken html"),
+        ("", ""),
+    ],
+)
+def test_html_to_text(markup, text):
+    assert html_to_text(markup) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2026-11-05T09:30:00-05:00", "2026-11-05"), ("2026-12-20T23:59", "2026-12-20"),
+     ("2026-11-25T02:30:00Z", "2026-11-25"), ("2026-02-31", None), ("ASAP", None), (None, None)],
+)
+def test_iso_date(value, expected):
+    assert iso_date(value) == expected

@@ -1,0 +1,60 @@
+"""The Greenhouse spider, crawled for real against fixture boards on 127.0.0.1."""
+
+import html
+import json
+
+from tests.conftest import FIXTURES
+
+BOARDS = FIXTURES / "greenhouse" / "v1" / "boards"
+
+
+def test_greenhouse_items_exact(serve_fixtures, run_spider):
+    sites = serve_fixtures("greenhouse")
+    items = run_spider("greenhouse", base_url=sites.base_url, board="fieldnotes,algolia")
+    by_id = {item["source_id"]: item for item in items}
+    assert len(items) == 3
+
+    assert by_id["4410932007"] == {
+        "source": "greenhouse",
+        "source_id": "4410932007",
+        "url": "https://job-boards.greenhouse.io/fieldnotes/jobs/4410932007",
+        "title": "Micro-Internship: Podcast Episode Research (10-15 hours)",
+        "company": "Fieldnotes Media",
+        "description": "<p>Research three guests for an upcoming podcast season &amp; write a "
+        "one-page brief on each.</p><p>Estimated hours: 10-15. Paid $300.</p>",
+        "location": "Remote",
+        "remote": None,
+        "employment_type": "Contract",
+        "posted_at": "2026-11-03T09:00:00-05:00",
+        "deadline": "2026-12-10",
+        "pay_text": None,
+        "hours_text": None,
+        "categories": ["Editorial"],
+    }
+
+    # The real Algolia response: content is unescaped once, to the HTML it encodes.
+    real = json.loads((BOARDS / "algolia" / "jobs.json").read_text())["jobs"][0]
+    account_manager = by_id["6141481004"]
+    assert account_manager["description"] == html.unescape(real["content"])
+    assert account_manager["description"].startswith('<div class="content-intro"><p>At Algolia')
+    assert account_manager["title"] == "Account Manager - Dutch speaking"
+    assert account_manager["company"] == "Algolia"
+    assert account_manager["location"] == "London, England"
+    assert account_manager["employment_type"] is None
+    assert account_manager["deadline"] is None
+    assert account_manager["posted_at"] == "2026-08-18T09:26:35-04:00"
+    assert account_manager["categories"] == ["Direct Sales"]
+
+
+def test_greenhouse_requests_the_documented_endpoint(serve_fixtures, run_spider):
+    sites = serve_fixtures("greenhouse")
+    run_spider("greenhouse", base_url=sites.base_url, board="fieldnotes")
+    assert "/v1/boards/fieldnotes/jobs?content=true" in sites.requests
+    assert "/robots.txt" in sites.requests
+
+
+def test_greenhouse_malformed_board_is_counted_not_fatal(serve_fixtures, run_spider):
+    sites = serve_fixtures("greenhouse", routes={"/v1/boards/broken/jobs": (200, "{not json")})
+    items = run_spider("greenhouse", base_url=sites.base_url, board="broken,fieldnotes")
+    assert [item["source_id"] for item in items] == ["4410932007"]
+    assert run_spider.stats["microintern/parse_errors"] == 1

@@ -1,0 +1,72 @@
+"""The schema.org JobPosting spider, crawled for real against fixture pages on 127.0.0.1."""
+
+import pytest
+
+
+@pytest.fixture
+def site(serve_fixtures):
+    return serve_fixtures("jsonld")
+
+
+def test_listing_page_follows_same_site_links_and_obeys_robots(site, run_spider):
+    items = run_spider("jsonld", url=f"{site.base_url}/jobs/")
+    titles = sorted(item["title"] for item in items)
+    assert titles == [
+        "Data Cleaning Project",
+        "Machine learning computational biology postdoc in bacterial genomics",
+        "Social Media Micro-Internship",
+    ]
+    assert not any("/private/" in path for path in site.requests)
+    assert "/robots.txt" in site.requests
+
+
+def test_one_broken_block_does_not_hide_the_others(site, run_spider):
+    items = run_spider("jsonld", url=f"{site.base_url}/jobs/social-media-micro-internship.html")
+    assert items == [
+        {
+            "source": "jsonld",
+            "source_id": "127.0.0.1:RB-77",
+            "url": f"{site.base_url}/jobs/social-media-micro-internship.html",
+            "title": "Social Media Micro-Internship",
+            "company": "Riverbend Co-op",
+            "description": "<p>Audit our Instagram and TikTok accounts and propose a month of "
+            "posts.</p><p>About 8 hours in total.</p>",
+            "location": None,
+            "remote": True,
+            "employment_type": "PART_TIME, CONTRACTOR",
+            "posted_at": "2026-11-20T08:00:00+00:00",
+            "deadline": "2026-12-31",
+            "pay_text": "USD 18-20 per HOUR",
+            "hours_text": None,
+            "categories": ["Marketing"],
+        }
+    ]
+    # The broken breadcrumb is skipped quietly; the broken JobPosting block is an error.
+    assert run_spider.stats["microintern/skipped_blocks"] == 1
+    assert run_spider.stats["microintern/parse_errors"] == 1
+
+
+def test_sitemap_index_and_real_page(site, run_spider):
+    items = run_spider("jsonld", url=f"{site.base_url}/sitemap.xml")
+    by_title = {item["title"]: item for item in items}
+    assert len(items) == 2
+
+    postdoc = by_title["Machine learning computational biology postdoc in bacterial genomics"]
+    assert postdoc["source_id"] == "127.0.0.1:000001"
+    assert postdoc["company"] == (
+        "United States Department of Agriculture, Agricultural Research Service"
+    )
+    assert postdoc["location"] == "Gainesville, FL, US"
+    assert postdoc["employment_type"] == "FULL_TIME"
+    assert postdoc["posted_at"] == "2020-07-10"
+    assert postdoc["deadline"] == "2020-09-10T00:00"
+    assert postdoc["pay_text"] == "USD 64009 per Year"
+    assert postdoc["remote"] is None
+    assert postdoc["description"].startswith("<p>This is a postdoc position")
+
+    graph = by_title["Data Cleaning Project"]
+    assert graph["source_id"] == f"{site.base_url}/jobs/graph.html"
+    assert graph["company"] == "Riverbend Co-op"
+    assert graph["location"] == "Madison, WI, US; Milwaukee, WI"
+    assert graph["hours_text"] == "10-12 hours"
+    assert graph["employment_type"] == "TEMPORARY"
