@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,6 +19,7 @@ from pipeline.ingest import import_files
 from pipeline.store import open_db, record_crawl_run
 
 GRACE_SECONDS = 15
+ERROR_LINE = re.compile(r"^\w*(?:Error|Exception)\b.*?:|\] ERROR: ")
 
 
 @dataclass
@@ -33,7 +35,7 @@ class SpiderProcess:
     exit_code: int | None
     timed_out: bool
     stats: dict[str, Any]
-    stderr_tail: str
+    error: str  # the last error line printed or logged
 
 
 def utc_stamp() -> str:
@@ -58,7 +60,9 @@ def spider_command(
     return command
 
 
-def run_spider_process(command: list[str], stats_file: Path, timeout: float) -> SpiderProcess:
+def run_spider_process(
+    command: list[str], stats_file: Path, timeout: float, log_file: Path | None = None
+) -> SpiderProcess:
     """Run one spider; on timeout ask it to stop (SIGINT), then kill it after a grace period."""
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -80,15 +84,32 @@ def run_spider_process(command: list[str], stats_file: Path, timeout: float) -> 
             stats = json.loads(stats_file.read_text())
         except ValueError:
             stats = {}
-    tail = "\n".join((stderr or "").strip().splitlines()[-5:])
-    return SpiderProcess(proc.returncode, timed_out, stats, tail)
+    return SpiderProcess(proc.returncode, timed_out, stats, last_error(stderr or "", log_file))
+
+
+def last_error(stderr: str, log_file: Path | None) -> str:
+    """The last error line the spider printed or logged, for a run's `reason`."""
+    lines = stderr.strip().splitlines()
+    if log_file is not None and log_file.exists():
+        lines += log_file.read_text(errors="replace").splitlines()
+    errors = [line.strip() for line in lines
+              if ERROR_LINE.search(line) and not line.lstrip().startswith("File ")]
+    return errors[-1] if errors else (lines[-1].strip() if lines else "")
+
+
+def _error_statuses(stats: dict[str, Any], prefix: str) -> int:
+    return sum(
+        int(v) for k, v in stats.items() if k.startswith(prefix) and k[len(prefix):][:1] in "45"
+    )
 
 
 def _http_errors(stats: dict[str, Any]) -> int:
-    prefix = "downloader/response_status_count/"
-    return sum(
-        v for k, v in stats.items() if k.startswith(prefix) and k[len(prefix):][:1] in "45"
-    ) + int(stats.get("downloader/exception_count", 0))
+    """4xx/5xx responses and download exceptions, not counting a missing robots.txt."""
+    return (
+        _error_statuses(stats, "downloader/response_status_count/")
+        - _error_statuses(stats, "robotstxt/response_status_count/")
+        + int(stats.get("downloader/exception_count", 0))
+    )
 
 
 def judge(process: SpiderProcess, items: int, bad_lines: int, timeout: float) -> tuple[str, str]:
@@ -99,7 +120,7 @@ def judge(process: SpiderProcess, items: int, bad_lines: int, timeout: float) ->
     if process.timed_out:
         return "failed", f"timed out after {timeout:g} s"
     if process.exit_code != 0:
-        detail = process.stderr_tail.splitlines()[-1] if process.stderr_tail else "no output"
+        detail = process.error or "no output"
         return "failed", f"spider exited with code {process.exit_code}: {detail}"
     if not stats:
         return "failed", "spider wrote no stats"
@@ -146,7 +167,7 @@ def crawl(
         echo(f"crawling {job.spider} {' '.join(f'{k}={v}' for k, v in job.args.items())}")
         started, clock = utc_stamp(), time.monotonic()
         command = spider_command(job, run_id, raw_file, stats_file, log_file, settings or {})
-        process = run_spider_process(command, stats_file, timeout)
+        process = run_spider_process(command, stats_file, timeout, log_file)
         duration = round(time.monotonic() - clock, 2)
         result, reports = (None, [])
         if raw_file.exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from pipeline.demo import LOCAL_SETTINGS, build_demo
 from pipeline.sample_sites import SampleSites
 
 FIXTURES = Path(__file__).parent / "fixtures"
+os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")
 
 
 @pytest.fixture
@@ -42,7 +44,7 @@ def run_spider(tmp_path: Path) -> Callable[..., list[dict[str, Any]]]:
             LOCAL_SETTINGS,
         )
         process = run_spider_process(command, stats, timeout=120)
-        assert process.exit_code == 0, process.stderr_tail
+        assert process.exit_code == 0, process.error
         items = [json.loads(line) for line in out.read_text().splitlines()]
         for item in items:
             assert item.pop("scraped_at").endswith("Z")

@@ -1,0 +1,90 @@
+"""Datasette, built from our metadata, serving a database the demo built."""
+
+import csv as csv_module
+import io
+import json
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+
+METADATA = json.loads((Path(__file__).parent.parent / "datasette-metadata.json").read_text())
+
+
+@pytest.fixture
+def datasette(demo_db):
+    return Datasette([str(demo_db)], metadata=METADATA)
+
+
+def test_metadata_names_only_real_tables_and_columns(demo_db):
+    import sqlite3
+
+    conn = sqlite3.connect(demo_db)
+    tables = METADATA["databases"]["listings"]["tables"]
+    for table, spec in tables.items():
+        columns = {row[1] for row in conn.execute(f"pragma table_info([{table}])")}
+        assert columns, f"{table} does not exist"
+        assert set(spec.get("columns", {})) <= columns, table
+        for facet in spec.get("facets", []):
+            name = facet["array"] if isinstance(facet, dict) else facet
+            assert name in columns, (table, facet)
+        for key in ("label_column", "sort_desc"):
+            if key in spec:
+                assert spec[key] in columns, (table, key)
+
+
+def test_every_listings_column_is_described(demo_db):
+    import sqlite3
+
+    conn = sqlite3.connect(demo_db)
+    for table in ("listings", "postings", "crawl_runs"):
+        columns = {row[1] for row in conn.execute(f"pragma table_info([{table}])")}
+        described = set(METADATA["databases"]["listings"]["tables"][table]["columns"])
+        assert columns == described, table
+
+
+async def test_listings_json_and_csv(datasette):
+    response = await datasette.client.get("/listings/listings.json?_shape=array&_size=max")
+    assert response.status_code == 200
+    rows = response.json()
+    assert len(rows) >= 9
+    assert {"title", "company", "industry", "hour_range", "is_micro"} <= set(rows[0])
+
+    csv = await datasette.client.get("/listings/listings.csv?_stream=on")
+    assert csv.status_code == 200
+    records = list(csv_module.DictReader(io.StringIO(csv.text)))
+    assert len(records) == len(rows)
+    assert list(records[0])[:4] == ["id", "title", "company", "url"]
+    assert {r["id"] for r in records} == {r["id"] for r in rows}
+
+
+async def test_full_text_search(datasette):
+    response = await datasette.client.get("/listings/listings.json?_search=illustration&_shape=array")
+    titles = [row["title"] for row in response.json()]
+    assert titles == ["Micro-Internship: Brand Illustration Set"]
+
+
+async def test_facets_and_listing_page(datasette):
+    response = await datasette.client.get("/listings/listings.json?_facet=industry")
+    facets = response.json()["facet_results"]
+    assert "industry" in facets
+    listing = (await datasette.client.get("/listings/listings.json?_shape=array&_size=1")).json()[0]
+    page = await datasette.client.get(f"/listings/listings/{listing['id']}")
+    assert page.status_code == 200
+    assert "postings" in page.text  # the postings that reference this listing
+
+
+@pytest.mark.parametrize(
+    ("query", "params"),
+    [
+        ("micro_internships", "industry=&max_hours=20"),
+        ("micro_internships", "industry=design&max_hours="),
+        ("closing_soon", "days=3650"),
+        ("counts_by_industry_and_hours", ""),
+        ("crawl_health", ""),
+    ],
+)
+async def test_canned_queries_run(datasette, query, params):
+    response = await datasette.client.get(f"/listings/{query}.json?_shape=array&{params}")
+    assert response.status_code == 200, response.text
+    assert response.json(), query

@@ -1,0 +1,100 @@
+"""The SQLite store: shape, idempotent imports, FTS, listings across postings."""
+
+import json
+
+import pytest
+
+from pipeline.ingest import import_files
+from pipeline.normalize import normalize_posting
+from pipeline.store import ensure_db_shape, import_postings, open_db
+
+
+def raw(source_id, **changes):
+    item = {
+        "source": "greenhouse", "source_id": source_id,
+        "url": f"https://job-boards.greenhouse.io/acme/jobs/{source_id}",
+        "title": "Micro-internship: Market Research", "company": "Acme",
+        "description": "<p>Research five competitors. About 10 hours.</p>",
+        "location": "Remote", "remote": None, "employment_type": None, "posted_at": None,
+        "deadline": "2026-12-31", "pay_text": None, "hours_text": None, "categories": [],
+        "scraped_at": "2026-11-20T02:30:00Z",
+    }
+    return {**item, **changes}
+
+
+@pytest.fixture
+def db(tmp_path):
+    return open_db(tmp_path / "listings.db")
+
+
+def snapshot(db):
+    return {name: list(db.query(f"select * from {name} order by id"))
+            for name in ("listings", "postings")}
+
+
+def test_shape_is_idempotent(db):
+    ensure_db_shape(db)
+    ensure_db_shape(db)
+    assert {"listings", "postings", "crawl_runs", "listings_fts"} <= set(db.table_names())
+    assert "open_listings" in db.view_names()
+    assert db.journal_mode == "wal"
+    assert db.table("postings").foreign_keys[0].other_table == "listings"
+
+
+def test_import_twice_changes_nothing(db, tmp_path):
+    path = tmp_path / "raw.jsonl"
+    path.write_text("\n".join(json.dumps(raw(str(n))) for n in range(3)) + "\n")
+    first, _ = import_files(db, [path])
+    before = snapshot(db)
+    second, _ = import_files(db, [path])
+    assert (first.new_listings, first.postings) == (3, 3)
+    assert (second.new_listings, second.updated_listings, second.unchanged) == (0, 0, 3)
+    assert snapshot(db) == before
+
+
+def test_fts_finds_a_word(db):
+    import_postings(db, [normalize_posting(raw("1")),
+                         normalize_posting(raw("2", title="Logo design sprint",
+                                               description="Draw a logo."))])
+    rows = db.table("listings").search("competitors")
+    assert [row["title"] for row in rows] == ["Micro-internship: Market Research"]
+
+
+def test_later_crawl_updates_and_earlier_capture_does_not_overwrite(db):
+    import_postings(db, [normalize_posting(raw("1"))])
+    newer = raw("1", title="Market Research (extended)", scraped_at="2026-11-22T02:30:00Z")
+    result = import_postings(db, [normalize_posting(newer)])
+    assert result.updated_listings == 1
+    older = raw("1", title="Old title", scraped_at="2026-11-18T02:30:00Z")
+    import_postings(db, [normalize_posting(older)])
+    listing = next(iter(db.query("select * from listings")))
+    assert listing["title"] == "Market Research (extended)"
+    assert (listing["first_seen"], listing["last_seen"]) == (
+        "2026-11-18T02:30:00Z", "2026-11-22T02:30:00Z")
+
+
+def test_seen_again_only_moves_last_seen(db):
+    import_postings(db, [normalize_posting(raw("1"))])
+    result = import_postings(db, [normalize_posting(raw("1", scraped_at="2026-11-21T02:30:00Z"))])
+    assert (result.seen_again, result.updated_listings) == (1, 0)
+    listing = next(iter(db.query("select first_seen, last_seen from listings")))
+    assert listing == {"first_seen": "2026-11-20T02:30:00Z", "last_seen": "2026-11-21T02:30:00Z"}
+
+
+def test_same_url_on_two_sources_is_one_listing(db):
+    url = "https://acme.example/careers/market-research"
+    import_postings(db, [
+        normalize_posting(raw("1", url=url + "?utm_source=greenhouse")),
+        normalize_posting(raw("jobs/market-research", source="jsonld", url=url + "/")),
+    ])
+    listing = next(iter(db.query("select * from listings")))
+    assert db.table("listings").count == 1
+    assert json.loads(listing["sources"]) == ["greenhouse", "jsonld"]
+    assert listing["postings_count"] == 2
+    matched = {r["source"]: r["matched_by"] for r in db.query("select * from postings")}
+    assert matched == {"greenhouse": "new", "jsonld": "url"}
+
+
+def test_status_expired_after_deadline(db):
+    import_postings(db, [normalize_posting(raw("1", deadline="2026-11-01"))])
+    assert next(iter(db.query("select status from listings")))["status"] == "expired"
