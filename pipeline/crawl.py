@@ -47,14 +47,15 @@ def new_run_id() -> str:
 
 
 def spider_command(
-    job: CrawlJob, run_id: str, raw_file: Path, stats_file: Path, log_file: Path,
+    job: CrawlJob, run_id: str, raw_dir: Path, stats_file: Path, log_file: Path,
     settings: dict[str, str],
 ) -> list[str]:
+    """`scrapy crawl` for one job; its items go to `raw_dir/<spider>/<run_id>.jsonl`."""
     command = [sys.executable, "-m", "scrapy", "crawl", job.spider, "-a", f"run_id={run_id}"]
     for key, value in job.args.items():
         command += ["-a", f"{key}={value}"]
-    command += ["-O", str(raw_file), "-s", f"MICROINTERN_STATS_FILE={stats_file}",
-                "-s", f"LOG_FILE={log_file}"]
+    command += ["-s", f"MICROINTERN_RAW_DIR={raw_dir}",
+                "-s", f"MICROINTERN_STATS_FILE={stats_file}", "-s", f"LOG_FILE={log_file}"]
     for key, value in settings.items():
         command += ["-s", f"{key}={value}"]
     return command
@@ -166,7 +167,7 @@ def crawl(
         stats_file.unlink(missing_ok=True)
         echo(f"crawling {job.spider} {' '.join(f'{k}={v}' for k, v in job.args.items())}")
         started, clock = utc_stamp(), time.monotonic()
-        command = spider_command(job, run_id, raw_file, stats_file, log_file, settings or {})
+        command = spider_command(job, run_id, raw_dir, stats_file, log_file, settings or {})
         process = run_spider_process(command, stats_file, timeout, log_file)
         duration = round(time.monotonic() - clock, 2)
         result, reports = (None, [])

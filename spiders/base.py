@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from spiders.items import RawListing
@@ -53,6 +54,12 @@ class BaseSpider(scrapy.Spider):
         self.base_url = (base_url or self.default_base_url).rstrip("/")
         self.run_id = run_id or run_id_for(started)
         self.scraped_at = started.isoformat().replace("+00:00", "Z")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BaseSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.raw_dir = crawler.settings.get("MICROINTERN_RAW_DIR", "data/raw")  # feed path
+        return spider
 
     def make_item(self, **values: Any) -> RawListing:
         return RawListing(source=self.name, scraped_at=self.scraped_at, **values)

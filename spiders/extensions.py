@@ -24,7 +24,7 @@ class StatsFile:
     def from_crawler(cls, crawler: Crawler) -> StatsFile:
         path = crawler.settings.get("MICROINTERN_STATS_FILE")
         if not path:
-            raise NotConfigured("MICROINTERN_STATS_FILE is not set")
+            raise NotConfigured  # no message: a plain `scrapy crawl` needs no stats file
         ext = cls(crawler, Path(path))
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext

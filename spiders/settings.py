@@ -35,9 +35,14 @@ REMOTE_CONTROL_ENABLED = False
 DOWNLOAD_HANDLERS = {"file": None, "data": None}
 
 # Each crawl's raw items land in a dated JSON-lines file that is kept, so the database can be
-# rebuilt from captures. `microintern crawl` overrides this with an explicit path per run.
+# rebuilt from captures: <MICROINTERN_RAW_DIR>/<spider>/<run_id>.jsonl (spider attributes).
+MICROINTERN_RAW_DIR = os.environ.get("MICROINTERN_RAW_DIR", "data/raw")
 FEEDS = {
-    "data/raw/%(name)s/%(run_id)s.jsonl": {"format": "jsonlines", "encoding": "utf8"},
+    "%(raw_dir)s/%(name)s/%(run_id)s.jsonl": {
+        "format": "jsonlines",
+        "encoding": "utf8",
+        "overwrite": True,
+    },
 }
 FEED_EXPORT_ENCODING = "utf-8"
 

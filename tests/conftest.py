@@ -38,9 +38,9 @@ def run_spider(tmp_path: Path) -> Callable[..., list[dict[str, Any]]]:
     """Crawl with a real Scrapy process; return the raw items it captured (without scraped_at)."""
 
     def run(spider: str, **args: str) -> list[dict[str, Any]]:
-        out, stats = tmp_path / f"{spider}.jsonl", tmp_path / f"{spider}.stats.json"
+        out, stats = tmp_path / spider / "testrun.jsonl", tmp_path / f"{spider}.stats.json"
         command = spider_command(
-            CrawlJob(spider, args), "testrun", out, stats, tmp_path / f"{spider}.log",
+            CrawlJob(spider, args), "testrun", tmp_path, stats, tmp_path / f"{spider}.log",
             LOCAL_SETTINGS,
         )
         process = run_spider_process(command, stats, timeout=120)
