@@ -29,8 +29,9 @@ LISTING_COLUMNS: dict[str, type] = {
     "employment_type": str,
     "industry": str,
     "hour_range": str,
-    "hours_min": float,
-    "hours_max": float,
+    # INTEGER affinity stores whole hours as integers (10, not 10.0) and keeps 2.5 as a real.
+    "hours_min": int,
+    "hours_max": int,
     "is_micro": int,
     "pay_text": str,
     "posted_at": str,

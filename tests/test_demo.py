@@ -23,6 +23,6 @@ def test_demo_build_only(tmp_path):
     assert by_source["jsonld"] == 3  # the robots-disallowed draft is not collected
     companies = {row[0] for row in db.execute("select distinct company from listings")}
     assert companies == {"Northwind Analytics", "BrightPath Financial", "Harbor & Pine Studio"}
-    statuses = [row[0] for row in db.execute("select status from crawl_runs")]
+    statuses = [row[0] for row in db.execute("select status from crawl_runs order by spider")]
     assert statuses == ["ok", "ok"]
     assert (tmp_path / "demo" / "raw" / "greenhouse").is_dir()
