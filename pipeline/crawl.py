@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.ingest import import_files
+from pipeline.sources import Source
 from pipeline.store import open_db, record_crawl_run
 
 GRACE_SECONDS = 15
@@ -24,10 +25,21 @@ ERROR_LINE = re.compile(r"^\w*(?:Error|Exception)\b.*?:|\] ERROR: ")
 
 @dataclass
 class CrawlJob:
-    """One spider and its arguments (`-a key=value`)."""
+    """One spider run: its arguments (`-a key=value`), setting overrides, and the source key
+    that names its capture and its `crawl_runs` row (default: the spider name)."""
 
     spider: str
     args: dict[str, str] = field(default_factory=dict)
+    settings: dict[str, str] = field(default_factory=dict)
+    name: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.name or self.spider
+
+    @classmethod
+    def from_source(cls, source: Source) -> CrawlJob:
+        return cls(source.spider, dict(source.args), dict(source.settings), source.key)
 
 
 @dataclass
@@ -47,24 +59,43 @@ def new_run_id() -> str:
 
 
 def spider_command(
-    job: CrawlJob, run_id: str, raw_dir: Path, stats_file: Path, log_file: Path,
-    settings: dict[str, str],
+    job: CrawlJob, capture: str, data_dir: Path, settings: dict[str, str] | None = None
 ) -> list[str]:
-    """`scrapy crawl` for one job; its items go to `raw_dir/<spider>/<run_id>.jsonl`."""
-    command = [sys.executable, "-m", "scrapy", "crawl", job.spider, "-a", f"run_id={run_id}"]
+    """`scrapy crawl` for one job. Its items go to `<data_dir>/raw/<spider>/<capture>.jsonl`;
+    its log and stats to `<data_dir>/logs/<spider>/`; its HTTP cache to `<data_dir>/httpcache`."""
+    paths = capture_paths(job, capture, data_dir)
+    command = [sys.executable, "-m", "scrapy", "crawl", job.spider, "-a", f"run_id={capture}"]
     for key, value in job.args.items():
         command += ["-a", f"{key}={value}"]
-    command += ["-s", f"MICROINTERN_RAW_DIR={raw_dir}",
-                "-s", f"MICROINTERN_STATS_FILE={stats_file}", "-s", f"LOG_FILE={log_file}"]
-    for key, value in settings.items():
+    overrides = {
+        "MICROINTERN_RAW_DIR": str(data_dir / "raw"),
+        "MICROINTERN_STATS_FILE": str(paths["stats"]),
+        "LOG_FILE": str(paths["log"]),
+        "HTTPCACHE_DIR": str(data_dir / "httpcache"),
+        **(settings or {}),
+        **job.settings,
+    }
+    for key, value in overrides.items():
         command += ["-s", f"{key}={value}"]
     return command
+
+
+def capture_paths(job: CrawlJob, capture: str, data_dir: Path) -> dict[str, Path]:
+    """Where one run of a job keeps its raw items, stats and log."""
+    return {
+        "raw": data_dir / "raw" / job.spider / f"{capture}.jsonl",
+        "stats": data_dir / "logs" / job.spider / f"{capture}.stats.json",
+        "log": data_dir / "logs" / job.spider / f"{capture}.log",
+    }
 
 
 def run_spider_process(
     command: list[str], stats_file: Path, timeout: float, log_file: Path | None = None
 ) -> SpiderProcess:
     """Run one spider; on timeout ask it to stop (SIGINT), then kill it after a grace period."""
+    for path in (stats_file, log_file):
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                             text=True)
@@ -140,8 +171,7 @@ def crawl(
     jobs: list[CrawlJob],
     db_path: Path,
     *,
-    raw_dir: Path | None = None,
-    log_dir: Path | None = None,
+    data_dir: Path | None = None,
     settings: dict[str, str] | None = None,
     timeout: float = 1800,
     run_id: str | None = None,
@@ -149,25 +179,24 @@ def crawl(
 ) -> list[dict[str, Any]]:
     """Run each job, import what it captured, and return the `crawl_runs` rows written.
 
-    Raw captures go to `raw_dir/<spider>/<run_id>.jsonl` and logs to `log_dir/<spider>/` (by
-    default `raw/` and `logs/` beside the database). One failing spider never stops the others.
+    Raw captures go to `<data_dir>/raw/<spider>/<run_id>_<source>.jsonl`, logs to
+    `<data_dir>/logs/<spider>/` (data_dir defaults to the database's folder). One failing source
+    never stops the others.
     """
     db_path = Path(db_path)
-    raw_dir = Path(raw_dir or db_path.parent / "raw")
-    log_dir = Path(log_dir or db_path.parent / "logs")
+    data_dir = Path(data_dir or db_path.parent)
     run_id = run_id or new_run_id()
     db = open_db(db_path)
     rows = []
-    for job in jobs:
-        raw_file = raw_dir / job.spider / f"{run_id}.jsonl"
-        stats_file = log_dir / job.spider / f"{run_id}.stats.json"
-        log_file = log_dir / job.spider / f"{run_id}.log"
-        for path in (raw_file, stats_file):
-            path.parent.mkdir(parents=True, exist_ok=True)
+    for number, job in enumerate(jobs, 1):
+        capture = f"{run_id}_{job.key}"
+        paths = capture_paths(job, capture, data_dir)
+        raw_file, stats_file, log_file = paths["raw"], paths["stats"], paths["log"]
         stats_file.unlink(missing_ok=True)
-        echo(f"crawling {job.spider} {' '.join(f'{k}={v}' for k, v in job.args.items())}")
+        echo(f"[{number}/{len(jobs)}] crawling {job.key} "
+             f"({job.spider} {' '.join(f'{k}={v}' for k, v in job.args.items())})")
         started, clock = utc_stamp(), time.monotonic()
-        command = spider_command(job, run_id, raw_dir, stats_file, log_file, settings or {})
+        command = spider_command(job, capture, data_dir, settings)
         process = run_spider_process(command, stats_file, timeout, log_file)
         duration = round(time.monotonic() - clock, 2)
         result, reports = (None, [])
@@ -178,8 +207,9 @@ def crawl(
         status, reason = judge(process, items, bad, timeout)
         stats = process.stats
         row = {
-            "id": f"{run_id}:{job.spider}",
+            "id": f"{run_id}:{job.key}",
             "run_id": run_id,
+            "source": job.key,
             "spider": job.spider,
             "args": json.dumps(job.args, sort_keys=True),
             "started_at": started,
@@ -200,6 +230,7 @@ def crawl(
             "http_errors": _http_errors(stats),
             "retries": int(stats.get("retry/count", 0)),
             "response_bytes": int(stats.get("downloader/response_bytes", 0)),
+            "cached": int(stats.get("httpcache/hit", 0)),
             "raw_file": str(raw_file) if raw_file.exists() else None,
             "log_file": str(log_file) if log_file.exists() else None,
         }

@@ -60,6 +60,7 @@ POSTING_COLUMNS: dict[str, type] = {
 CRAWL_RUN_COLUMNS: dict[str, type] = {
     "id": str,
     "run_id": str,
+    "source": str,
     "spider": str,
     "args": str,
     "started_at": str,
@@ -80,6 +81,7 @@ CRAWL_RUN_COLUMNS: dict[str, type] = {
     "http_errors": int,
     "retries": int,
     "response_bytes": int,
+    "cached": int,
     "raw_file": str,
     "log_file": str,
 }
@@ -93,7 +95,7 @@ INDEXES: dict[str, list[list[str]]] = {
     "listings": [["status"], ["industry"], ["hour_range"], ["company"], ["deadline"],
                  ["last_seen"]],
     "postings": [["listing_id"], ["canonical_url"], ["source"]],
-    "crawl_runs": [["spider", "started_at"]],
+    "crawl_runs": [["source", "started_at"], ["spider", "started_at"]],
 }
 VIEWS = {
     "open_listings": """

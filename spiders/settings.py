@@ -27,6 +27,22 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 2  # default 2, stated so a change is deliberate
 
+# Scrapy ignores robots.txt Crawl-delay and Retry-After: spiders/politeness.py honours both.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.politeness.RetryAfterMiddleware": 550,
+}
+CRAWL_DELAY_MAX = 60  # seconds; a longer Crawl-delay is capped
+RETRY_AFTER_MAX = 300  # seconds; a longer Retry-After gives up on the request
+
+# Conditional requests: keep responses and revalidate them (If-None-Match / If-Modified-Since),
+# so an unchanged board costs a 304. RFC 2616 policy instead of the default "always cached";
+# `no-cache` responses are still revalidated rather than downloaded in full.
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_IGNORE_RESPONSE_CACHE_CONTROLS = ["no-cache"]
+HTTPCACHE_DIR = os.environ.get("MICROINTERN_CACHE_DIR", "httpcache")  # relative: under .scrapy/
+
 # Nothing listens for remote commands: the telnet console and 2.19's remote control are off.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
@@ -48,6 +64,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 EXTENSIONS = {
     "spiders.extensions.StatsFile": 500,
+    "spiders.politeness.CrawlDelay": 510,  # after AutoThrottle (0), so its floor wins
 }
 
 LOG_LEVEL = os.environ.get("MICROINTERN_LOG_LEVEL", "INFO")

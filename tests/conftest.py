@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.crawl import CrawlJob, run_spider_process, spider_command
+from pipeline.crawl import CrawlJob, capture_paths, run_spider_process, spider_command
 from pipeline.demo import LOCAL_SETTINGS, build_demo
 from pipeline.sample_sites import SampleSites
 
@@ -38,12 +38,11 @@ def run_spider(tmp_path: Path) -> Callable[..., list[dict[str, Any]]]:
     """Crawl with a real Scrapy process; return the raw items it captured (without scraped_at)."""
 
     def run(spider: str, **args: str) -> list[dict[str, Any]]:
-        out, stats = tmp_path / spider / "testrun.jsonl", tmp_path / f"{spider}.stats.json"
-        command = spider_command(
-            CrawlJob(spider, args), "testrun", tmp_path, stats, tmp_path / f"{spider}.log",
-            LOCAL_SETTINGS,
-        )
-        process = run_spider_process(command, stats, timeout=120)
+        job = CrawlJob(spider, args)
+        paths = capture_paths(job, "testrun", tmp_path)
+        command = spider_command(job, "testrun", tmp_path, LOCAL_SETTINGS)
+        process = run_spider_process(command, paths["stats"], 120, paths["log"])
+        out = paths["raw"]
         assert process.exit_code == 0, process.error
         items = [json.loads(line) for line in out.read_text().splitlines()]
         for item in items:

@@ -24,7 +24,7 @@ def test_crawl_imports_captures_and_records_runs(serve_fixtures, tmp_path):
     assert greenhouse["http_errors"] == 2  # the 500 and its retry
     assert greenhouse["retries"] == 1
     assert "errors logged" in greenhouse["reason"]
-    assert (tmp_path / "raw" / "greenhouse" / "20261125T023000Z.jsonl").exists()
+    assert (tmp_path / "raw" / "greenhouse" / "20261125T023000Z_greenhouse.jsonl").exists()
     assert jsonld["status"] == "failed"
     assert "needs -a url=" in jsonld["reason"]
 
