@@ -12,10 +12,12 @@ import click
 from pipeline.crawl import CrawlJob, crawl
 from pipeline.demo import PROJECT_ROOT, build_demo
 from pipeline.ingest import import_files
+from pipeline.sources import DEFAULT_SOURCES_FILE, Source, SourcesError, load_sources
 from pipeline.store import open_db
 
 DEFAULT_DB = Path("data/listings.db")
 DEFAULT_METADATA = PROJECT_ROOT / "datasette-metadata.json"
+SOURCE_HEADERS = ("key", "name", "spider", "board or url", "")
 
 
 def db_option(command):
@@ -44,20 +46,23 @@ def cli() -> None:
 @cli.command(name="import")
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", help="Source name for records that have none (e.g. parkerdewey).")
 @db_option
-def import_command(files: tuple[Path, ...], db_path: Path) -> None:
-    """Run the pipeline on raw JSON-lines FILES and upsert them into the database.
+def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -> None:
+    """Run the pipeline on raw FILES (JSON lines, or CSV by the .csv suffix) and upsert them
+    into the database.
 
-    Each line is one raw item (see README, "Raw item contract"). Bad lines are reported with
-    their line number and skipped; the good ones still land. Importing a file twice changes
-    nothing.
+    Each JSON line is one raw item (see README, "Raw item contract"); a CSV has the contract's
+    field names or common export headers as columns (README, "CSV import"). Bad lines are
+    reported with their line number and skipped; the good ones still land. Importing a file
+    twice changes nothing.
 
     Example:
 
-        microintern import data/raw/greenhouse/20261125T023000Z.jsonl --db data/listings.db
+        microintern import parkerdewey-export.csv --source parkerdewey --db data/listings.db
     """
     db = open_db(db_path)
-    result, reports = import_files(db, list(files))
+    result, reports = import_files(db, list(files), source=source)
     bad_total = 0
     for report in reports:
         for number, message in report.bad_lines:
@@ -73,30 +78,81 @@ def import_command(files: tuple[Path, ...], db_path: Path) -> None:
         sys.exit(1)
 
 
+def sources_option(command):
+    return click.option(
+        "--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path),
+        default=DEFAULT_SOURCES_FILE, show_default=True, help="The sources registry (TOML).",
+    )(command)
+
+
+def read_sources(sources_file: Path) -> list[Source]:
+    try:
+        return load_sources(sources_file)
+    except (OSError, SourcesError) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @cli.command(name="crawl")
-@click.argument("spiders", nargs=-1, required=True)
+@click.argument("spiders", nargs=-1)
+@click.option("--source", "only", multiple=True, metavar="KEY",
+              help="Crawl only this source of the sources file (repeatable).")
 @click.option("-a", "spider_args", multiple=True, metavar="KEY=VALUE",
-              help="Spider argument, given to every named spider (repeatable).")
+              help="Spider argument for named SPIDERS (repeatable).")
 @click.option("-s", "settings", multiple=True, metavar="KEY=VALUE",
               help="Scrapy setting override (repeatable).")
 @click.option("--timeout", type=float, default=1800, show_default=True,
               help="Seconds before a spider is stopped.")
+@sources_option
 @db_option
-def crawl_command(spiders: tuple[str, ...], spider_args: tuple[str, ...],
-                  settings: tuple[str, ...], timeout: float, db_path: Path) -> None:
-    """Run SPIDERS (each in its own process), import what they captured and record a
-    crawl_runs row per spider. Exits 1 if any spider failed.
+def crawl_command(spiders: tuple[str, ...], only: tuple[str, ...], spider_args: tuple[str, ...],
+                  settings: tuple[str, ...], timeout: float, sources_file: Path,
+                  db_path: Path) -> None:
+    """Crawl every enabled source of the sources file (or only --source KEY), or the named
+    SPIDERS with -a arguments. Each runs in its own process; what it captured is imported and
+    a crawl_runs row is recorded per source. Exits 1 if any source failed.
 
     Example:
 
-        microintern crawl greenhouse -a board=algolia --db data/listings.db
+        microintern crawl --source greenhouse-algolia --db data/listings.db
+        microintern crawl greenhouse -a board=algolia
     """
-    args = parse_pairs(spider_args, "-a")
-    jobs = [CrawlJob(name, dict(args)) for name in spiders]
+    if spiders:
+        if only:
+            raise click.UsageError("give SPIDERS or --source, not both")
+        args = parse_pairs(spider_args, "-a")
+        jobs = [CrawlJob(name, dict(args)) for name in spiders]
+    else:
+        sources = [s for s in read_sources(sources_file) if s.enabled]
+        unknown = set(only) - {s.key for s in sources}
+        if unknown:
+            raise click.BadParameter(f"no enabled source {', '.join(sorted(unknown))} in "
+                                     f"{sources_file} (see `microintern sources`)",
+                                     param_hint="--source")
+        jobs = [CrawlJob.from_source(s) for s in sources if not only or s.key in only]
     rows = crawl(jobs, db_path, settings=parse_pairs(settings, "-s"), timeout=timeout,
                  echo=click.echo)
     if any(row["status"] == "failed" for row in rows):
         sys.exit(1)
+
+
+@cli.command(name="sources")
+@sources_option
+def sources_command(sources_file: Path) -> None:
+    """List the sources the nightly crawl follows.
+
+    Example:
+
+        microintern sources --sources sources.toml
+    """
+    sources = read_sources(sources_file)
+    rows = [(s.key, s.name, s.spider, s.args.get("board") or s.args.get("url", ""),
+             "" if s.enabled else "disabled") for s in sources]
+    widths = [max([len(r[i]) for r in rows] + [len(h)]) for i, h in enumerate(SOURCE_HEADERS)]
+    for row in [SOURCE_HEADERS, *rows]:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        click.echo("  ".join(cells).rstrip())
+    click.echo(f"{len(sources)} sources ({sum(s.enabled for s in sources)} enabled) "
+               f"in {sources_file}")
 
 
 def serve_database(db_path: Path, metadata: Path, host: str, port: int) -> None:

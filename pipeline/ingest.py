@@ -23,18 +23,20 @@ class FileReport:
 
 
 def import_files(
-    db: Database, paths: Sequence[Path], seen_at: str | None = None
+    db: Database, paths: Sequence[Path], seen_at: str | None = None, source: str | None = None
 ) -> tuple[ImportResult, list[FileReport]]:
-    """Import raw JSON-lines files in the order given; bad lines are reported and skipped.
+    """Import raw JSON-lines or CSV files in the order given; bad lines are reported and skipped.
 
-    Items without `scraped_at` are stamped with `seen_at` (default: now, UTC).
+    Items without `scraped_at` are stamped with `seen_at` (default: now, UTC); items without
+    `source` get `source`.
     """
     stamp = seen_at or datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     reports = [FileReport(Path(p)) for p in paths]
+    defaults = {"source": source} if source else {}
 
     def postings() -> Iterator[dict[str, Any]]:
         for report in reports:
-            for number, item in iter_raw_file(report.path):
+            for number, item in iter_raw_file(report.path, defaults):
                 if isinstance(item, RawItemError):
                     report.bad_lines.append((number, str(item)))
                     continue

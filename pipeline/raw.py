@@ -1,12 +1,15 @@
-"""Reading raw items (the contract in `spiders.items.RawListing`) from JSON-lines captures.
+"""Reading raw items (the contract in `spiders.items.RawListing`) from JSON lines or CSV.
 
-`parse_raw_line` checks one line against the contract and returns a clean dict; `iter_raw_file`
-reads a capture and yields `(line_number, item_or_error)` so a bad line is reported with its
-number and skipped while the good lines still land.
+`validate_item` checks one record against the contract and returns a clean dict; `iter_raw_file`
+reads a file and yields `(line_number, item_or_error)` so a bad line is reported with its number
+and skipped while the good lines still land. CSV files (e.g. exports from login-gated platforms)
+use the contract's field names as headers, or the common export headers in `CSV_COLUMN_ALIASES`.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,13 +22,61 @@ class RawItemError(ValueError):
     """A line that is not a valid raw item; the message says why."""
 
 
-def parse_raw_line(line: str) -> dict[str, Any]:
+# CSV header (case and spacing ignored) -> contract field. Headers that already are contract
+# field names need no entry.
+CSV_COLUMN_ALIASES: dict[str, str] = {
+    "id": "source_id", "project id": "source_id", "job id": "source_id", "posting id": "source_id",
+    "link": "url", "project url": "url", "job url": "url", "apply url": "url",
+    "project title": "title", "job title": "title", "project name": "title", "name": "title",
+    "company name": "company", "employer": "company", "organization": "company",
+    "project description": "description", "details": "description",
+    "city": "location", "remote?": "remote", "work type": "employment_type",
+    "type": "employment_type", "posted": "posted_at", "posted date": "posted_at",
+    "date posted": "posted_at", "apply by": "deadline", "application deadline": "deadline",
+    "due date": "deadline", "pay": "pay_text", "compensation": "pay_text", "budget": "pay_text",
+    "hours": "hours_text", "estimated hours": "hours_text", "duration": "hours_text",
+    "category": "categories", "tags": "categories", "skills": "categories",
+}
+TRUE_WORDS, FALSE_WORDS = {"true", "yes", "y", "1", "remote"}, {"false", "no", "n", "0", ""}
+
+
+def parse_raw_line(line: str, defaults: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A raw item from one JSON line; `defaults` fill fields the line does not have."""
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         raise RawItemError(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
     if not isinstance(data, dict):
         raise RawItemError(f"expected a JSON object, got {type(data).__name__}")
+    return validate_item({**(defaults or {}), **{k: v for k, v in data.items() if v is not None}})
+
+
+def csv_record(row: dict[str, str | None]) -> dict[str, Any]:
+    """A CSV row with its headers mapped to contract fields and its cells typed."""
+    record: dict[str, Any] = {}
+    for header, cell in row.items():
+        if header is None:
+            raise RawItemError("more cells than headers")
+        key = " ".join(header.strip().lower().replace("_", " ").split())
+        field_name = key.replace(" ", "_") if key.replace(" ", "_") in RAW_FIELDS else None
+        field_name = field_name or CSV_COLUMN_ALIASES.get(key)
+        if field_name is None or cell is None:
+            continue
+        value = cell.strip()
+        if field_name == "remote":
+            if value.lower() not in TRUE_WORDS | FALSE_WORDS:
+                raise RawItemError(f"column {header!r}: expected yes or no, got {value!r}")
+            record[field_name] = value.lower() in TRUE_WORDS if value else None
+        elif field_name == "categories":
+            parts = value.replace(";", ",").split(",")
+            record[field_name] = [v.strip() for v in parts if v.strip()]
+        elif value and field_name not in record:
+            record[field_name] = value
+    return record
+
+
+def validate_item(data: dict[str, Any]) -> dict[str, Any]:
+    """A clean raw item with every contract field, or RawItemError saying what is wrong."""
     item: dict[str, Any] = {name: data.get(name) for name in RAW_FIELDS}
     for name in REQUIRED_FIELDS:
         value = item[name]
@@ -57,8 +108,14 @@ def _categories(value: Any) -> list[str]:
     return [v.strip() for v in value if v.strip()]
 
 
-def iter_raw_file(path: Path) -> Iterator[tuple[int, dict[str, Any] | RawItemError]]:
-    """Yield `(line_number, item)` or `(line_number, RawItemError)` for each non-blank line."""
+def iter_raw_file(
+    path: Path, defaults: dict[str, Any] | None = None
+) -> Iterator[tuple[int, dict[str, Any] | RawItemError]]:
+    """Yield `(line_number, item)` or `(line_number, RawItemError)` for each record of a JSON-lines
+    or (by its `.csv` suffix) CSV file; `defaults` fill missing fields such as `source`."""
+    if Path(path).suffix.lower() == ".csv":
+        yield from _iter_csv(Path(path), defaults or {})
+        return
     with open(path, "rb") as handle:
         for number, raw_line in enumerate(handle, 1):
             try:
@@ -69,6 +126,26 @@ def iter_raw_file(path: Path) -> Iterator[tuple[int, dict[str, Any] | RawItemErr
             if not line.strip():
                 continue
             try:
-                yield number, parse_raw_line(line)
+                yield number, parse_raw_line(line, defaults)
             except RawItemError as exc:
                 yield number, exc
+
+
+def _iter_csv(
+    path: Path, defaults: dict[str, Any]
+) -> Iterator[tuple[int, dict[str, Any] | RawItemError]]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        reason = f"not UTF-8 ({exc.reason} at byte {exc.start}); save the CSV as UTF-8"
+        yield 1, RawItemError(reason)
+        return
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    for row in reader:
+        number = reader.line_num  # the row's last physical line
+        if not any((cell or "").strip() for cell in row.values() if isinstance(cell, str)):
+            continue
+        try:
+            yield number, validate_item({**defaults, **csv_record(row)})
+        except RawItemError as exc:
+            yield number, exc

@@ -41,3 +41,43 @@ def test_every_command_has_help_with_an_example():
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0
         assert "Example:" in result.output, name
+
+
+def test_import_csv_export_with_mapped_headers(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Project ID,Project Title,Company Name,Project URL,Description,Estimated Hours,Remote?,Apply By,Category\n"
+        '88,Market research sprint,Acme,https://example.org/p/88,"Research five competitors, then\nsummarize.",10-15 hours,yes,2026-12-15,Strategy; Research\n'
+        "89,,Acme,https://example.org/p/89,No title,,no,,\n",
+        encoding="utf-8",
+    )
+    db_path = tmp_path / "listings.db"
+    result = CliRunner().invoke(
+        cli, ["import", str(path), "--source", "parkerdewey", "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert f"{path}:4: skipped: missing or empty required field 'title'" in result.output
+    [listing] = list(open_db(db_path).query("select * from listings"))
+    assert listing["title"] == "Market research sprint"
+    assert (listing["hours_min"], listing["hours_max"], listing["remote"]) == (10, 15, 1)
+    assert listing["deadline"] == "2026-12-15"
+    assert json.loads(listing["categories"]) == ["Strategy", "Research"]
+    assert json.loads(listing["sources"]) == ["parkerdewey"]
+
+
+def test_sources_lists_the_registry(tmp_path):
+    path = tmp_path / "sources.toml"
+    path.write_text('[[sources]]\nname = "Acme"\nspider = "greenhouse"\nboard = "acme"\n')
+    result = CliRunner().invoke(cli, ["sources", "--sources", str(path)])
+    assert result.exit_code == 0
+    assert "greenhouse-acme  Acme  greenhouse  acme" in result.output
+    assert "1 sources (1 enabled)" in result.output
+
+
+def test_crawl_rejects_unknown_source(tmp_path):
+    path = tmp_path / "sources.toml"
+    path.write_text('[[sources]]\nname = "Acme"\nspider = "greenhouse"\nboard = "acme"\n')
+    result = CliRunner().invoke(
+        cli, ["crawl", "--source", "lever-nope", "--sources", str(path),
+              "--db", str(tmp_path / "x.db")])
+    assert result.exit_code == 2
+    assert "no enabled source lever-nope" in result.output
