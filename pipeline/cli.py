@@ -11,8 +11,17 @@ import click
 
 from pipeline.crawl import CrawlJob, crawl
 from pipeline.demo import PROJECT_ROOT, build_demo
+from pipeline.discover import DiscoveryError
+from pipeline.discover import discover as discover_sources
 from pipeline.ingest import import_files
-from pipeline.sources import DEFAULT_SOURCES_FILE, Source, SourcesError, load_sources
+from pipeline.sources import (
+    DEFAULT_SOURCES_FILE,
+    Source,
+    SourcesError,
+    append_source,
+    format_source,
+    load_sources,
+)
 from pipeline.store import open_db
 
 DEFAULT_DB = Path("data/listings.db")
@@ -133,6 +142,41 @@ def crawl_command(spiders: tuple[str, ...], only: tuple[str, ...], spider_args: 
                  echo=click.echo)
     if any(row["status"] == "failed" for row in rows):
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("url")
+@click.option("--add", is_flag=True, help="Append the boards found to the sources file.")
+@sources_option
+def discover(url: str, add: bool, sources_file: Path) -> None:
+    """Find the job boards a careers page embeds or links to (Greenhouse, Lever, Ashby,
+    SmartRecruiters, Workable, Recruitee, or JobPosting data on the page itself) and print the
+    sources-file entries to add; --add appends them.
+
+    Example:
+
+        microintern discover https://www.example.com/careers --add
+    """
+    try:
+        entries = discover_sources(url)
+    except DiscoveryError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not entries:
+        click.echo(f"no job boards found on {url}")
+        return
+    for number, entry in enumerate(entries):
+        target = entry.get("board") or entry.get("url")
+        if not add:
+            click.echo(("\n" if number else "") + format_source(entry), nl=False)
+            continue
+        try:
+            added = append_source(sources_file, entry)
+        except SourcesError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if added:
+            click.echo(f"added {entry['spider']} {target} to {sources_file}")
+        else:
+            click.echo(f"already in {sources_file}: {entry['spider']} {target}")
 
 
 @cli.command(name="sources")

@@ -169,9 +169,10 @@ def _findings(root: Any, page_url: str) -> Iterator[tuple[str, str]]:
 
 
 def _urls_in(text: str) -> Iterator[str]:
+    text = text.replace("\\/", "/")  # JSON may escape slashes: https:\/\/jobs.lever.co\/acme
     if "//" not in text:
         return
-    for match in URL_IN_TEXT.finditer(text.replace("\\/", "/")):
+    for match in URL_IN_TEXT.finditer(text):
         url = match.group().rstrip(".,;:!?)]}")
         yield "https:" + url if url.startswith("//") else url
 

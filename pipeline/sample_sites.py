@@ -7,7 +7,8 @@ APIs: `/v0/postings/acme?mode=json&skip=2` -> `v0/postings/acme@mode=json&skip=2
 `application/json`, and `{{base_url}}` in text files is replaced by the server's own address so
 sitemaps and pages can carry absolute links. Responses carry an `ETag` and a `Last-Modified`
 date, and a matching `If-None-Match` gets a `304 Not Modified`, as a real server does. Extra
-`routes` map a path to `(status, body)` or to a callable, for tests of failing servers.
+`routes` map a path to `(status, body)`, `(status, body, headers)` or a callable returning one,
+for tests of failing servers. `requests` and `request_times` record what was asked and when.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import threading
+import time
 from collections.abc import Callable
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-Route = tuple[int, bytes | str] | Callable[[], tuple[int, bytes | str]]
+Answer = tuple[int, bytes | str] | tuple[int, bytes | str, dict[str, str]]
+Route = Answer | Callable[[], Answer]
 TEXT_TYPES = {"application/json", "application/xml", "text/xml", "text/html", "text/plain"}
 
 
@@ -32,6 +35,7 @@ class SampleSites:
         self.root = Path(root).resolve()
         self.routes = dict(routes or {})
         self.requests: list[str] = []
+        self.request_times: list[tuple[float, str]] = []
         self.bytes_sent = 0
         handler = self._make_handler()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
@@ -72,10 +76,13 @@ class SampleSites:
                 parts = urlsplit(self.path)
                 path = parts.path
                 sites.requests.append(self.path)
+                sites.request_times.append((time.monotonic(), self.path))
                 if path in sites.routes:
                     route = sites.routes[path]
-                    status, body = route() if callable(route) else route
-                    self._send(status, body, "application/json")
+                    status, body, *extra = route() if callable(route) else route
+                    headers = extra[0] if extra else {}
+                    ctype = headers.pop("Content-Type", "application/json")
+                    self._send(status, body, ctype, headers)
                     return
                 target = sites.resolve(path, parts.query)
                 if target is None:

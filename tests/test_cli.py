@@ -5,6 +5,7 @@ import json
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.sources import load_sources
 from pipeline.store import open_db
 from tests.test_store import raw
 
@@ -81,3 +82,31 @@ def test_crawl_rejects_unknown_source(tmp_path):
               "--db", str(tmp_path / "x.db")])
     assert result.exit_code == 2
     assert "no enabled source lever-nope" in result.output
+
+
+def test_discover_prints_and_adds_entries(serve_fixtures, tmp_path):
+    page = f"{serve_fixtures('discover').base_url}/greenhouse-link.html"
+    sources = tmp_path / "sources.toml"
+    runner = CliRunner()
+    shown = runner.invoke(cli, ["discover", page, "--sources", str(sources)])
+    assert shown.exit_code == 0, shown.output
+    assert shown.output == (
+        '[[sources]]\nname = "Northwind"\nspider = "greenhouse"\nboard = "northwind"\n\n'
+        '[[sources]]\nname = "Northwind Europe"\nspider = "greenhouse"\n'
+        'board = "northwind-europe"\n'
+    )
+    assert not sources.exists()
+    added = runner.invoke(cli, ["discover", page, "--add", "--sources", str(sources)])
+    assert added.output == (f"added greenhouse northwind to {sources}\n"
+                            f"added greenhouse northwind-europe to {sources}\n")
+    again = runner.invoke(cli, ["discover", page, "--add", "--sources", str(sources)])
+    assert again.output.count("already in") == 2
+    assert [s.key for s in load_sources(sources)] == [
+        "greenhouse-northwind", "greenhouse-northwind-europe"]
+
+
+def test_discover_reports_fetch_errors(serve_fixtures):
+    sites = serve_fixtures("discover")
+    result = CliRunner().invoke(cli, ["discover", f"{sites.base_url}/no-such-page.html"])
+    assert result.exit_code == 1
+    assert "404" in result.output

@@ -1,0 +1,169 @@
+"""The SmartRecruiters spider, crawled for real against fixture companies on 127.0.0.1."""
+
+import json
+
+import pytest
+
+from spiders.settings import RETRY_TIMES
+from spiders.smartrecruiters import SmartRecruitersSpider
+from tests.conftest import FIXTURES
+
+COMPANY = FIXTURES / "smartrecruiters" / "v1" / "companies" / "TidewaterLabs"
+LIST = "/v1/companies/TidewaterLabs/postings"
+IDS = ["744000061234501", "744000061234502", "744000061234503"]
+COMPANY_BLURB = (
+    "<h3>Company Description</h3>"
+    "<p>Tidewater Labs builds scheduling software for community health clinics.</p>"
+)
+
+
+def details(posting_id):
+    return json.loads((COMPANY / "postings" / f"{posting_id}.json").read_text())
+
+
+def crawl(serve_fixtures, run_spider, routes=None, board="TidewaterLabs"):
+    sites = serve_fixtures("smartrecruiters", routes=routes)
+    items = run_spider("smartrecruiters", base_url=sites.base_url, board=board, limit="2")
+    return sites, {item["source_id"]: item for item in items}
+
+
+def test_smartrecruiters_items_exact(serve_fixtures, run_spider):
+    _, by_id = crawl(serve_fixtures, run_spider)
+    assert sorted(by_id) == IDS
+
+    assert by_id["744000061234501"] == {
+        "source": "smartrecruiters",
+        "source_id": "744000061234501",
+        "url": "https://jobs.smartrecruiters.com/TidewaterLabs/744000061234501-micro-internship-customer-interview-synthesis-10-15-hours-",
+        "title": "Micro-Internship: Customer Interview Synthesis (10-15 hours)",
+        "company": "Tidewater Labs",
+        "description": COMPANY_BLURB
+        + "<h3>Job Description</h3><p>Turn twelve recorded customer interviews into a short "
+        "synthesis &amp; a list of the top five scheduling problems clinics face.</p>"
+        "<ul><li>Estimated effort: 10-15 hours over two weeks</li><li>Paid: $450 flat fee</li></ul>"
+        "<h3>Qualifications</h3><ul><li>Current undergraduate or graduate student</li>"
+        "<li>Clear writing in English</li></ul>"
+        "<h3>Additional Information</h3>"
+        "<p>Fully remote. We review applications on a rolling basis.</p>",
+        "location": "Chicago, IL, United States",
+        "remote": True,
+        "employment_type": "Contract",
+        "posted_at": "2026-11-04T15:20:11.482Z",
+        "deadline": None,
+        "pay_text": None,
+        "hours_text": None,
+        "categories": ["Product Research", "Research", "Computer Software"],
+    }
+
+    # An empty department is skipped, and so is an empty section.
+    cleanup = by_id["744000061234502"]
+    assert cleanup["title"] == "Short-Term Project: Grant Budget Spreadsheet Cleanup"
+    assert cleanup["employment_type"] == "Intern"
+    assert cleanup["remote"] is False
+    assert cleanup["location"] == "Boston, MA, United States"
+    assert cleanup["categories"] == ["Finance", "Computer Software"]
+    assert cleanup["description"].startswith(COMPANY_BLURB + "<h3>Job Description</h3>")
+    assert cleanup["description"].endswith(
+        "<h3>Qualifications</h3><ul><li>Comfortable with Excel or Google Sheets</li></ul>"
+    )
+    assert cleanup["url"] == details("744000061234502")["postingUrl"]
+
+    # The name's trailing space (as SmartRecruiters serves it) is stripped.
+    engineer = by_id["744000061234503"]
+    assert engineer["title"] == "Senior Data Engineer"
+    assert engineer["employment_type"] == "Full-time"
+    assert engineer["posted_at"] == "2026-10-28T13:44:09.905Z"
+    assert engineer["categories"] == ["Engineering", "Information Technology", "Computer Software"]
+    assert "Salary range $165,000-$190,000." in engineer["description"]
+
+
+def test_smartrecruiters_pages_by_offset_and_fetches_each_posting(serve_fixtures, run_spider):
+    sites, _ = crawl(serve_fixtures, run_spider)
+    lists = [path for path in sites.requests if path.startswith(LIST + "?")]
+    assert lists == [f"{LIST}?offset=0&limit=2", f"{LIST}?offset=2&limit=2"]  # totalFound is 3
+    assert sorted(path for path in sites.requests if path.startswith(LIST + "/")) == [
+        f"{LIST}/{posting_id}" for posting_id in IDS
+    ]
+    assert "/robots.txt" in sites.requests
+    assert run_spider.stats.get("microintern/detail_failures", 0) == 0
+    assert run_spider.stats.get("microintern/parse_errors", 0) == 0
+
+
+def test_smartrecruiters_failed_details_keep_the_posting(serve_fixtures, run_spider):
+    sites, by_id = crawl(
+        serve_fixtures, run_spider, routes={f"{LIST}/744000061234502": (500, "{}")}
+    )
+    assert sorted(by_id) == IDS
+    assert sites.requests.count(f"{LIST}/744000061234502") == 1 + RETRY_TIMES
+    # From the list entry: no ad text, and the public job page instead of the API's `ref`.
+    assert by_id["744000061234502"] == {
+        "source": "smartrecruiters",
+        "source_id": "744000061234502",
+        "url": "https://jobs.smartrecruiters.com/TidewaterLabs/744000061234502",
+        "title": "Short-Term Project: Grant Budget Spreadsheet Cleanup",
+        "company": "Tidewater Labs",
+        "description": "",
+        "location": "Boston, MA, United States",
+        "remote": False,
+        "employment_type": "Intern",
+        "posted_at": "2026-11-06T09:02:45.117Z",
+        "deadline": None,
+        "pay_text": None,
+        "hours_text": None,
+        "categories": ["Finance", "Computer Software"],
+    }
+    assert by_id["744000061234501"]["description"].startswith(COMPANY_BLURB)
+    assert run_spider.stats["microintern/detail_failures"] == 1
+    assert run_spider.stats.get("microintern/parse_errors", 0) == 0
+
+
+def test_smartrecruiters_details_that_are_not_json_are_counted(serve_fixtures, run_spider):
+    routes = {f"{LIST}/744000061234503": (200, "<html><body>Down for maintenance</body></html>")}
+    _, by_id = crawl(serve_fixtures, run_spider, routes=routes)
+    assert sorted(by_id) == IDS
+    assert by_id["744000061234503"]["description"] == ""
+    assert by_id["744000061234503"]["title"] == "Senior Data Engineer"
+    assert (
+        by_id["744000061234503"]["url"]
+        == "https://jobs.smartrecruiters.com/TidewaterLabs/744000061234503"
+    )
+    assert run_spider.stats["microintern/detail_failures"] == 1
+    assert run_spider.stats["microintern/parse_errors"] == 1
+
+
+def test_smartrecruiters_empty_company_is_not_an_error(serve_fixtures, run_spider):
+    # An unknown company answers like this too: 200 with totalFound 0.
+    sites, by_id = crawl(serve_fixtures, run_spider, board="QuietHarbor,TidewaterLabs")
+    assert sorted(by_id) == IDS
+    assert "/v1/companies/QuietHarbor/postings?offset=0&limit=2" in sites.requests
+    assert run_spider.stats.get("log_count/ERROR", 0) == 0
+    assert run_spider.stats.get("microintern/parse_errors", 0) == 0
+
+
+def test_smartrecruiters_malformed_list_is_counted_not_fatal(serve_fixtures, run_spider):
+    routes = {"/v1/companies/Broken/postings": (200, '{"offset": 0, "content": {"id": "1"}}')}
+    _, by_id = crawl(serve_fixtures, run_spider, routes=routes, board="Broken,TidewaterLabs")
+    assert sorted(by_id) == IDS
+    assert run_spider.stats["microintern/parse_errors"] == 1
+
+
+def test_smartrecruiters_urls_and_arguments():
+    spider = SmartRecruitersSpider(board="TidewaterLabs")
+    assert spider.base_url == "https://api.smartrecruiters.com"
+    assert spider.board_url("TidewaterLabs") == (
+        "https://api.smartrecruiters.com/v1/companies/TidewaterLabs/postings?offset=0&limit=100"
+    )
+    assert spider.posting_url("TidewaterLabs", "744000061234501") == (
+        "https://api.smartrecruiters.com/v1/companies/TidewaterLabs/postings/744000061234501"
+    )
+    mirror = SmartRecruitersSpider(board="a,b", base_url="http://127.0.0.1:8765/", limit="25")
+    assert mirror.boards == ["a", "b"]
+    assert (
+        mirror.board_url("b", 50)
+        == "http://127.0.0.1:8765/v1/companies/b/postings?offset=50&limit=25"
+    )
+    for limit in ("0", "101", "ten"):
+        with pytest.raises(ValueError, match="limit"):
+            SmartRecruitersSpider(board="a", limit=limit)
+    with pytest.raises(ValueError, match="board"):
+        SmartRecruitersSpider()
