@@ -1,4 +1,4 @@
-"""Career pages that publish schema.org `JobPosting` data as JSON-LD.
+"""Career pages that publish schema.org `JobPosting` data as JSON-LD or microdata.
 
 `-a url=START[,START...]` takes career pages or XML sitemaps. A sitemap's `<loc>` pages are
 fetched; on an HTML start page, postings on the page are read and links to other pages of the same
@@ -48,6 +48,18 @@ class JsonLdSpider(BaseSpider):
     def parse_page(self, response: Response) -> Iterator[RawListing]:
         if not hasattr(response, "css"):
             return
+        found = False
+        for item in self._json_ld_postings(response):
+            found = True
+            yield item
+        if not found:  # microdata only where the page has no JSON-LD posting (no doubles)
+            for obj in sd.microdata_objects(response.selector.root):
+                if sd.is_job_posting(obj):
+                    item = self._parse_posting(obj, response)
+                    if item is not None:
+                        yield item
+
+    def _json_ld_postings(self, response: Response) -> Iterator[RawListing]:
         for number, block in enumerate(
             response.xpath('//script[@type="application/ld+json"]/text()').getall(), 1
         ):

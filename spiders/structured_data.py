@@ -1,8 +1,10 @@
-"""Reading schema.org `JobPosting` objects out of JSON-LD `<script>` blocks.
+"""Reading schema.org `JobPosting` objects out of JSON-LD `<script>` blocks and microdata.
 
-Each block is parsed on its own, so one malformed block does not hide the others on the page
-(extruct drops every JSON-LD block of a page when one fails). Parsing is lenient about raw
-newlines inside strings, which hand-written pages often contain.
+Each JSON-LD block is parsed on its own, so one malformed block does not hide the others on the
+page (extruct drops every JSON-LD block of a page when one fails). Parsing is lenient about raw
+newlines inside strings, which hand-written pages often contain. Microdata (`itemscope`,
+`itemtype`, `itemprop`) is turned into the same dict shape as JSON-LD (`@type` plus properties),
+so one set of field readers serves both.
 """
 
 from __future__ import annotations
@@ -10,6 +12,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
+
+from lxml.html import HtmlElement
+
+MICRODATA_URL_ATTRS = {"a": "href", "link": "href", "area": "href", "img": "src", "audio": "src",
+                       "video": "src", "source": "src", "iframe": "src", "embed": "src",
+                       "object": "data"}
+MICRODATA_VALUE_ATTRS = {"meta": "content", "time": "datetime", "data": "value",
+                         "meter": "value"}
 
 
 class BlockError(ValueError):
@@ -95,3 +105,47 @@ def salary_text(salary: Any) -> str | None:
         return None
     parts = [currency, amount, f"per {unit}" if unit else None]
     return " ".join(p for p in parts if p)
+
+
+def microdata_objects(root: HtmlElement) -> list[dict[str, Any]]:
+    """Every top-level microdata item of a page as a JSON-LD-like dict."""
+    return [_microdata_item(el) for el in root.xpath("//*[@itemscope][not(@itemprop)]")]
+
+
+def _microdata_item(element: HtmlElement) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    types = (element.get("itemtype") or "").split()
+    if types:
+        item["@type"] = types if len(types) > 1 else types[0]
+    for prop in _own_properties(element):
+        value = _microdata_item(prop) if prop.get("itemscope") is not None else _prop_value(prop)
+        for name in prop.get("itemprop", "").split():
+            if name in item:
+                existing = item[name]
+                item[name] = [*existing, value] if isinstance(existing, list) else [existing, value]
+            else:
+                item[name] = value
+    return item
+
+
+def _own_properties(element: HtmlElement) -> list[HtmlElement]:
+    """Descendants with `itemprop` whose nearest enclosing item is `element`."""
+    found = []
+    for child in element.iterchildren():
+        if not isinstance(child.tag, str):
+            continue
+        if child.get("itemprop") is not None:
+            found.append(child)
+        if child.get("itemscope") is None:
+            found.extend(_own_properties(child))
+    return found
+
+
+def _prop_value(element: HtmlElement) -> str:
+    tag = element.tag.lower()
+    if element.get("content") is not None:
+        return element.get("content").strip()
+    attr = MICRODATA_URL_ATTRS.get(tag) or MICRODATA_VALUE_ATTRS.get(tag)
+    if attr and element.get(attr) is not None:
+        return element.get(attr).strip()
+    return " ".join(element.text_content().split())

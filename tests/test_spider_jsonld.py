@@ -70,3 +70,26 @@ def test_sitemap_index_and_real_page(site, run_spider):
     assert graph["location"] == "Madison, WI, US; Milwaukee, WI"
     assert graph["hours_text"] == "10-12 hours"
     assert graph["employment_type"] == "TEMPORARY"
+
+
+def test_microdata_posting(site, run_spider):
+    items = run_spider("jsonld", url=f"{site.base_url}/jobs/microdata.html")
+    assert items == [
+        {
+            "source": "jsonld",
+            "source_id": "127.0.0.1:RB-81",
+            "url": f"{site.base_url}/jobs/microdata.html",
+            "title": "Bookkeeping Micro-Internship",
+            "company": "Riverbend Co-op",
+            "description": "Reconcile three months of co-op transactions and prepare a short "
+            "summary for the board.",
+            "location": "Madison, WI, US",
+            "remote": None,
+            "employment_type": "PART_TIME",
+            "posted_at": "2026-11-19",
+            "deadline": "2026-12-12",
+            "pay_text": "USD 300 per PROJECT",
+            "hours_text": "about 12 hours in total",
+            "categories": ["Accounting"],
+        }
+    ]

@@ -1,0 +1,124 @@
+"""Ashby Job Postings API: every published job of one or more Ashby job boards.
+
+GET {base_url}/posting-api/job-board/{board}?includeCompensation=true returns
+`{"apiVersion": "1", "jobs": [...]}` in one response. Each job has `id`, `title`, `department`,
+`team`, `employmentType` (`FullTime`, `PartTime`, `Intern`, `Contract` or `Temporary`), `location`,
+`secondaryLocations` (`{location, address}`), `publishedAt`, `isListed`, `isRemote` (true, false or
+null), `address`, `jobUrl`, `applyUrl`, `descriptionHtml`, `descriptionPlain`,
+`shouldDisplayCompensationOnJobPostings` and, with `includeCompensation=true`, `compensation`
+(`compensationTierSummary` such as "$45.00 – $50.00 per hour",
+`scrapeableCompensationSalarySummary`, `compensationTiers`, `summaryComponents`). Jobs with
+`isListed: false` are skipped. The response names no organization: the company is the board name
+unless `-a company=NAME` is given (applied to every board of the run). Docs:
+developers.ashbyhq.com/docs/public-job-posting-api ("Job Postings API").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+from scrapy.http import Response
+
+from spiders.base import BoardSpider
+from spiders.items import RawListing
+from spiders.lever import remote_from_workplace, text_or_none, valid_id
+
+
+class AshbySpider(BoardSpider):
+    name = "ashby"
+    default_base_url = "https://api.ashbyhq.com"
+
+    def __init__(self, *args: Any, company: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.company = text_or_none(company)
+
+    def board_url(self, board: str) -> str:
+        name = quote(board, safe="")
+        return f"{self.base_url}/posting-api/job-board/{name}?includeCompensation=true"
+
+    def parse(self, response: Response, board: str) -> Iterator[RawListing]:
+        data = self.load_json(response)
+        if data is None:
+            if response.body.strip() == b"null":
+                self.parse_failed(response, "response is JSON null")
+            return
+        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
+            self.parse_failed(response, 'expected an object with a "jobs" list')
+            return
+        if not data["jobs"]:
+            self.logger.warning(
+                "Ashby job board %r has no published jobs (the board name may be unknown): %s",
+                board, response.url,
+            )
+            self.crawler.stats.inc_value("microintern/empty_boards")
+            return
+        for number, job in enumerate(data["jobs"], 1):
+            if isinstance(job, dict) and job.get("isListed") is False:
+                self.crawler.stats.inc_value("microintern/unlisted_skipped")
+                continue
+            item = self._parse_job(response, board, number, job)
+            if item is not None:
+                yield item
+
+    def _parse_job(
+        self, response: Response, board: str, number: int, job: Any
+    ) -> RawListing | None:
+        """One job as a raw item, or None after counting a parse failure."""
+        if not isinstance(job, dict):
+            self.parse_failed(response, f"job {number} is not an object")
+            return None
+        source_id = job.get("id")
+        title = text_or_none(job.get("title"))
+        url = text_or_none(job.get("jobUrl")) or text_or_none(job.get("applyUrl"))
+        if not valid_id(source_id) or not title or not url:
+            self.parse_failed(response, f"job {number} lacks an id, a title or a URL")
+            return None
+        return self.make_item(
+            source_id=str(source_id),
+            url=url,
+            title=title,
+            company=self.company or board,
+            description=self._parse_description(job),
+            location=self._parse_location(job),
+            remote=self._parse_remote(job),
+            employment_type=text_or_none(job.get("employmentType")),
+            posted_at=text_or_none(job.get("publishedAt")),
+            pay_text=self._parse_pay_text(job),
+            categories=self._parse_categories(job),
+        )
+
+    def _parse_description(self, job: dict[str, Any]) -> str:
+        html = text_or_none(job.get("descriptionHtml"))
+        return html or text_or_none(job.get("descriptionPlain")) or ""
+
+    def _parse_location(self, job: dict[str, Any]) -> str | None:
+        names = [text_or_none(job.get("location"))]
+        secondary = job.get("secondaryLocations")
+        for entry in secondary if isinstance(secondary, list) else []:
+            if isinstance(entry, dict):
+                names.append(text_or_none(entry.get("location")))
+        return "; ".join(dict.fromkeys(name for name in names if name)) or None
+
+    def _parse_remote(self, job: dict[str, Any]) -> bool | None:
+        """`isRemote` as given. When it is null, a `workplaceType` (not in Ashby's documented
+        response, but sent by some boards: `Remote`, `OnSite`, `Hybrid`); else None."""
+        if isinstance(job.get("isRemote"), bool):
+            return job["isRemote"]
+        return remote_from_workplace(job.get("workplaceType"))
+
+    def _parse_pay_text(self, job: dict[str, Any]) -> str | None:
+        """The compensation summary, unless the employer chose not to show pay on the posting."""
+        if job.get("shouldDisplayCompensationOnJobPostings") is False:
+            return None
+        compensation = job.get("compensation")
+        if not isinstance(compensation, dict):
+            return None
+        return text_or_none(compensation.get("compensationTierSummary")) or text_or_none(
+            compensation.get("scrapeableCompensationSalarySummary")
+        )
+
+    def _parse_categories(self, job: dict[str, Any]) -> list[str]:
+        names = (text_or_none(job.get(key)) for key in ("department", "team"))
+        return list(dict.fromkeys(name for name in names if name))

@@ -1,0 +1,182 @@
+"""The Lever spider, crawled for real against fixture sites on 127.0.0.1."""
+
+import json
+
+import pytest
+
+from spiders.lever import LeverSpider
+from tests.conftest import FIXTURES
+
+POSTINGS = FIXTURES / "lever" / "v0" / "postings"
+
+
+def test_lever_items_exact_across_pages(serve_fixtures, run_spider):
+    sites = serve_fixtures("lever")
+    items = run_spider("lever", base_url=sites.base_url, board="metabase,fernbrook", limit="2")
+    by_id = {item["source_id"]: item for item in items}
+    assert len(items) == len(by_id) == 5
+
+    # Pages of 2: a full page asks for the next; a short or empty page ends the site.
+    lever_requests = sorted(path for path in sites.requests if path.startswith("/v0/"))
+    assert lever_requests == [
+        "/v0/postings/fernbrook?mode=json&skip=0&limit=2",
+        "/v0/postings/fernbrook?mode=json&skip=2&limit=2",
+        "/v0/postings/metabase?mode=json&skip=0&limit=2",
+        "/v0/postings/metabase?mode=json&skip=2&limit=2",
+    ]
+    assert "microintern/empty_boards" not in run_spider.stats  # a later empty page is normal
+
+    assert by_id["50a74cff-026f-4c84-aa8f-f5f8d837115f"] == {
+        "source": "lever",
+        "source_id": "50a74cff-026f-4c84-aa8f-f5f8d837115f",
+        "url": "https://jobs.lever.co/fernbrook/50a74cff-026f-4c84-aa8f-f5f8d837115f",
+        "title": "Micro-Internship: Volunteer Survey Analysis",
+        "company": "fernbrook",
+        "description": "<div>Fernbrook Conservancy protects 4,000 acres of forest and river corridor in "
+        "western North Carolina.</div>\n<div>Analyze 600 responses from our volunteer survey "
+        "&amp; summarize what keeps volunteers coming back.</div>\n<div>This is a short, paid "
+        "project: 10-15 hours in total, on your own schedule.</div>\n"
+        "<h3>What You'll Deliver</h3>\n"
+        "<ul><li>A cleaned spreadsheet of the responses</li>\n"
+        "<li>A two-page summary with three charts</li></ul>\n"
+        "<div>Open to current students and graduates of the last two years.</div>",
+        "location": "Remote - US",
+        "remote": None,  # workplaceType "unspecified"
+        "employment_type": "Contract",
+        "posted_at": "2026-11-04T15:00:00Z",
+        "deadline": None,
+        "pay_text": "USD 20-25 per-hour-wage",
+        "hours_text": None,
+        "categories": ["Programs", "Data"],
+    }
+
+    # From the second page: a hybrid project paid once, listed in two locations.
+    trail_map = by_id["f11fc8de-3eb4-49c8-8f8d-e0e973e1d036"]
+    assert trail_map["title"] == "Project: Trail Map Illustration"
+    assert trail_map["location"] == "Asheville, NC; Remote - US"
+    assert trail_map["remote"] is False
+    assert trail_map["pay_text"] == "USD 600 one-time"
+    assert trail_map["categories"] == ["Communications"]
+    assert trail_map["description"].endswith("About 30 hours of work over four weeks.</div>")
+
+    # On-site, no salaryRange: the plain salary description is the pay text.
+    coordinator = by_id["2e7abed5-658e-430d-8569-80bb0977e471"]
+    assert coordinator["remote"] is False
+    assert coordinator["employment_type"] == "Full-time"
+    assert coordinator["pay_text"] == "Salary: $52,000–$58,000 a year, plus benefits."
+    assert coordinator["categories"] == ["Stewardship", "Operations"]
+    assert coordinator["posted_at"] == "2026-10-28T13:00:00Z"
+
+
+def test_lever_real_metabase_postings(serve_fixtures, run_spider):
+    sites = serve_fixtures("lever")
+    items = run_spider("lever", base_url=sites.base_url, board="metabase", limit="2",
+                       company="Metabase")
+    real = json.loads((POSTINGS / "metabase@mode=json&skip=0&limit=2.json").read_text())
+    by_id = {item["source_id"]: item for item in items}
+    assert list(by_id) == [posting["id"] for posting in real]
+    assert {item["company"] for item in items} == {"Metabase"}
+
+    analytics = by_id["5eca795c-48dd-496a-be23-2181068a5450"]
+    assert analytics["title"] == "Analytics Engineer"
+    assert analytics["url"] == real[0]["hostedUrl"]
+    assert analytics["description"] == real[0]["description"] + "\n" + real[0]["additional"]
+    assert analytics["location"] == "Remote-North & South America"
+    assert analytics["remote"] is True
+    assert analytics["employment_type"] == "Full-time (remote)"
+    assert analytics["posted_at"] == "2020-11-19T02:41:25Z"  # createdAt 1605753685375 ms
+    assert analytics["pay_text"] is None
+    assert analytics["categories"] == ["Engineering"]
+
+    ci = by_id["ee8203b5-2cf7-4eae-afd6-3f9724761ad9"]
+    assert ci["description"].startswith(real[1]["description"] + "\n<h3>What You'll Do</h3>\n<ul>")
+    for entry in real[1]["lists"]:
+        assert f"<h3>{entry['text']}</h3>\n<ul>{entry['content'].strip()}</ul>" in ci["description"]
+    assert ci["description"].endswith(real[1]["additional"])
+    assert ci["location"] == "Global Remote"
+    assert ci["posted_at"] == "2026-04-21T19:41:20Z"
+
+
+def test_lever_empty_site_warns(serve_fixtures, run_spider, tmp_path):
+    sites = serve_fixtures("lever")
+    items = run_spider("lever", base_url=sites.base_url, board="quietco")
+    assert items == []
+    assert "/v0/postings/quietco?mode=json&skip=0&limit=100" in sites.requests  # default page size
+    assert run_spider.stats["microintern/empty_boards"] == 1
+    assert run_spider.stats["log_count/WARNING"] >= 1
+    log = "".join(path.read_text() for path in tmp_path.rglob("*.log"))
+    assert "Lever site 'quietco' has no published postings (the site name may be unknown)" in log
+
+
+def test_lever_base_url_is_honoured(serve_fixtures, run_spider):
+    sites = serve_fixtures("lever")
+    items = run_spider("lever", base_url=sites.base_url + "/", board="fernbrook", limit="2")
+    assert len(items) == 3
+    assert "/v0/postings/fernbrook?mode=json&skip=0&limit=2" in sites.requests
+
+    assert LeverSpider(board="acme").board_url("acme") == (
+        "https://api.lever.co/v0/postings/acme?mode=json&skip=0&limit=100"
+    )
+    eu = LeverSpider(board="acme", base_url="https://api.eu.lever.co/", limit="50")
+    assert eu.board_url("acme", 50) == (
+        "https://api.eu.lever.co/v0/postings/acme?mode=json&skip=50&limit=50"
+    )
+
+
+@pytest.mark.parametrize("limit", ["0", "-3", "many"])
+def test_lever_rejects_a_bad_page_size(limit):
+    with pytest.raises(ValueError, match="limit"):
+        LeverSpider(board="acme", limit=limit)
+
+
+def test_lever_unexpected_shapes_are_counted_not_fatal(serve_fixtures, run_spider):
+    odd_posting = {
+        "id": "odd-1",
+        "text": " Survey Design Sprint ",
+        "hostedUrl": "https://jobs.lever.co/mixed/odd-1",
+        "categories": ["Research"],
+        "lists": "none",
+        "salaryRange": "USD 20",
+        "createdAt": "yesterday",
+        "workplaceType": 5,
+        "description": None,
+        "descriptionPlain": "Design a 10-question survey: about 6 hours.",
+    }
+    mixed = ["not a posting", {"id": "no-title", "hostedUrl": "https://jobs.lever.co/x"},
+             odd_posting]
+    routes = {
+        "/v0/postings/gone": (200, json.dumps({"ok": False, "error": "Document not found"})),
+        "/v0/postings/mixed": (200, json.dumps(mixed)),
+    }
+    sites = serve_fixtures("lever", routes=routes)
+    items = run_spider("lever", base_url=sites.base_url, board="gone,mixed")
+    assert run_spider.stats["microintern/parse_errors"] == 3
+    assert items == [
+        {
+            "source": "lever",
+            "source_id": "odd-1",
+            "url": "https://jobs.lever.co/mixed/odd-1",
+            "title": "Survey Design Sprint",
+            "company": "mixed",
+            "description": "Design a 10-question survey: about 6 hours.",
+            "location": None,
+            "remote": None,
+            "employment_type": None,
+            "posted_at": None,
+            "deadline": None,
+            "pay_text": None,
+            "hours_text": None,
+            "categories": [],
+        }
+    ]
+
+
+def test_lever_stops_when_a_server_ignores_skip(serve_fixtures, run_spider):
+    page = json.loads((POSTINGS / "fernbrook@mode=json&skip=0&limit=2.json").read_text())
+    sites = serve_fixtures("lever", routes={"/v0/postings/loop": (200, json.dumps(page))})
+    items = run_spider("lever", base_url=sites.base_url, board="loop", limit="2")
+    assert [item["source_id"] for item in items] == [posting["id"] for posting in page]
+    assert [path for path in sites.requests if path.startswith("/v0/")] == [
+        "/v0/postings/loop?mode=json&skip=0&limit=2",
+        "/v0/postings/loop?mode=json&skip=2&limit=2",
+    ]
