@@ -243,7 +243,7 @@ def demo(db_path: Path, build_only: bool, port: int) -> None:
     summary = build_demo(db_path, echo=click.echo)
     click.echo(f"\nsources crawled: {len(summary['runs'])}")
     for run in summary["runs"]:
-        click.echo(f"  {run['spider']}: {run['status']}, {run['items']} items")
+        click.echo(f"  {run['source']}: {run['status']}, {run['items']} items")
     click.echo(f"items: {summary['items']}")
     click.echo(f"listings: {summary['listings']} ({summary['micro']} micro-internships)")
     for source, count in sorted(summary["listings_by_source"].items()):

@@ -9,22 +9,26 @@ from typing import Any
 
 from pipeline.crawl import CrawlJob, crawl
 from pipeline.sample_sites import SampleSites
+from pipeline.sources import load_sources
 from pipeline.store import open_db
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = PROJECT_ROOT / "data" / "samples"
 SAMPLES_PORT = 8765  # fixed, so sample page URLs (and the ids made from them) stay the same
-GREENHOUSE_BOARDS = "northwind,brightpath"
+SAMPLE_SOURCES = SAMPLES_DIR / "sources.toml"
 
 # Our own server on loopback: no need to wait between requests.
 LOCAL_SETTINGS = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False"}
 
 
-def demo_jobs(base_url: str) -> list[CrawlJob]:
-    return [
-        CrawlJob("greenhouse", {"base_url": base_url, "board": GREENHOUSE_BOARDS}),
-        CrawlJob("jsonld", {"url": f"{base_url}/careers/sitemap.xml"}),
-    ]
+def demo_jobs(base_url: str, sources_file: Path = SAMPLE_SOURCES) -> list[CrawlJob]:
+    """One job per sample source, pointed at the sample server."""
+    jobs = []
+    for source in load_sources(sources_file):
+        job = CrawlJob.from_source(source)
+        job.args = {k: v.replace("{{base_url}}", base_url) for k, v in job.args.items()}
+        jobs.append(job)
+    return jobs
 
 
 def start_sample_sites(root: Path = SAMPLES_DIR, port: int = SAMPLES_PORT) -> SampleSites:

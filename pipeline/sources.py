@@ -40,7 +40,7 @@ class Source:
     @property
     def key(self) -> str:
         """A short, filename-safe id such as `greenhouse-algolia`."""
-        target = self.args.get("board") or self.args.get("url") or self.name
+        target = self.args.get("board") or self.name  # name defaults to the url
         target = re.sub(r"^https?://(www\.)?", "", target)
         slug = re.sub(r"[^a-z0-9]+", "-", target.lower()).strip("-")[:60]
         return f"{self.spider}-{slug}" if slug else self.spider

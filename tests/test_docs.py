@@ -1,0 +1,29 @@
+"""The README documents every command, spider, table column and raw item field."""
+
+from pathlib import Path
+
+from pipeline.cli import cli
+from pipeline.store import CRAWL_RUN_COLUMNS, LISTING_COLUMNS, POSTING_COLUMNS
+from spiders.items import RAW_FIELDS
+from tests.test_spider_guard import spider_classes
+
+README = (Path(__file__).parent.parent / "README.md").read_text()
+
+
+def test_readme_shows_the_two_commands():
+    assert "make demo" in README and "make test" in README
+
+
+def test_every_command_is_documented():
+    for name in cli.commands:
+        assert f"microintern {name}" in README, name
+
+
+def test_every_spider_is_documented():
+    for name in spider_classes():
+        assert f"| `{name}` |" in README, name
+
+
+def test_every_column_and_raw_field_is_documented():
+    for column in [*LISTING_COLUMNS, *POSTING_COLUMNS, *CRAWL_RUN_COLUMNS, *RAW_FIELDS]:
+        assert f"`{column}`" in README, column
