@@ -55,7 +55,9 @@ def utc_stamp() -> str:
 
 
 def new_run_id() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    """A sortable id from the UTC time, e.g. `20261125T023000.123Z` (ISO 8601 basic format)."""
+    now = datetime.now(UTC)
+    return now.strftime("%Y%m%dT%H%M%S") + f".{now.microsecond // 1000:03d}Z"
 
 
 def spider_command(

@@ -50,3 +50,21 @@ def test_timeout_fails_the_run_and_keeps_stored_listings(serve_fixtures, tmp_pat
     db = open_db(db_path)
     assert db.table("listings").count == 1
     assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_second_crawl_revalidates_from_the_http_cache(serve_fixtures, tmp_path):
+    sites = serve_fixtures("greenhouse")
+    job = CrawlJob("greenhouse", {"base_url": sites.base_url, "board": "fieldnotes"})
+    db_path = tmp_path / "listings.db"
+    runs, sent = [], []
+    for _ in range(2):
+        before = sites.bytes_sent
+        runs += crawl([job], db_path, settings=LOCAL_SETTINGS, echo=lambda *_: None)
+        sent.append(sites.bytes_sent - before)
+    first, second = runs
+    assert first["run_id"] != second["run_id"]
+    assert first["cached"] == 0 and first["new_listings"] == 1
+    assert second["status"] == "ok"
+    assert second["cached"] >= 1  # revalidated with a 304, or still fresh
+    assert sent[1] < sent[0] / 10, sent
+    assert (second["new_listings"], second["updated_listings"], second["seen_again"]) == (0, 0, 1)
