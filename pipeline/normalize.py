@@ -20,7 +20,8 @@ MICRO_MARKERS = re.compile(
     r"(?i)\bmicro[- ]?internships?\b|\bmicro[- ]?projects?\b|\bproject[- ]based internships?\b"
     r"|\bshort[- ]term (?:paid )?projects?\b"
 )
-FULL_TIME = re.compile(r"(?i)\bfull[- _]?time\b|\bpermanent\b")
+FULL_TIME = re.compile(r"(?i)(?<![a-z])full[- _]?time(?![a-z])|(?<![a-z])permanent(?![a-z])")
+SIMULATION = re.compile(r"(?i)\bsimulation\b")
 REMOTE = re.compile(r"(?i)\bremote\b|\btelecommute\b|\bwork from home\b")
 
 
@@ -35,8 +36,10 @@ def decide_is_micro(
     title: str, description: str, employment_type: str | None, hours_max: float | None
 ) -> bool | None:
     """True for a stated micro-internship or a project of at most 40 hours; False for more than
-    40 hours or full-time work; None when nothing says either way."""
+    40 hours, full-time work or an unpaid simulation; None when nothing says either way."""
     if hours_max is not None and hours_max > 40:
+        return False
+    if SIMULATION.search(employment_type or ""):  # free practice, not paid work
         return False
     if MICRO_MARKERS.search(title) or MICRO_MARKERS.search(description):
         return True

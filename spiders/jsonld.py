@@ -13,7 +13,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import HtmlResponse, Response
+from scrapy.selector import Selector
 from scrapy.utils.sitemap import Sitemap
 
 from spiders import structured_data as sd
@@ -38,30 +39,42 @@ class JsonLdSpider(BaseSpider):
         if self._is_sitemap(response):
             yield from self._follow_sitemap(response)
             return
+        page = self._html(response)
+        if page is None:
+            self.parse_failed(response, "the start page is neither HTML nor a sitemap")
+            return
         yield from self.parse_page(response)
         host = urlsplit(response.url).netloc
-        for href in response.css("a::attr(href)").getall():
+        for href in page.css("a::attr(href)").getall():
             link = response.urljoin(href)
             if urlsplit(link).netloc == host and urlsplit(link).scheme in ("http", "https"):
                 yield scrapy.Request(link, callback=self.parse_page)
 
     def parse_page(self, response: Response) -> Iterator[RawListing]:
-        if not hasattr(response, "css"):
+        page = self._html(response)
+        if page is None:  # a PDF or image linked from a careers page: nothing to read
             return
         found = False
-        for item in self._json_ld_postings(response):
+        for item in self._json_ld_postings(page, response):
             found = True
             yield item
         if not found:  # microdata only where the page has no JSON-LD posting (no doubles)
-            for obj in sd.microdata_objects(response.selector.root):
+            for obj in sd.microdata_objects(page.root):
                 if sd.is_job_posting(obj):
                     item = self._parse_posting(obj, response)
                     if item is not None:
                         yield item
 
-    def _json_ld_postings(self, response: Response) -> Iterator[RawListing]:
+    @staticmethod
+    def _html(response: Response) -> Selector | None:
+        """The response as an HTML document, or None for a body that is not text."""
+        if not isinstance(response, HtmlResponse):
+            return None
+        return Selector(text=response.text, type="html")
+
+    def _json_ld_postings(self, page: Selector, response: Response) -> Iterator[RawListing]:
         for number, block in enumerate(
-            response.xpath('//script[@type="application/ld+json"]/text()').getall(), 1
+            page.xpath('//script[@type="application/ld+json"]/text()').getall(), 1
         ):
             try:
                 document = sd.parse_block(block)

@@ -3,8 +3,14 @@
 import subprocess
 import sys
 
-from pipeline.demo import SAMPLES_DIR
+from pipeline.demo import SAMPLE_SOURCES
+from pipeline.sources import load_sources
 from pipeline.store import open_db
+from tests.test_spider_guard import spider_classes
+
+
+def test_sample_sources_cover_every_spider():
+    assert {s.spider for s in load_sources(SAMPLE_SOURCES)} == set(spider_classes())
 
 
 def test_demo_build_only(tmp_path):
@@ -14,15 +20,24 @@ def test_demo_build_only(tmp_path):
         capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "sources crawled: 2" in result.stdout
+    sources = load_sources(SAMPLE_SOURCES)
+    assert f"sources crawled: {len(sources)}" in result.stdout
+
     db = open_db(db_path)
-    by_source = dict(db.execute(
-        "select source, count(*) from postings group by source").fetchall())
-    boards = list((SAMPLES_DIR / "v1" / "boards").iterdir())
-    assert by_source["greenhouse"] == 6 and len(boards) == 2
-    assert by_source["jsonld"] == 3  # the robots-disallowed draft is not collected
-    companies = {row[0] for row in db.execute("select distinct company from listings")}
-    assert companies == {"Northwind Analytics", "BrightPath Financial", "Harbor & Pine Studio"}
-    statuses = [row[0] for row in db.execute("select status from crawl_runs order by spider")]
-    assert statuses == ["ok", "ok"]
+    runs = {row["source"]: row for row in db.query("select * from crawl_runs")}
+    assert set(runs) == {s.key for s in sources}
+    for source in sources:
+        run = runs[source.key]
+        assert run["status"] == "ok", run
+        assert run["items"] >= 2, run
+        if "board" not in source.args:
+            continue  # page spiders: the source name is a site, not one company
+        listed = {r[0] for r in db.execute(
+            "select distinct l.company from postings p join listings l on l.id = p.listing_id "
+            "where p.source = ?", [source.spider])}
+        assert source.name in listed, (source.key, listed)
+    assert db.execute("select count(*) from postings where title = 'Unpublished draft'"
+                      ).fetchone()[0] == 0  # robots.txt disallows it
+    micro = db.execute("select count(*) from listings where is_micro = 1").fetchone()[0]
+    assert micro >= len(sources)
     assert (tmp_path / "demo" / "raw" / "greenhouse").is_dir()

@@ -77,6 +77,8 @@ def test_seen_at_falls_back_for_exports():
         ("Research project", "A 30-hour project.", None, 30, True),
         ("Data project", "", "Contract", 60, False),
         ("Senior Engineer", "", "Full-time", None, False),
+        ("Operations Coordinator", "", "fulltime_permanent", None, False),
+        ("Market sizing simulation", "Self-paced 4-5 hours", "Simulation (unpaid)", 5, False),
         ("Coordinator", "Full-time position with benefits.", None, None, False),
         ("Helper", "Help us.", None, None, None),
     ],

@@ -93,3 +93,9 @@ def test_microdata_posting(site, run_spider):
             "categories": ["Accounting"],
         }
     ]
+
+
+def test_start_page_that_is_not_html_is_a_parse_error(serve_fixtures, run_spider):
+    sites = serve_fixtures("jsonld", routes={"/api/jobs": (200, '{"jobs": []}')})
+    assert run_spider("jsonld", url=f"{sites.base_url}/api/jobs") == []
+    assert run_spider.stats["microintern/parse_errors"] == 1
