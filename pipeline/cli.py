@@ -31,8 +31,12 @@ SOURCE_HEADERS = ("key", "name", "spider", "board or url", "")
 
 def db_option(command):
     return click.option(
-        "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_DB,
-        show_default=True, help="SQLite database file.",
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=DEFAULT_DB,
+        show_default=True,
+        help="SQLite database file.",
     )(command)
 
 
@@ -53,8 +57,9 @@ def cli() -> None:
 
 
 @cli.command(name="import")
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
 @click.option("--source", help="Source name for records that have none (e.g. parkerdewey).")
 @db_option
 def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -> None:
@@ -89,8 +94,12 @@ def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -
 
 def sources_option(command):
     return click.option(
-        "--sources", "sources_file", type=click.Path(dir_okay=False, path_type=Path),
-        default=DEFAULT_SOURCES_FILE, show_default=True, help="The sources registry (TOML).",
+        "--sources",
+        "sources_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=DEFAULT_SOURCES_FILE,
+        show_default=True,
+        help="The sources registry (TOML).",
     )(command)
 
 
@@ -103,19 +112,45 @@ def read_sources(sources_file: Path) -> list[Source]:
 
 @cli.command(name="crawl")
 @click.argument("spiders", nargs=-1)
-@click.option("--source", "only", multiple=True, metavar="KEY",
-              help="Crawl only this source of the sources file (repeatable).")
-@click.option("-a", "spider_args", multiple=True, metavar="KEY=VALUE",
-              help="Spider argument for named SPIDERS (repeatable).")
-@click.option("-s", "settings", multiple=True, metavar="KEY=VALUE",
-              help="Scrapy setting override (repeatable).")
-@click.option("--timeout", type=float, default=1800, show_default=True,
-              help="Seconds before a spider is stopped.")
+@click.option(
+    "--source",
+    "only",
+    multiple=True,
+    metavar="KEY",
+    help="Crawl only this source of the sources file (repeatable).",
+)
+@click.option(
+    "-a",
+    "spider_args",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Spider argument for named SPIDERS (repeatable).",
+)
+@click.option(
+    "-s",
+    "settings",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Scrapy setting override (repeatable).",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=1800,
+    show_default=True,
+    help="Seconds before a spider is stopped.",
+)
 @sources_option
 @db_option
-def crawl_command(spiders: tuple[str, ...], only: tuple[str, ...], spider_args: tuple[str, ...],
-                  settings: tuple[str, ...], timeout: float, sources_file: Path,
-                  db_path: Path) -> None:
+def crawl_command(
+    spiders: tuple[str, ...],
+    only: tuple[str, ...],
+    spider_args: tuple[str, ...],
+    settings: tuple[str, ...],
+    timeout: float,
+    sources_file: Path,
+    db_path: Path,
+) -> None:
     """Crawl every enabled source of the sources file (or only --source KEY), or the named
     SPIDERS with -a arguments. Each runs in its own process; what it captured is imported and
     a crawl_runs row is recorded per source. Exits 1 if any source failed.
@@ -134,12 +169,15 @@ def crawl_command(spiders: tuple[str, ...], only: tuple[str, ...], spider_args: 
         sources = [s for s in read_sources(sources_file) if s.enabled]
         unknown = set(only) - {s.key for s in sources}
         if unknown:
-            raise click.BadParameter(f"no enabled source {', '.join(sorted(unknown))} in "
-                                     f"{sources_file} (see `microintern sources`)",
-                                     param_hint="--source")
+            raise click.BadParameter(
+                f"no enabled source {', '.join(sorted(unknown))} in "
+                f"{sources_file} (see `microintern sources`)",
+                param_hint="--source",
+            )
         jobs = [CrawlJob.from_source(s) for s in sources if not only or s.key in only]
-    rows = crawl(jobs, db_path, settings=parse_pairs(settings, "-s"), timeout=timeout,
-                 echo=click.echo)
+    rows = crawl(
+        jobs, db_path, settings=parse_pairs(settings, "-s"), timeout=timeout, echo=click.echo
+    )
     if any(row["status"] == "failed" for row in rows):
         sys.exit(1)
 
@@ -189,22 +227,43 @@ def sources_command(sources_file: Path) -> None:
         microintern sources --sources sources.toml
     """
     sources = read_sources(sources_file)
-    rows = [(s.key, s.name, s.spider, s.args.get("board") or s.args.get("url", ""),
-             "" if s.enabled else "disabled") for s in sources]
+    rows = [
+        (
+            s.key,
+            s.name,
+            s.spider,
+            s.args.get("board") or s.args.get("url", ""),
+            "" if s.enabled else "disabled",
+        )
+        for s in sources
+    ]
     widths = [max([len(r[i]) for r in rows] + [len(h)]) for i, h in enumerate(SOURCE_HEADERS)]
     for row in [SOURCE_HEADERS, *rows]:
         cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         click.echo("  ".join(cells).rstrip())
-    click.echo(f"{len(sources)} sources ({sum(s.enabled for s in sources)} enabled) "
-               f"in {sources_file}")
+    click.echo(
+        f"{len(sources)} sources ({sum(s.enabled for s in sources)} enabled) in {sources_file}"
+    )
 
 
 def serve_database(db_path: Path, metadata: Path, host: str, port: int) -> None:
     """Run Datasette on the database (blocks until stopped)."""
     open_db(db_path)  # make sure it exists and has its views and FTS
     command = [
-        sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(metadata),
-        "--host", host, "--port", str(port), "--setting", "sql_time_limit_ms", "3000",
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        str(db_path),
+        "--metadata",
+        str(metadata),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--setting",
+        "sql_time_limit_ms",
+        "3000",
     ]
     try:
         subprocess.run(command, check=False, env=os.environ.copy())
@@ -214,10 +273,18 @@ def serve_database(db_path: Path, metadata: Path, host: str, port: int) -> None:
 
 @cli.command()
 @db_option
-@click.option("--metadata", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=DEFAULT_METADATA, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to bind; give 0.0.0.0 only to publish deliberately.")
+@click.option(
+    "--metadata",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=DEFAULT_METADATA,
+    show_default=True,
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind; give 0.0.0.0 only to publish deliberately.",
+)
 @click.option("--port", type=int, default=8001, show_default=True)
 def serve(db_path: Path, metadata: Path, host: str, port: int) -> None:
     """Publish the database with Datasette and datasette-metadata.json.

@@ -99,8 +99,9 @@ def run_spider_process(
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     timed_out = False
     try:
         _, stderr = proc.communicate(timeout=timeout)
@@ -126,14 +127,17 @@ def last_error(stderr: str, log_file: Path | None) -> str:
     lines = stderr.strip().splitlines()
     if log_file is not None and log_file.exists():
         lines += log_file.read_text(errors="replace").splitlines()
-    errors = [line.strip() for line in lines
-              if ERROR_LINE.search(line) and not line.lstrip().startswith("File ")]
+    errors = [
+        line.strip()
+        for line in lines
+        if ERROR_LINE.search(line) and not line.lstrip().startswith("File ")
+    ]
     return errors[-1] if errors else (lines[-1].strip() if lines else "")
 
 
 def _error_statuses(stats: dict[str, Any], prefix: str) -> int:
     return sum(
-        int(v) for k, v in stats.items() if k.startswith(prefix) and k[len(prefix):][:1] in "45"
+        int(v) for k, v in stats.items() if k.startswith(prefix) and k[len(prefix) :][:1] in "45"
     )
 
 
@@ -147,7 +151,7 @@ def _http_errors(stats: dict[str, Any]) -> int:
 
 
 def _counts(stats: dict[str, Any], prefix: str) -> dict[str, int]:
-    return {k[len(prefix):]: int(v) for k, v in stats.items() if k.startswith(prefix)}
+    return {k[len(prefix) :]: int(v) for k, v in stats.items() if k.startswith(prefix)}
 
 
 def problems_in(stats: dict[str, Any]) -> tuple[int, list[str]]:
@@ -221,8 +225,10 @@ def crawl(
         paths = capture_paths(job, capture, data_dir)
         raw_file, stats_file, log_file = paths["raw"], paths["stats"], paths["log"]
         stats_file.unlink(missing_ok=True)
-        echo(f"[{number}/{len(jobs)}] crawling {job.key} "
-             f"({job.spider} {' '.join(f'{k}={v}' for k, v in job.args.items())})")
+        echo(
+            f"[{number}/{len(jobs)}] crawling {job.key} "
+            f"({job.spider} {' '.join(f'{k}={v}' for k, v in job.args.items())})"
+        )
         started, clock = utc_stamp(), time.monotonic()
         command = spider_command(job, capture, data_dir, settings)
         process = run_spider_process(command, stats_file, timeout, log_file)
@@ -264,7 +270,9 @@ def crawl(
         }
         record_crawl_run(db, row)
         rows.append(row)
-        echo(f"  {status}: {items} items, {row['new_listings']} new and "
-             f"{row['updated_listings']} updated listings, {row['seen_again']} seen again"
-             + (f" ({reason})" if reason else ""))
+        echo(
+            f"  {status}: {items} items, {row['new_listings']} new and "
+            f"{row['updated_listings']} updated listings, {row['seen_again']} seen again"
+            + (f" ({reason})" if reason else "")
+        )
     return rows

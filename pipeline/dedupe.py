@@ -11,8 +11,21 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-TRACKING_PARAMS = {"gh_src", "gh_jid", "lever-source", "lever-origin", "ref", "source", "src",
-                   "fbclid", "gclid", "mc_cid", "mc_eid", "trk", "trackingid"}
+TRACKING_PARAMS = {
+    "gh_src",
+    "gh_jid",
+    "lever-source",
+    "lever-origin",
+    "ref",
+    "source",
+    "src",
+    "fbclid",
+    "gclid",
+    "mc_cid",
+    "mc_eid",
+    "trk",
+    "trackingid",
+}
 
 
 def posting_id(source: str, source_id: str) -> str:

@@ -44,8 +44,9 @@ def build_demo(db_path: Path, echo=print, timeout: float = 300) -> dict[str, Any
     """Crawl the sample sites into `db_path`; return a summary of what was built."""
     with start_sample_sites() as sites:
         echo(f"sample sites: {sites.base_url} (from {SAMPLES_DIR})")
-        runs = crawl(demo_jobs(sites.base_url), db_path, settings=LOCAL_SETTINGS,
-                     timeout=timeout, echo=echo)
+        runs = crawl(
+            demo_jobs(sites.base_url), db_path, settings=LOCAL_SETTINGS, timeout=timeout, echo=echo
+        )
     db = open_db(db_path)
     by_source = {
         row["source"]: row["n"]

@@ -43,14 +43,44 @@ ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
 
 LEVER_EU_API = "https://api.eu.lever.co"
 GREENHOUSE_BOARD_HOSTS = {
-    "boards.greenhouse.io", "job-boards.greenhouse.io",
-    "boards.eu.greenhouse.io", "job-boards.eu.greenhouse.io",
+    "boards.greenhouse.io",
+    "job-boards.greenhouse.io",
+    "boards.eu.greenhouse.io",
+    "job-boards.eu.greenhouse.io",
 }
 # Path segments and subdomains that are parts of an ATS's own site, never a company's board.
 NON_TOKENS = {
-    "", "api", "app", "apply", "assets", "blog", "careers", "cdn", "docs", "embed", "help", "j",
-    "job", "job_app", "job_board", "jobs", "login", "o", "oneclick-ui", "posting-api", "search",
-    "signin", "static", "status", "support", "v0", "v1", "v2", "v3", "widget", "www",
+    "",
+    "api",
+    "app",
+    "apply",
+    "assets",
+    "blog",
+    "careers",
+    "cdn",
+    "docs",
+    "embed",
+    "help",
+    "j",
+    "job",
+    "job_app",
+    "job_board",
+    "jobs",
+    "login",
+    "o",
+    "oneclick-ui",
+    "posting-api",
+    "search",
+    "signin",
+    "static",
+    "status",
+    "support",
+    "v0",
+    "v1",
+    "v2",
+    "v3",
+    "widget",
+    "www",
 }
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 URL_IN_TEXT = re.compile(r"(?:https?:)?//[^\s\"'`<>\\]+", re.IGNORECASE)
@@ -83,7 +113,8 @@ def board_from_url(url: str) -> tuple[str, str, str | None] | None:
         spider = "greenhouse"
         token = query.get("for", [""])[0] if seg(0) == "embed" else seg(0)
     elif host in ("boards-api.greenhouse.io", "api.greenhouse.io") and segments[:2] == [
-        "v1", "boards"
+        "v1",
+        "boards",
     ]:
         spider, token = "greenhouse", seg(2)
     elif host in ("jobs.lever.co", "jobs.eu.lever.co"):
@@ -179,13 +210,17 @@ def _urls_in(text: str) -> Iterator[str]:
 
 def _page_names(root: Any) -> tuple[list[str], str | None]:
     """Names the page gives itself, and the name for a `jsonld` entry if there is one."""
-    site_names = [m.get("content", "").strip() for m in root.iter("meta")
-                  if m.get("property") == "og:site_name"]
+    site_names = [
+        m.get("content", "").strip()
+        for m in root.iter("meta")
+        if m.get("property") == "og:site_name"
+    ]
     titles = [t.text_content() for t in root.iter("title")][:1]
     title_parts = [p.strip() for t in titles for p in TITLE_SEPARATORS.split(t)]
     organizations = [
         sd.text_of(posting.get("hiringOrganization")) or ""
-        for script in root.iter("script") if _is_jsonld(script)
+        for script in root.iter("script")
+        if _is_jsonld(script)
         for posting in _postings(script.text or "")
     ]
     candidates = [n for n in [*site_names, *title_parts, *organizations] if n]
@@ -274,7 +309,12 @@ class _RobotsRedirects(urllib.request.HTTPRedirectHandler):
         self.robots = robots
 
     def redirect_request(
-        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any,
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
         newurl: str,
     ) -> urllib.request.Request | None:
         try:

@@ -102,7 +102,10 @@ class SampleSites:
                 self._send(200, body, ctype, headers)
 
             def _send(
-                self, status: int, body: bytes | str, ctype: str,
+                self,
+                status: int,
+                body: bytes | str,
+                ctype: str,
                 headers: dict[str, str] | None = None,
             ) -> None:
                 data = body.encode() if isinstance(body, str) else body

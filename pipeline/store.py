@@ -86,14 +86,32 @@ CRAWL_RUN_COLUMNS: dict[str, type] = {
     "log_file": str,
 }
 LISTING_FIELDS_FROM_POSTING = (
-    "title", "company", "url", "description", "location", "remote", "employment_type",
-    "industry", "hour_range", "hours_min", "hours_max", "is_micro", "pay_text", "posted_at",
+    "title",
+    "company",
+    "url",
+    "description",
+    "location",
+    "remote",
+    "employment_type",
+    "industry",
+    "hour_range",
+    "hours_min",
+    "hours_max",
+    "is_micro",
+    "pay_text",
+    "posted_at",
     "deadline",
 )
 FTS_COLUMNS = ["title", "company", "description"]
 INDEXES: dict[str, list[list[str]]] = {
-    "listings": [["status"], ["industry"], ["hour_range"], ["company"], ["deadline"],
-                 ["last_seen"]],
+    "listings": [
+        ["status"],
+        ["industry"],
+        ["hour_range"],
+        ["company"],
+        ["deadline"],
+        ["last_seen"],
+    ],
     "postings": [["listing_id"], ["canonical_url"], ["source"]],
     "crawl_runs": [["source", "started_at"], ["spider", "started_at"]],
 }

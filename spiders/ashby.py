@@ -22,8 +22,9 @@ from urllib.parse import quote
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
+from spiders.fields import text_or_none, valid_id
 from spiders.items import RawListing
-from spiders.lever import remote_from_workplace, text_or_none, valid_id
+from spiders.lever import remote_from_workplace
 
 
 class AshbySpider(BoardSpider):
@@ -39,22 +40,18 @@ class AshbySpider(BoardSpider):
         return f"{self.base_url}/posting-api/job-board/{name}?includeCompensation=true"
 
     def parse(self, response: Response, board: str) -> Iterator[RawListing]:
-        data = self.load_json(response)
-        if data is None:
-            if response.body.strip() == b"null":
-                self.parse_failed(response, "response is JSON null")
+        jobs = self.load_json_list(response, "jobs")
+        if jobs is None:
             return
-        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
-            self.parse_failed(response, 'expected an object with a "jobs" list')
-            return
-        if not data["jobs"]:
+        if not jobs:
             self.logger.warning(
                 "Ashby job board %r has no published jobs (the board name may be unknown): %s",
-                board, response.url,
+                board,
+                response.url,
             )
             self.crawler.stats.inc_value("microintern/empty_boards")
             return
-        for number, job in enumerate(data["jobs"], 1):
+        for number, job in enumerate(jobs, 1):
             if isinstance(job, dict) and job.get("isListed") is False:
                 self.crawler.stats.inc_value("microintern/unlisted_skipped")
                 continue

@@ -36,6 +36,14 @@ def split_arg(value: str | Iterable[str] | None) -> list[str]:
     return [p.strip() for p in parts if p and p.strip()]
 
 
+def _describe(data: Any) -> str:
+    """A short description of an unexpected JSON value, for error messages."""
+    if isinstance(data, dict):
+        error = data.get("error") or data.get("message")
+        return f"an error object ({error})" if isinstance(error, str) else "another object"
+    return "null" if data is None else type(data).__name__
+
+
 class BaseSpider(scrapy.Spider):
     """Common arguments and item stamping for every spider.
 
@@ -71,6 +79,21 @@ class BaseSpider(scrapy.Spider):
         except (ValueError, AttributeError) as exc:
             self.parse_failed(response, f"response is not valid JSON ({exc})")
             return None
+
+    def load_json_list(self, response: Response, key: str | None = None) -> list[Any] | None:
+        """The list under `key` of a JSON object response (the whole response when `key` is
+        None), or None after logging a clear error."""
+        try:
+            data = json.loads(response.text)
+        except (ValueError, AttributeError) as exc:
+            self.parse_failed(response, f"response is not valid JSON ({exc})")
+            return None
+        found = data if key is None else data.get(key) if isinstance(data, dict) else None
+        if isinstance(found, list):
+            return found
+        expected = "a JSON array" if key is None else f'an object with a "{key}" list'
+        self.parse_failed(response, f"expected {expected}, got {_describe(data)}")
+        return None
 
     def parse_failed(self, response: Response, reason: str) -> None:
         """Log and count a page that could not be parsed; the crawl goes on."""

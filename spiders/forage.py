@@ -116,8 +116,10 @@ class ForageSpider(BaseSpider):
         )
 
     def _meta(self, page: Selector, name: str) -> str | None:
-        for selector in (f'meta[property="{name}"]::attr(content)',
-                         f'meta[name="{name}"]::attr(content)'):
+        for selector in (
+            f'meta[property="{name}"]::attr(content)',
+            f'meta[name="{name}"]::attr(content)',
+        ):
             value = _squash(page.css(selector).get())
             if value:
                 return value

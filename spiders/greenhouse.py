@@ -28,12 +28,8 @@ class GreenhouseSpider(BoardSpider):
         return f"{self.base_url}/v1/boards/{board}/jobs?content=true"
 
     def parse(self, response: Response, board: str) -> Iterator[RawListing]:
-        data = self.load_json(response)
-        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
-            if data is not None:
-                self.parse_failed(response, 'expected an object with a "jobs" list')
-            return
-        for job in data["jobs"]:
+        jobs = self.load_json_list(response, "jobs")
+        for job in jobs or []:
             yield self.make_item(
                 source_id=str(job["id"]),
                 url=job.get("absolute_url") or "",

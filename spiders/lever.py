@@ -26,22 +26,11 @@ import scrapy
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
+from spiders.fields import text_or_none, valid_id
 from spiders.items import RawListing
 
 DEFAULT_PAGE_SIZE = 100
 REMOTE_BY_WORKPLACE = {"remote": True, "onsite": False, "hybrid": False}
-
-
-def text_or_none(value: Any) -> str | None:
-    """A stripped string, or None for anything else (missing, empty, wrong type)."""
-    return value.strip() or None if isinstance(value, str) else None
-
-
-def valid_id(value: Any) -> bool:
-    """A usable source id: a non-empty string or an integer."""
-    if isinstance(value, str):
-        return bool(value.strip())
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def remote_from_workplace(value: Any) -> bool | None:
@@ -63,7 +52,10 @@ class LeverSpider(BoardSpider):
     default_base_url = "https://api.lever.co"
 
     def __init__(
-        self, *args: Any, limit: int | str = DEFAULT_PAGE_SIZE, company: str | None = None,
+        self,
+        *args: Any,
+        limit: int | str = DEFAULT_PAGE_SIZE,
+        company: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -81,21 +73,15 @@ class LeverSpider(BoardSpider):
         return f"{self.base_url}/v0/postings/{site}?mode=json&skip={skip}&limit={self.limit}"
 
     def parse(self, response: Response, board: str, skip: int = 0) -> Iterator[Any]:
-        data = self.load_json(response)
+        data = self.load_json_list(response)
         if data is None:
-            if response.body.strip() == b"null":
-                self.parse_failed(response, "response is JSON null")
-            return
-        if not isinstance(data, list):
-            error = data.get("error") if isinstance(data, dict) else None
-            detail = f" (Lever says: {error})" if isinstance(error, str) else ""
-            self.parse_failed(response, f"expected a JSON array of postings{detail}")
             return
         if not data:
             if skip == 0:
                 self.logger.warning(
                     "Lever site %r has no published postings (the site name may be unknown): %s",
-                    board, response.url,
+                    board,
+                    response.url,
                 )
                 self.crawler.stats.inc_value("microintern/empty_boards")
             return
@@ -150,8 +136,10 @@ class LeverSpider(BoardSpider):
     def _parse_description(self, posting: dict[str, Any]) -> str:
         """`description` (opening and body), then each list as a heading and its items, then
         `additional`: what Lever's hosted posting page shows."""
-        parts = [text_or_none(posting.get("description"))
-                 or text_or_none(posting.get("descriptionPlain"))]
+        parts = [
+            text_or_none(posting.get("description"))
+            or text_or_none(posting.get("descriptionPlain"))
+        ]
         lists = posting.get("lists")
         for entry in lists if isinstance(lists, list) else []:
             if not isinstance(entry, dict):
@@ -195,8 +183,11 @@ class LeverSpider(BoardSpider):
             low, high = number_text(salary.get("min")), number_text(salary.get("max"))
             amount = f"{low}-{high}" if low and high and low != high else low or high
             if amount:
-                parts = [text_or_none(salary.get("currency")), amount,
-                         text_or_none(salary.get("interval"))]
+                parts = [
+                    text_or_none(salary.get("currency")),
+                    amount,
+                    text_or_none(salary.get("interval")),
+                ]
                 return " ".join(part for part in parts if part)
         return text_or_none(posting.get("salaryDescriptionPlain"))
 

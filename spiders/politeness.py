@@ -93,7 +93,9 @@ class RetryAfterMiddleware(RetryMiddleware):
                 if wait > maximum:
                     self.crawler.spider.logger.error(
                         "Gave up on %s: Retry-After %.0f s exceeds RETRY_AFTER_MAX %.0f s",
-                        request.url, wait, maximum,
+                        request.url,
+                        wait,
+                        maximum,
                     )
                     stats.inc_value("microintern/retry_after_too_long")
                     return response

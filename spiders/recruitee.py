@@ -27,6 +27,7 @@ from typing import Any
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
+from spiders.fields import text_or_none
 from spiders.items import RawListing
 
 BOARD_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,62}")  # a host name label
@@ -52,12 +53,8 @@ class RecruiteeSpider(BoardSpider):
         return f"{root}/api/offers/"
 
     def parse(self, response: Response, board: str) -> Iterator[RawListing]:
-        data = self.load_json(response)
-        if data is None:
-            return
-        offers = data.get("offers") if isinstance(data, dict) else None
-        if not isinstance(offers, list):
-            self.parse_failed(response, 'expected an object with an "offers" list')
+        offers = self.load_json_list(response, "offers")
+        if offers is None:
             return
         for number, offer in enumerate(offers, 1):
             item = self._parse_offer(offer, board)
@@ -69,18 +66,20 @@ class RecruiteeSpider(BoardSpider):
     def _parse_offer(self, offer: Any, board: str) -> RawListing | None:
         if not isinstance(offer, dict):
             return None
-        title = _text(offer.get("title"))
+        title = text_or_none(offer.get("title"))
         if offer.get("id") in (None, "") or not title:
             return None
         return self.make_item(
             source_id=str(offer["id"]),
-            url=_text(offer.get("careers_url")) or _text(offer.get("careers_apply_url")) or "",
+            url=text_or_none(offer.get("careers_url"))
+            or text_or_none(offer.get("careers_apply_url"))
+            or "",
             title=title,
-            company=_text(offer.get("company_name")) or board,
+            company=text_or_none(offer.get("company_name")) or board,
             description=self._parse_description(offer),
             location=self._parse_location(offer),
             remote=self._parse_remote(offer),
-            employment_type=_text(offer.get("employment_type_code")),
+            employment_type=text_or_none(offer.get("employment_type_code")),
             posted_at=_iso_time(offer.get("published_at")),
             deadline=_iso_time(offer.get("close_at")),
             pay_text=self._parse_pay(offer.get("salary")),
@@ -89,20 +88,23 @@ class RecruiteeSpider(BoardSpider):
         )
 
     def _parse_description(self, offer: dict[str, Any]) -> str:
-        parts = [_text(offer.get("description")), _text(offer.get("requirements"))]
+        parts = [text_or_none(offer.get("description")), text_or_none(offer.get("requirements"))]
         if not any(parts):  # some sites publish the text only under `translations`
             translations = offer.get("translations")
             if isinstance(translations, dict) and translations:
                 chosen = translations.get("en") or next(iter(translations.values()))
                 if isinstance(chosen, dict):
-                    parts = [_text(chosen.get("description")), _text(chosen.get("requirements"))]
+                    parts = [
+                        text_or_none(chosen.get("description")),
+                        text_or_none(chosen.get("requirements")),
+                    ]
         return "\n".join(p for p in parts if p)
 
     def _parse_location(self, offer: dict[str, Any]) -> str | None:
-        location = _text(offer.get("location"))
+        location = text_or_none(offer.get("location"))
         if location:
             return location
-        parts = [_text(offer.get("city")), _text(offer.get("country"))]
+        parts = [text_or_none(offer.get("city")), text_or_none(offer.get("country"))]
         return ", ".join(p for p in parts if p) or None
 
     def _parse_remote(self, offer: dict[str, Any]) -> bool | None:
@@ -125,8 +127,8 @@ class RecruiteeSpider(BoardSpider):
             bound, amount = ("from ", low) if low else ("up to ", high)
         else:
             return None
-        currency = (_text(salary.get("currency")) or "").upper()
-        period = _text(salary.get("period"))
+        currency = (text_or_none(salary.get("currency")) or "").upper()
+        period = text_or_none(salary.get("period"))
         money = f"{currency} {amount}" if currency else str(amount)
         return f"{bound}{money} per {period}" if period else f"{bound}{money}"
 
@@ -151,17 +153,10 @@ class RecruiteeSpider(BoardSpider):
         for value in values:
             if isinstance(value, dict):  # a department given as an object
                 value = value.get("name")
-            text = _text(value)
+            text = text_or_none(value)
             if text and text not in found:
                 found.append(text)
         return found
-
-
-def _text(value: Any) -> str | None:
-    """A stripped string, or None for anything else or blank."""
-    if not isinstance(value, str):
-        return None
-    return value.strip() or None
 
 
 def _number(value: Any) -> str | None:
@@ -179,7 +174,7 @@ def _number(value: Any) -> str | None:
 
 def _iso_time(value: Any) -> str | None:
     """ISO 8601 from Recruitee's "2026-05-29 09:45:21 UTC"; other strings pass through."""
-    text = _text(value)
+    text = text_or_none(value)
     if not text:
         return None
     match = RECRUITEE_TIME.fullmatch(text)

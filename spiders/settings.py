@@ -7,7 +7,9 @@ SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
 
 # Identify ourselves, with a page that says who we are and how to reach us.
-CONTACT_URL = os.environ.get("MICROINTERN_CONTACT_URL", "https://github.com/microintern/microintern")
+CONTACT_URL = os.environ.get(
+    "MICROINTERN_CONTACT_URL", "https://github.com/microintern/microintern"
+)
 USER_AGENT = f"microintern/0.1 (+{CONTACT_URL})"
 
 # Politeness: obey robots.txt, one request at a time per site, and let AutoThrottle slow down

@@ -32,6 +32,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from spiders.base import BoardSpider
+from spiders.fields import text_or_none
 from spiders.items import RawListing
 
 MAX_LIMIT = 100  # the Posting API's largest page
@@ -44,16 +45,9 @@ def _obj(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _text(value: Any) -> str | None:
-    """A stripped non-empty string, or None."""
-    if not isinstance(value, str):
-        return None
-    return value.strip() or None
-
-
 def _label(value: Any) -> str | None:
     """The `label` of an `{id, label}` object, or None."""
-    return _text(_obj(value).get("label"))
+    return text_or_none(_obj(value).get("label"))
 
 
 class SmartRecruitersSpider(BoardSpider):
@@ -71,12 +65,10 @@ class SmartRecruitersSpider(BoardSpider):
         return f"{self.base_url}/v1/companies/{board}/postings/{quote(posting_id, safe='')}"
 
     def parse(self, response: Response, board: str, offset: int = 0) -> Iterator[scrapy.Request]:
-        data = self.load_json(response)
-        if not isinstance(data, dict) or not isinstance(data.get("content"), list):
-            if data is not None:
-                self.parse_failed(response, 'expected an object with a "content" list')
+        content = self.load_json_list(response, "content")
+        if content is None:
             return
-        content = data["content"]
+        data = response.json()
         for entry in content:
             posting_id = self._parse_source_id(entry)
             if posting_id is None:
@@ -129,7 +121,7 @@ class SmartRecruitersSpider(BoardSpider):
     ) -> RawListing | None:
         source_id = self._parse_source_id(entry) or ""
         posting = {**entry, **(details or {})}  # details are the full object; the list may omit
-        title = _text(posting.get("name"))
+        title = text_or_none(posting.get("name"))
         if not title:
             self.logger.error("Skipped posting %s of board %r: it has no name", source_id, board)
             self.crawler.stats.inc_value("microintern/parse_errors")
@@ -144,7 +136,7 @@ class SmartRecruitersSpider(BoardSpider):
             location=self._parse_location(location),
             remote=location.get("remote") if isinstance(location.get("remote"), bool) else None,
             employment_type=self._parse_employment_type(posting),
-            posted_at=_text(posting.get("releasedDate")),
+            posted_at=text_or_none(posting.get("releasedDate")),
             categories=self._parse_categories(posting),
         )
 
@@ -165,33 +157,33 @@ class SmartRecruitersSpider(BoardSpider):
         posting_id = _obj(entry).get("id")
         if isinstance(posting_id, int) and not isinstance(posting_id, bool):
             posting_id = str(posting_id)
-        return _text(posting_id)
+        return text_or_none(posting_id)
 
     def _parse_url(self, posting: dict[str, Any], source_id: str, board: str) -> str:
-        url = _text(posting.get("postingUrl")) or _text(posting.get("applyUrl"))
+        url = text_or_none(posting.get("postingUrl")) or text_or_none(posting.get("applyUrl"))
         if url:
             return url
-        company = _text(_obj(posting.get("company")).get("identifier")) or board
+        company = text_or_none(_obj(posting.get("company")).get("identifier")) or board
         return JOB_PAGE.format(
             company=quote(company, safe=""), posting_id=quote(source_id, safe="")
         )
 
     def _parse_company(self, posting: dict[str, Any], board: str) -> str:
-        return _text(_obj(posting.get("company")).get("name")) or board
+        return text_or_none(_obj(posting.get("company")).get("name")) or board
 
     def _parse_description(self, posting: dict[str, Any]) -> str:
         sections = _obj(_obj(posting.get("jobAd")).get("sections"))
         parts = []
         for key in SECTIONS:
             section = _obj(sections.get(key))
-            text = _text(section.get("text"))
+            text = text_or_none(section.get("text"))
             if text:
-                heading = _text(section.get("title"))
+                heading = text_or_none(section.get("title"))
                 parts.append(f"<h3>{html.escape(heading)}</h3>{text}" if heading else text)
         return "".join(parts)
 
     def _parse_location(self, location: dict[str, Any]) -> str | None:
-        full = _text(location.get("fullLocation"))
+        full = text_or_none(location.get("fullLocation"))
         # fullLocation keeps empty parts ("Singapore, , Singapore"); drop them.
         if full:
             parts: list[Any] = full.split(",")
@@ -202,7 +194,7 @@ class SmartRecruitersSpider(BoardSpider):
 
     def _parse_employment_type(self, posting: dict[str, Any]) -> str | None:
         kind = _obj(posting.get("typeOfEmployment"))
-        return _text(kind.get("label")) or _text(kind.get("id"))
+        return text_or_none(kind.get("label")) or text_or_none(kind.get("id"))
 
     def _parse_categories(self, posting: dict[str, Any]) -> list[str]:
         labels = [_label(posting.get(field)) for field in CATEGORY_FIELDS]

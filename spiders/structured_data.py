@@ -15,11 +15,19 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-MICRODATA_URL_ATTRS = {"a": "href", "link": "href", "area": "href", "img": "src", "audio": "src",
-                       "video": "src", "source": "src", "iframe": "src", "embed": "src",
-                       "object": "data"}
-MICRODATA_VALUE_ATTRS = {"meta": "content", "time": "datetime", "data": "value",
-                         "meter": "value"}
+MICRODATA_URL_ATTRS = {
+    "a": "href",
+    "link": "href",
+    "area": "href",
+    "img": "src",
+    "audio": "src",
+    "video": "src",
+    "source": "src",
+    "iframe": "src",
+    "embed": "src",
+    "object": "data",
+}
+MICRODATA_VALUE_ATTRS = {"meta": "content", "time": "datetime", "data": "value", "meter": "value"}
 
 
 class BlockError(ValueError):
@@ -47,8 +55,10 @@ def iter_objects(node: Any) -> Iterator[dict[str, Any]]:
 def is_job_posting(obj: dict[str, Any]) -> bool:
     types = obj.get("@type")
     types = types if isinstance(types, list) else [types]
-    return any(isinstance(t, str) and t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == "JobPosting"
-               for t in types)
+    return any(
+        isinstance(t, str) and t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == "JobPosting"
+        for t in types
+    )
 
 
 def text_of(value: Any) -> str | None:

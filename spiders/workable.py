@@ -20,20 +20,14 @@ from typing import Any
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
+from spiders.fields import text_or_none
 from spiders.items import RawListing
 
 CATEGORY_FIELDS = ("department", "function", "industry")
 
 
-def _text(value: Any) -> str | None:
-    """A stripped non-empty string, or None."""
-    if not isinstance(value, str):
-        return None
-    return value.strip() or None
-
-
 def _place(*parts: Any) -> str | None:
-    texts = [text for text in map(_text, parts) if text]
+    texts = [text for text in map(text_or_none, parts) if text]
     return ", ".join(dict.fromkeys(texts)) or None
 
 
@@ -45,17 +39,15 @@ class WorkableSpider(BoardSpider):
         return f"{self.base_url}/api/v1/widget/accounts/{board}?details=true"
 
     def parse(self, response: Response, board: str) -> Iterator[RawListing]:
-        data = self.load_json(response)
-        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
-            if data is not None:
-                self.parse_failed(response, 'expected an object with a "jobs" list')
+        jobs = self.load_json_list(response, "jobs")
+        if jobs is None:
             return
-        company = self._parse_company(data, board)
-        for job in data["jobs"]:
+        company = self._parse_company(response.json(), board)
+        for job in jobs:
             if not isinstance(job, dict):
                 self.parse_failed(response, "a job that is not an object")
                 continue
-            shortcode, title = _text(job.get("shortcode")), _text(job.get("title"))
+            shortcode, title = text_or_none(job.get("shortcode")), text_or_none(job.get("title"))
             url = self._parse_url(job)
             if not (shortcode and title and url):
                 self.parse_failed(response, f"job {shortcode!r} lacks a shortcode, title or url")
@@ -68,22 +60,23 @@ class WorkableSpider(BoardSpider):
                 description=self._parse_description(job),
                 location=self._parse_location(job),
                 remote=job["telecommuting"] if isinstance(job.get("telecommuting"), bool) else None,
-                employment_type=_text(job.get("employment_type")),
-                posted_at=_text(job.get("published_on")) or _text(job.get("created_at")),
+                employment_type=text_or_none(job.get("employment_type")),
+                posted_at=text_or_none(job.get("published_on"))
+                or text_or_none(job.get("created_at")),
                 categories=self._parse_categories(job),
             )
 
     def _parse_company(self, data: dict[str, Any], board: str) -> str:
-        return _text(data.get("name")) or board
+        return text_or_none(data.get("name")) or board
 
     def _parse_url(self, job: dict[str, Any]) -> str | None:
         for key in ("url", "shortlink", "application_url"):
-            if _text(job.get(key)):
-                return _text(job.get(key))
+            if text_or_none(job.get(key)):
+                return text_or_none(job.get(key))
         return None
 
     def _parse_description(self, job: dict[str, Any]) -> str:
-        return _text(job.get("description")) or ""
+        return text_or_none(job.get("description")) or ""
 
     def _parse_location(self, job: dict[str, Any]) -> str | None:
         """The job's main place; else its visible `locations`, joined with "; "."""
@@ -103,7 +96,7 @@ class WorkableSpider(BoardSpider):
         for field in CATEGORY_FIELDS:
             value = job.get(field)
             for label in value if isinstance(value, list) else [value]:
-                text = _text(label)
+                text = text_or_none(label)
                 if text:
                     labels.append(text)
         return list(dict.fromkeys(labels))

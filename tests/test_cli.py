@@ -12,8 +12,12 @@ from tests.test_store import raw
 
 def test_import_reports_bad_lines_and_keeps_good_ones(tmp_path):
     path = tmp_path / "export.jsonl"
-    lines = [json.dumps(raw("1")), "{oops", json.dumps({**raw("2"), "title": ""}),
-             json.dumps(raw("3"))]
+    lines = [
+        json.dumps(raw("1")),
+        "{oops",
+        json.dumps({**raw("2"), "title": ""}),
+        json.dumps(raw("3")),
+    ]
     path.write_text("\n".join(lines) + "\n")
     db_path = tmp_path / "listings.db"
     result = CliRunner().invoke(cli, ["import", str(path), "--db", str(db_path)])
@@ -54,7 +58,8 @@ def test_import_csv_export_with_mapped_headers(tmp_path):
     )
     db_path = tmp_path / "listings.db"
     result = CliRunner().invoke(
-        cli, ["import", str(path), "--source", "parkerdewey", "--db", str(db_path)])
+        cli, ["import", str(path), "--source", "parkerdewey", "--db", str(db_path)]
+    )
     assert result.exit_code == 1
     assert f"{path}:4: skipped: missing or empty required field 'title'" in result.output
     [listing] = list(open_db(db_path).query("select * from listings"))
@@ -78,8 +83,9 @@ def test_crawl_rejects_unknown_source(tmp_path):
     path = tmp_path / "sources.toml"
     path.write_text('[[sources]]\nname = "Acme"\nspider = "greenhouse"\nboard = "acme"\n')
     result = CliRunner().invoke(
-        cli, ["crawl", "--source", "lever-nope", "--sources", str(path),
-              "--db", str(tmp_path / "x.db")])
+        cli,
+        ["crawl", "--source", "lever-nope", "--sources", str(path), "--db", str(tmp_path / "x.db")],
+    )
     assert result.exit_code == 2
     assert "no enabled source lever-nope" in result.output
 
@@ -97,12 +103,15 @@ def test_discover_prints_and_adds_entries(serve_fixtures, tmp_path):
     )
     assert not sources.exists()
     added = runner.invoke(cli, ["discover", page, "--add", "--sources", str(sources)])
-    assert added.output == (f"added greenhouse northwind to {sources}\n"
-                            f"added greenhouse northwind-europe to {sources}\n")
+    assert added.output == (
+        f"added greenhouse northwind to {sources}\nadded greenhouse northwind-europe to {sources}\n"
+    )
     again = runner.invoke(cli, ["discover", page, "--add", "--sources", str(sources)])
     assert again.output.count("already in") == 2
     assert [s.key for s in load_sources(sources)] == [
-        "greenhouse-northwind", "greenhouse-northwind-europe"]
+        "greenhouse-northwind",
+        "greenhouse-northwind-europe",
+    ]
 
 
 def test_discover_reports_fetch_errors(serve_fixtures):

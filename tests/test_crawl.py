@@ -13,9 +13,14 @@ def test_crawl_imports_captures_and_records_runs(serve_fixtures, tmp_path):
     sites = serve_fixtures("greenhouse", routes={"/v1/boards/down/jobs": (500, "{}")})
     db_path = tmp_path / "listings.db"
     rows = crawl(
-        [CrawlJob("greenhouse", {"base_url": sites.base_url, "board": "fieldnotes,down"}),
-         CrawlJob("jsonld", {})],  # missing its required url argument
-        db_path, settings=FAST_FAIL, timeout=120, run_id="20261125T023000Z",
+        [
+            CrawlJob("greenhouse", {"base_url": sites.base_url, "board": "fieldnotes,down"}),
+            CrawlJob("jsonld", {}),
+        ],  # missing its required url argument
+        db_path,
+        settings=FAST_FAIL,
+        timeout=120,
+        run_id="20261125T023000Z",
         echo=lambda *_: None,
     )
     greenhouse, jsonld = rows
@@ -31,7 +36,9 @@ def test_crawl_imports_captures_and_records_runs(serve_fixtures, tmp_path):
     db = open_db(db_path)
     assert db.table("listings").count == 1
     assert [r["status"] for r in db.query("select status from crawl_runs order by spider")] == [
-        "degraded", "failed"]
+        "degraded",
+        "failed",
+    ]
 
 
 def test_timeout_fails_the_run_and_keeps_stored_listings(serve_fixtures, tmp_path):
@@ -41,10 +48,20 @@ def test_timeout_fails_the_run_and_keeps_stored_listings(serve_fixtures, tmp_pat
 
     sites = serve_fixtures("greenhouse", routes={"/v1/boards/slow/jobs": slow})
     db_path = tmp_path / "listings.db"
-    crawl([CrawlJob("greenhouse", {"base_url": sites.base_url, "board": "fieldnotes"})],
-          db_path, settings=LOCAL_SETTINGS, timeout=120, echo=lambda *_: None)
-    [row] = crawl([CrawlJob("greenhouse", {"base_url": sites.base_url, "board": "slow"})],
-                  db_path, settings=LOCAL_SETTINGS, timeout=1.5, echo=lambda *_: None)
+    crawl(
+        [CrawlJob("greenhouse", {"base_url": sites.base_url, "board": "fieldnotes"})],
+        db_path,
+        settings=LOCAL_SETTINGS,
+        timeout=120,
+        echo=lambda *_: None,
+    )
+    [row] = crawl(
+        [CrawlJob("greenhouse", {"base_url": sites.base_url, "board": "slow"})],
+        db_path,
+        settings=LOCAL_SETTINGS,
+        timeout=1.5,
+        echo=lambda *_: None,
+    )
     assert row["status"] == "failed"
     assert row["reason"] == "timed out after 1.5 s"
     db = open_db(db_path)

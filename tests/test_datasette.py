@@ -59,7 +59,9 @@ async def test_listings_json_and_csv(datasette):
 
 
 async def test_full_text_search(datasette):
-    response = await datasette.client.get("/listings/listings.json?_search=illustration&_shape=array")
+    response = await datasette.client.get(
+        "/listings/listings.json?_search=illustration&_shape=array"
+    )
     titles = [row["title"] for row in response.json()]
     assert titles == ["Micro-Internship: Brand Illustration Set"]
 

@@ -17,7 +17,9 @@ def test_demo_build_only(tmp_path):
     db_path = tmp_path / "demo" / "listings.db"
     result = subprocess.run(
         [sys.executable, "-m", "pipeline", "demo", "--build-only", "--db", str(db_path)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     sources = load_sources(SAMPLE_SOURCES)
@@ -32,12 +34,19 @@ def test_demo_build_only(tmp_path):
         assert run["items"] >= 2, run
         if "board" not in source.args:
             continue  # page spiders: the source name is a site, not one company
-        listed = {r[0] for r in db.execute(
-            "select distinct l.company from postings p join listings l on l.id = p.listing_id "
-            "where p.source = ?", [source.spider])}
+        listed = {
+            r[0]
+            for r in db.execute(
+                "select distinct l.company from postings p join listings l on l.id = p.listing_id "
+                "where p.source = ?",
+                [source.spider],
+            )
+        }
         assert source.name in listed, (source.key, listed)
-    assert db.execute("select count(*) from postings where title = 'Unpublished draft'"
-                      ).fetchone()[0] == 0  # robots.txt disallows it
+    assert (
+        db.execute("select count(*) from postings where title = 'Unpublished draft'").fetchone()[0]
+        == 0
+    )  # robots.txt disallows it
     micro = db.execute("select count(*) from listings where is_micro = 1").fetchone()[0]
     assert micro >= len(sources)
     assert (tmp_path / "demo" / "raw" / "greenhouse").is_dir()

@@ -40,7 +40,12 @@ EXPECTED = {
         {"name": "Quillon", "spider": "lever", "board": "quillon"},
     ],
     "lever-eu.html": [
-        {"name": "Bluefin Energy", "spider": "lever", "board": "bluefin-energy", "base_url": "https://api.eu.lever.co"},
+        {
+            "name": "Bluefin Energy",
+            "spider": "lever",
+            "board": "bluefin-energy",
+            "base_url": "https://api.eu.lever.co",
+        },
     ],
     "ashby.html": [
         {"name": "Kestrel", "spider": "ashby", "board": "kestrel"},
@@ -86,16 +91,31 @@ def test_every_fixture_page_has_a_case():
     ("url", "expected"),
     [
         ("https://boards.greenhouse.io/embed/job_board/js?for=acme", ("greenhouse", "acme", None)),
-        ("https://boards.greenhouse.io/embed/job_app?for=acme&token=4012345", ("greenhouse", "acme", None)),
-        ("https://job-boards.eu.greenhouse.io/embed/job_board?for=acme", ("greenhouse", "acme", None)),
-        ("https://boards-api.greenhouse.io/v1/boards/acme/jobs?content=true", ("greenhouse", "acme", None)),
+        (
+            "https://boards.greenhouse.io/embed/job_app?for=acme&token=4012345",
+            ("greenhouse", "acme", None),
+        ),
+        (
+            "https://job-boards.eu.greenhouse.io/embed/job_board?for=acme",
+            ("greenhouse", "acme", None),
+        ),
+        (
+            "https://boards-api.greenhouse.io/v1/boards/acme/jobs?content=true",
+            ("greenhouse", "acme", None),
+        ),
         ("https://boards.greenhouse.io/acme/jobs/4012345", ("greenhouse", "acme", None)),
-        ("https://jobs.lever.co/acme/0f3a6c1e-5b2d-4e8f-9a7b-1c2d3e4f5a6b/apply", ("lever", "acme", None)),
+        (
+            "https://jobs.lever.co/acme/0f3a6c1e-5b2d-4e8f-9a7b-1c2d3e4f5a6b/apply",
+            ("lever", "acme", None),
+        ),
         ("https://api.lever.co/v0/postings/acme?mode=json", ("lever", "acme", None)),
         ("https://api.eu.lever.co/v0/postings/acme", ("lever", "acme", "https://api.eu.lever.co")),
         ("https://jobs.ashbyhq.com/acme/embed?version=2", ("ashby", "acme", None)),
         ("https://api.ashbyhq.com/posting-api/job-board/acme", ("ashby", "acme", None)),
-        ("https://api.smartrecruiters.com/v1/companies/Acme/postings", ("smartrecruiters", "Acme", None)),
+        (
+            "https://api.smartrecruiters.com/v1/companies/Acme/postings",
+            ("smartrecruiters", "Acme", None),
+        ),
         ("https://apply.workable.com/api/v3/accounts/acme/jobs", ("workable", "acme", None)),
         ("https://acme.workable.com/", ("workable", "acme", None)),
         ("http://acme.recruitee.com/o/intern", ("recruitee", "acme", None)),
@@ -130,9 +150,9 @@ def test_board_from_url_rejects_non_boards(url):
 
 
 def test_the_page_url_itself_can_be_a_board():
-    assert detect_sources("<html><body><p>Jobs</p></body></html>", "https://jobs.lever.co/acme") == [
-        {"name": "Acme", "spider": "lever", "board": "acme"}
-    ]
+    assert detect_sources(
+        "<html><body><p>Jobs</p></body></html>", "https://jobs.lever.co/acme"
+    ) == [{"name": "Acme", "spider": "lever", "board": "acme"}]
 
 
 def test_relative_links_resolve_against_the_page():
@@ -144,7 +164,9 @@ def test_relative_links_resolve_against_the_page():
 
 
 def test_duplicates_differing_in_case_are_one_source():
-    html = '<a href="https://jobs.lever.co/Acme">x</a><a href="https://jobs.lever.co/acme/apply">y</a>'
+    html = (
+        '<a href="https://jobs.lever.co/Acme">x</a><a href="https://jobs.lever.co/acme/apply">y</a>'
+    )
     assert detect_sources(html, PAGE_URL) == [{"name": "Acme", "spider": "lever", "board": "Acme"}]
 
 
@@ -179,7 +201,9 @@ def test_entries_render_as_sources_blocks():
 
 def test_discover_fetches_and_detects(serve_fixtures):
     sites = serve_fixtures("discover")
-    assert discover(f"{sites.base_url}/greenhouse-iframe.html") == EXPECTED["greenhouse-iframe.html"]
+    assert (
+        discover(f"{sites.base_url}/greenhouse-iframe.html") == EXPECTED["greenhouse-iframe.html"]
+    )
     assert discover(f"{sites.base_url}/jsonld.html") == [
         {"name": "Harbor Health", "spider": "jsonld", "url": f"{sites.base_url}/jsonld.html"}
     ]

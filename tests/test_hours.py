@@ -40,8 +40,17 @@ def test_total_hours_prefers_earlier_texts():
 
 @pytest.mark.parametrize(
     ("hours_max", "bucket"),
-    [(None, None), (0.5, "under-5"), (4.9, "under-5"), (5, "5-10"), (10, "5-10"),
-     (10.5, "10-20"), (20, "10-20"), (40, "20-40"), (41, "over-40")],
+    [
+        (None, None),
+        (0.5, "under-5"),
+        (4.9, "under-5"),
+        (5, "5-10"),
+        (10, "5-10"),
+        (10.5, "10-20"),
+        (20, "10-20"),
+        (40, "20-40"),
+        (41, "over-40"),
+    ],
 )
 def test_hour_range(hours_max, bucket):
     assert hour_range(hours_max) == bucket

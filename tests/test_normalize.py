@@ -8,12 +8,21 @@ from pipeline.normalize import decide_is_micro, normalize_posting
 from pipeline.text import html_to_text, iso_date
 
 RAW = {
-    "source": "greenhouse", "source_id": "42", "title": "  Micro-Internship:  Budget Review ",
-    "company": "BrightPath Financial", "url": "https://job-boards.greenhouse.io/bp/jobs/42?gh_src=x",
+    "source": "greenhouse",
+    "source_id": "42",
+    "title": "  Micro-Internship:  Budget Review ",
+    "company": "BrightPath Financial",
+    "url": "https://job-boards.greenhouse.io/bp/jobs/42?gh_src=x",
     "description": "<p>Review a budget in Excel.</p><ul><li>8–12 hours</li></ul><script>x()</script>",
-    "location": "Remote - US", "remote": None, "employment_type": "Contract",
-    "posted_at": "2026-11-05T09:30:00-05:00", "deadline": "2026-12-01", "pay_text": None,
-    "hours_text": None, "categories": ["Finance"], "scraped_at": "2026-11-25T02:30:00Z",
+    "location": "Remote - US",
+    "remote": None,
+    "employment_type": "Contract",
+    "posted_at": "2026-11-05T09:30:00-05:00",
+    "deadline": "2026-12-01",
+    "pay_text": None,
+    "hours_text": None,
+    "categories": ["Finance"],
+    "scraped_at": "2026-11-25T02:30:00Z",
 }
 
 
@@ -57,11 +66,28 @@ def test_normalize_does_not_mutate_and_hash_ignores_scrape_time():
 
 
 def test_unknowns_stay_null():
-    posting = normalize_posting({**RAW, "description": "Help us.", "title": "Helper",
-                                 "location": "Springfield", "employment_type": None,
-                                 "categories": [], "deadline": "ASAP", "posted_at": None})
-    for field in ("industry", "hours_min", "hours_max", "hour_range", "is_micro", "remote",
-                  "deadline", "posted_at"):
+    posting = normalize_posting(
+        {
+            **RAW,
+            "description": "Help us.",
+            "title": "Helper",
+            "location": "Springfield",
+            "employment_type": None,
+            "categories": [],
+            "deadline": "ASAP",
+            "posted_at": None,
+        }
+    )
+    for field in (
+        "industry",
+        "hours_min",
+        "hours_max",
+        "hour_range",
+        "is_micro",
+        "remote",
+        "deadline",
+        "posted_at",
+    ):
         assert posting[field] is None, field
 
 
@@ -102,8 +128,14 @@ def test_html_to_text(markup, text):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("2026-11-05T09:30:00-05:00", "2026-11-05"), ("2026-12-20T23:59", "2026-12-20"),
-     ("2026-11-25T02:30:00Z", "2026-11-25"), ("2026-02-31", None), ("ASAP", None), (None, None)],
+    [
+        ("2026-11-05T09:30:00-05:00", "2026-11-05"),
+        ("2026-12-20T23:59", "2026-12-20"),
+        ("2026-11-25T02:30:00Z", "2026-11-25"),
+        ("2026-02-31", None),
+        ("ASAP", None),
+        (None, None),
+    ],
 )
 def test_iso_date(value, expected):
     assert iso_date(value) == expected

@@ -33,8 +33,9 @@ def gaps(sites, prefix):
 
 def test_robots_crawl_delay_spaces_requests(serve_fixtures, run_spider):
     robots = "User-agent: *\nCrawl-delay: 1\nDisallow: /private/\n"
-    sites = serve_fixtures("jsonld", routes={
-        "/robots.txt": (200, robots, {"Content-Type": "text/plain"})})
+    sites = serve_fixtures(
+        "jsonld", routes={"/robots.txt": (200, robots, {"Content-Type": "text/plain"})}
+    )
     items = run_spider("jsonld", url=f"{sites.base_url}/sitemap.xml")
     assert len(items) == 2
     spacing = gaps(sites, "/")[1:]  # from robots.txt on: sitemap index, sitemap, two pages
@@ -58,9 +59,10 @@ def test_retry_after_is_waited_for(serve_fixtures, run_spider):
 
 
 def test_retry_after_too_long_gives_up(serve_fixtures, run_spider):
-    sites = serve_fixtures("greenhouse", routes={
-        "/v1/boards/fieldnotes/jobs": (429, "slow down", {"Retry-After": "86400"})})
+    sites = serve_fixtures(
+        "greenhouse",
+        routes={"/v1/boards/fieldnotes/jobs": (429, "slow down", {"Retry-After": "86400"})},
+    )
     assert run_spider("greenhouse", base_url=sites.base_url, board="fieldnotes") == []
     assert run_spider.stats["microintern/retry_after_too_long"] == 1
     assert len(sites.requests) == 2  # robots.txt and one request: no retry storm
-

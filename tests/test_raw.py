@@ -6,8 +6,14 @@ import pytest
 
 from pipeline.raw import RawItemError, iter_raw_file, parse_raw_line
 
-GOOD = {"source": "parkerdewey-export", "source_id": "123", "url": "https://example.org/p/123",
-        "title": "Market research project", "company": "Acme", "description": "<p>Hi</p>"}
+GOOD = {
+    "source": "parkerdewey-export",
+    "source_id": "123",
+    "url": "https://example.org/p/123",
+    "title": "Market research project",
+    "company": "Acme",
+    "description": "<p>Hi</p>",
+}
 
 
 def test_minimal_item_gets_every_contract_field():
@@ -52,8 +58,11 @@ def test_numeric_source_id_and_string_category_are_accepted():
 def test_file_reports_line_numbers(tmp_path):
     path = tmp_path / "items.jsonl"
     path.write_bytes(
-        json.dumps(GOOD).encode() + b"\n\n{broken\n" + b"\xff\xfe\n"
-        + json.dumps({**GOOD, "source_id": "124"}).encode() + b"\n"
+        json.dumps(GOOD).encode()
+        + b"\n\n{broken\n"
+        + b"\xff\xfe\n"
+        + json.dumps({**GOOD, "source_id": "124"}).encode()
+        + b"\n"
     )
     results = list(iter_raw_file(path))
     assert [n for n, _ in results] == [1, 3, 4, 5]

@@ -29,14 +29,17 @@ def test_entry_fields(tmp_path):
         '[[sources]]\nname = "Acme EU"\nspider = "lever"\nboard = "acme"\n'
         'base_url = "https://api.eu.lever.co"\nsettings = { DOWNLOAD_DELAY = 5 }\n'
         '\n[[sources]]\nspider = "jsonld"\nurl = "https://www.example.org/careers/"\n'
-        'enabled = false\n'
+        "enabled = false\n"
     )
     lever, page = load_sources(path)
     assert lever.key == "lever-acme"
     assert lever.args == {"board": "acme", "base_url": "https://api.eu.lever.co"}
     assert lever.settings == {"DOWNLOAD_DELAY": "5"}
     assert (page.key, page.name, page.enabled) == (
-        "jsonld-example-org-careers", "https://www.example.org/careers/", False)
+        "jsonld-example-org-careers",
+        "https://www.example.org/careers/",
+        False,
+    )
 
 
 @pytest.mark.parametrize(
@@ -44,9 +47,14 @@ def test_entry_fields(tmp_path):
     [
         ('[[sources]]\nboard = "x"\n', "'spider' is required"),
         ('[[sources]]\nspider = "greenhouse"\n', "give 'board'"),
-        ('[[sources]]\nspider = "greenhouse"\nboard = "x"\nsettings = 3\n', "'settings' must be a table"),
-        ('[[sources]]\nspider = "greenhouse"\nboard = "x"\n[[sources]]\nspider = "greenhouse"\nboard = "x"\n',
-         "duplicate sources greenhouse-x"),
+        (
+            '[[sources]]\nspider = "greenhouse"\nboard = "x"\nsettings = 3\n',
+            "'settings' must be a table",
+        ),
+        (
+            '[[sources]]\nspider = "greenhouse"\nboard = "x"\n[[sources]]\nspider = "greenhouse"\nboard = "x"\n',
+            "duplicate sources greenhouse-x",
+        ),
         ("sources = 3\n", "must be an array of tables"),
         ("[[sources]\n", "Expected"),
     ],
@@ -70,4 +78,5 @@ def test_append_source_is_idempotent_and_keeps_comments(tmp_path):
     [source] = load_sources(path)
     assert source.name == 'Acme "Labs"'
     assert format_source(entry) == (
-        '[[sources]]\nname = "Acme \\"Labs\\""\nspider = "greenhouse"\nboard = "acme"\n')
+        '[[sources]]\nname = "Acme \\"Labs\\""\nspider = "greenhouse"\nboard = "acme"\n'
+    )

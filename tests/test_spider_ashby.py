@@ -76,8 +76,9 @@ def test_ashby_items_exact(serve_fixtures, run_spider):
 
 def test_ashby_requests_the_documented_endpoint_and_company_argument(serve_fixtures, run_spider):
     sites = serve_fixtures("ashby")
-    items = run_spider("ashby", base_url=sites.base_url + "/", board="italic,SecondDinner",
-                       company="Italic")
+    items = run_spider(
+        "ashby", base_url=sites.base_url + "/", board="italic,SecondDinner", company="Italic"
+    )
     assert len(items) == 5
     assert {item["company"] for item in items} == {"Italic"}  # applied to every board
     assert "/posting-api/job-board/italic?includeCompensation=true" in sites.requests
@@ -152,8 +153,10 @@ def test_ashby_remote_and_pay_rules():
     assert spider._parse_remote({"isRemote": None, "workplaceType": "OnSite"}) is False
     assert spider._parse_remote({"isRemote": None, "workplaceType": "Hybrid"}) is False
 
-    compensation = {"compensationTierSummary": None,
-                    "scrapeableCompensationSalarySummary": "$50K - $70K"}
+    compensation = {
+        "compensationTierSummary": None,
+        "scrapeableCompensationSalarySummary": "$50K - $70K",
+    }
     assert spider._parse_pay_text({"compensation": compensation}) == "$50K - $70K"
     hidden = {"shouldDisplayCompensationOnJobPostings": False, "compensation": compensation}
     assert spider._parse_pay_text(hidden) is None

@@ -46,10 +46,17 @@ def test_board_spider_failures_are_recorded_per_source(spider, tmp_path):
         for scenario, (answer, settings, _) in SCENARIOS.items():
             if answer is not None:
                 sites.routes[board_path(spider, sites.base_url, scenario)] = answer
-            jobs.append(CrawlJob(spider, {"base_url": sites.base_url, "board": scenario},
-                                 settings, f"{spider}-{scenario}"))
-        rows = crawl(jobs, tmp_path / "listings.db", settings=FAST, timeout=60,
-                     echo=lambda *_: None)
+            jobs.append(
+                CrawlJob(
+                    spider,
+                    {"base_url": sites.base_url, "board": scenario},
+                    settings,
+                    f"{spider}-{scenario}",
+                )
+            )
+        rows = crawl(
+            jobs, tmp_path / "listings.db", settings=FAST, timeout=60, echo=lambda *_: None
+        )
     assert [row["source"] for row in rows] == [job.key for job in jobs]
     for row, (scenario, (_, _, expected)) in zip(rows, SCENARIOS.items(), strict=True):
         assert row["status"] == "failed", (scenario, row)
@@ -62,8 +69,12 @@ def test_robots_txt_disallowing_the_path_is_a_failure(spider, tmp_path):
     robots = (200, "User-agent: *\nDisallow: /\n", {"Content-Type": "text/plain"})
     with SampleSites(tmp_path / "empty", routes={"/robots.txt": robots}) as sites:
         target = {"board": "acme"} if spider in BOARD_SPIDERS else {"url": f"{sites.base_url}/x"}
-        [row] = crawl([CrawlJob(spider, {"base_url": sites.base_url, **target})],
-                      tmp_path / "listings.db", settings=FAST, echo=lambda *_: None)
+        [row] = crawl(
+            [CrawlJob(spider, {"base_url": sites.base_url, **target})],
+            tmp_path / "listings.db",
+            settings=FAST,
+            echo=lambda *_: None,
+        )
         assert sites.requests == ["/robots.txt"]
     assert row["status"] == "failed"
     assert "robots.txt forbids 1 requests" in row["reason"]
@@ -72,8 +83,15 @@ def test_robots_txt_disallowing_the_path_is_a_failure(spider, tmp_path):
 @pytest.mark.parametrize("spider", PAGE_SPIDERS)
 def test_page_spider_failures_are_recorded(spider, tmp_path):
     with SampleSites(tmp_path / "empty", routes={"/boom": (500, "oops"), "/slow": slow}) as sites:
-        jobs = [CrawlJob(spider, {"base_url": sites.base_url, "url": f"{sites.base_url}/{page}"},
-                         {}, f"{spider}-{page}") for page in ("missing", "boom", "slow")]
+        jobs = [
+            CrawlJob(
+                spider,
+                {"base_url": sites.base_url, "url": f"{sites.base_url}/{page}"},
+                {},
+                f"{spider}-{page}",
+            )
+            for page in ("missing", "boom", "slow")
+        ]
         rows = crawl(jobs, tmp_path / "listings.db", settings=FAST, echo=lambda *_: None)
     reasons = [row["reason"] for row in rows]
     assert [row["status"] for row in rows] == ["failed"] * 3, reasons

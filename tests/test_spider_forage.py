@@ -82,7 +82,8 @@ def test_listing_follows_simulation_links_once_and_obeys_robots(site, run_spider
 
 def test_relative_urls_use_base_url(site, run_spider):
     items = run_spider(
-        "forage", base_url=site.base_url,
+        "forage",
+        base_url=site.base_url,
         url="/simulations/lumen-grid/energy-data-analytics-k2p7,simulations/ashdown-law/contract-review-m3v5",
     )
     assert sorted(item["source_id"] for item in items) == [

@@ -70,8 +70,9 @@ def test_lever_items_exact_across_pages(serve_fixtures, run_spider):
 
 def test_lever_real_metabase_postings(serve_fixtures, run_spider):
     sites = serve_fixtures("lever")
-    items = run_spider("lever", base_url=sites.base_url, board="metabase", limit="2",
-                       company="Metabase")
+    items = run_spider(
+        "lever", base_url=sites.base_url, board="metabase", limit="2", company="Metabase"
+    )
     real = json.loads((POSTINGS / "metabase@mode=json&skip=0&limit=2.json").read_text())
     by_id = {item["source_id"]: item for item in items}
     assert list(by_id) == [posting["id"] for posting in real]
@@ -142,8 +143,11 @@ def test_lever_unexpected_shapes_are_counted_not_fatal(serve_fixtures, run_spide
         "description": None,
         "descriptionPlain": "Design a 10-question survey: about 6 hours.",
     }
-    mixed = ["not a posting", {"id": "no-title", "hostedUrl": "https://jobs.lever.co/x"},
-             odd_posting]
+    mixed = [
+        "not a posting",
+        {"id": "no-title", "hostedUrl": "https://jobs.lever.co/x"},
+        odd_posting,
+    ]
     routes = {
         "/v0/postings/gone": (200, json.dumps({"ok": False, "error": "Document not found"})),
         "/v0/postings/mixed": (200, json.dumps(mixed)),

@@ -66,7 +66,9 @@ def test_weekly_hours_stay_weekly(serve_fixtures, run_spider):
     sites = serve_fixtures("recruitee")
     items = run_spider("recruitee", base_url=sites.base_url, board="tidewater")
     assert sorted(item["hours_text"] for item in items) == [
-        "10-15 hours per week", "40 hours per week", "up to 8 hours per week"
+        "10-15 hours per week",
+        "40 hours per week",
+        "up to 8 hours per week",
     ]
     # Stated per week, so the pipeline reads no total effort from them.
     assert all(total_hours([item["hours_text"]]) is None for item in items)
@@ -100,9 +102,13 @@ def test_board_token_must_be_a_host_label(board):
 
 def test_unexpected_shapes_are_counted_not_fatal(serve_fixtures, run_spider):
     good = {
-        "id": 7, "title": "Inventory Count Assistant", "company_name": "Odd Shape Co",
+        "id": 7,
+        "title": "Inventory Count Assistant",
+        "company_name": "Odd Shape Co",
         "salary": {"min": None, "max": "25", "currency": "eur", "period": "hour"},
-        "min_hours": None, "max_hours": None, "max_hours_per_week": "12.5",
+        "min_hours": None,
+        "max_hours": None,
+        "max_hours_per_week": "12.5",
         "published_at": "2026-11-20T10:00:00+01:00",
     }
     routes = {

@@ -11,12 +11,20 @@ from pipeline.store import ensure_db_shape, import_postings, open_db
 
 def raw(source_id, **changes):
     item = {
-        "source": "greenhouse", "source_id": source_id,
+        "source": "greenhouse",
+        "source_id": source_id,
         "url": f"https://job-boards.greenhouse.io/acme/jobs/{source_id}",
-        "title": "Micro-internship: Market Research", "company": "Acme",
+        "title": "Micro-internship: Market Research",
+        "company": "Acme",
         "description": "<p>Research five competitors. About 10 hours.</p>",
-        "location": "Remote", "remote": None, "employment_type": None, "posted_at": None,
-        "deadline": "2026-12-31", "pay_text": None, "hours_text": None, "categories": [],
+        "location": "Remote",
+        "remote": None,
+        "employment_type": None,
+        "posted_at": None,
+        "deadline": "2026-12-31",
+        "pay_text": None,
+        "hours_text": None,
+        "categories": [],
         "scraped_at": "2026-11-20T02:30:00Z",
     }
     return {**item, **changes}
@@ -28,8 +36,10 @@ def db(tmp_path):
 
 
 def snapshot(db):
-    return {name: list(db.query(f"select * from {name} order by id"))
-            for name in ("listings", "postings")}
+    return {
+        name: list(db.query(f"select * from {name} order by id"))
+        for name in ("listings", "postings")
+    }
 
 
 def test_shape_is_idempotent(db):
@@ -53,9 +63,13 @@ def test_import_twice_changes_nothing(db, tmp_path):
 
 
 def test_fts_finds_a_word(db):
-    import_postings(db, [normalize_posting(raw("1")),
-                         normalize_posting(raw("2", title="Logo design sprint",
-                                               description="Draw a logo."))])
+    import_postings(
+        db,
+        [
+            normalize_posting(raw("1")),
+            normalize_posting(raw("2", title="Logo design sprint", description="Draw a logo.")),
+        ],
+    )
     rows = db.table("listings").search("competitors")
     assert [row["title"] for row in rows] == ["Micro-internship: Market Research"]
 
@@ -70,7 +84,9 @@ def test_later_crawl_updates_and_earlier_capture_does_not_overwrite(db):
     listing = next(iter(db.query("select * from listings")))
     assert listing["title"] == "Market Research (extended)"
     assert (listing["first_seen"], listing["last_seen"]) == (
-        "2026-11-18T02:30:00Z", "2026-11-22T02:30:00Z")
+        "2026-11-18T02:30:00Z",
+        "2026-11-22T02:30:00Z",
+    )
 
 
 def test_seen_again_only_moves_last_seen(db):
@@ -83,10 +99,13 @@ def test_seen_again_only_moves_last_seen(db):
 
 def test_same_url_on_two_sources_is_one_listing(db):
     url = "https://acme.example/careers/market-research"
-    import_postings(db, [
-        normalize_posting(raw("1", url=url + "?utm_source=greenhouse")),
-        normalize_posting(raw("jobs/market-research", source="jsonld", url=url + "/")),
-    ])
+    import_postings(
+        db,
+        [
+            normalize_posting(raw("1", url=url + "?utm_source=greenhouse")),
+            normalize_posting(raw("jobs/market-research", source="jsonld", url=url + "/")),
+        ],
+    )
     listing = next(iter(db.query("select * from listings")))
     assert db.table("listings").count == 1
     assert json.loads(listing["sources"]) == ["greenhouse", "jsonld"]
