@@ -1,16 +1,16 @@
 """Career pages that publish schema.org `JobPosting` data as JSON-LD or microdata.
 
-`-a url=START[,START...]` takes career pages or XML sitemaps. A sitemap's `<loc>` pages are
-fetched; on an HTML start page, postings on the page are read and links to other pages of the same
-site are followed one level deep. Fields follow schema.org JobPosting and Google's job-posting
-structured-data guide.
+`-a url=START[,START...]` takes career pages or XML sitemaps, absolute or relative to
+`-a base_url=`. A sitemap's `<loc>` pages are fetched; on an HTML start page, postings on the page
+are read and links to other pages of the same site are followed one level deep. Fields follow
+schema.org JobPosting and Google's job-posting structured-data guide.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response
@@ -27,7 +27,8 @@ class JsonLdSpider(BaseSpider):
 
     def __init__(self, *args: Any, url: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.start_pages = split_arg(url)
+        pages = split_arg(url)  # relative pages are resolved against -a base_url
+        self.start_pages = [urljoin(f"{self.base_url}/", p) if self.base_url else p for p in pages]
         if not self.start_pages:
             raise ValueError("spider 'jsonld' needs -a url=CAREER_PAGE_OR_SITEMAP[,...]")
 

@@ -99,3 +99,8 @@ def test_start_page_that_is_not_html_is_a_parse_error(serve_fixtures, run_spider
     sites = serve_fixtures("jsonld", routes={"/api/jobs": (200, '{"jobs": []}')})
     assert run_spider("jsonld", url=f"{sites.base_url}/api/jobs") == []
     assert run_spider.stats["microintern/parse_errors"] == 1
+
+
+def test_relative_start_page_with_base_url(site, run_spider):
+    items = run_spider("jsonld", base_url=site.base_url, url="/jobs/graph.html")
+    assert [item["title"] for item in items] == ["Data Cleaning Project"]
