@@ -88,6 +88,9 @@ def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -
         f"{result.updated_listings} updated, {result.seen_again} seen again, "
         f"{result.unchanged} unchanged"
     )
+    if result.issues:
+        counts = ", ".join(f"{name} x{n}" for name, n in sorted(result.issues.items()))
+        click.echo(f"fields left empty because they could not be read: {counts}")
     if bad_total:
         sys.exit(1)
 

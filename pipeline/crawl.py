@@ -255,6 +255,7 @@ def crawl(
             "finish_reason": stats.get("finish_reason"),
             "items": items,
             "bad_lines": bad,
+            "normalize_issues": json.dumps(dict(sorted(result.issues.items()))) if result else None,
             "new_listings": result.new_listings if result else 0,
             "updated_listings": result.updated_listings if result else 0,
             "seen_again": result.seen_again if result else 0,

@@ -9,6 +9,7 @@ in the same order gives the same ids.
 from __future__ import annotations
 
 import hashlib
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = {
@@ -26,6 +27,44 @@ TRACKING_PARAMS = {
     "trk",
     "trackingid",
 }
+
+
+COMPANY_SUFFIXES = {
+    "inc",
+    "incorporated",
+    "llc",
+    "l.l.c",
+    "ltd",
+    "limited",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "gmbh",
+    "ag",
+    "sa",
+    "sas",
+    "bv",
+    "nv",
+    "plc",
+    "pty",
+    "pllc",
+    "lp",
+    "llp",
+    "the",
+}
+
+
+def company_key(name: str | None) -> str | None:
+    """A company name for matching: "Acme Corp." and "ACME, Inc." -> "acme"."""
+    if not name:
+        return None
+    words = re.findall(r"[a-z0-9]+", name.lower().replace("&", " and "))
+    while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
+        words.pop()
+    while len(words) > 1 and words[0] == "the":
+        words.pop(0)
+    return " ".join(words) or None
 
 
 def posting_id(source: str, source_id: str) -> str:

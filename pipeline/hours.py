@@ -1,91 +1,268 @@
-"""Estimated total hours of effort from structured data and text.
+"""Estimated effort in hours, from structured data and text.
 
-`total_hours(texts)` reads the first text that states an effort and returns `(min, max)` total
-hours, or None. It understands ranges ("10-15 hours", "8–12 hrs", "10 to 15 hours"), labelled
-figures ("Estimated hours: 10-15"), single figures ("approx. 20 hrs", "a 30-hour project", "~15h")
-and weekly hours with a number of weeks ("2-3 hours per week over 4 weeks" = 8-12). Weekly hours
-with no period give no total. Numbers that are not effort ("24-hour support", "$25 per hour",
-"team of 40") are ignored. `hour_range` buckets the maximum.
+`parse_hours(texts)` returns an `Hours` estimate: the TOTAL hours for the whole opportunity
+(`total_min`/`total_max`), the weekly hours (`per_week_min`/`per_week_max`) and the duration in
+weeks where stated. Texts are read in priority order (structured hours first, then the title, then
+the description); the first text that states a total wins.
+
+Understood: ranges ("10-15 hours", "8–12 hrs", "10 to 15 hours"), labels ("Estimated hours:
+10-15", "Time commitment: 8 hours"), approximations ("approx. 20 hrs", "~15h", "about 12 hours"),
+number words ("fifteen hours", "twenty to thirty hours"), bounds ("up to 30 hours", "no more than
+4 hours", "maximum 40 hours/week"), "a 40-hour project", minutes for short tasks ("90 minutes"),
+and weekly hours times a period ("2-3 hours per week over 4 weeks" = 8-12; a month is 4.33 weeks,
+a semester 15, a summer 10; "full-time" with a period is 40 hours a week). Weekly hours without a
+period give no total. Numbers that are not effort are ignored: "team of 40", "24-hour support",
+"$25 per hour", "respond within 48 hours", "9am-5pm", years, ages.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+WEEKS_PER = {"month": 4.33, "semester": 15.0, "summer": 10.0, "quarter": 13.0, "week": 1.0}
+FULL_TIME_WEEKLY = 40.0
+MAX_TOTAL_HOURS = 2000.0
+MAX_WEEKLY_HOURS = 80.0
+
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+NUMBER_WORDS = (
+    {word: n for n, word in enumerate(_UNITS)}
+    | {word: 20 + 10 * i for i, word in enumerate(_TENS)}
+    | {"a dozen": 12, "half a dozen": 6, "a hundred": 100, "one hundred": 100}
+)
+WORD_NUMBER = re.compile(
+    r"(?i)\b(half a dozen|a dozen|a hundred|one hundred|(?:"
+    + "|".join(_TENS)
+    + r")(?:[- ](?:"
+    + "|".join(_UNITS[1:10])
+    + r"))?|"
+    + "|".join(_UNITS)
+    + r")\b"
+)
 
 NUM = r"(\d{1,4}(?:\.\d+)?)"
-DASH = r"\s*(?:-|–|—|to)\s*"
-UNIT = r"(?:hours?|hrs?|h)\b"
-PER_WEEK = r"(?:\s*(?:per|a|/|each)\s*(?:week|wk)\b|\s*weekly\b)"
-WEEKS = r"(?:for|over|across)\s+(\d{1,2})\s+weeks?"
+RANGE = rf"{NUM}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"
+HOURS = r"(?:hours?|hrs?\.?|h)\b"
+PER_WEEK = r"\s*(?:per|a|/|each|every|an?)\s*(?:week|wk)\b|\s*weekly\b|\s*(?:hrs?|hours)?/wk\b"
+PER_DAY = r"\s*(?:per|a|/|each|every)\s*day\b|\s*daily\b"
+BOUND = r"(?:up to|no more than|not more than|at most|maximum(?: of)?|max\.?|a maximum of)"
+NOT_EFFORT_AFTER = re.compile(
+    r"(?i)^\s*-?\s*(?:on-?call|support|service|coverage|access|shifts?|notice|turnaround|"
+    r"response|cycle|format|clock|operation|rotation|hackathon|window|days?)\b"
+)
+NOT_EFFORT_BEFORE = re.compile(r"(?i)(?:within|every|in under|in less than|per|/|\$|£|€)\s*$")
 
+TOTAL = re.compile(rf"(?i)(?<![\d.,$£€/])(?:~\s*)?{RANGE}\s*-?\s*{HOURS}")
 LABELLED = re.compile(
-    rf"(?i)\b(?:estimated|expected)?\s*hours?\s*(?:needed|required)?\s*:\s*{NUM}(?:{DASH}{NUM})?\b"
+    rf"(?i)\b(?:estimated|expected|approximate|total)?\s*(?:hours?|time commitment|"
+    rf"time required|effort|workload|commitment)\s*(?:needed|required|estimate)?\s*:\s*"
+    rf"(?:about |approx\.? |approximately |~\s*)?{RANGE}\s*(?:{HOURS})?"
 )
-WEEKLY_FOR = re.compile(rf"(?i){NUM}(?:{DASH}{NUM})?\s*{UNIT}{PER_WEEK}\s*,?\s*{WEEKS}")
-NOT_EFFORT_AFTER = (
-    rf"{PER_WEEK}|\s*(?:per|an|a|/)\s*(?:hour|day)\b"
-    r"|\s+(?:on-?call|support|service|coverage|access|shifts?|days?|clock|notice)\b"
+WEEKLY = re.compile(rf"(?i)(?<![\d.,$£€/])({BOUND}\s*)?{RANGE}\s*-?\s*{HOURS}(?:{PER_WEEK})")
+DAILY = re.compile(
+    rf"(?i)(?<![\d.,$£€/]){RANGE}\s*{HOURS}(?:{PER_DAY})\s*(?:for|over)\s+"
+    rf"{NUM}\s*days?\b"
 )
-FIGURE = re.compile(
-    rf"(?i)(?<![\d$£€.,])(?:~\s*)?{NUM}(?:{DASH}{NUM})?\s*-?\s*{UNIT}(?P<after>{NOT_EFFORT_AFTER})?"
+MINUTES = re.compile(
+    rf"(?i)(?:takes?|about|approximately|approx\.?|around|roughly|only|just|~)\s*{NUM}\s*"
+    rf"(?:-\s*)?(?:minutes|mins?)\b|\b{NUM}[- ]minute\s+(?:task|project|simulation|module|"
+    r"exercise|activity|assignment|challenge)"
 )
-MAX_TOTAL_HOURS = 2000
+DURATION = re.compile(
+    rf"(?i)(?:\b(?:for|over|across|during|lasting|spanning|within a|runs?|about|approximately)"
+    rf"\s+(?:about\s+|approximately\s+)?{NUM}(?:\s*(?:-|–|to)\s*{NUM})?\s*(weeks?|months?)\b"
+    rf"|\b{NUM}(?:\s*(?:-|–|to)\s*{NUM})?[- ](week|month)s?,?[- ](?:[\w-]+\s+){{0,3}}?"
+    r"(?:long\b|project|program|programme|engagement|internship|sprint|assignment|period|"
+    r"commitment|contract|cohort|placement|fellowship)"
+    r"|\b(?:for|over|during|across|throughout)\s+(?:a|one|the|this|our)\s+"
+    r"(?:(?:fall|spring|winter|summer|academic)\s+)?(semester|summer|month|quarter)\b"
+    r"|\b(?:a|one|the)\s+(semester|summer|month)[- ]long\b"
+    r"|\b(summer|semester)[- ](?:internship|program|programme|placement|fellowship)\b)"
+)
+FULL_TIME = re.compile(r"(?i)(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)")
 
-BUCKETS: tuple[tuple[str, float], ...] = (
-    ("under-5", 5),  # hours_max < 5
-    ("5-10", 10),  # 5 <= hours_max <= 10
-    ("10-20", 20),
-    ("20-40", 40),
-)
-HOUR_RANGES: tuple[str, ...] = (*(name for name, _ in BUCKETS), "over-40")
+
+@dataclass(frozen=True)
+class Hours:
+    total_min: float | None = None
+    total_max: float | None = None
+    per_week_min: float | None = None
+    per_week_max: float | None = None
+    duration_weeks: float | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.total_max is not None
+
+
+def words_to_digits(text: str) -> str:
+    """ "fifteen hours" -> "15 hours", "twenty-five" -> "25"."""
+
+    def number(match: re.Match[str]) -> str:
+        words = match.group(0).lower().replace("-", " ").split()
+        key = " ".join(words)
+        if key in NUMBER_WORDS:
+            return str(NUMBER_WORDS[key])
+        return str(sum(NUMBER_WORDS[w] for w in words))
+
+    return WORD_NUMBER.sub(number, text)
 
 
 def _pair(low: str, high: str | None) -> tuple[float, float]:
-    a, b = float(low), float(high) if high else float(low)
+    a = float(low)
+    b = float(high) if high else a
     return (a, b) if a <= b else (b, a)
 
 
-def hours_in(text: str) -> tuple[float, float] | None:
-    """Total hours stated in one text, or None."""
-    match = WEEKLY_FOR.search(text)
+def _effort_context_ok(text: str, match: re.Match[str]) -> bool:
+    before = text[max(0, match.start() - 16) : match.start()]
+    after = text[match.end() : match.end() + 24]
+    return not NOT_EFFORT_BEFORE.search(before) and not NOT_EFFORT_AFTER.match(after)
+
+
+def find_total(text: str) -> tuple[float, float] | None:
+    """A total effort stated in `text` (not weekly, not a rate), or None."""
+    match = DAILY.search(text)
     if match:
         low, high = _pair(match.group(1), match.group(2))
-        weeks = int(match.group(3))
-        return _checked(low * weeks, high * weeks)
+        days = float(match.group(3))
+        return low * days, high * days
     match = LABELLED.search(text)
+    if match and _effort_context_ok(text, match) and not _is_weekly_after(text, match.end()):
+        return _pair(match.group(1), match.group(2))
+    for match in TOTAL.finditer(text):
+        if _is_weekly_after(text, match.end()) or _is_rate_after(text, match.end()):
+            continue
+        if not _effort_context_ok(text, match):
+            continue
+        return _pair(match.group(1), match.group(2))
+    match = MINUTES.search(text)
     if match:
-        return _checked(*_pair(match.group(1), match.group(2)))
-    for match in FIGURE.finditer(text):
-        if match.group("after"):
-            continue  # weekly without a period, a rate, or not effort at all
-        return _checked(*_pair(match.group(1), match.group(2)))
+        minutes = match.group(1) or match.group(2)
+        return float(minutes) / 60, float(minutes) / 60
     return None
 
 
-def _checked(low: float, high: float) -> tuple[float, float] | None:
-    if low <= 0 or high > MAX_TOTAL_HOURS:
+def _is_weekly_after(text: str, end: int) -> bool:
+    return re.match(rf"(?i)(?:{PER_WEEK}|{PER_DAY})", text[end : end + 16]) is not None
+
+
+def _is_rate_after(text: str, end: int) -> bool:
+    return re.match(r"(?i)\s*(?:per|an|a|/)\s*hour\b|\s*rate\b", text[end : end + 12]) is not None
+
+
+def find_weekly(text: str) -> tuple[float, float] | None:
+    for match in WEEKLY.finditer(text):
+        if _effort_context_ok(text, match):
+            return _pair(match.group(2), match.group(3))
+    return None
+
+
+def find_weeks(text: str) -> tuple[float, float] | None:
+    """The stated duration in weeks (a range when stated as one), or None."""
+    match = DURATION.search(text)
+    if not match:
+        return None
+    groups = match.groups()
+    if groups[0]:  # "for 6 weeks", "over two months"
+        per = WEEKS_PER["month"] if groups[2].lower().startswith("month") else 1.0
+        low, high = _pair(groups[0], groups[1])
+        return low * per, high * per
+    if groups[3]:  # "a 6-week project"
+        per = WEEKS_PER["month"] if groups[5].lower() == "month" else 1.0
+        low, high = _pair(groups[3], groups[4])
+        return low * per, high * per
+    period = (groups[6] or groups[7] or groups[8]).lower()
+    return WEEKS_PER[period], WEEKS_PER[period]
+
+
+def _round(value: float | None) -> float | None:
+    if value is None:
+        return None
+    value = round(value, 2)
+    return int(value) if value.is_integer() else value
+
+
+def _checked(low: float, high: float, limit: float) -> tuple[float, float] | None:
+    if low <= 0 or high > limit:
         return None
     return low, high
 
 
+def parse_hours(texts: Iterable[str | None], full_time: bool = False) -> Hours:
+    """Estimate the effort from texts in priority order (see the module docstring).
+
+    `full_time` says the source marks the job full-time, which with a stated period counts as
+    40 hours a week.
+    """
+    cleaned = [words_to_digits(t) for t in texts if t]
+    total = next((found for t in cleaned if (found := find_total(t))), None)
+    total = _checked(*total, MAX_TOTAL_HOURS) if total else None
+    weekly = next((found for t in cleaned if (found := find_weekly(t))), None)
+    weekly = _checked(*weekly, MAX_WEEKLY_HOURS) if weekly else None
+    weeks = next((found for t in cleaned if (found := find_weeks(t))), None)
+    if weekly is None and weeks and (full_time or any(FULL_TIME.search(t) for t in cleaned)):
+        weekly = (FULL_TIME_WEEKLY, FULL_TIME_WEEKLY)
+    if total is None and weekly and weeks:
+        total = _checked(weekly[0] * weeks[0], weekly[1] * weeks[1], MAX_TOTAL_HOURS)
+    duration = weeks[1] if weeks else None
+    return Hours(
+        total_min=_round(total[0]) if total else None,
+        total_max=_round(total[1]) if total else None,
+        per_week_min=_round(weekly[0]) if weekly else None,
+        per_week_max=_round(weekly[1]) if weekly else None,
+        duration_weeks=_round(duration),
+    )
+
+
+def hours_in(text: str) -> tuple[float, float] | None:
+    """Total hours stated in one text, or None (a shorthand for tests and callers)."""
+    found = parse_hours([text])
+    return (found.total_min, found.total_max) if found.known else None
+
+
 def total_hours(texts: Iterable[str | None]) -> tuple[float, float] | None:
-    """The first stated effort among `texts`, checked in the order given."""
-    for text in texts:
-        if text:
-            found = hours_in(text)
-            if found:
-                return found
-    return None
+    found = parse_hours(texts)
+    return (found.total_min, found.total_max) if found.known else None
+
+
+HOUR_RANGES: tuple[str, ...] = ("under-5", "5-10", "10-20", "20-40", "over-40")
 
 
 def hour_range(hours_max: float | None) -> str | None:
-    """One of HOUR_RANGES for the maximum total hours, or None when unknown."""
+    """One of HOUR_RANGES for the maximum total hours (upper bounds inclusive), or None."""
     if hours_max is None:
         return None
     if hours_max < 5:
         return "under-5"
-    for name, upper in BUCKETS[1:]:
-        if hours_max <= upper:
-            return name
+    if hours_max <= 10:
+        return "5-10"
+    if hours_max <= 20:
+        return "10-20"
+    if hours_max <= 40:
+        return "20-40"
     return "over-40"

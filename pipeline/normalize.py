@@ -1,7 +1,8 @@
-"""Raw item in, normalized posting out: clean fields, hours, industry, micro-internship flag.
+"""Raw item in, normalized posting out: clean fields, hours, pay, dates, industry, kind.
 
 Pure: `normalize_posting(raw)` returns a new dict and never touches its input or any I/O.
-Unknown values stay None; nothing is guessed.
+Unknown values stay None; nothing is guessed. What could not be read is listed in `issues`
+(e.g. `deadline_unreadable`), so an import can count it in the run record.
 """
 
 from __future__ import annotations
@@ -11,18 +12,34 @@ import json
 import re
 from typing import Any
 
-from pipeline.dedupe import canonical_url, posting_id
-from pipeline.hours import hour_range, total_hours
+from pipeline.dates import deadline_date, is_past, posted_date
+from pipeline.dedupe import canonical_url, company_key, posting_id
+from pipeline.hours import hour_range, parse_hours
 from pipeline.industry import tag_industry
-from pipeline.text import html_to_text, iso_date, squash
+from pipeline.pay import parse_pay
+from pipeline.text import html_to_text, sanitize_html, squash
 
+MAX_DESCRIPTION_CHARS = 1_000_000
 MICRO_MARKERS = re.compile(
     r"(?i)\bmicro[- ]?internships?\b|\bmicro[- ]?projects?\b|\bproject[- ]based internships?\b"
-    r"|\bshort[- ]term (?:paid )?projects?\b"
+    r"|\bshort[- ]term (?:paid |freelance |remote )?projects?\b|\bmini[- ]internships?\b"
+    r"|\bfreelance (?:micro[- ])?projects?\b|\bpaid (?:short|micro)[- ]projects?\b"
 )
-FULL_TIME = re.compile(r"(?i)(?<![a-z])full[- _]?time(?![a-z])|(?<![a-z])permanent(?![a-z])")
-SIMULATION = re.compile(r"(?i)\bsimulation\b")
-REMOTE = re.compile(r"(?i)\bremote\b|\btelecommute\b|\bwork from home\b")
+FULL_TIME = re.compile(r"(?i)(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)|(?<![a-z])permanent")
+PART_TIME_ONGOING = re.compile(r"(?i)\bongoing\b|\bpermanent part[- ]time\b|\bregular part[- ]time")
+SIMULATION = re.compile(r"(?i)\bsimulation\b|\bvirtual (?:work )?experience program")
+COMPETITION = re.compile(r"(?i)\bcase competition\b|\bhackathon\b|\bcompetition\b|\bchallenge\b")
+FELLOWSHIP = re.compile(r"(?i)\bfellow(?:ship)?s?\b")
+VOLUNTEER = re.compile(r"(?i)\bvolunteers?\b")
+INTERNSHIP = re.compile(r"(?i)\bintern(?:ship)?s?\b|\bco-?op\b|\bINTERN\b")
+PROJECT = re.compile(r"(?i)\bproject\b|\bdeliverables?\b|\bassignment\b|\bgig\b")
+PROJECT_EMPLOYMENT = re.compile(r"(?i)contract|temporary|freelance|project|gig|fixed[_ -]term")
+REMOTE_YES = re.compile(
+    r"(?i)\bremote\b(?![- ]first)|\btelecommute\b|\bwork from (?:home|anywhere)\b|\bfully remote\b"
+)
+REMOTE_NO = re.compile(
+    r"(?i)\b(?:on[- ]?site|in[- ]person|in office|hybrid)\b(?! or remote)(?!/remote)"
+)
 
 
 def raw_hash(raw: dict[str, Any]) -> str:
@@ -32,31 +49,62 @@ def raw_hash(raw: dict[str, Any]) -> str:
     return hashlib.sha256(encoded).hexdigest()[:32]
 
 
+def decide_kind(
+    title: str,
+    description: str,
+    employment_type: str | None,
+    hours_max: float | None,
+    weekly: bool,
+    unpaid: bool | None,
+    source: str = "",
+) -> str:
+    """One of micro-internship, internship, simulation, job, volunteer, fellowship, competition."""
+    head = f"{title} | {employment_type or ''}"
+    text = f"{head} | {description[:3000]}"
+    if source == "forage" or SIMULATION.search(employment_type or "") or SIMULATION.search(title):
+        return "simulation"
+    if COMPETITION.search(title):
+        return "competition"
+    if FELLOWSHIP.search(title):
+        return "fellowship"
+    if MICRO_MARKERS.search(head) or MICRO_MARKERS.search(description[:3000]):
+        return "micro-internship"
+    if VOLUNTEER.search(head) or (unpaid and VOLUNTEER.search(text)):
+        return "volunteer"
+    full_time = FULL_TIME.search(head)
+    internship = INTERNSHIP.search(head)
+    if hours_max is not None and hours_max <= 40 and not full_time:
+        return "micro-internship"
+    if internship:
+        return "internship"
+    if full_time or (weekly and PART_TIME_ONGOING.search(text)):
+        return "job"
+    if (
+        hours_max is None
+        and not weekly
+        and (PROJECT_EMPLOYMENT.search(employment_type or "") and PROJECT.search(text))
+    ):
+        return "micro-internship"
+    return "job"
+
+
 def decide_is_micro(
     title: str, description: str, employment_type: str | None, hours_max: float | None
-) -> bool | None:
-    """True for a stated micro-internship or a project of at most 40 hours; False for more than
-    40 hours, full-time work or an unpaid simulation; None when nothing says either way."""
-    if hours_max is not None and hours_max > 40:
-        return False
-    if SIMULATION.search(employment_type or ""):  # free practice, not paid work
-        return False
-    if MICRO_MARKERS.search(title) or MICRO_MARKERS.search(description):
-        return True
-    if FULL_TIME.search(employment_type or "") or FULL_TIME.search(title):
-        return False
-    if hours_max is not None:
-        return True
-    if re.search(r"(?i)\bfull[- ]time (?:position|role|job)\b", description):
-        return False
-    return None
+) -> bool:
+    """True for a micro-internship: stated as one, or a project of at most 40 hours."""
+    return decide_kind(title, description, employment_type, hours_max, False, None) == (
+        "micro-internship"
+    )
 
 
-def _remote(raw: dict[str, Any], location: str | None) -> bool | None:
+def _remote(raw: dict[str, Any], location: str | None, title: str) -> bool | None:
     if raw.get("remote") is not None:
         return bool(raw["remote"])
-    if location and REMOTE.search(location):
-        return True
+    for text in (location, title):
+        if text and REMOTE_YES.search(text):
+            return True
+    if location and REMOTE_NO.search(location):
+        return False
     return None
 
 
@@ -71,13 +119,37 @@ def normalize_posting(raw: dict[str, Any], seen_at: str | None = None) -> dict[s
 
     `seen_at` is used when the raw item has no `scraped_at` (e.g. an exported file).
     """
+    issues: list[str] = []
+    seen = raw.get("scraped_at") or seen_at
+    markup = raw.get("description") or ""
+    if len(markup) > MAX_DESCRIPTION_CHARS:
+        markup = markup[:MAX_DESCRIPTION_CHARS]
+        issues.append("description_truncated")
     title = squash(raw["title"]) or ""
-    description = html_to_text(raw.get("description") or "")
+    description = html_to_text(markup)
     location = squash(raw.get("location"))
     employment_type = squash(raw.get("employment_type"))
     categories = list(raw.get("categories") or [])
-    hours = total_hours([raw.get("hours_text"), title, description])
-    hours_min, hours_max = hours if hours else (None, None)
+    hours_text = squash(raw.get("hours_text"))
+    hours = parse_hours(
+        [hours_text, title, description], full_time=bool(FULL_TIME.search(employment_type or ""))
+    )
+    if hours_text and not hours.known and hours.per_week_max is None:
+        issues.append("hours_text_unreadable")
+    pay = parse_pay([raw.get("pay_text"), title, description], hours.total_min, hours.total_max)
+    posted_at, posted_failed = posted_date(raw.get("posted_at"), seen)
+    deadline, deadline_failed = deadline_date(raw.get("deadline"), [description], seen)
+    issues += ["posted_at_unreadable"] * posted_failed + ["deadline_unreadable"] * deadline_failed
+    tag = tag_industry(title, categories, description)
+    kind = decide_kind(
+        title,
+        description,
+        employment_type,
+        hours.total_max,
+        hours.per_week_max is not None,
+        pay.unpaid,
+        raw["source"],
+    )
     return {
         "posting_id": posting_id(raw["source"], raw["source_id"]),
         "source": raw["source"],
@@ -86,19 +158,35 @@ def normalize_posting(raw: dict[str, Any], seen_at: str | None = None) -> dict[s
         "canonical_url": canonical_url(raw["url"]),
         "title": title,
         "company": squash(raw["company"]) or "",
+        "company_key": company_key(raw["company"]),
         "description": description,
+        "description_html": sanitize_html(markup),
         "location": location,
-        "remote": _remote(raw, location),
+        "remote": _remote(raw, location, title),
         "employment_type": employment_type,
         "categories": categories,
-        "industry": tag_industry(title, categories, description),
-        "hours_min": _number(hours_min),
-        "hours_max": _number(hours_max),
-        "hour_range": hour_range(hours_max),
-        "is_micro": decide_is_micro(title, description, employment_type, hours_max),
+        "industry": tag.industry,
+        "industry_alt": tag.alt,
+        "industry_confidence": tag.confidence,
+        "hours_min": _number(hours.total_min),
+        "hours_max": _number(hours.total_max),
+        "hour_range": hour_range(hours.total_max),
+        "hours_per_week_min": _number(hours.per_week_min),
+        "hours_per_week_max": _number(hours.per_week_max),
+        "duration_weeks": _number(hours.duration_weeks),
+        "kind": kind,
+        "is_micro": kind == "micro-internship",
         "pay_text": squash(raw.get("pay_text")),
-        "posted_at": iso_date(raw.get("posted_at")),
-        "deadline": iso_date(raw.get("deadline")),
-        "seen_at": raw.get("scraped_at") or seen_at,
+        "pay_min": pay.min,
+        "pay_max": pay.max,
+        "pay_currency": pay.currency,
+        "pay_unit": pay.unit,
+        "pay_per_hour": pay.per_hour,
+        "unpaid": pay.unpaid,
+        "posted_at": posted_at,
+        "deadline": deadline,
+        "expired": is_past(deadline, seen),
+        "seen_at": seen,
         "raw_hash": raw_hash(raw),
+        "issues": issues,
     }

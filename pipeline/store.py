@@ -9,6 +9,7 @@ spider run.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,18 +23,32 @@ LISTING_COLUMNS: dict[str, type] = {
     "id": str,
     "title": str,
     "company": str,
+    "company_key": str,
     "url": str,
-    "description": str,
+    "description_text": str,
+    "description_html": str,
     "location": str,
     "remote": int,
     "employment_type": str,
+    "kind": str,
+    "is_micro": int,
     "industry": str,
+    "industry_alt": str,
+    "industry_confidence": float,
     "hour_range": str,
     # INTEGER affinity stores whole hours as integers (10, not 10.0) and keeps 2.5 as a real.
     "hours_min": int,
     "hours_max": int,
-    "is_micro": int,
+    "hours_per_week_min": int,
+    "hours_per_week_max": int,
+    "duration_weeks": int,
     "pay_text": str,
+    "pay_min": int,
+    "pay_max": int,
+    "pay_currency": str,
+    "pay_unit": str,
+    "pay_per_hour": float,
+    "unpaid": int,
     "posted_at": str,
     "deadline": str,
     "categories": str,
@@ -52,6 +67,7 @@ POSTING_COLUMNS: dict[str, type] = {
     "canonical_url": str,
     "title": str,
     "company": str,
+    "company_key": str,
     "matched_by": str,
     "raw_hash": str,
     "first_seen": str,
@@ -72,6 +88,7 @@ CRAWL_RUN_COLUMNS: dict[str, type] = {
     "finish_reason": str,
     "items": int,
     "bad_lines": int,
+    "normalize_issues": str,
     "new_listings": int,
     "updated_listings": int,
     "seen_again": int,
@@ -85,27 +102,30 @@ CRAWL_RUN_COLUMNS: dict[str, type] = {
     "raw_file": str,
     "log_file": str,
 }
-LISTING_FIELDS_FROM_POSTING = (
-    "title",
-    "company",
-    "url",
-    "description",
-    "location",
-    "remote",
-    "employment_type",
-    "industry",
-    "hour_range",
-    "hours_min",
-    "hours_max",
-    "is_micro",
-    "pay_text",
-    "posted_at",
-    "deadline",
-)
-FTS_COLUMNS = ["title", "company", "description"]
+# Listing column <- normalized posting field: what a listing takes from its latest posting.
+LISTING_FIELDS_FROM_POSTING = {
+    **{
+        name: name
+        for name in LISTING_COLUMNS
+        if name
+        not in (
+            "id",
+            "description_text",
+            "categories",
+            "sources",
+            "postings_count",
+            "first_seen",
+            "last_seen",
+            "status",
+        )
+    },
+    "description_text": "description",
+}
+FTS_COLUMNS = ["title", "company", "description_text"]
 INDEXES: dict[str, list[list[str]]] = {
     "listings": [
         ["status"],
+        ["kind"],
         ["industry"],
         ["hour_range"],
         ["company"],
@@ -117,8 +137,9 @@ INDEXES: dict[str, list[list[str]]] = {
 }
 VIEWS = {
     "open_listings": """
-        select id, title, company, industry, hour_range, hours_min, hours_max, is_micro, remote,
-               location, pay_text, deadline, posted_at, url, sources, first_seen, last_seen
+        select id, title, company, kind, industry, hour_range, hours_min, hours_max, is_micro,
+               remote, location, pay_text, pay_per_hour, deadline, posted_at, url, sources,
+               first_seen, last_seen
         from listings where status = 'open'
         order by coalesce(posted_at, first_seen) desc
     """,
@@ -141,6 +162,7 @@ def ensure_db_shape(db: Database) -> None:
         "postings": (POSTING_COLUMNS, [("listing_id", "listings", "id")]),
         "crawl_runs": (CRAWL_RUN_COLUMNS, None),
     }
+    _rename_old_columns(db)
     for name, (columns, foreign_keys) in tables.items():
         table = db.table(name)
         if not table.exists():
@@ -158,6 +180,15 @@ def ensure_db_shape(db: Database) -> None:
         db.create_view(name, sql.strip(), replace=True)
 
 
+def _rename_old_columns(db: Database) -> None:
+    """Migrate databases built before `description` became `description_text`."""
+    listings = db.table("listings")
+    if listings.exists() and "description" in listings.columns_dict:
+        if db.table("listings_fts").exists():
+            listings.disable_fts()
+        listings.transform(rename={"description": "description_text"})
+
+
 @dataclass
 class ImportResult:
     postings: int = 0
@@ -167,10 +198,7 @@ class ImportResult:
     seen_again: int = 0  # only last_seen moved
     unchanged: int = 0
     listing_ids: set[str] = field(default_factory=set)
-
-
-def _status(deadline: str | None, seen_at: str) -> str:
-    return "expired" if deadline and deadline < seen_at[:10] else "open"
+    issues: Counter[str] = field(default_factory=Counter)  # what normalization could not read
 
 
 def import_postings(db: Database, postings: Iterable[dict[str, Any]]) -> ImportResult:
@@ -191,6 +219,7 @@ def import_postings(db: Database, postings: Iterable[dict[str, Any]]) -> ImportR
 
     for posting in postings:
         result.postings += 1
+        result.issues.update(posting.get("issues", ()))
         listing_id, how = index.resolve(posting)
         result.listing_ids.add(listing_id)
         seen = posting["seen_at"]
@@ -242,6 +271,7 @@ def _merge_posting(
             "canonical_url": posting["canonical_url"],
             "title": posting["title"],
             "company": posting["company"],
+            "company_key": posting.get("company_key"),
             "matched_by": how,
             "raw_hash": posting["raw_hash"],
             "first_seen": seen,
@@ -249,8 +279,8 @@ def _merge_posting(
         }
     row = dict(old)
     if seen >= old["last_seen"]:
-        for key in ("url", "canonical_url", "title", "company", "raw_hash"):
-            row[key] = posting[key]
+        for key in ("url", "canonical_url", "title", "company", "company_key", "raw_hash"):
+            row[key] = posting.get(key)
     row["first_seen"] = min(old["first_seen"], seen)
     row["last_seen"] = max(old["last_seen"], seen)
     return row
@@ -262,11 +292,11 @@ def _merge_listing(
     row = dict(current)
     is_latest = not row or seen >= row["last_seen"]
     if is_latest:
-        for key in LISTING_FIELDS_FROM_POSTING:
-            value = posting[key]
-            row[key] = int(value) if isinstance(value, bool) else value
+        for column, key in LISTING_FIELDS_FROM_POSTING.items():
+            value = posting.get(key)
+            row[column] = int(value) if isinstance(value, bool) else value
         row["categories"] = json.dumps(posting["categories"], ensure_ascii=False)
-        row["status"] = _status(posting["deadline"], seen)
+        row["status"] = "expired" if posting.get("expired") else "open"
     sources = set(json.loads(row.get("sources") or "[]")) | {posting["source"]}
     row.update(
         id=listing_id,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, datetime
 
 import lxml.html
+import nh3
 from lxml.etree import ParserError
 
 TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
@@ -54,3 +56,14 @@ def iso_date(value: str | None) -> str | None:
         except ValueError:
             return None
     return None
+
+
+def sanitize_html(markup: str) -> str:
+    """Description HTML that is safe to show: nh3 drops scripts, event handlers and
+    `javascript:` links; plain text becomes escaped paragraphs."""
+    if not markup.strip():
+        return ""
+    if not TAG.search(markup):
+        lines = [html.escape(line) for line in (squash(x) for x in markup.splitlines()) if line]
+        return "".join(f"<p>{line}</p>" for line in lines)
+    return nh3.clean(markup, link_rel="noopener noreferrer nofollow").strip()

@@ -18,13 +18,36 @@ from pipeline.industry import load_taxonomy, tag_industry
         ("Event Operations Assistant", [], "check in guests", "operations"),
         ("Senior Software Engineer", ["Engineering"], "", "technology"),
         ("Helper", [], "Help with various things.", None),
+        ("Dashboard for a museum's visitor data", ["Museum"], "", "data"),
     ],
 )
 def test_tag_industry(title, categories, description, expected):
-    assert tag_industry(title, categories, description) == expected
+    assert tag_industry(title, categories, description).industry == expected
 
 
-def test_taxonomy_has_labels_for_every_slug():
+def test_runner_up_and_confidence():
+    tag = tag_industry(
+        "Donor data dashboard",
+        [],
+        "Build a Tableau dashboard of our fundraising data for the development team.",
+    )
+    assert (tag.industry, tag.alt) == ("data", "sales")
+    assert 0.8 < tag.confidence < 1
+
+
+def test_other_needs_real_text():
+    filler = "We need a careful, reliable person to help our small team this winter. " * 4
+    assert tag_industry("Helper", [], filler).industry == "other"
+    assert tag_industry("Helper", [], "Help us.").industry is None
+
+
+def test_phrases_match_whole_words_and_prefixes():
+    assert tag_industry("Proofreading sprint", [], "").industry == "media"  # "proofread*"
+    assert tag_industry("Datastore migration", [], "").industry is None  # not "data"
+
+
+def test_taxonomy_is_consistent():
     taxonomy = load_taxonomy()
-    assert set(taxonomy.labels) == set(taxonomy.patterns)
-    assert all(taxonomy.patterns.values())
+    assert set(taxonomy.labels) == set(taxonomy.descriptions) == set(taxonomy.order)
+    slugs = {slug for weights in taxonomy.phrases.values() for slug in weights}
+    assert slugs == set(taxonomy.labels)

@@ -36,23 +36,79 @@ def test_normalize_posting_fields():
         "canonical_url": "job-boards.greenhouse.io/bp/jobs/42",
         "title": "Micro-Internship: Budget Review",
         "company": "BrightPath Financial",
+        "company_key": "brightpath financial",
         "description": "Review a budget in Excel.\n8–12 hours",
+        "description_html": "<p>Review a budget in Excel.</p><ul><li>8–12 hours</li></ul>",
         "location": "Remote - US",
         "remote": True,
         "employment_type": "Contract",
         "categories": ["Finance"],
         "industry": "finance",
+        "industry_alt": None,
+        "industry_confidence": 1.0,
         "hours_min": 8,
         "hours_max": 12,
         "hour_range": "10-20",
+        "hours_per_week_min": None,
+        "hours_per_week_max": None,
+        "duration_weeks": None,
+        "kind": "micro-internship",
         "is_micro": True,
         "pay_text": None,
+        "pay_min": None,
+        "pay_max": None,
+        "pay_currency": None,
+        "pay_unit": None,
+        "pay_per_hour": None,
+        "unpaid": None,
         "posted_at": "2026-11-05",
         "deadline": "2026-12-01",
+        "expired": False,
         "seen_at": "2026-11-25T02:30:00Z",
         "raw_hash": posting["raw_hash"],
+        "issues": [],
     }
     assert len(posting["raw_hash"]) == 32
+
+
+def test_pay_dates_and_issues():
+    posting = normalize_posting(
+        {
+            **RAW,
+            "pay_text": "$300 for the project",
+            "deadline": "ASAP",
+            "description": "<p>About 10 hours. Apply by December 12.</p>",
+        }
+    )
+    assert (posting["pay_min"], posting["pay_unit"], posting["pay_per_hour"]) == (
+        300,
+        "fixed",
+        30.0,
+    )
+    assert posting["deadline"] == "2026-12-12"
+    assert posting["issues"] == []
+    unreadable = normalize_posting({**RAW, "deadline": "31/02/2026", "description": "x"})
+    assert unreadable["deadline"] is None
+    assert unreadable["issues"] == ["deadline_unreadable"]
+
+
+def test_kinds():
+    base = {**RAW, "title": "Analyst", "description": "Help our team.", "employment_type": None}
+    cases = {
+        "simulation": {"source": "forage", "title": "Data analytics job simulation"},
+        "internship": {
+            "title": "Summer Intern, Finance",
+            "description": "A 10-week full-time summer internship.",
+        },
+        "job": {"title": "Staff Accountant", "employment_type": "Full-time"},
+        "volunteer": {"title": "Volunteer tutor", "description": "An unpaid volunteer role."},
+        "competition": {"title": "Fall case competition"},
+        "micro-internship": {"title": "Survey cleanup", "description": "A paid 12-hour project."},
+    }
+    for kind, change in cases.items():
+        posting = normalize_posting({**base, **change})
+        assert posting["kind"] == kind, (kind, posting["kind"])
+        assert posting["is_micro"] is (kind == "micro-internship")
 
 
 def test_normalize_does_not_mutate_and_hash_ignores_scrape_time():
@@ -83,10 +139,11 @@ def test_unknowns_stay_null():
         "hours_min",
         "hours_max",
         "hour_range",
-        "is_micro",
         "remote",
         "deadline",
         "posted_at",
+        "pay_min",
+        "unpaid",
     ):
         assert posting[field] is None, field
 
@@ -106,7 +163,7 @@ def test_seen_at_falls_back_for_exports():
         ("Operations Coordinator", "", "fulltime_permanent", None, False),
         ("Market sizing simulation", "Self-paced 4-5 hours", "Simulation (unpaid)", 5, False),
         ("Coordinator", "Full-time position with benefits.", None, None, False),
-        ("Helper", "Help us.", None, None, None),
+        ("Helper", "Help us.", None, None, False),
     ],
 )
 def test_decide_is_micro(title, description, employment_type, hours_max, expected):

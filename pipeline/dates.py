@@ -1,0 +1,88 @@
+"""Dates: ISO 8601 from structured values, and deadlines stated in text ("apply by March 3").
+
+Relative and year-less dates are resolved against the crawl time, so results are repeatable.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import dateparser
+
+from pipeline.text import iso_date
+
+MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+DATE_TEXT = (
+    rf"(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTH}(?:,?\s+\d{{4}})?"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?)"
+)
+DEADLINE = re.compile(
+    r"(?i)\b(?:apply (?:by|before|no later than)|applications? (?:close|are due|due|deadline)"
+    r"(?:\s+(?:on|by))?|application deadline(?: is)?|deadline(?: to apply)?(?: is)?|closing date"
+    r"(?: is)?|submit (?:your )?applications? by|accepting applications (?:until|through)|"
+    rf"open until)\s*:?\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?({DATE_TEXT})"
+)
+RELATIVE_PREFIX = re.compile(r"(?i)^\s*(?:posted|published|updated|listed)\s*(?:on|:)?\s*")
+SETTINGS = {
+    "PREFER_DATES_FROM": "future",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+    "REQUIRE_PARTS": ["day", "month"],
+    "DATE_ORDER": "MDY",
+}
+
+
+def _base(seen_at: str | None) -> datetime:
+    if seen_at:
+        try:
+            return datetime.fromisoformat(seen_at.replace("Z", "+00:00")).replace(tzinfo=None)
+        except ValueError:
+            pass
+    return datetime(2000, 1, 1)
+
+
+def parse_date_text(text: str, seen_at: str | None, prefer: str = "future") -> str | None:
+    """`YYYY-MM-DD` from a date written in words or digits, resolved against `seen_at`."""
+    text = RELATIVE_PREFIX.sub("", text.strip())
+    if not text or len(text) > 60:
+        return None
+    settings = {**SETTINGS, "RELATIVE_BASE": _base(seen_at), "PREFER_DATES_FROM": prefer}
+    try:
+        parsed = dateparser.parse(text, languages=["en"], settings=settings)
+    except (ValueError, OverflowError):
+        return None
+    return parsed.date().isoformat() if parsed else None
+
+
+def posted_date(value: str | None, seen_at: str | None) -> tuple[str | None, bool]:
+    """`(date, failed)`: the posting date from a structured value ("2026-11-05T09:30:00Z", or
+    "Posted 3 days ago"); `failed` when a value was given but could not be read."""
+    if not value:
+        return None, False
+    found = iso_date(value) or parse_date_text(value, seen_at, prefer="past")
+    return found, found is None
+
+
+def deadline_date(
+    value: str | None, texts: list[str], seen_at: str | None
+) -> tuple[str | None, bool]:
+    """`(date, failed)`: the deadline from a structured value, else from "apply by ..." text."""
+    if value:
+        found = iso_date(value) or parse_date_text(value, seen_at)
+        if found:
+            return found, False
+    for text in texts:
+        match = DEADLINE.search(text)
+        if match:
+            found = parse_date_text(match.group(1), seen_at)
+            if found:
+                return found, False
+    return None, bool(value)
+
+
+def is_past(day: str | None, seen_at: str | None) -> bool:
+    return bool(day and seen_at and date.fromisoformat(day) < _base(seen_at).date())
