@@ -13,6 +13,7 @@ from pipeline.crawl import CrawlJob, crawl
 from pipeline.demo import PROJECT_ROOT, build_demo
 from pipeline.discover import DiscoveryError
 from pipeline.discover import discover as discover_sources
+from pipeline.evaluate import TAGGING_DEVSET, evaluate_tagging, format_report, load_labelled
 from pipeline.ingest import import_files
 from pipeline.sources import (
     DEFAULT_SOURCES_FILE,
@@ -218,6 +219,31 @@ def discover(url: str, add: bool, sources_file: Path) -> None:
             click.echo(f"added {entry['spider']} {target} to {sources_file}")
         else:
             click.echo(f"already in {sources_file}: {entry['spider']} {target}")
+
+
+@cli.command()
+@click.argument(
+    "labelled", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--show",
+    "show_misses",
+    type=int,
+    default=0,
+    metavar="N",
+    help="Also print the first N listings tagged wrong.",
+)
+def evaluate(labelled: Path | None, show_misses: int) -> None:
+    """Measure the tagging against a labelled set (default: the dev set under tests/devset):
+    hour-range accuracy, exact hours, industry accuracy, is_micro precision/recall/F1, kind,
+    and the most frequent confusions.
+
+    Example:
+
+        microintern evaluate tests/devset/tagging.jsonl --show 10
+    """
+    report = evaluate_tagging(load_labelled(labelled or TAGGING_DEVSET))
+    click.echo(format_report(report, show_misses))
 
 
 @cli.command(name="sources")

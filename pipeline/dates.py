@@ -27,6 +27,7 @@ DEADLINE = re.compile(
     r"(?: is)?|submit (?:your )?applications? by|accepting applications (?:until|through)|"
     rf"open until)\s*:?\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?({DATE_TEXT})"
 )
+DEADLINE_WORDS = ("apply", "application", "deadline", "closing", "open until")
 RELATIVE_PREFIX = re.compile(r"(?i)^\s*(?:posted|published|updated|listed)\s*(?:on|:)?\s*")
 SETTINGS = {
     "PREFER_DATES_FROM": "future",
@@ -76,6 +77,9 @@ def deadline_date(
         if found:
             return found, False
     for text in texts:
+        lower = text.lower()
+        if not any(word in lower for word in DEADLINE_WORDS):
+            continue
         match = DEADLINE.search(text)
         if match:
             found = parse_date_text(match.group(1), seen_at)

@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipeline.text import windows
+
 WEEKS_PER = {"month": 4.33, "semester": 15.0, "summer": 10.0, "quarter": 13.0, "week": 1.0}
 FULL_TIME_WEEKLY = 40.0
 MAX_TOTAL_HOURS = 2000.0
@@ -55,7 +57,7 @@ NUMBER_WORDS = (
     | {"a dozen": 12, "half a dozen": 6, "a hundred": 100, "one hundred": 100}
 )
 WORD_NUMBER = re.compile(
-    r"(?i)\b(half a dozen|a dozen|a hundred|one hundred|(?:"
+    r"\b(half a dozen|a dozen|a hundred|one hundred|(?:"
     + "|".join(_TENS)
     + r")(?:[- ](?:"
     + "|".join(_UNITS[1:10])
@@ -71,29 +73,29 @@ PER_WEEK = r"\s*(?:per|a|/|each|every|an?)\s*(?:week|wk)\b|\s*weekly\b|\s*(?:hrs
 PER_DAY = r"\s*(?:per|a|/|each|every)\s*day\b|\s*daily\b"
 BOUND = r"(?:up to|no more than|not more than|at most|maximum(?: of)?|max\.?|a maximum of)"
 NOT_EFFORT_AFTER = re.compile(
-    r"(?i)^\s*-?\s*(?:on-?call|support|service|coverage|access|shifts?|notice|turnaround|"
+    r"^\s*-?\s*(?:on-?call|support|service|coverage|access|shifts?|notice|turnaround|"
     r"response|cycle|format|clock|operation|rotation|hackathon|window|days?)\b"
 )
-NOT_EFFORT_BEFORE = re.compile(r"(?i)(?:within|every|in under|in less than|per|/|\$|£|€)\s*$")
+NOT_EFFORT_BEFORE = re.compile(r"(?:within|every|in under|in less than|per|/|\$|£|€)\s*$")
 
-TOTAL = re.compile(rf"(?i)(?<![\d.,$£€/])(?:~\s*)?{RANGE}\s*-?\s*{HOURS}")
+TOTAL = re.compile(rf"(?<![\d.,$£€/])(?:~\s*)?{RANGE}\s*-?\s*{HOURS}")
 LABELLED = re.compile(
-    rf"(?i)\b(?:estimated|expected|approximate|total)?\s*(?:hours?|time commitment|"
+    rf"\b(?:estimated|expected|approximate|total)?\s*(?:hours?|time commitment|"
     rf"time required|effort|workload|commitment)\s*(?:needed|required|estimate)?\s*:\s*"
     rf"(?:about |approx\.? |approximately |~\s*)?{RANGE}\s*(?:{HOURS})?"
 )
-WEEKLY = re.compile(rf"(?i)(?<![\d.,$£€/])({BOUND}\s*)?{RANGE}\s*-?\s*{HOURS}(?:{PER_WEEK})")
+WEEKLY = re.compile(rf"(?<![\d.,$£€/])({BOUND}\s*)?{RANGE}\s*-?\s*{HOURS}(?:{PER_WEEK})")
 DAILY = re.compile(
-    rf"(?i)(?<![\d.,$£€/]){RANGE}\s*{HOURS}(?:{PER_DAY})\s*(?:for|over)\s+"
+    rf"(?<![\d.,$£€/]){RANGE}\s*{HOURS}(?:{PER_DAY})\s*(?:for|over)\s+"
     rf"{NUM}\s*days?\b"
 )
 MINUTES = re.compile(
-    rf"(?i)(?:takes?|about|approximately|approx\.?|around|roughly|only|just|~)\s*{NUM}\s*"
+    rf"(?:takes?|about|approximately|approx\.?|around|roughly|only|just|~)\s*{NUM}\s*"
     rf"(?:-\s*)?(?:minutes|mins?)\b|\b{NUM}[- ]minute\s+(?:task|project|simulation|module|"
     r"exercise|activity|assignment|challenge)"
 )
 DURATION = re.compile(
-    rf"(?i)(?:\b(?:for|over|across|during|lasting|spanning|within a|runs?|about|approximately)"
+    rf"(?:\b(?:for|over|across|during|lasting|spanning|within a|runs?|about|approximately)"
     rf"\s+(?:about\s+|approximately\s+)?{NUM}(?:\s*(?:-|–|to)\s*{NUM})?\s*(weeks?|months?)\b"
     rf"|\b{NUM}(?:\s*(?:-|–|to)\s*{NUM})?[- ](week|month)s?,?[- ](?:[\w-]+\s+){{0,3}}?"
     r"(?:long\b|project|program|programme|engagement|internship|sprint|assignment|period|"
@@ -103,7 +105,35 @@ DURATION = re.compile(
     r"|\b(?:a|one|the)\s+(semester|summer|month)[- ]long\b"
     r"|\b(summer|semester)[- ](?:internship|program|programme|placement|fellowship)\b)"
 )
-FULL_TIME = re.compile(r"(?i)(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)")
+FULL_TIME = re.compile(r"(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)")
+
+
+# Where effort can be stated: the expensive patterns only run near these words.
+HINTS = (
+    "hour",
+    "hrs",
+    "hr ",
+    "hr.",
+    "minute",
+    "mins",
+    "week",
+    "wk",
+    "month",
+    "semester",
+    "summer",
+    "quarter",
+    "full-time",
+    "full time",
+    "fulltime",
+    " day",
+)
+WINDOW = 120
+SHORT_TEXT = 300
+
+
+def focus(text: str) -> str:
+    """A long text cut down to the snippets around words of effort and time."""
+    return text if len(text) <= SHORT_TEXT else windows(text, HINTS, WINDOW)
 
 
 @dataclass(frozen=True)
@@ -168,11 +198,11 @@ def find_total(text: str) -> tuple[float, float] | None:
 
 
 def _is_weekly_after(text: str, end: int) -> bool:
-    return re.match(rf"(?i)(?:{PER_WEEK}|{PER_DAY})", text[end : end + 16]) is not None
+    return re.match(rf"(?:{PER_WEEK}|{PER_DAY})", text[end : end + 16]) is not None
 
 
 def _is_rate_after(text: str, end: int) -> bool:
-    return re.match(r"(?i)\s*(?:per|an|a|/)\s*hour\b|\s*rate\b", text[end : end + 12]) is not None
+    return re.match(r"\s*(?:per|an|a|/)\s*hour\b|\s*rate\b", text[end : end + 12]) is not None
 
 
 def find_weekly(text: str) -> tuple[float, float] | None:
@@ -219,7 +249,7 @@ def parse_hours(texts: Iterable[str | None], full_time: bool = False) -> Hours:
     `full_time` says the source marks the job full-time, which with a stated period counts as
     40 hours a week.
     """
-    cleaned = [words_to_digits(t) for t in texts if t]
+    cleaned = [words_to_digits(focus(t).lower()) for t in texts if t]
     total = next((found for t in cleaned if (found := find_total(t))), None)
     total = _checked(*total, MAX_TOTAL_HOURS) if total else None
     weekly = next((found for t in cleaned if (found := find_weekly(t))), None)

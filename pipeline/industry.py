@@ -1,6 +1,7 @@
 """Industry tagging with transparent weighted phrases from `industries.toml`.
 
-All phrases are compiled into one regular expression, so each text is scanned once.
+Each text is split into words once; one-word phrases are found by set intersection, longer
+phrases only when their first word is present, and "prefix*" phrases by one small pattern.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ TAXONOMY_FILE = Path(__file__).with_name("industries.toml")
 TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT = 3, 2, 1
 
 
+WORD = re.compile(r"[a-z0-9&+#]+(?:[-'./][a-z0-9&+#]+)*")
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     min_score: float
@@ -23,17 +27,21 @@ class Taxonomy:
     labels: dict[str, str]
     descriptions: dict[str, str]
     phrases: dict[str, dict[str, float]]  # phrase (lower case, maybe ending in *) -> slug -> weight
-    pattern: re.Pattern[str]
+    words: frozenset[str]  # one-word phrases
+    multi: dict[str, list[tuple[re.Pattern[str], str]]]  # first word -> (pattern, phrase)
+    prefixes: re.Pattern[str] | None  # "analy*" style phrases
     order: dict[str, int]
 
-    def weights_for(self, found: str) -> dict[str, float]:
-        word = found.lower()
-        if word in self.phrases:
-            return self.phrases[word]
-        for phrase, weights in self.phrases.items():  # "analy*" style prefixes
-            if phrase.endswith("*") and word.startswith(phrase[:-1]):
-                return weights
-        return {}
+    def found_in(self, text: str) -> set[str]:
+        """The phrases of the taxonomy that `text` contains."""
+        lower = text.lower()
+        tokens = set(WORD.findall(lower))
+        found = tokens & self.words
+        for first in tokens & self.multi.keys():
+            found.update(phrase for pattern, phrase in self.multi[first] if pattern.search(lower))
+        if self.prefixes is not None:
+            found.update(m.group(1) + "*" for m in self.prefixes.finditer(lower))
+        return found
 
 
 @dataclass(frozen=True)
@@ -51,16 +59,23 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
     for slug, spec in industries.items():
         for phrase, weight in spec["phrases"].items():
             phrases.setdefault(phrase.lower(), {})[slug] = float(weight)
-    alternatives = sorted(phrases, key=len, reverse=True)  # longest first
-    parts = [re.escape(p[:-1]) + r"\w*" if p.endswith("*") else re.escape(p) for p in alternatives]
-    pattern = re.compile(r"(?<![\w&])(" + "|".join(parts) + r")(?![\w&])", re.IGNORECASE)
+    words = frozenset(p for p in phrases if " " not in p and not p.endswith("*"))
+    multi: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+    for phrase in phrases:
+        if " " in phrase:
+            pattern = re.compile(rf"(?<![\w&]){re.escape(phrase)}(?![\w&])")
+            multi.setdefault(WORD.findall(phrase)[0], []).append((pattern, phrase))
+    stems = [p[:-1] for p in phrases if p.endswith("*")]
+    prefixes = re.compile(rf"\b({'|'.join(map(re.escape, stems))})\w*") if stems else None
     return Taxonomy(
         min_score=float(data.get("min_score", 1)),
         other_min_text=int(data.get("other_min_text", 200)),
         labels={slug: spec["label"] for slug, spec in industries.items()},
         descriptions={slug: spec["description"] for slug, spec in industries.items()},
         phrases=phrases,
-        pattern=pattern,
+        words=words,
+        multi=multi,
+        prefixes=prefixes,
         order={slug: i for i, slug in enumerate(industries)},
     )
 
@@ -79,8 +94,8 @@ def score_industries(
     for text, field_weight in fields:
         if not text:
             continue
-        for found in {m.group(1).lower() for m in taxonomy.pattern.finditer(text)}:
-            for slug, weight in taxonomy.weights_for(found).items():
+        for phrase in taxonomy.found_in(text):
+            for slug, weight in taxonomy.phrases[phrase].items():
                 scores[slug] = scores.get(slug, 0.0) + weight * field_weight
     return scores
 

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pipeline.text import windows
+
 SYMBOLS = {
     "$": "USD",
     "US$": "USD",
@@ -61,6 +63,24 @@ UNPAID = re.compile(
 )
 PAY_CONTEXT = re.compile(
     r"(?i)\b(?:pay|paid|compensation|stipend|salary|wage|rate|fee|earn|honorarium|budget)\b"
+)
+
+
+# Where pay can be stated: the expensive patterns only run near these.
+HINTS = (
+    "$",
+    "£",
+    "€",
+    "₹",
+    *(code.lower() for code in CODES),
+    "unpaid",
+    "no pay",
+    "no compensation",
+    "no stipend",
+    "not paid",
+    "volunteer",
+    "simulation",
+    "academic credit",
 )
 
 
@@ -130,7 +150,7 @@ def parse_pay(
     texts: Iterable[str | None], hours_min: float | None = None, hours_max: float | None = None
 ) -> Pay:
     """Pay from texts in priority order (the source's pay statement first)."""
-    texts = [t for t in texts if t]
+    texts = [t if len(t) <= 300 else windows(t, HINTS, 60) for t in texts if t]
     found = next((pay for t in texts if (pay := find_pay(t))), None)
     if found is None:
         unpaid = True if any(UNPAID.search(t) for t in texts) else None

@@ -6,38 +6,43 @@ import html
 import re
 from datetime import date, datetime
 
-import lxml.html
 import nh3
-from lxml.etree import ParserError
 
-TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
-BLOCK_END = re.compile(r"(?i)<\s*(br\s*/?|/p|/li|/h[1-6]|/div|/tr|/ul|/ol)\s*>")
+TAG = re.compile(r"</?[a-zA-Z!][^>]*>")
+BLOCK_END = re.compile(r"(?i)<\s*(?:br\s*/?|/p|/li|/h[1-6]|/div|/tr|/ul|/ol|/table)\s*>")
+BLOCK_START = re.compile(r"(?i)<\s*(?:p|li|h[1-6]|div|tr|ul|ol|table)\b[^>]*>")
 ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
 def squash(text: str | None) -> str | None:
     """Collapse runs of spaces; None for empty."""
     if text is None:
         return None
-    text = re.sub(r"[ \t\r\f\v\u00a0]+", " ", text).strip()
+    text = SPACES.sub(" ", text).strip()
     return text or None
 
 
+SCRIPT_OR_STYLE = re.compile(r"(?is)<(script|style)\b.*?(?:</\1\s*>|$)")
+COMMENT = re.compile(r"(?s)<!--.*?(?:-->|$)")
+
+
 def html_to_text(markup: str) -> str:
-    """Plain text from an HTML fragment, one line per block; plain text passes through."""
+    """Plain text from an HTML fragment, one line per block; plain text passes through.
+
+    Regular expressions rather than a parser: as robust on broken HTML, and about 5x faster
+    than lxml and 20x faster than BeautifulSoup on job descriptions (bench/normalize_bench.py).
+    """
     if not TAG.search(markup):
         lines = [squash(line) for line in markup.splitlines()]
         return "\n".join(line for line in lines if line)
-    marked = BLOCK_END.sub(lambda m: m.group(0) + "\n", markup)
-    try:
-        root = lxml.html.fromstring(f"<div>{marked}</div>")
-        for bad in root.xpath("//script|//style"):
-            bad.drop_tree()
-        text = root.text_content()
-    except (ParserError, ValueError):
-        text = TAG.sub(" ", markup)
-    lines = [squash(line) for line in text.splitlines()]
-    return "\n".join(line for line in lines if line)
+    text = SCRIPT_OR_STYLE.sub(" ", COMMENT.sub(" ", markup))
+    text = BLOCK_END.sub("\n", text)
+    text = BLOCK_START.sub("\n", text)
+    text = SPACES.sub(" ", html.unescape(TAG.sub(" ", text)))
+    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 
 
 def iso_date(value: str | None) -> str | None:
@@ -67,3 +72,24 @@ def sanitize_html(markup: str) -> str:
         lines = [html.escape(line) for line in (squash(x) for x in markup.splitlines()) if line]
         return "".join(f"<p>{line}</p>" for line in lines)
     return nh3.clean(markup, link_rel="noopener noreferrer nofollow").strip()
+
+
+def windows(text: str, hints: tuple[str, ...], radius: int) -> str:
+    """The parts of `text` within `radius` characters of a hint word (matched case-insensitively
+    as a substring), joined by " | ", or "" when there is none. Lets expensive patterns run on a
+    few snippets instead of a whole page."""
+    lower = text.lower()
+    points: list[int] = []
+    for hint in hints:
+        at = lower.find(hint)
+        while at != -1:
+            points.append(at)
+            at = lower.find(hint, at + 1)
+    spans: list[list[int]] = []
+    for at in sorted(points):
+        start, end = max(0, at - radius), min(len(text), at + radius)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return " | ".join(text[a:b] for a, b in spans)

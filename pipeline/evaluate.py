@@ -1,0 +1,167 @@
+"""Accuracy of the tagging on a labelled set (`tests/devset/tagging.jsonl`).
+
+Each line holds `{"raw": <raw item>, "labels": {...}}`. `evaluate_tagging` runs the same
+normalization as an import and compares: hour range, exact hours, industry (the label or one of
+`industry_ok`), is_micro (precision, recall, F1) and kind, with the most frequent confusions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.normalize import normalize_posting
+from pipeline.raw import validate_item
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TAGGING_DEVSET = PROJECT_ROOT / "tests" / "devset" / "tagging.jsonl"
+
+
+@dataclass
+class TaggingReport:
+    total: int = 0
+    hour_range_ok: int = 0
+    hours_ok: int = 0
+    industry_ok: int = 0
+    kind_ok: int = 0
+    micro: Counter[str] = field(default_factory=Counter)  # tp, fp, fn, tn
+    industry_confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    hour_range_confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    kind_confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    def share(self, count: int) -> float:
+        return count / self.total if self.total else 0.0
+
+    @property
+    def micro_precision(self) -> float:
+        return _ratio(self.micro["tp"], self.micro["tp"] + self.micro["fp"])
+
+    @property
+    def micro_recall(self) -> float:
+        return _ratio(self.micro["tp"], self.micro["tp"] + self.micro["fn"])
+
+    @property
+    def micro_f1(self) -> float:
+        p, r = self.micro_precision, self.micro_recall
+        return _ratio(2 * p * r, p + r)
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else 0.0
+
+
+def _same_number(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(float(a) - float(b)) <= max(0.05, 0.01 * abs(float(b)))
+
+
+def load_labelled(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def evaluate_tagging(examples: Iterable[dict[str, Any]]) -> TaggingReport:
+    report = TaggingReport()
+    for example in examples:
+        labels = example["labels"]
+        got = normalize_posting(validate_item(example["raw"]))
+        report.total += 1
+        wrong = []
+        if got["hour_range"] == labels.get("hour_range"):
+            report.hour_range_ok += 1
+        else:
+            report.hour_range_confusions[
+                (str(labels.get("hour_range")), str(got["hour_range"]))
+            ] += 1
+            wrong.append("hour_range")
+        if _same_number(got["hours_min"], labels.get("hours_min")) and _same_number(
+            got["hours_max"], labels.get("hours_max")
+        ):
+            report.hours_ok += 1
+        else:
+            wrong.append("hours")
+        accepted = {labels.get("industry"), *labels.get("industry_ok", [])}
+        if got["industry"] in accepted:
+            report.industry_ok += 1
+        else:
+            report.industry_confusions[(str(labels.get("industry")), str(got["industry"]))] += 1
+            wrong.append("industry")
+        truth, guess = bool(labels.get("is_micro")), bool(got["is_micro"])
+        report.micro[
+            {(True, True): "tp", (False, True): "fp", (True, False): "fn", (False, False): "tn"}[
+                (truth, guess)
+            ]
+        ] += 1
+        if truth != guess:
+            wrong.append("is_micro")
+        if got["kind"] == labels.get("kind"):
+            report.kind_ok += 1
+        else:
+            report.kind_confusions[(str(labels.get("kind")), str(got["kind"]))] += 1
+        if wrong:
+            report.misses.append(
+                {
+                    "id": f"{example['raw']['source']}:{example['raw']['source_id']}",
+                    "title": got["title"],
+                    "wrong": wrong,
+                    "expected": {
+                        k: labels.get(k)
+                        for k in (
+                            "hours_min",
+                            "hours_max",
+                            "hour_range",
+                            "industry",
+                            "is_micro",
+                            "kind",
+                        )
+                    },
+                    "got": {
+                        k: got[k]
+                        for k in (
+                            "hours_min",
+                            "hours_max",
+                            "hour_range",
+                            "industry",
+                            "is_micro",
+                            "kind",
+                        )
+                    },
+                }
+            )
+    return report
+
+
+def format_report(report: TaggingReport, show_misses: int = 0) -> str:
+    lines = [
+        f"listings: {report.total}",
+        f"hour range accuracy: {report.share(report.hour_range_ok):.1%} "
+        f"({report.hour_range_ok}/{report.total})",
+        f"hours exact match:   {report.share(report.hours_ok):.1%} "
+        f"({report.hours_ok}/{report.total})",
+        f"industry accuracy:   {report.share(report.industry_ok):.1%} "
+        f"({report.industry_ok}/{report.total})",
+        f"kind accuracy:       {report.share(report.kind_ok):.1%} "
+        f"({report.kind_ok}/{report.total})",
+        f"is_micro: precision {report.micro_precision:.3f}, recall {report.micro_recall:.3f}, "
+        f"F1 {report.micro_f1:.3f} (tp {report.micro['tp']}, fp {report.micro['fp']}, "
+        f"fn {report.micro['fn']}, tn {report.micro['tn']})",
+    ]
+    for name, confusions in (
+        ("industry", report.industry_confusions),
+        ("hour range", report.hour_range_confusions),
+        ("kind", report.kind_confusions),
+    ):
+        if confusions:
+            top = ", ".join(f"{a} -> {b} x{n}" for (a, b), n in confusions.most_common(8))
+            lines.append(f"{name} confusions (label -> tagged): {top}")
+    for miss in report.misses[:show_misses]:
+        lines.append(f"  {miss['id']} {miss['title']!r} wrong: {', '.join(miss['wrong'])}")
+        lines.append(f"    expected {miss['expected']}")
+        lines.append(f"    got      {miss['got']}")
+    return "\n".join(lines)
