@@ -13,7 +13,16 @@ from pipeline.crawl import CrawlJob, crawl
 from pipeline.demo import PROJECT_ROOT, build_demo
 from pipeline.discover import DiscoveryError
 from pipeline.discover import discover as discover_sources
-from pipeline.evaluate import TAGGING_DEVSET, evaluate_tagging, format_report, load_labelled
+from pipeline.evaluate import (
+    DEDUPE_DEVSET,
+    DEDUPE_HARD_NEGATIVES,
+    TAGGING_DEVSET,
+    evaluate_dedupe,
+    evaluate_tagging,
+    format_dedupe_report,
+    format_report,
+    load_labelled,
+)
 from pipeline.ingest import import_files
 from pipeline.sources import (
     DEFAULT_SOURCES_FILE,
@@ -225,23 +234,34 @@ def discover(url: str, add: bool, sources_file: Path) -> None:
 @click.argument(
     "labelled", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
+@click.option("--dedupe", is_flag=True, help="Measure duplicate detection instead of tagging.")
 @click.option(
-    "--show",
-    "show_misses",
-    type=int,
-    default=0,
-    metavar="N",
-    help="Also print the first N listings tagged wrong.",
+    "--hard-negatives",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With --dedupe: pairs that must stay apart (default: the dev set's).",
 )
-def evaluate(labelled: Path | None, show_misses: int) -> None:
+@click.option(
+    "--show", "show_misses", type=int, default=0, metavar="N", help="Also print N mistakes."
+)
+def evaluate(
+    labelled: Path | None, dedupe: bool, hard_negatives: Path | None, show_misses: int
+) -> None:
     """Measure the tagging against a labelled set (default: the dev set under tests/devset):
     hour-range accuracy, exact hours, industry accuracy, is_micro precision/recall/F1, kind,
-    and the most frequent confusions.
+    and the most frequent confusions. With --dedupe, measure duplicate detection: pairwise
+    precision, recall and F1 of the listings formed against labelled clusters.
 
     Example:
 
-        microintern evaluate tests/devset/tagging.jsonl --show 10
+        microintern evaluate --show 10
+        microintern evaluate --dedupe tests/devset/dedupe.jsonl
     """
+    if dedupe:
+        negatives_file = hard_negatives or (None if labelled else DEDUPE_HARD_NEGATIVES)
+        negatives = load_labelled(negatives_file) if negatives_file else []
+        report = evaluate_dedupe(load_labelled(labelled or DEDUPE_DEVSET), negatives)
+        click.echo(format_dedupe_report(report, show_misses))
+        return
     report = evaluate_tagging(load_labelled(labelled or TAGGING_DEVSET))
     click.echo(format_report(report, show_misses))
 

@@ -165,3 +165,97 @@ def format_report(report: TaggingReport, show_misses: int = 0) -> str:
         lines.append(f"    expected {miss['expected']}")
         lines.append(f"    got      {miss['got']}")
     return "\n".join(lines)
+
+
+DEDUPE_DEVSET = PROJECT_ROOT / "tests" / "devset" / "dedupe.jsonl"
+DEDUPE_HARD_NEGATIVES = PROJECT_ROOT / "tests" / "devset" / "dedupe_hard_negatives.jsonl"
+
+
+@dataclass
+class DedupeReport:
+    postings: int = 0
+    clusters: int = 0
+    listings: int = 0
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+    hard_negatives: int = 0
+    hard_negatives_merged: list[tuple[str, str, str]] = field(default_factory=list)
+    wrong_merges: list[tuple[str, str]] = field(default_factory=list)
+    missed: list[tuple[str, str]] = field(default_factory=list)
+    by_layer: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def precision(self) -> float:
+        return _ratio(self.true_positives, self.true_positives + self.false_positives)
+
+    @property
+    def recall(self) -> float:
+        return _ratio(self.true_positives, self.true_positives + self.false_negatives)
+
+    @property
+    def f1(self) -> float:
+        return _ratio(2 * self.precision * self.recall, self.precision + self.recall)
+
+
+def evaluate_dedupe(
+    examples: list[dict[str, Any]], hard_negatives: list[dict[str, Any]]
+) -> DedupeReport:
+    """Import the labelled postings in capture order into a fresh in-memory database, as a crawl
+    would, then compare the listings formed with the labelled clusters, pair by pair."""
+    from sqlite_utils import Database
+
+    from pipeline.store import ensure_db_shape, import_postings
+
+    db = Database(memory=True)
+    ensure_db_shape(db)
+    ordered = sorted(examples, key=lambda e: e["raw"].get("scraped_at") or "")
+    for example in ordered:  # one import per capture, like nightly runs
+        import_postings(db, [normalize_posting(validate_item(example["raw"]))])
+    listing_of = {r["id"]: r["listing_id"] for r in db.query("select id, listing_id from postings")}
+    layers = Counter(r["matched_by"] for r in db.query("select matched_by from postings"))
+    cluster_of: dict[str, str] = {}
+    for example in examples:
+        cluster_of[f"{example['raw']['source']}:{example['raw']['source_id']}"] = example["cluster"]
+    ids = sorted(cluster_of)
+    report = DedupeReport(
+        postings=len(ids),
+        clusters=len(set(cluster_of.values())),
+        listings=len(set(listing_of.values())),
+        by_layer=layers,
+    )
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            same, merged = cluster_of[a] == cluster_of[b], listing_of[a] == listing_of[b]
+            if same and merged:
+                report.true_positives += 1
+            elif merged:
+                report.false_positives += 1
+                report.wrong_merges.append((a, b))
+            elif same:
+                report.false_negatives += 1
+                report.missed.append((a, b))
+    for pair in hard_negatives:
+        report.hard_negatives += 1
+        if listing_of.get(pair["a"]) == listing_of.get(pair["b"]):
+            report.hard_negatives_merged.append((pair["a"], pair["b"], pair.get("why", "")))
+    return report
+
+
+def format_dedupe_report(report: DedupeReport, show: int = 0) -> str:
+    lines = [
+        f"postings: {report.postings}, labelled clusters: {report.clusters}, "
+        f"listings formed: {report.listings}",
+        f"pairwise precision {report.precision:.3f}, recall {report.recall:.3f}, "
+        f"F1 {report.f1:.3f} (tp {report.true_positives}, fp {report.false_positives}, "
+        f"fn {report.false_negatives})",
+        f"hard negatives kept apart: {report.hard_negatives - len(report.hard_negatives_merged)}"
+        f"/{report.hard_negatives}",
+        "postings by matching layer: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(report.by_layer.items())),
+    ]
+    for a, b in report.wrong_merges[:show]:
+        lines.append(f"  wrongly merged: {a} + {b}")
+    for a, b in report.missed[:show]:
+        lines.append(f"  missed: {a} + {b}")
+    return "\n".join(lines)

@@ -174,22 +174,62 @@ def _effort_context_ok(text: str, match: re.Match[str]) -> bool:
     return not NOT_EFFORT_BEFORE.search(before) and not NOT_EFFORT_AFTER.match(after)
 
 
+# Words around a figure that say it is (or is not) the effort of the whole opportunity.
+EFFORT_AFTER = re.compile(
+    r"^\s*(?:of (?:work|effort|paid work|writing|research|analysis|design|editing)|in total|total"
+    r"|over|spread over|across|to complete|for the (?:whole |entire )?project|of your time|max"
+    r"|(?:-|–)?\s*(?:project|engagement|commitment|assignment|micro))"
+)
+EFFORT_BEFORE = re.compile(
+    r"(?:about|around|approx\.?|approximately|roughly|estimated|up to|no more than|at most|"
+    r"maximum(?: of)?|~|takes?|requires?|commitment:?|expect|total of|budget(?:ed)? for|a|an)\s*$"
+)
+OTHER_AFTER = re.compile(
+    r"^\s*(?:(?:a|per|each|every)\s+(?:month|year|quarter|semester)|monthly|annually|ago|"
+    r"saved|of (?:footage|video|audio|recordings?|interviews?|content|data|calls?|tape|music)"
+    r"|later|earlier|before|after|in advance|of (?:notice|training|orientation))\b"
+)
+SUB_TASK_BEFORE = re.compile(
+    r"(?:training|orientation|onboarding|kickoff|kick-off|meeting|call|check-in|interview|"
+    r"session|webinar|workshop|shift|visit)[^.;]{0,25}$"
+)
+
+
+def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
+    """Every figure of hours that may be the total, as `(score, position, (low, high))`."""
+    found = []
+    for match in LABELLED.finditer(text):
+        if _effort_context_ok(text, match) and not _is_weekly_after(text, match.end()):
+            found.append((3, match.start(), _pair(match.group(1), match.group(2))))
+    for match in TOTAL.finditer(text):
+        end = match.end()
+        if _is_weekly_after(text, end) or _is_rate_after(text, end):
+            continue
+        if not _effort_context_ok(text, match):
+            continue
+        after, before = text[end : end + 40], text[max(0, match.start() - 40) : match.start()]
+        if OTHER_AFTER.match(after):
+            continue
+        score = 1 + bool(EFFORT_AFTER.match(after)) + bool(EFFORT_BEFORE.search(before))
+        if SUB_TASK_BEFORE.search(before):
+            score -= 2
+        found.append((score, match.start(), _pair(match.group(1), match.group(2))))
+    return found
+
+
 def find_total(text: str) -> tuple[float, float] | None:
-    """A total effort stated in `text` (not weekly, not a rate), or None."""
+    """The total effort stated in `text` (not weekly, not a rate), or None. Of several figures,
+    the one worded most like an estimate of the whole work wins; between equals, the first."""
     match = DAILY.search(text)
     if match:
         low, high = _pair(match.group(1), match.group(2))
         days = float(match.group(3))
         return low * days, high * days
-    match = LABELLED.search(text)
-    if match and _effort_context_ok(text, match) and not _is_weekly_after(text, match.end()):
-        return _pair(match.group(1), match.group(2))
-    for match in TOTAL.finditer(text):
-        if _is_weekly_after(text, match.end()) or _is_rate_after(text, match.end()):
-            continue
-        if not _effort_context_ok(text, match):
-            continue
-        return _pair(match.group(1), match.group(2))
+    candidates = _total_candidates(text)
+    if candidates:
+        best = max(candidates, key=lambda c: (c[0], -c[1]))
+        if best[0] > 0:
+            return best[2]
     match = MINUTES.search(text)
     if match:
         minutes = match.group(1) or match.group(2)

@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from pipeline.dates import deadline_date, is_past, posted_date
-from pipeline.dedupe import canonical_url, company_key, posting_id
+from pipeline.dedupe import canonical_url, company_key, match_key, posting_id
 from pipeline.hours import hour_range, parse_hours
 from pipeline.industry import tag_industry
 from pipeline.pay import parse_pay
@@ -159,6 +159,7 @@ def normalize_posting(raw: dict[str, Any], seen_at: str | None = None) -> dict[s
         "title": title,
         "company": squash(raw["company"]) or "",
         "company_key": company_key(raw["company"]),
+        "match_key": match_key(raw["company"], title),
         "description": description,
         "description_html": sanitize_html(markup),
         "location": location,

@@ -24,6 +24,7 @@ LISTING_COLUMNS: dict[str, type] = {
     "title": str,
     "company": str,
     "company_key": str,
+    "match_key": str,
     "url": str,
     "description_text": str,
     "description_html": str,
@@ -69,6 +70,7 @@ POSTING_COLUMNS: dict[str, type] = {
     "company": str,
     "company_key": str,
     "matched_by": str,
+    "match_score": float,
     "raw_hash": str,
     "first_seen": str,
     "last_seen": str,
@@ -129,6 +131,7 @@ INDEXES: dict[str, list[list[str]]] = {
         ["industry"],
         ["hour_range"],
         ["company"],
+        ["match_key"],
         ["deadline"],
         ["last_seen"],
     ],
@@ -136,6 +139,13 @@ INDEXES: dict[str, list[list[str]]] = {
     "crawl_runs": [["source", "started_at"], ["spider", "started_at"]],
 }
 VIEWS = {
+    "merges": """
+        select p.id as posting, p.source, p.url, p.matched_by, p.match_score, p.first_seen,
+               p.listing_id, l.title as listing_title, l.company as listing_company
+        from postings p join listings l on l.id = p.listing_id
+        where p.matched_by != 'new'
+        order by p.first_seen desc
+    """,
     "open_listings": """
         select id, title, company, kind, industry, hour_range, hours_min, hours_max, is_micro,
                remote, location, pay_text, pay_per_hour, deadline, posted_at, url, sources,
@@ -205,6 +215,9 @@ def import_postings(db: Database, postings: Iterable[dict[str, Any]]) -> ImportR
     """Upsert normalized postings (from `pipeline.normalize`) and their listings, atomically."""
     result = ImportResult()
     existing_postings = {row["id"]: row for row in db.query("select * from postings")}
+    by_key: dict[str, list[str]] = {}
+    for row in db.query("select id, match_key from listings where match_key is not null"):
+        by_key.setdefault(row["match_key"], []).append(row["id"])
     index = ListingIndex(
         by_posting={pid: row["listing_id"] for pid, row in existing_postings.items()},
         by_url={
@@ -212,6 +225,8 @@ def import_postings(db: Database, postings: Iterable[dict[str, Any]]) -> ImportR
             for row in existing_postings.values()
             if row["canonical_url"]
         },
+        by_key=by_key,
+        details=lambda listing_id: _listing_details(db, listing_id),
     )
     listings: dict[str, dict[str, Any]] = {}
     changed_postings: dict[str, dict[str, Any]] = {}
@@ -220,13 +235,13 @@ def import_postings(db: Database, postings: Iterable[dict[str, Any]]) -> ImportR
     for posting in postings:
         result.postings += 1
         result.issues.update(posting.get("issues", ()))
-        listing_id, how = index.resolve(posting)
+        listing_id, how, score = index.resolve(posting)
         result.listing_ids.add(listing_id)
         seen = posting["seen_at"]
         old_posting = changed_postings.get(posting["posting_id"]) or existing_postings.get(
             posting["posting_id"]
         )
-        new_posting = _merge_posting(old_posting, posting, listing_id, how, seen)
+        new_posting = _merge_posting(old_posting, posting, listing_id, how, score, seen)
         if new_posting != old_posting:
             changed_postings[new_posting["id"]] = new_posting
         if listing_id not in listings:
@@ -258,8 +273,24 @@ def import_postings(db: Database, postings: Iterable[dict[str, Any]]) -> ImportR
     return result
 
 
+def _listing_details(db: Database, listing_id: str) -> dict[str, Any] | None:
+    """What layer-3 matching compares, for a stored listing."""
+    rows = db.query(
+        "select title, company, description_text as description, location, hours_max "
+        "from listings "
+        "where id = ?",
+        [listing_id],
+    )
+    return next(iter(rows), None)
+
+
 def _merge_posting(
-    old: dict[str, Any] | None, posting: dict[str, Any], listing_id: str, how: str, seen: str
+    old: dict[str, Any] | None,
+    posting: dict[str, Any],
+    listing_id: str,
+    how: str,
+    score: float | None,
+    seen: str,
 ) -> dict[str, Any]:
     if old is None:
         return {
@@ -273,6 +304,7 @@ def _merge_posting(
             "company": posting["company"],
             "company_key": posting.get("company_key"),
             "matched_by": how,
+            "match_score": score,
             "raw_hash": posting["raw_hash"],
             "first_seen": seen,
             "last_seen": seen,

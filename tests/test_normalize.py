@@ -37,6 +37,7 @@ def test_normalize_posting_fields():
         "title": "Micro-Internship: Budget Review",
         "company": "BrightPath Financial",
         "company_key": "brightpath financial",
+        "match_key": "brigh",
         "description": "Review a budget in Excel.\n8–12 hours",
         "description_html": "<p>Review a budget in Excel.</p><ul><li>8–12 hours</li></ul>",
         "location": "Remote - US",

@@ -53,7 +53,13 @@ def test_shape_is_idempotent(db):
 
 def test_import_twice_changes_nothing(db, tmp_path):
     path = tmp_path / "raw.jsonl"
-    path.write_text("\n".join(json.dumps(raw(str(n))) for n in range(3)) + "\n")
+    projects = [
+        ("Market research", "Research five competitors."),
+        ("Logo design", "Draw a logo."),
+        ("Budget review", "Check a budget model in Excel."),
+    ]
+    items = [raw(str(n), title=t, description=d) for n, (t, d) in enumerate(projects)]
+    path.write_text("\n".join(json.dumps(item) for item in items) + "\n")
     first, _ = import_files(db, [path])
     before = snapshot(db)
     second, _ = import_files(db, [path])
@@ -117,3 +123,15 @@ def test_same_url_on_two_sources_is_one_listing(db):
 def test_status_expired_after_deadline(db):
     import_postings(db, [normalize_posting(raw("1", deadline="2026-11-01"))])
     assert next(iter(db.query("select status from listings")))["status"] == "expired"
+
+
+def test_repost_under_a_new_id_joins_its_listing(db):
+    import_postings(db, [normalize_posting(raw("1"))])
+    repost = raw("2", scraped_at="2026-12-01T02:30:00Z", deadline="2027-01-15")
+    result = import_postings(db, [normalize_posting(repost)])
+    assert (result.new_listings, result.updated_listings) == (0, 1)
+    [merge] = list(db.query("select * from merges"))
+    assert (merge["posting"], merge["matched_by"]) == ("greenhouse:2", "similar")
+    assert merge["match_score"] == 1.0
+    listing = next(iter(db.query("select * from listings")))
+    assert (listing["postings_count"], listing["deadline"]) == (2, "2027-01-15")
