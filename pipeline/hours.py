@@ -85,26 +85,31 @@ LABELLED = re.compile(
     rf"(?:about |approx\.? |approximately |~\s*)?{RANGE}\s*(?:{HOURS})?"
 )
 WEEKLY = re.compile(rf"(?<![\d.,$£€/])({BOUND}\s*)?{RANGE}\s*-?\s*{HOURS}(?:{PER_WEEK})")
+SHIFTS = re.compile(
+    rf"(?<![\d.,$£€/])(?:(\d+)|an?)\s+{NUM}[- ]hours?\s+(?:[a-z]+\s+){{0,2}}?(?:shifts?|shows?|"
+    r"sessions?|blocks?|slots?|visits?)\s+(?:per|a|each|every)\s+week\b"
+)
 DAILY = re.compile(
     rf"(?<![\d.,$£€/]){RANGE}\s*{HOURS}(?:{PER_DAY})\s*(?:for|over)\s+"
     rf"{NUM}\s*days?\b"
 )
 MINUTES = re.compile(
-    rf"(?:takes?|about|approximately|approx\.?|around|roughly|only|just|~)\s*{NUM}\s*"
-    rf"(?:-\s*)?(?:minutes|mins?)\b|\b{NUM}[- ]minute\s+(?:task|project|simulation|module|"
-    r"exercise|activity|assignment|challenge)"
+    rf"(?:takes?|about|approximately|approx\.?|around|roughly|only|just|estimated|self[- ]paced|~)"
+    rf"\s*{RANGE}\s*(?:-\s*)?(?:minutes|mins?)\b(?!\s+each)|\b{NUM}[- ]minute\s+(?:task|project|"
+    r"simulation|module|exercise|activity|assignment|challenge)"
 )
+BARE_MINUTES = re.compile(rf"^\s*{RANGE}\s*(?:minutes|mins?)\b")
 DURATION = re.compile(
-    rf"(?:\b(?:for|over|across|during|lasting|spanning|within a|runs?|about|approximately)"
-    rf"\s+(?:about\s+|approximately\s+)?{NUM}(?:\s*(?:-|–|to)\s*{NUM})?\s*(weeks?|months?)\b"
-    rf"|\b{NUM}(?:\s*(?:-|–|to)\s*{NUM})?[- ](week|month)s?,?[- ](?:[\w-]+\s+){{0,3}}?"
-    r"(?:long\b|project|program|programme|engagement|internship|sprint|assignment|period|"
-    r"commitment|contract|cohort|placement|fellowship)"
-    r"|\b(?:for|over|during|across|throughout)\s+(?:a|one|the|this|our)\s+"
-    r"(?:(?:fall|spring|winter|summer|academic)\s+)?(semester|summer|month|quarter)\b"
-    r"|\b(?:a|one|the)\s+(semester|summer|month)[- ]long\b"
-    r"|\b(summer|semester)[- ](?:internship|program|programme|placement|fellowship)\b)"
+    rf"(?<![\d.,$£€/]){NUM}(?:\s*(?:-|–|to)\s*{NUM})?[- ](weeks?|months?)\b"
+    r"|\b(?:for|over|during|across|throughout|this|next|one|a|the|of)\s+"
+    r"(?:(?:fall|spring|winter|summer|academic|full|entire|whole)\s+)?(semester|summer|quarter)\b"
+    r"|\b(summer|semester)[- ](?:internship|program|programme|placement|fellowship)\b"
 )
+NOT_DURATION_BEFORE = re.compile(
+    r"(?:due|due in|due within|within|in the next|next|every|each|per|last|past|after|first|"
+    r"notice of|up to)\s*$"
+)
+NOT_DURATION_AFTER = re.compile(r"^\s*(?:ago|notice|later|before|after|in advance|of notice)\b")
 FULL_TIME = re.compile(r"(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)")
 
 
@@ -127,13 +132,14 @@ HINTS = (
     "fulltime",
     " day",
 )
+HOUR_ABBREVIATION = re.compile(r"\dh\b")
 WINDOW = 120
 SHORT_TEXT = 300
 
 
 def focus(text: str) -> str:
     """A long text cut down to the snippets around words of effort and time."""
-    return text if len(text) <= SHORT_TEXT else windows(text, HINTS, WINDOW)
+    return text if len(text) <= SHORT_TEXT else windows(text, HINTS, WINDOW, HOUR_ABBREVIATION)
 
 
 @dataclass(frozen=True)
@@ -182,7 +188,8 @@ EFFORT_AFTER = re.compile(
 )
 EFFORT_BEFORE = re.compile(
     r"(?:about|around|approx\.?|approximately|roughly|estimated|up to|no more than|at most|"
-    r"maximum(?: of)?|~|takes?|requires?|commitment:?|expect|total of|budget(?:ed)? for|a|an)\s*$"
+    r"maximum(?: of)?|~|takes?|requires?|commitment:?|expect|total of|budget(?:ed)?(?: for)?|"
+    r"plan on|plan for|allow|allot|estimate|invest(?: roughly| about)?|a|an)\s*$"
 )
 OTHER_AFTER = re.compile(
     r"^\s*(?:(?:a|per|each|every)\s+(?:month|year|quarter|semester)|monthly|annually|ago|"
@@ -190,8 +197,13 @@ OTHER_AFTER = re.compile(
     r"|later|earlier|before|after|in advance|of (?:notice|training|orientation))\b"
 )
 SUB_TASK_BEFORE = re.compile(
-    r"(?:training|orientation|onboarding|kickoff|kick-off|meeting|call|check-in|interview|"
-    r"session|webinar|workshop|shift|visit)[^.;]{0,25}$"
+    r"(?:training|orientation|onboarding|kickoff|kick-off|meeting|call|check-in|session|webinar|"
+    r"workshop|shift|visit)\s+(?:of|takes?|lasts?|is|will take|:)?\s*(?:about|around|only)?\s*$"
+)
+SUB_TASK_AFTER = re.compile(
+    r"^\s*-?\s*(?:(?:[a-z]+\s+)?(?:training|orientation|onboarding|kickoff|kick-off|meeting|"
+    r"call|check-in|interview|session|webinar|workshop|shift|show|visit|mill|facility|hotline|"
+    r"store|center|centre|station|clinic|desk|line|drive|flight|trip)s?)\b"
 )
 
 
@@ -211,7 +223,7 @@ def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
         if OTHER_AFTER.match(after):
             continue
         score = 1 + bool(EFFORT_AFTER.match(after)) + bool(EFFORT_BEFORE.search(before))
-        if SUB_TASK_BEFORE.search(before):
+        if SUB_TASK_BEFORE.search(before) or SUB_TASK_AFTER.match(after):
             score -= 2
         found.append((score, match.start(), _pair(match.group(1), match.group(2))))
     return found
@@ -230,15 +242,22 @@ def find_total(text: str) -> tuple[float, float] | None:
         best = max(candidates, key=lambda c: (c[0], -c[1]))
         if best[0] > 0:
             return best[2]
-    match = MINUTES.search(text)
+    match = MINUTES.search(text) or BARE_MINUTES.match(text)
     if match:
-        minutes = match.group(1) or match.group(2)
-        return float(minutes) / 60, float(minutes) / 60
+        low, high = match.group(1), match.group(2)
+        if low is None:  # "a 30-minute task"
+            low = match.group(3)
+        low_h, high_h = _pair(low, high)
+        return low_h / 60, high_h / 60
     return None
 
 
+LATER_PER_WEEK = re.compile(r"^[^.;,\n]{0,25}?\b(?:per|a|each|every)\s+(?:week|day)\b")
+
+
 def _is_weekly_after(text: str, end: int) -> bool:
-    return re.match(rf"(?:{PER_WEEK}|{PER_DAY})", text[end : end + 16]) is not None
+    after = text[end : end + 40]
+    return bool(re.match(rf"(?:{PER_WEEK}|{PER_DAY})", after) or LATER_PER_WEEK.match(after))
 
 
 def _is_rate_after(text: str, end: int) -> bool:
@@ -246,6 +265,10 @@ def _is_rate_after(text: str, end: int) -> bool:
 
 
 def find_weekly(text: str) -> tuple[float, float] | None:
+    match = SHIFTS.search(text)  # "three 12-hour shifts per week" = 36
+    if match:
+        count = float(match.group(1) or 1)
+        return count * float(match.group(2)), count * float(match.group(2))
     for match in WEEKLY.finditer(text):
         if _effort_context_ok(text, match):
             return _pair(match.group(2), match.group(3))
@@ -253,21 +276,20 @@ def find_weekly(text: str) -> tuple[float, float] | None:
 
 
 def find_weeks(text: str) -> tuple[float, float] | None:
-    """The stated duration in weeks (a range when stated as one), or None."""
-    match = DURATION.search(text)
-    if not match:
-        return None
-    groups = match.groups()
-    if groups[0]:  # "for 6 weeks", "over two months"
-        per = WEEKS_PER["month"] if groups[2].lower().startswith("month") else 1.0
-        low, high = _pair(groups[0], groups[1])
-        return low * per, high * per
-    if groups[3]:  # "a 6-week project"
-        per = WEEKS_PER["month"] if groups[5].lower() == "month" else 1.0
-        low, high = _pair(groups[3], groups[4])
-        return low * per, high * per
-    period = (groups[6] or groups[7] or groups[8]).lower()
-    return WEEKS_PER[period], WEEKS_PER[period]
+    """The stated duration in weeks (a range when stated as one), or None. Deadlines ("due in
+    2 weeks", "within 3 weeks") are not durations."""
+    for match in DURATION.finditer(text):
+        before = text[max(0, match.start() - 16) : match.start()]
+        if NOT_DURATION_BEFORE.search(before) or NOT_DURATION_AFTER.match(text[match.end() :]):
+            continue
+        number, upper, unit, period, program = match.groups()
+        if number:
+            per = WEEKS_PER["month"] if unit.startswith("month") else 1.0
+            low, high = _pair(number, upper)
+            return low * per, high * per
+        weeks = WEEKS_PER[(period or program).lower()]
+        return weeks, weeks
+    return None
 
 
 def _round(value: float | None) -> float | None:

@@ -74,10 +74,12 @@ def sanitize_html(markup: str) -> str:
     return nh3.clean(markup, link_rel="noopener noreferrer nofollow").strip()
 
 
-def windows(text: str, hints: tuple[str, ...], radius: int) -> str:
+def windows(
+    text: str, hints: tuple[str, ...], radius: int, pattern: re.Pattern[str] | None = None
+) -> str:
     """The parts of `text` within `radius` characters of a hint word (matched case-insensitively
-    as a substring), joined by " | ", or "" when there is none. Lets expensive patterns run on a
-    few snippets instead of a whole page."""
+    as a substring) or of a `pattern` match, joined by " | ", or "" when there is none. Lets
+    expensive patterns run on a few snippets instead of a whole page."""
     lower = text.lower()
     points: list[int] = []
     for hint in hints:
@@ -85,6 +87,8 @@ def windows(text: str, hints: tuple[str, ...], radius: int) -> str:
         while at != -1:
             points.append(at)
             at = lower.find(hint, at + 1)
+    if pattern is not None:
+        points.extend(match.start() for match in pattern.finditer(lower))
     spans: list[list[int]] = []
     for at in sorted(points):
         start, end = max(0, at - radius), min(len(text), at + radius)

@@ -16,7 +16,7 @@ def test_import_reports_bad_lines_and_keeps_good_ones(tmp_path):
         json.dumps(raw("1")),
         "{oops",
         json.dumps({**raw("2"), "title": ""}),
-        json.dumps(raw("3")),
+        json.dumps(raw("3", title="Logo design sprint", description="Draw a logo.")),
     ]
     path.write_text("\n".join(lines) + "\n")
     db_path = tmp_path / "listings.db"
