@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 TAXONOMY_FILE = Path(__file__).with_name("industries.toml")
-TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT = 3, 2, 1
+TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT = 3, 1.5, 1
 
 
 WORD = re.compile(r"[a-z0-9&+#]+(?:[-'./][a-z0-9&+#]+)*")
