@@ -24,6 +24,8 @@ from pipeline.evaluate import (
     load_labelled,
 )
 from pipeline.ingest import import_files
+from pipeline.rebuild import keep_import
+from pipeline.rebuild import rebuild as rebuild_database
 from pipeline.sources import (
     DEFAULT_SOURCES_FILE,
     Source,
@@ -32,7 +34,7 @@ from pipeline.sources import (
     format_source,
     load_sources,
 )
-from pipeline.store import open_db
+from pipeline.store import CLOSE_AFTER_MISSED_RUNS, ImportResult, open_db
 
 DEFAULT_DB = Path("data/listings.db")
 DEFAULT_METADATA = PROJECT_ROOT / "datasette-metadata.json"
@@ -78,15 +80,21 @@ def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -
 
     Each JSON line is one raw item (see README, "Raw item contract"); a CSV has the contract's
     field names or common export headers as columns (README, "CSV import"). Bad lines are
-    reported with their line number and skipped; the good ones still land. Importing a file
-    twice changes nothing.
+    reported with their line number and skipped; the good ones still land. A copy of each file
+    is kept under raw/import/ beside the database, so `rebuild` can replay it.
 
     Example:
 
         microintern import parkerdewey-export.csv --source parkerdewey --db data/listings.db
     """
     db = open_db(db_path)
-    result, reports = import_files(db, list(files), source=source)
+    kept = [keep_import(path, db_path.parent, source) for path in files]
+    result, reports = ImportResult(), []
+    for (copy, run_id, seen_at), original in zip(kept, files, strict=True):
+        one, [report] = import_files(db, [copy], seen_at=seen_at, source=source, run_id=run_id)
+        report.path = original
+        reports.append(report)
+        result.merge(one)
     bad_total = 0
     for report in reports:
         for number, message in report.bad_lines:
@@ -193,6 +201,32 @@ def crawl_command(
     )
     if any(row["status"] == "failed" for row in rows):
         sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option(
+    "--close-after",
+    type=int,
+    default=CLOSE_AFTER_MISSED_RUNS,
+    show_default=True,
+    help="Successful crawls in a row that must miss a posting before it closes.",
+)
+def rebuild(db_path: Path, close_after: int) -> None:
+    """Rebuild the database from the raw captures kept beside it (raw/), replaying every crawl
+    and import in capture order: the same listings, ids and history. Restart a running Datasette
+    afterwards.
+
+    Example:
+
+        microintern rebuild --db data/listings.db
+    """
+    count = rebuild_database(db_path, close_after=close_after)
+    db = open_db(db_path)
+    click.echo(
+        f"replayed {count} captures: {db.table('listings').count} listings, "
+        f"{db.table('postings').count} postings"
+    )
 
 
 @cli.command()

@@ -10,14 +10,17 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlite_utils import Database
+
 from pipeline.ingest import import_files
 from pipeline.sources import Source
-from pipeline.store import open_db, record_crawl_run
+from pipeline.store import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
 
 GRACE_SECONDS = 15
 ERROR_LINE = re.compile(r"^\w*(?:Error|Exception)\b.*?:|\] ERROR: ")
@@ -80,6 +83,11 @@ def spider_command(
     for key, value in overrides.items():
         command += ["-s", f"{key}={value}"]
     return command
+
+
+def run_record_path(raw_file: Path) -> Path:
+    """The `.run.json` record kept beside a raw capture."""
+    return raw_file.with_name(raw_file.name.removesuffix(".jsonl") + ".run.json")
 
 
 def capture_paths(job: CrawlJob, capture: str, data_dir: Path) -> dict[str, Path]:
@@ -207,13 +215,17 @@ def crawl(
     settings: dict[str, str] | None = None,
     timeout: float = 1800,
     run_id: str | None = None,
+    close_after: int = CLOSE_AFTER_MISSED_RUNS,
+    checks: Callable[[Database, dict[str, Any]], list[str]] | None = None,
     echo=print,
 ) -> list[dict[str, Any]]:
     """Run each job, import what it captured, and return the `crawl_runs` rows written.
 
-    Raw captures go to `<data_dir>/raw/<spider>/<run_id>_<source>.jsonl`, logs to
-    `<data_dir>/logs/<spider>/` (data_dir defaults to the database's folder). One failing source
-    never stops the others.
+    Raw captures go to `<data_dir>/raw/<spider>/<run_id>_<source>.jsonl` with the run's record
+    beside them (`.run.json`), logs to `<data_dir>/logs/<spider>/` (data_dir defaults to the
+    database's folder). One failing source never stops the others. `checks(db, row)` may name
+    failed health checks, which make the run `degraded`; only an `ok` run closes listings its
+    source no longer shows (after `close_after` such runs in a row).
     """
     db_path = Path(db_path)
     data_dir = Path(data_dir or db_path.parent)
@@ -235,7 +247,7 @@ def crawl(
         duration = round(time.monotonic() - clock, 2)
         result, reports = (None, [])
         if raw_file.exists():
-            result, reports = import_files(db, [raw_file])
+            result, reports = import_files(db, [raw_file], feed=job.key, run_id=run_id)
         items = reports[0].items if reports else 0
         bad = len(reports[0].bad_lines) if reports else 0
         status, reason = judge(process, items, bad, timeout)
@@ -269,7 +281,21 @@ def crawl(
             "raw_file": str(raw_file) if raw_file.exists() else None,
             "log_file": str(log_file) if log_file.exists() else None,
         }
+        if checks is not None and status == "ok":
+            failed = checks(db, row)
+            if failed:
+                status, reason = "degraded", "; ".join(failed)
+                row.update(status=status, reason=reason)
+        # Only a fully successful crawl may close what the source no longer lists.
+        seen = result.posting_ids if result else set()
+        row["closed"] = (
+            update_lifecycle(db, job.key, seen, started, run_id, close_after)
+            if status == "ok"
+            else 0
+        )
         record_crawl_run(db, row)
+        if raw_file.exists():  # kept beside the capture, so `rebuild` can replay the run
+            run_record_path(raw_file).write_text(json.dumps(row, indent=1, sort_keys=True))
         rows.append(row)
         echo(
             f"  {status}: {items} items, {row['new_listings']} new and "

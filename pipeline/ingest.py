@@ -23,12 +23,18 @@ class FileReport:
 
 
 def import_files(
-    db: Database, paths: Sequence[Path], seen_at: str | None = None, source: str | None = None
+    db: Database,
+    paths: Sequence[Path],
+    seen_at: str | None = None,
+    source: str | None = None,
+    feed: str | None = None,
+    run_id: str | None = None,
 ) -> tuple[ImportResult, list[FileReport]]:
     """Import raw JSON-lines or CSV files in the order given; bad lines are reported and skipped.
 
     Items without `scraped_at` are stamped with `seen_at` (default: now, UTC); items without
-    `source` get `source`.
+    `source` get `source`. `feed` and `run_id` name the crawl source and run (see
+    `store.import_postings`).
     """
     stamp = seen_at or datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     reports = [FileReport(Path(p)) for p in paths]
@@ -43,5 +49,5 @@ def import_files(
                 report.items += 1
                 yield normalize_posting(item, seen_at=stamp)
 
-    result = import_postings(db, postings())
+    result = import_postings(db, postings(), feed=feed, run_id=run_id)
     return result, reports

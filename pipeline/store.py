@@ -71,6 +71,9 @@ POSTING_COLUMNS: dict[str, type] = {
     "company_key": str,
     "matched_by": str,
     "match_score": float,
+    "feed": str,
+    "status": str,
+    "missed_runs": int,
     "raw_hash": str,
     "first_seen": str,
     "last_seen": str,
@@ -101,10 +104,22 @@ CRAWL_RUN_COLUMNS: dict[str, type] = {
     "retries": int,
     "response_bytes": int,
     "cached": int,
+    "closed": int,
     "raw_file": str,
     "log_file": str,
 }
 # Listing column <- normalized posting field: what a listing takes from its latest posting.
+LISTING_CHANGE_COLUMNS: dict[str, type] = {
+    "id": int,
+    "listing_id": str,
+    "field": str,
+    "old_value": str,
+    "new_value": str,
+    "changed_at": str,
+    "run_id": str,
+}
+TRACKED_FIELDS = ("title", "hours_min", "hours_max", "hour_range", "pay_text", "deadline", "status")
+CLOSE_AFTER_MISSED_RUNS = 2
 LISTING_FIELDS_FROM_POSTING = {
     **{
         name: name
@@ -135,10 +150,17 @@ INDEXES: dict[str, list[list[str]]] = {
         ["deadline"],
         ["last_seen"],
     ],
-    "postings": [["listing_id"], ["canonical_url"], ["source"]],
+    "postings": [["listing_id"], ["canonical_url"], ["source"], ["feed", "status"]],
+    "listing_changes": [["listing_id"], ["changed_at"]],
     "crawl_runs": [["source", "started_at"], ["spider", "started_at"]],
 }
 VIEWS = {
+    "changes_this_week": """
+        select c.changed_at, c.listing_id, l.title, l.company, c.field, c.old_value, c.new_value
+        from listing_changes c join listings l on l.id = c.listing_id
+        where c.changed_at >= strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-7 days')
+        order by c.changed_at desc
+    """,
     "merges": """
         select p.id as posting, p.source, p.url, p.matched_by, p.match_score, p.first_seen,
                p.listing_id, l.title as listing_title, l.company as listing_company
@@ -171,6 +193,7 @@ def ensure_db_shape(db: Database) -> None:
         "listings": (LISTING_COLUMNS, None),
         "postings": (POSTING_COLUMNS, [("listing_id", "listings", "id")]),
         "crawl_runs": (CRAWL_RUN_COLUMNS, None),
+        "listing_changes": (LISTING_CHANGE_COLUMNS, [("listing_id", "listings", "id")]),
     }
     _rename_old_columns(db)
     for name, (columns, foreign_keys) in tables.items():
@@ -208,11 +231,36 @@ class ImportResult:
     seen_again: int = 0  # only last_seen moved
     unchanged: int = 0
     listing_ids: set[str] = field(default_factory=set)
+    posting_ids: set[str] = field(default_factory=set)
     issues: Counter[str] = field(default_factory=Counter)  # what normalization could not read
 
+    def merge(self, other: ImportResult) -> None:
+        for name in (
+            "postings",
+            "new_listings",
+            "updated_listings",
+            "new_postings",
+            "seen_again",
+            "unchanged",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.listing_ids |= other.listing_ids
+        self.posting_ids |= other.posting_ids
+        self.issues.update(other.issues)
 
-def import_postings(db: Database, postings: Iterable[dict[str, Any]]) -> ImportResult:
-    """Upsert normalized postings (from `pipeline.normalize`) and their listings, atomically."""
+
+def import_postings(
+    db: Database,
+    postings: Iterable[dict[str, Any]],
+    feed: str | None = None,
+    run_id: str | None = None,
+) -> ImportResult:
+    """Upsert normalized postings (from `pipeline.normalize`) and their listings, atomically,
+    and record every change of a tracked field in `listing_changes`.
+
+    `feed` names the crawl source the postings came from (e.g. `greenhouse-algolia`), so a later
+    successful crawl of that source can close what it no longer lists.
+    """
     result = ImportResult()
     existing_postings = {row["id"]: row for row in db.query("select * from postings")}
     by_key: dict[str, list[str]] = {}
@@ -235,13 +283,14 @@ def import_postings(db: Database, postings: Iterable[dict[str, Any]]) -> ImportR
     for posting in postings:
         result.postings += 1
         result.issues.update(posting.get("issues", ()))
+        result.posting_ids.add(posting["posting_id"])
         listing_id, how, score = index.resolve(posting)
         result.listing_ids.add(listing_id)
         seen = posting["seen_at"]
         old_posting = changed_postings.get(posting["posting_id"]) or existing_postings.get(
             posting["posting_id"]
         )
-        new_posting = _merge_posting(old_posting, posting, listing_id, how, score, seen)
+        new_posting = _merge_posting(old_posting, posting, listing_id, how, score, seen, feed)
         if new_posting != old_posting:
             changed_postings[new_posting["id"]] = new_posting
         if listing_id not in listings:
@@ -252,7 +301,7 @@ def import_postings(db: Database, postings: Iterable[dict[str, Any]]) -> ImportR
 
     result.new_postings = sum(1 for pid in changed_postings if pid not in existing_postings)
     _refresh_postings_count(listings, existing_postings, changed_postings)
-    changed_listings = []
+    changed_listings, changes = [], []
     for listing_id, row in listings.items():
         before = original_listings[listing_id]
         if before is None:
@@ -264,13 +313,96 @@ def import_postings(db: Database, postings: Iterable[dict[str, Any]]) -> ImportR
             result.seen_again += 1
         else:
             result.updated_listings += 1
+            changes += _changes(before, row, row["last_seen"], run_id)
         changed_listings.append(row)
     with db.atomic():
         if changed_listings:
             db.table("listings").upsert_all(changed_listings, pk="id")
         if changed_postings:
             db.table("postings").upsert_all(changed_postings.values(), pk="id")
+        if changes:
+            db.table("listing_changes").insert_all(changes)
     return result
+
+
+def _changes(
+    before: dict[str, Any], after: dict[str, Any], when: str, run_id: str | None
+) -> list[dict[str, Any]]:
+    """One `listing_changes` row per tracked field that changed."""
+    return [
+        {
+            "listing_id": after["id"],
+            "field": field_name,
+            "old_value": None if before.get(field_name) is None else str(before[field_name]),
+            "new_value": None if after.get(field_name) is None else str(after[field_name]),
+            "changed_at": when,
+            "run_id": run_id,
+        }
+        for field_name in TRACKED_FIELDS
+        if before.get(field_name) != after.get(field_name)
+    ]
+
+
+def update_lifecycle(
+    db: Database,
+    feed: str,
+    seen: set[str],
+    crawled_at: str,
+    run_id: str | None = None,
+    close_after: int = CLOSE_AFTER_MISSED_RUNS,
+) -> int:
+    """After a SUCCESSFUL crawl of `feed` that found the postings `seen` (ids) and started at
+    `crawled_at`: count a missed run for each of the feed's open postings it did not find, close
+    those missed `close_after` runs in a row, close listings with no open posting left, and
+    expire listings past their deadline. Returns how many listings were closed. Never call it
+    for a failed or degraded crawl."""
+    today = crawled_at[:10]
+    with db.atomic():
+        missed = [
+            row["id"]
+            for row in db.query(
+                "select id from postings where feed = ? and status = 'open'", [feed]
+            )
+            if row["id"] not in seen
+        ]
+        for chunk in range(0, len(missed), 500):
+            ids = missed[chunk : chunk + 500]
+            db.execute(
+                "update postings set missed_runs = coalesce(missed_runs, 0) + 1 "
+                f"where id in ({', '.join('?' * len(ids))})",
+                ids,
+            )
+        db.execute(
+            "update postings set status = 'closed' where feed = ? and status = 'open' "
+            "and missed_runs >= ?",
+            [feed, close_after],
+        )
+        candidates = list(
+            db.query(
+                "select * from listings where status in ('open', 'reopened') and ("
+                " id in (select listing_id from postings where feed = ? and status = 'closed')"
+                " or (deadline is not null and deadline < ?))",
+                [feed, today],
+            )
+        )
+        changes, updated, closed = [], [], 0
+        for listing in candidates:
+            still_open = db.execute(
+                "select count(*) from postings where listing_id = ? and status = 'open'",
+                [listing["id"]],
+            ).fetchone()[0]
+            expired = listing["deadline"] is not None and listing["deadline"] < today
+            status = "expired" if expired else ("closed" if not still_open else listing["status"])
+            if status != listing["status"]:
+                closed += status == "closed"
+                after = {**listing, "status": status}
+                changes += _changes(listing, after, crawled_at, run_id)
+                updated.append(after)
+        if updated:
+            db.table("listings").upsert_all(updated, pk="id")
+        if changes:
+            db.table("listing_changes").insert_all(changes)
+    return closed
 
 
 def _listing_details(db: Database, listing_id: str) -> dict[str, Any] | None:
@@ -291,6 +423,7 @@ def _merge_posting(
     how: str,
     score: float | None,
     seen: str,
+    feed: str | None = None,
 ) -> dict[str, Any]:
     if old is None:
         return {
@@ -305,6 +438,9 @@ def _merge_posting(
             "company_key": posting.get("company_key"),
             "matched_by": how,
             "match_score": score,
+            "feed": feed,
+            "status": "open",
+            "missed_runs": 0,
             "raw_hash": posting["raw_hash"],
             "first_seen": seen,
             "last_seen": seen,
@@ -313,6 +449,7 @@ def _merge_posting(
     if seen >= old["last_seen"]:
         for key in ("url", "canonical_url", "title", "company", "company_key", "raw_hash"):
             row[key] = posting.get(key)
+        row.update(status="open", missed_runs=0, feed=feed or old.get("feed"))
     row["first_seen"] = min(old["first_seen"], seen)
     row["last_seen"] = max(old["last_seen"], seen)
     return row
@@ -328,7 +465,10 @@ def _merge_listing(
             value = posting.get(key)
             row[column] = int(value) if isinstance(value, bool) else value
         row["categories"] = json.dumps(posting["categories"], ensure_ascii=False)
-        row["status"] = "expired" if posting.get("expired") else "open"
+        came_back = current.get("status") in ("closed", "reopened")
+        row["status"] = (
+            "expired" if posting.get("expired") else ("reopened" if came_back else "open")
+        )
     sources = set(json.loads(row.get("sources") or "[]")) | {posting["source"]}
     row.update(
         id=listing_id,

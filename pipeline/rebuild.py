@@ -1,0 +1,85 @@
+"""Rebuilding the database from the kept raw captures.
+
+Every crawl keeps its raw items (`raw/<spider>/<run_id>_<source>.jsonl`) and its run record
+beside them (`.run.json`); every `microintern import` keeps a copy of its file under
+`raw/import/`. Replaying them in capture order (file names start with the run id) through the
+same import and lifecycle steps gives the same listings, ids and history as the nightly path, so a
+bad pipeline release never loses data: fix it, then rebuild.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from pipeline.crawl import new_run_id, run_record_path, utc_stamp
+from pipeline.ingest import import_files
+from pipeline.store import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
+
+CAPTURE_SUFFIXES = (".jsonl", ".csv")
+
+
+def keep_import(path: Path, data_dir: Path, source: str | None) -> tuple[Path, str, str]:
+    """Copy a file given to `microintern import` under `raw/import/`, with its record; returns
+    `(copy, run_id, seen_at)`."""
+    run_id, seen_at = new_run_id(), utc_stamp()
+    copy = data_dir / "raw" / "import" / f"{run_id}_{Path(path).name}"
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(path, copy)
+    record = {"import": True, "run_id": run_id, "seen_at": seen_at, "source": source}
+    run_record_path(copy).write_text(json.dumps(record, indent=1, sort_keys=True))
+    return copy, run_id, seen_at
+
+
+def captures(data_dir: Path) -> list[Path]:
+    """Every kept capture, in capture order."""
+    found = [p for p in (data_dir / "raw").rglob("*") if p.suffix in CAPTURE_SUFFIXES]
+    return sorted(found, key=lambda p: (p.name, str(p)))
+
+
+def replay(db_path: Path, data_dir: Path, close_after: int = CLOSE_AFTER_MISSED_RUNS) -> int:
+    """Import every capture of `data_dir` into `db_path` as it happened; returns the count."""
+    db = open_db(db_path)
+    count = 0
+    for capture in captures(data_dir):
+        record_path = run_record_path(capture)
+        record: dict[str, Any] = json.loads(record_path.read_text()) if record_path.exists() else {}
+        if record.get("import") or not record:
+            import_files(
+                db,
+                [capture],
+                seen_at=record.get("seen_at"),
+                source=record.get("source"),
+                run_id=record.get("run_id"),
+            )
+        else:
+            result, _ = import_files(db, [capture], feed=record["source"], run_id=record["run_id"])
+            if record["status"] == "ok":
+                seen = result.posting_ids
+                update_lifecycle(
+                    db, record["source"], seen, record["started_at"], record["run_id"], close_after
+                )
+            record_crawl_run(db, record)
+        count += 1
+    db.close()
+    return count
+
+
+def rebuild(
+    db_path: Path, data_dir: Path | None = None, close_after: int = CLOSE_AFTER_MISSED_RUNS
+) -> int:
+    """Build a new database from the captures, then put it in place of `db_path` (a running
+    Datasette keeps serving the old file until it is restarted). Returns the captures replayed."""
+    db_path = Path(db_path)
+    data_dir = Path(data_dir or db_path.parent)
+    fresh = db_path.with_name(db_path.name + ".rebuild")
+    for leftover in (fresh, *(fresh.with_name(fresh.name + s) for s in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    count = replay(fresh, data_dir, close_after)
+    for stale in (db_path.with_name(db_path.name + s) for s in ("-wal", "-shm")):
+        stale.unlink(missing_ok=True)
+    os.replace(fresh, db_path)
+    return count

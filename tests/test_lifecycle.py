@@ -1,0 +1,141 @@
+"""The life of a listing across real crawls: closed after 2 successful crawls miss it, never by a
+failed crawl, reopened when it comes back, every change recorded; and `rebuild` replays the kept
+captures into the same listings, ids and history."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import cli
+from pipeline.crawl import CrawlJob, crawl
+from pipeline.demo import LOCAL_SETTINGS
+from pipeline.rebuild import rebuild
+from pipeline.store import open_db
+from tests.conftest import FIXTURES
+
+BOARD = json.loads(
+    (FIXTURES / "greenhouse" / "v1" / "boards" / "algolia" / "jobs.json").read_text()
+)
+PATH = "/v1/boards/algolia/jobs"
+
+
+@pytest.fixture
+def board(serve_fixtures):
+    """A Greenhouse board whose answer each test sets: a list of jobs, or a status code."""
+    state = {"answer": BOARD["jobs"]}
+
+    def answer():
+        if isinstance(state["answer"], int):
+            return state["answer"], "{}"
+        return 200, json.dumps({"jobs": state["answer"], "meta": {"total": len(state["answer"])}})
+
+    sites = serve_fixtures("greenhouse", routes={PATH: answer})
+    state["job"] = CrawlJob(
+        "greenhouse",
+        {"base_url": sites.base_url, "board": "algolia"},
+        {"HTTPCACHE_ENABLED": "False", "RETRY_TIMES": "0"},
+        "greenhouse-algolia",
+    )
+    return state
+
+
+def night(board, db_path):
+    [row] = crawl([board["job"]], db_path, settings=LOCAL_SETTINGS, echo=lambda *_: None)
+    return row
+
+
+def statuses(db):
+    return {r["title"].strip(): r["status"] for r in db.query("select title, status from listings")}
+
+
+def test_closed_after_two_successful_misses_never_by_a_failure_and_reopened(board, tmp_path):
+    db_path = tmp_path / "listings.db"
+    first, second = BOARD["jobs"]
+    night(board, db_path)
+    board["answer"] = [first]  # the second job disappears from the board
+    assert night(board, db_path)["closed"] == 0  # one miss is not enough
+    board["answer"] = 500  # the board is down: a failed crawl closes nothing
+    failed = night(board, db_path)
+    assert (failed["status"], failed["closed"]) == ("failed", 0)
+    db = open_db(db_path)
+    assert set(statuses(db).values()) == {"open"}
+    board["answer"] = [first]
+    assert night(board, db_path)["closed"] == 1
+    closed_title = second["title"].strip()
+    assert statuses(db)[closed_title] == "closed"
+    board["answer"] = [first, second]  # it comes back
+    night(board, db_path)
+    assert statuses(db)[closed_title] == "reopened"
+    changes = [
+        (r["field"], r["old_value"], r["new_value"])
+        for r in db.query("select * from listing_changes order by id")
+    ]
+    assert changes == [("status", "open", "closed"), ("status", "closed", "reopened")]
+
+
+def test_tracked_field_changes_are_recorded(board, tmp_path):
+    db_path = tmp_path / "listings.db"
+    night(board, db_path)
+    edited = dict(
+        BOARD["jobs"][0],
+        title="Account Manager (Dutch speaking)",
+        application_deadline="2026-12-31",
+    )
+    board["answer"] = [edited, BOARD["jobs"][1]]
+    night(board, db_path)
+    db = open_db(db_path)
+    changes = {
+        r["field"]: (r["old_value"], r["new_value"])
+        for r in db.query("select * from listing_changes")
+    }
+    assert changes == {
+        "title": ("Account Manager - Dutch speaking", "Account Manager (Dutch speaking)"),
+        "deadline": (None, "2026-12-31"),
+    }
+    [run] = {r["run_id"] for r in db.query("select run_id from listing_changes")}
+    assert run == list(db.query("select run_id from crawl_runs order by run_id desc"))[0]["run_id"]
+
+
+def snapshot(db):
+    tables = {
+        "listings": "select * from listings order by id",
+        "postings": "select * from postings order by id",
+        "listing_changes": "select listing_id, field, old_value, new_value, changed_at, run_id "
+        "from listing_changes order by listing_id, changed_at, field",
+        "crawl_runs": "select * from crawl_runs order by id",
+    }
+    return {name: list(db.query(sql)) for name, sql in tables.items()}
+
+
+def test_rebuild_gives_the_same_listings_ids_and_history(board, tmp_path):
+    db_path = tmp_path / "listings.db"
+    first, second = BOARD["jobs"]
+    night(board, db_path)
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Project ID,Project Title,Company Name,Project URL,Description\n"
+        "9,Market research sprint,Acme,https://example.org/p/9,About 10 hours.\n"
+    )
+    assert (
+        CliRunner()
+        .invoke(cli, ["import", str(export), "--source", "parkerdewey", "--db", str(db_path)])
+        .exit_code
+        == 0
+    )
+    board["answer"] = [dict(first, title="Account Manager, Dutch")]
+    night(board, db_path)
+    board["answer"] = 500
+    night(board, db_path)
+    board["answer"] = [dict(first, title="Account Manager, Dutch")]
+    night(board, db_path)
+    before = snapshot(open_db(db_path))
+    assert any(r["status"] == "closed" for r in before["listings"])
+    assert len(before["listing_changes"]) >= 2
+
+    replayed = rebuild(db_path)
+    assert replayed == 5  # 4 crawls and 1 import
+    assert snapshot(open_db(db_path)) == before
+    result = CliRunner().invoke(cli, ["rebuild", "--db", str(db_path)])
+    assert result.exit_code == 0 and "replayed 5 captures" in result.output
+    assert snapshot(open_db(db_path)) == before
