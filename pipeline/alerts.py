@@ -64,20 +64,25 @@ def summarize(
     return summary
 
 
-def summary_text(summary: Mapping[str, Any]) -> str:
+def summary_headline(summary: Mapping[str, Any]) -> str:
+    """The status and counts in one line."""
     text = f"microintern crawl {summary['run_id']}: {summary['status']}"
     if summary.get("error"):
         return f"{text}: {summary['error']}"
-    text += (
+    return text + (
         f", {summary['sources']} sources ({summary['ok']} ok, {summary['degraded']} degraded, "
         f"{summary['failed']} failed), {summary['items']} items, "
         f"{summary['new_listings']} new listings"
     )
+
+
+def summary_text(summary: Mapping[str, Any]) -> str:
+    """The headline, then each source that is not ok with its reason."""
     problems = [
         f"{p['source']} {p['status']}" + (f" ({p['reason']})" if p["reason"] else "")
         for p in summary.get("problems", [])
     ]
-    return text + (". " + "; ".join(problems) if problems else "")
+    return summary_headline(summary) + (". " + "; ".join(problems) if problems else "")
 
 
 def send_alert(
@@ -125,7 +130,7 @@ def _run_command(command: str, payload: bytes, timeout: float) -> None:
 
 def _post_webhook(url: str, payload: bytes, timeout: float) -> None:
     if urlsplit(url).scheme not in ("http", "https"):
-        raise ValueError(f"not an http(s) URL: {url!r}")
+        raise ValueError(f"not an http(s) URL: {_host(url)}")
     request = urllib.request.Request(
         url,
         data=payload,
@@ -136,6 +141,12 @@ def _post_webhook(url: str, payload: bytes, timeout: float) -> None:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as exc:
-        raise RuntimeError(f"{url} answered HTTP {exc.code}") from exc
+        raise RuntimeError(f"{_host(url)} answered HTTP {exc.code}") from exc
     except urllib.error.URLError as exc:
-        raise RuntimeError(f"{url}: {exc.reason}") from exc
+        raise RuntimeError(f"{_host(url)}: {exc.reason}") from exc
+
+
+def _host(url: str) -> str:
+    """Scheme and host only: webhook paths often carry a secret token, kept out of logs."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")

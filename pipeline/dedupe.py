@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = {
@@ -231,45 +232,84 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
-def similarity(a: dict, b: dict) -> float | None:
+@dataclass(frozen=True)
+class Features:
+    """What layer 3 compares, computed once per posting or listing."""
+
+    company_compact: str
+    company_words: tuple[str, ...]
+    titles: frozenset[str]
+    title_numbers: frozenset[str]
+    title_seasons: frozenset[str]
+    cohorts: frozenset[tuple[str, str]]
+    city: str | None
+    hours: float | None
+    words: frozenset[str]
+
+
+def features(item: dict) -> Features:
+    key = company_key(item.get("company")) or ""
+    title = item.get("title") or ""
+    text = f"{title} {item.get('description') or ''}".lower()
+    return Features(
+        company_compact=key.replace(" ", ""),
+        company_words=tuple(_words(key)),
+        titles=frozenset(title_words(title)),
+        title_numbers=frozenset(_title_numbers(title)),
+        title_seasons=frozenset(SEASON_OR_YEAR.findall(title.lower())),
+        cohorts=frozenset(COHORT.findall(text)),
+        city=_city(item.get("location")),
+        hours=item.get("hours_max"),
+        words=frozenset(w for w in WORD.findall(text) if len(w) > 2),
+    )
+
+
+def _same_company_features(a: Features, b: Features) -> bool:
+    if not a.company_compact or not b.company_compact:
+        return False
+    if a.company_compact == b.company_compact:
+        return True
+    shorter, longer = sorted((a.company_words, b.company_words), key=len)
+    if not shorter:
+        return False
+    if set(shorter) <= set(longer) and (len(shorter) >= 2 or shorter[0] == longer[0]):
+        return True
+    return len(shorter) >= 2 and shorter[:2] == longer[:2]
+
+
+def compare(a: Features, b: Features) -> float | None:
     """How much two postings say the same thing (0-1), or None when they are not the same
     opportunity: another employer, another project title, another city, season, cohort or year,
     other hours."""
-    if not same_company(a.get("company"), b.get("company")):
+    if not _same_company_features(a, b):
         return None
-    titles_a, titles_b = title_words(a.get("title", "")), title_words(b.get("title", ""))
-    shared = titles_a & titles_b
-    if _overlap(titles_a, titles_b) < MIN_TITLE_OVERLAP or len(shared) < min(2, len(titles_a)):
+    shared = a.titles & b.titles
+    if _overlap(a.titles, b.titles) < MIN_TITLE_OVERLAP or len(shared) < min(2, len(a.titles)):
         return None
-    if (titles_a - titles_b and titles_b - titles_a) or _title_numbers(
-        a.get("title", "")
-    ) != _title_numbers(b.get("title", "")):
+    if (a.titles - b.titles and b.titles - a.titles) or a.title_numbers != b.title_numbers:
         return None  # a word or number replaced: one template for two places, languages, waves
-    city_a, city_b = _city(a.get("location")), _city(b.get("location"))
-    if city_a and city_b and city_a != city_b:
+    if a.city and b.city and a.city != b.city:
         return None
-    title_a, title_b = a.get("title", "").lower(), b.get("title", "").lower()
-    if set(SEASON_OR_YEAR.findall(title_a)) != set(SEASON_OR_YEAR.findall(title_b)):
+    if a.title_seasons != b.title_seasons or a.cohorts != b.cohorts:
         return None
-    text_a = f"{title_a} {a.get('description', '')}".lower()
-    text_b = f"{title_b} {b.get('description', '')}".lower()
-    if set(COHORT.findall(text_a)) != set(COHORT.findall(text_b)):
+    if a.hours and b.hours and abs(a.hours - b.hours) > 0.2 * max(a.hours, b.hours):
         return None
-    hours_a, hours_b = a.get("hours_max"), b.get("hours_max")
-    if hours_a and hours_b and abs(hours_a - hours_b) > 0.2 * max(hours_a, hours_b):
-        return None
-    words_a = {w for w in WORD.findall(text_a) if len(w) > 2}
-    words_b = {w for w in WORD.findall(text_b) if len(w) > 2}
-    if not words_a or not words_b:
-        return 1.0 if not words_a and not words_b else 0.0
-    return _overlap(words_a, words_b)
+    if not a.words or not b.words:
+        return 1.0 if not a.words and not b.words else 0.0
+    return _overlap(a.words, b.words)
+
+
+def similarity(a: dict, b: dict) -> float | None:
+    """`compare` for two postings or listings given as dicts."""
+    return compare(features(a), features(b))
 
 
 class ListingIndex:
     """Which listing a posting belongs to: by posting id, canonical URL, then similarity.
 
-    `by_key` maps a match key to the listings that have it; `details(listing_id)` returns what
-    layer 3 compares (title, description, location, hours) for a listing already stored.
+    `by_key` maps a block (`match_key`) to the listings in it; `block(key)` returns what layer 3
+    compares (id, title, company, description, location, hours_max) for the stored listings of
+    a block. Within a block, candidates must share a title word.
     """
 
     def __init__(
@@ -277,13 +317,14 @@ class ListingIndex:
         by_posting: dict[str, str] | None = None,
         by_url: dict[str, str] | None = None,
         by_key: dict[str, list[str]] | None = None,
-        details: Callable[[str], dict | None] | None = None,
+        block: Callable[[str], Iterable[dict]] | None = None,
     ) -> None:
         self.by_posting = dict(by_posting or {})
         self.by_url = dict(by_url or {})
         self.by_key = {k: list(v) for k, v in (by_key or {}).items()}
-        self.details = details or (lambda _: None)
-        self.pending: dict[str, dict] = {}  # listings first seen in this batch
+        self.block = block or (lambda _: ())
+        self.features: dict[str, Features] = {}  # listings first seen in this batch
+        self.title_index: dict[str, dict[str, set[str]]] = {}  # block -> title word -> listings
 
     def resolve(self, posting: dict) -> tuple[str, str, float | None]:
         """`(listing_id, how, score)` for a normalized posting; `how` is the layer that matched
@@ -291,29 +332,47 @@ class ListingIndex:
         pid, url = posting["posting_id"], posting.get("canonical_url")
         key = posting.get("match_key")
         score = None
+        found = None
         if pid in self.by_posting:
             listing, how = self.by_posting[pid], "posting"
         elif url and url in self.by_url:
             listing, how = self.by_url[url], "url"
         else:
-            listing, score = self._similar(posting, key)
-            how = "similar" if listing else "new"
-            listing = listing or listing_id_for(posting["source"], posting["source_id"])
+            found = features(posting)
+            match, score = self._similar(found, key)
+            how = "similar" if match else "new"
+            listing = match or listing_id_for(posting["source"], posting["source_id"])
         self.by_posting[pid] = listing
         if url:
             self.by_url.setdefault(url, listing)
         if key and listing not in self.by_key.setdefault(key, []):
             self.by_key[key].append(listing)
-        self.pending.setdefault(listing, posting)
+            if listing not in self.features:
+                self._remember(key, listing, found or features(posting))
         return listing, how, score
 
-    def _similar(self, posting: dict, key: str | None) -> tuple[str | None, float | None]:
+    def _remember(self, key: str, listing: str, found: Features) -> None:
+        self.features[listing] = found
+        if key in self.title_index:
+            for word in found.titles:
+                self.title_index[key].setdefault(word, set()).add(listing)
+
+    def _candidates(self, key: str, titles: frozenset[str]) -> set[str]:
+        if key not in self.title_index:
+            index: dict[str, set[str]] = {}
+            for row in self.block(key):
+                self.features.setdefault(row["id"], features(row))
+            for listing in self.by_key.get(key, []):
+                for word in self.features[listing].titles if listing in self.features else ():
+                    index.setdefault(word, set()).add(listing)
+            self.title_index[key] = index
+        index = self.title_index[key]
+        return set().union(*(index.get(word, set()) for word in titles)) if titles else set()
+
+    def _similar(self, found: Features, key: str | None) -> tuple[str | None, float | None]:
         best, best_score = None, MIN_TEXT_OVERLAP
-        for listing in self.by_key.get(key, []) if key else []:
-            other = self.pending.get(listing) or self.details(listing)
-            if other is None:
-                continue
-            score = similarity(posting, other)
+        for listing in sorted(self._candidates(key, found.titles)) if key else []:
+            score = compare(found, self.features[listing])
             if score is not None and score >= best_score:
                 best, best_score = listing, score
         return best, (round(best_score, 3) if best else None)

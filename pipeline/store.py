@@ -262,25 +262,33 @@ def import_postings(
     successful crawl of that source can close what it no longer lists.
     """
     result = ImportResult()
-    existing_postings = {row["id"]: row for row in db.query("select * from postings")}
+    batch = list(postings)
+    # Only the stored rows this batch can meet are read: the cost follows the batch, not the
+    # size of the database.
+    existing_postings = {
+        row["id"]: row
+        for row in _rows_where_in(db, "postings", "id", {p["posting_id"] for p in batch})
+    }
+    urls = {p["canonical_url"] for p in batch if p.get("canonical_url")}
+    by_url = {
+        row["canonical_url"]: row["listing_id"]
+        for row in _rows_where_in(db, "postings", "canonical_url", urls, "rowid")
+    }
     by_key: dict[str, list[str]] = {}
-    for row in db.query("select id, match_key from listings where match_key is not null"):
+    keys = {p["match_key"] for p in batch if p.get("match_key")}
+    for row in _rows_where_in(db, "listings", "match_key", keys, "rowid", "id, match_key"):
         by_key.setdefault(row["match_key"], []).append(row["id"])
     index = ListingIndex(
         by_posting={pid: row["listing_id"] for pid, row in existing_postings.items()},
-        by_url={
-            row["canonical_url"]: row["listing_id"]
-            for row in existing_postings.values()
-            if row["canonical_url"]
-        },
+        by_url=by_url,
         by_key=by_key,
-        details=lambda listing_id: _listing_details(db, listing_id),
+        block=lambda key: _block_details(db, key),
     )
     listings: dict[str, dict[str, Any]] = {}
     changed_postings: dict[str, dict[str, Any]] = {}
     original_listings: dict[str, dict[str, Any] | None] = {}
 
-    for posting in postings:
+    for posting in batch:
         result.postings += 1
         result.issues.update(posting.get("issues", ()))
         result.posting_ids.add(posting["posting_id"])
@@ -294,13 +302,15 @@ def import_postings(
         if new_posting != old_posting:
             changed_postings[new_posting["id"]] = new_posting
         if listing_id not in listings:
-            rows = list(db.query("select * from listings where id = ?", [listing_id]))
+            # A listing made by a new posting cannot be stored yet: skip the look-up.
+            query = "select * from listings where id = ?"
+            rows = [] if how == "new" else list(db.query(query, [listing_id]))
             original_listings[listing_id] = rows[0] if rows else None
             listings[listing_id] = dict(rows[0]) if rows else {}
         listings[listing_id] = _merge_listing(listings[listing_id], posting, listing_id, seen)
 
     result.new_postings = sum(1 for pid in changed_postings if pid not in existing_postings)
-    _refresh_postings_count(listings, existing_postings, changed_postings)
+    _refresh_postings_count(db, listings, existing_postings, changed_postings)
     changed_listings, changes = [], []
     for listing_id, row in listings.items():
         before = original_listings[listing_id]
@@ -405,15 +415,13 @@ def update_lifecycle(
     return closed
 
 
-def _listing_details(db: Database, listing_id: str) -> dict[str, Any] | None:
-    """What layer-3 matching compares, for a stored listing."""
-    rows = db.query(
-        "select title, company, description_text as description, location, hours_max "
-        "from listings "
-        "where id = ?",
-        [listing_id],
+def _block_details(db: Database, key: str) -> Iterable[dict[str, Any]]:
+    """What layer-3 matching compares, for the stored listings of one block."""
+    return db.query(
+        "select id, title, company, description_text as description, location, hours_max "
+        "from listings where match_key = ?",
+        [key],
     )
-    return next(iter(rows), None)
 
 
 def _merge_posting(
@@ -480,16 +488,49 @@ def _merge_listing(
 
 
 def _refresh_postings_count(
+    db: Database,
     listings: dict[str, dict[str, Any]],
     existing: dict[str, dict[str, Any]],
     changed: dict[str, dict[str, Any]],
 ) -> None:
     counts: dict[str, int] = dict.fromkeys(listings, 0)
-    for row in {**existing, **changed}.values():
-        if row["listing_id"] in counts:
+    ids = list(listings)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = db.execute(
+            "select listing_id, count(*) from postings where listing_id in "
+            f"({', '.join('?' * len(chunk))}) group by listing_id",
+            chunk,
+        ).fetchall()
+        for listing_id, count in rows:
+            counts[listing_id] = count
+    for posting_id, row in changed.items():  # postings new in this batch (they never move)
+        if posting_id not in existing and row["listing_id"] in counts:
             counts[row["listing_id"]] += 1
     for listing_id, row in listings.items():
         row["postings_count"] = counts[listing_id]
+
+
+def _rows_where_in(
+    db: Database,
+    table: str,
+    column: str,
+    values: set[Any],
+    order: str = "rowid",
+    select: str = "*",
+) -> list[dict[str, Any]]:
+    """Rows of `table` whose `column` is one of `values` (read in chunks), in `order`."""
+    found: list[dict[str, Any]] = []
+    items = sorted(values)
+    for start in range(0, len(items), 500):
+        chunk = items[start : start + 500]
+        sql = (
+            f"select {select}, rowid as _rowid from [{table}] where [{column}] in "
+            f"({', '.join('?' * len(chunk))})"
+        )
+        found.extend(db.query(sql, chunk))
+    found.sort(key=lambda row: row.pop("_rowid"))
+    return found
 
 
 def record_crawl_run(db: Database, run: dict[str, Any]) -> None:

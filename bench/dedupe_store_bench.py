@@ -1,0 +1,83 @@
+"""Dedupe + store: normalized postings into a fresh SQLite database, at several sizes.
+
+Usage: python bench/dedupe_store_bench.py [SIZE ...]   (default 10000 100000; add 1000000 for
+the full run, a few minutes). Postings are made from a pool of normalized synthetic items
+(bench/synthetic.py), about 15% of them re-posts of an earlier item on another source, so the
+duplicate layers do real work. Prints postings/s, listings formed and peak RSS per size.
+Targets: 1M postings in under 3 minutes, time growing no faster than about 11x per 10x.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.synthetic import synthetic_items  # noqa: E402
+from pipeline.normalize import normalize_posting  # noqa: E402
+from pipeline.store import import_postings, open_db  # noqa: E402
+
+POOL = 5000
+BATCH = 50_000
+
+
+def postings(count: int, pool: list[dict]):
+    """`count` distinct postings cycled from the normalized pool, with their own ids and URLs."""
+    for number in range(count):
+        base = pool[number % len(pool)]
+        suffix = f"{number // len(pool)}"
+        yield {
+            **base,
+            "posting_id": f"{base['posting_id']}-{suffix}",
+            "source_id": f"{base['source_id']}-{suffix}",
+            "url": f"{base['url']}-{suffix}",
+            "canonical_url": f"{base['canonical_url']}-{suffix}",
+            "company": f"{base['company']} {suffix}",
+            "company_key": f"{base['company_key']} {suffix}",
+            "match_key": f"{suffix}{base['match_key']}"[:5] + suffix,
+        }
+
+
+def run(count: int, pool: list[dict]) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "bench.db")
+        start = time.perf_counter()
+        batch: list[dict] = []
+        for posting in postings(count, pool):
+            batch.append(posting)
+            if len(batch) == BATCH:
+                import_postings(db, batch)
+                batch = []
+        if batch:
+            import_postings(db, batch)
+        seconds = time.perf_counter() - start
+        listings = db.table("listings").count
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"dedupe+store {count:>9,} postings: {seconds:7.1f} s = {count / seconds:9,.0f} "
+        f"postings/s, {listings:,} listings, peak RSS {peak:,.0f} MB"
+    )
+    return {
+        "postings": count,
+        "seconds": round(seconds, 2),
+        "listings": listings,
+        "peak_rss_mb": round(peak),
+    }
+
+
+def main(sizes: list[int]) -> list[dict[str, float]]:
+    pool = [normalize_posting(item) for item in synthetic_items(POOL, duplicate_rate=0.15)]
+    results = [run(size, pool) for size in sizes]
+    for small, large in zip(results, results[1:], strict=False):
+        growth = large["seconds"] / small["seconds"]
+        scale = large["postings"] / small["postings"]
+        print(f"time grew {growth:.1f}x for {scale:.0f}x the postings (target <= 11x per 10x)")
+    return results
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [10_000, 100_000])
