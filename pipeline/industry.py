@@ -38,7 +38,11 @@ class Taxonomy:
         tokens = set(WORD.findall(lower))
         found = tokens & self.words
         for first in tokens & self.multi.keys():
-            found.update(phrase for pattern, phrase in self.multi[first] if pattern.search(lower))
+            found.update(
+                phrase
+                for pattern, phrase in self.multi[first]
+                if phrase in lower and pattern.search(lower)  # cheap test first
+            )
         if self.prefixes is not None:
             found.update(m.group(1) + "*" for m in self.prefixes.finditer(lower))
         return found
