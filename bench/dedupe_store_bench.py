@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import synthetic_items  # noqa: E402
+from pipeline.dedupe import company_key, match_key  # noqa: E402
 from pipeline.normalize import normalize_posting  # noqa: E402
 from pipeline.store import import_postings, open_db  # noqa: E402
 
@@ -25,20 +26,60 @@ POOL = 5000
 BATCH = 50_000
 
 
+SYLLABLES = (
+    "ka",
+    "lo",
+    "mi",
+    "ne",
+    "su",
+    "ta",
+    "ro",
+    "vi",
+    "de",
+    "po",
+    "an",
+    "el",
+    "or",
+    "ux",
+    "ba",
+    "ci",
+    "fo",
+    "gu",
+    "hy",
+    "ja",
+    "ke",
+    "li",
+    "mo",
+    "nu",
+    "pe",
+    "qu",
+    "ri",
+    "sy",
+)
+
+
+def employer(cycle: int, company: str) -> str:
+    """A distinct employer name per cycle of the pool, so blocks stay employer-sized."""
+    a, b = (SYLLABLES[(cycle // len(SYLLABLES) ** i) % len(SYLLABLES)] for i in range(2))
+    return f"{company[:2]}{a}{b}{company[2:]}"  # "Northwind" -> "Nokakarthwind": own block
+
+
 def postings(count: int, pool: list[dict]):
-    """`count` distinct postings cycled from the normalized pool, with their own ids and URLs."""
+    """`count` distinct postings cycled from the normalized pool, with their own ids, URLs and
+    employers (the pool's re-posts stay duplicates of their originals within a cycle)."""
     for number in range(count):
         base = pool[number % len(pool)]
-        suffix = f"{number // len(pool)}"
+        cycle = number // len(pool)
+        company = employer(cycle, base["company"])
         yield {
             **base,
-            "posting_id": f"{base['posting_id']}-{suffix}",
-            "source_id": f"{base['source_id']}-{suffix}",
-            "url": f"{base['url']}-{suffix}",
-            "canonical_url": f"{base['canonical_url']}-{suffix}",
-            "company": f"{base['company']} {suffix}",
-            "company_key": f"{base['company_key']} {suffix}",
-            "match_key": f"{suffix}{base['match_key']}"[:5] + suffix,
+            "posting_id": f"{base['posting_id']}-{cycle}",
+            "source_id": f"{base['source_id']}-{cycle}",
+            "url": f"{base['url']}-{cycle}",
+            "canonical_url": f"{base['canonical_url']}-{cycle}",
+            "company": company,
+            "company_key": company_key(company),
+            "match_key": match_key(company),
         }
 
 

@@ -97,6 +97,56 @@ FILLER = (
     "<p>We are a team of 40 with 24/7 support, founded in 2012. Our office is open 9am-5pm.</p>"
     "<ul><li>Work with a mentor</li><li>Present your findings</li><li>Flexible schedule</li></ul>"
 )
+TOPICS = (
+    "pricing",
+    "onboarding",
+    "retention",
+    "newsletter",
+    "inventory",
+    "survey",
+    "launch",
+    "donor",
+    "volunteer",
+    "vendor",
+    "campus",
+    "mobile",
+    "checkout",
+    "loyalty",
+    "referral",
+    "catalog",
+    "podcast",
+    "webinar",
+    "pilot",
+    "audit",
+    "forecast",
+    "benchmark",
+    "roadmap",
+    "archive",
+    "workshop",
+    "outreach",
+    "hiring",
+    "compliance",
+    "accessibility",
+    "packaging",
+)
+PLACES = (
+    "Chicago",
+    "Denver",
+    "Austin",
+    "Boston",
+    "Seattle",
+    "Atlanta",
+    "Portland",
+    "Phoenix",
+    "Detroit",
+    "Raleigh",
+    "Tampa",
+    "Omaha",
+    "Tucson",
+    "Fresno",
+    "Albany",
+    "Boise",
+)
 SOURCES = ["greenhouse", "lever", "ashby", "smartrecruiters", "workable", "recruitee", "jsonld"]
 
 
@@ -115,6 +165,9 @@ def synthetic_items(
             yield item
             continue
         title, text, categories = rng.choice(PROJECTS)
+        topic, place = rng.choice(TOPICS), rng.choice(PLACES)
+        title = f"{title}: {topic.title()} {rng.randint(1, 999)}"
+        text = f"{text} This {topic} work supports our {place} team (project {number})."
         a = rng.randint(2, 30)
         values = {
             "a": a,

@@ -367,7 +367,14 @@ class ListingIndex:
                     index.setdefault(word, set()).add(listing)
             self.title_index[key] = index
         index = self.title_index[key]
-        return set().union(*(index.get(word, set()) for word in titles)) if titles else set()
+        if not titles:
+            return set()
+        # A match has all the posting's title words, or only words the posting has: a replaced
+        # word means another project (see `compare`).
+        groups = [index.get(word, set()) for word in titles]
+        having_all = set.intersection(*groups)
+        within = {c for c in set().union(*groups) if self.features[c].titles <= titles}
+        return having_all | within
 
     def _similar(self, found: Features, key: str | None) -> tuple[str | None, float | None]:
         best, best_score = None, MIN_TEXT_OVERLAP
