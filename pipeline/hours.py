@@ -79,8 +79,9 @@ NOT_EFFORT_AFTER = re.compile(
 NOT_EFFORT_BEFORE = re.compile(r"(?:within|every|in under|in less than|per|/|\$|£|€)\s*$")
 
 TOTAL = re.compile(rf"(?<![\d.,$£€/])(?:~\s*)?{RANGE}\s*-?\s*{HOURS}")
-LABELLED = re.compile(
-    rf"\b(?:estimated|expected|approximate|total)?\s*(?:hours?|time commitment|"
+LABELLED = re.compile(  # "Estimated hours: 10-15", not "5-8 hours: one morning shoot"
+    rf"(?<![\d–-]\s)(?<![\d–-])\b(?:estimated|expected|approximate|total)?\s*(?:hours?|"
+    rf"time commitment|"
     rf"time required|effort|workload|commitment)\s*(?:needed|required|estimate)?\s*:\s*"
     rf"(?:about |approx\.? |approximately |~\s*)?{RANGE}\s*(?:{HOURS})?"
 )
