@@ -327,9 +327,9 @@ def import_postings(
         changed_listings.append(row)
     with db.atomic():
         if changed_listings:
-            db.table("listings").upsert_all(changed_listings, pk="id")
+            _upsert(db, "listings", changed_listings)
         if changed_postings:
-            db.table("postings").upsert_all(changed_postings.values(), pk="id")
+            _upsert(db, "postings", list(changed_postings.values()))
         if changes:
             db.table("listing_changes").insert_all(changes)
     return result
@@ -409,7 +409,7 @@ def update_lifecycle(
                 changes += _changes(listing, after, crawled_at, run_id)
                 updated.append(after)
         if updated:
-            db.table("listings").upsert_all(updated, pk="id")
+            _upsert(db, "listings", updated)
         if changes:
             db.table("listing_changes").insert_all(changes)
     return closed
@@ -531,6 +531,19 @@ def _rows_where_in(
         found.extend(db.query(sql, chunk))
     found.sort(key=lambda row: row.pop("_rowid"))
     return found
+
+
+def _upsert(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert or update whole rows by `id` with one prepared statement (sqlite-utils'
+    `upsert_all` inspects every value, which costs more than the matching itself here)."""
+    columns = list(db.table(table).columns_dict)
+    names = ", ".join(f"[{c}]" for c in columns)
+    updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != "id")
+    sql = (
+        f"insert into [{table}] ({names}) values ({', '.join('?' * len(columns))}) "
+        f"on conflict(id) do update set {updates}"
+    )
+    db.conn.executemany(sql, ([row.get(c) for c in columns] for row in rows))
 
 
 def record_crawl_run(db: Database, run: dict[str, Any]) -> None:
