@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+from filelock import Timeout
 
 from pipeline.crawl import CrawlJob, crawl
 from pipeline.demo import PROJECT_ROOT, build_demo
@@ -35,6 +36,9 @@ from pipeline.sources import (
     load_sources,
 )
 from pipeline.store import CLOSE_AFTER_MISSED_RUNS, ImportResult, open_db
+from schedules.cli import runs as runs_command
+from schedules.cli import schedule as schedule_command
+from schedules.nightly import crawl_lock
 
 DEFAULT_DB = Path("data/listings.db")
 DEFAULT_METADATA = PROJECT_ROOT / "datasette-metadata.json"
@@ -196,9 +200,21 @@ def crawl_command(
                 param_hint="--source",
             )
         jobs = [CrawlJob.from_source(s) for s in sources if not only or s.key in only]
-    rows = crawl(
-        jobs, db_path, settings=parse_pairs(settings, "-s"), timeout=timeout, echo=click.echo
-    )
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = crawl_lock(db_path)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        click.echo(
+            f"another crawl of {db_path} is running (lock {lock.lock_file}); nothing done", err=True
+        )
+        sys.exit(75)
+    try:
+        rows = crawl(
+            jobs, db_path, settings=parse_pairs(settings, "-s"), timeout=timeout, echo=click.echo
+        )
+    finally:
+        lock.release()
     if any(row["status"] == "failed" for row in rows):
         sys.exit(1)
 
@@ -404,3 +420,7 @@ def demo(db_path: Path, build_only: bool, port: int) -> None:
     if not build_only:
         click.echo(f"serving on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
         serve_database(db_path, DEFAULT_METADATA, "127.0.0.1", port)
+
+
+cli.add_command(schedule_command)
+cli.add_command(runs_command)

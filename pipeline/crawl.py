@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -217,6 +218,7 @@ def crawl(
     run_id: str | None = None,
     close_after: int = CLOSE_AFTER_MISSED_RUNS,
     checks: Callable[[Database, dict[str, Any]], list[str]] | None = None,
+    db_lock: AbstractContextManager | None = None,
     echo=print,
 ) -> list[dict[str, Any]]:
     """Run each job, import what it captured, and return the `crawl_runs` rows written.
@@ -225,12 +227,16 @@ def crawl(
     beside them (`.run.json`), logs to `<data_dir>/logs/<spider>/` (data_dir defaults to the
     database's folder). One failing source never stops the others. `checks(db, row)` may name
     failed health checks, which make the run `degraded`; only an `ok` run closes listings its
-    source no longer shows (after `close_after` such runs in a row).
+    source no longer shows (after `close_after` such runs in a row). `db_lock` (e.g. a
+    `threading.Lock` shared by parallel calls) is held around all database work and released
+    while the spider runs, so spiders overlap and imports take turns.
     """
     db_path = Path(db_path)
     data_dir = Path(data_dir or db_path.parent)
     run_id = run_id or new_run_id()
-    db = open_db(db_path)
+    guard = db_lock if db_lock is not None else nullcontext()
+    with guard:
+        db = open_db(db_path)
     rows = []
     for number, job in enumerate(jobs, 1):
         capture = f"{run_id}_{job.key}"
@@ -245,57 +251,60 @@ def crawl(
         command = spider_command(job, capture, data_dir, settings)
         process = run_spider_process(command, stats_file, timeout, log_file)
         duration = round(time.monotonic() - clock, 2)
-        result, reports = (None, [])
-        if raw_file.exists():
-            result, reports = import_files(db, [raw_file], feed=job.key, run_id=run_id)
-        items = reports[0].items if reports else 0
-        bad = len(reports[0].bad_lines) if reports else 0
-        status, reason = judge(process, items, bad, timeout)
-        stats = process.stats
-        row = {
-            "id": f"{run_id}:{job.key}",
-            "run_id": run_id,
-            "source": job.key,
-            "spider": job.spider,
-            "args": json.dumps(job.args, sort_keys=True),
-            "started_at": started,
-            "finished_at": utc_stamp(),
-            "duration_s": duration,
-            "status": status,
-            "reason": reason or None,
-            "exit_code": process.exit_code,
-            "finish_reason": stats.get("finish_reason"),
-            "items": items,
-            "bad_lines": bad,
-            "normalize_issues": json.dumps(dict(sorted(result.issues.items()))) if result else None,
-            "new_listings": result.new_listings if result else 0,
-            "updated_listings": result.updated_listings if result else 0,
-            "seen_again": result.seen_again if result else 0,
-            "errors": int(stats.get("log_count/ERROR", 0)),
-            "parse_errors": int(stats.get("microintern/parse_errors", 0)),
-            "requests": int(stats.get("downloader/request_count", 0)),
-            "http_errors": _http_errors(stats),
-            "retries": int(stats.get("retry/count", 0)),
-            "response_bytes": int(stats.get("downloader/response_bytes", 0)),
-            "cached": int(stats.get("httpcache/hit", 0)),
-            "raw_file": str(raw_file) if raw_file.exists() else None,
-            "log_file": str(log_file) if log_file.exists() else None,
-        }
-        if checks is not None and status == "ok":
-            failed = checks(db, row)
-            if failed:
-                status, reason = "degraded", "; ".join(failed)
-                row.update(status=status, reason=reason)
-        # Only a fully successful crawl may close what the source no longer lists.
-        seen = result.posting_ids if result else set()
-        row["closed"] = (
-            update_lifecycle(db, job.key, seen, started, run_id, close_after)
-            if status == "ok"
-            else 0
-        )
-        record_crawl_run(db, row)
-        if raw_file.exists():  # kept beside the capture, so `rebuild` can replay the run
-            run_record_path(raw_file).write_text(json.dumps(row, indent=1, sort_keys=True))
+        with guard:  # the database, one crawl at a time when several run in parallel
+            result, reports = (None, [])
+            if raw_file.exists():
+                result, reports = import_files(db, [raw_file], feed=job.key, run_id=run_id)
+            items = reports[0].items if reports else 0
+            bad = len(reports[0].bad_lines) if reports else 0
+            status, reason = judge(process, items, bad, timeout)
+            stats = process.stats
+            row = {
+                "id": f"{run_id}:{job.key}",
+                "run_id": run_id,
+                "source": job.key,
+                "spider": job.spider,
+                "args": json.dumps(job.args, sort_keys=True),
+                "started_at": started,
+                "finished_at": utc_stamp(),
+                "duration_s": duration,
+                "status": status,
+                "reason": reason or None,
+                "exit_code": process.exit_code,
+                "finish_reason": stats.get("finish_reason"),
+                "items": items,
+                "bad_lines": bad,
+                "normalize_issues": json.dumps(dict(sorted(result.issues.items())))
+                if result
+                else None,
+                "new_listings": result.new_listings if result else 0,
+                "updated_listings": result.updated_listings if result else 0,
+                "seen_again": result.seen_again if result else 0,
+                "errors": int(stats.get("log_count/ERROR", 0)),
+                "parse_errors": int(stats.get("microintern/parse_errors", 0)),
+                "requests": int(stats.get("downloader/request_count", 0)),
+                "http_errors": _http_errors(stats),
+                "retries": int(stats.get("retry/count", 0)),
+                "response_bytes": int(stats.get("downloader/response_bytes", 0)),
+                "cached": int(stats.get("httpcache/hit", 0)),
+                "raw_file": str(raw_file) if raw_file.exists() else None,
+                "log_file": str(log_file) if log_file.exists() else None,
+            }
+            if checks is not None and status == "ok":
+                failed = checks(db, row)
+                if failed:
+                    status, reason = "degraded", "; ".join(failed)
+                    row.update(status=status, reason=reason)
+            # Only a fully successful crawl may close what the source no longer lists.
+            seen = result.posting_ids if result else set()
+            row["closed"] = (
+                update_lifecycle(db, job.key, seen, started, run_id, close_after)
+                if status == "ok"
+                else 0
+            )
+            record_crawl_run(db, row)
+            if raw_file.exists():  # kept beside the capture, so `rebuild` can replay the run
+                run_record_path(raw_file).write_text(json.dumps(row, indent=1, sort_keys=True))
         rows.append(row)
         echo(
             f"  {status}: {items} items, {row['new_listings']} new and "

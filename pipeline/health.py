@@ -1,19 +1,23 @@
 """Health checks of a crawl, Spidermon-style: each source's latest run against its own history.
 
 Pure functions: `crawl_runs` rows come in, check results go out; nothing is read or written
-(`pipeline.health_store` loads the history and writes the verdicts). The checks, per source:
+(`pipeline.health_store` loads the history and makes the `checks` hook of `crawl()`). The
+checks, per source:
 
 - `completed`: the run did not fail (timed out, crashed, collected nothing through errors).
   When it failed, the other checks are not run: its counts mean nothing.
 - `items_present`: a source that had items before returns none.
 - `item_drop`: items fell by more than `max_drop` against the median of the source's last
-  `baseline_runs` successful runs (needs `min_baseline_runs` of them).
+  `baseline_runs` successful (`ok` or `degraded`) runs, needing `min_baseline_runs` of them.
+  Runs flagged by this check count too, so a lasting change becomes the new normal once it
+  fills half the window (4 nights of 7), while a one-night dip leaves the median alone.
 - `validation`: more than `max_invalid_share` of the captured lines were invalid (a missing
   title, url or company, or broken JSON: the run's `bad_lines`).
 - `spider_errors`: the spider logged more than `max_errors` errors.
 
-A failing check makes an `ok` run `degraded` (`verdict`); `checks_failed` names the sources whose
-data should not be trusted, e.g. so listings missing from them are not closed.
+Through the hook a failing check makes an `ok` run `degraded` before its listings are reconciled,
+so a source that suddenly lists less closes nothing; `checks_failed` names the sources whose data
+should not be trusted, for any other step that must leave them alone.
 """
 
 from __future__ import annotations
@@ -25,8 +29,6 @@ from typing import Any
 
 Run = Mapping[str, Any]
 SUCCESSFUL = ("ok", "degraded")
-HEALTH_PREFIX = "health: "
-MAX_REASON = 500
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,9 @@ def _previous(run: Run, history: Iterable[Run]) -> list[Run]:
         if row.get("id") != run.get("id")
         and (row.get("run_id") is None or row.get("run_id") != run.get("run_id"))
     ]
-    return sorted(rows, key=lambda row: row.get("started_at") or "", reverse=True)
+    return sorted(
+        rows, key=lambda row: (row.get("started_at") or "", row.get("run_id") or ""), reverse=True
+    )
 
 
 def baseline(history: Sequence[Run], thresholds: Thresholds = DEFAULT_THRESHOLDS) -> float | None:
@@ -135,23 +139,13 @@ def failures(results: Iterable[CheckResult]) -> list[CheckResult]:
     return [r for r in results if not r.passed]
 
 
+def describe(results: Iterable[CheckResult]) -> list[str]:
+    """The failed checks as reasons, e.g. `item_drop: 2 items, 81% below the median 10.5 of
+    recent runs`."""
+    return [f"{r.check}: {r.detail}" for r in failures(results)]
+
+
 def checks_failed(results: Mapping[str, Iterable[CheckResult]]) -> set[str]:
     """Sources whose latest run failed or failed a check: their data is incomplete, so a step
     that closes listings no longer seen must leave theirs alone."""
     return {source for source, checks in results.items() if failures(checks)}
-
-
-def verdict(run: Run, results: Iterable[CheckResult]) -> tuple[str, str | None]:
-    """The run's `(status, reason)` once checked: an `ok` run with a failing check becomes
-    `degraded`; the failing checks are added to the reason as `health: ...` (replacing those
-    of an earlier verdict). A failed run keeps its status and reason."""
-    status, reason = str(run.get("status")), run.get("reason") or None
-    if status not in SUCCESSFUL:
-        return status, reason
-    parts = [p for p in (reason or "").split("; ") if p and not p.startswith(HEALTH_PREFIX)]
-    failed = failures(results)
-    if failed:
-        parts.append(HEALTH_PREFIX + ", ".join(f"{r.check}: {r.detail}" for r in failed))
-        status = "degraded"
-    text = "; ".join(parts)
-    return status, (text[:MAX_REASON] if text else None)

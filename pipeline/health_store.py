@@ -1,16 +1,19 @@
-"""Reading the history the health checks need from `crawl_runs`, and writing their verdicts back
-(a run that fails a check becomes `degraded`, with the failed checks in its reason)."""
+"""The health checks against the database: reading a source's earlier runs from `crawl_runs`,
+and the `checks(db, row)` hook `pipeline.crawl.crawl` calls for each `ok` run before it records
+the run and reconciles the source's listings (a failing check makes the run `degraded`, so a
+source that suddenly lists less closes nothing)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from sqlite_utils import Database
 
-from pipeline.health import CheckResult, verdict
+from pipeline.health import DEFAULT_THRESHOLDS, CheckResult, Thresholds, check_source, describe
 
 HISTORY_LIMIT = 30
+Checks = Callable[[Database, dict[str, Any]], list[str]]
 
 
 def load_history(
@@ -21,31 +24,28 @@ def load_history(
     for run in runs:
         history[str(run["source"])] = list(
             db.query(
-                "select * from crawl_runs where source = ? and run_id != ? and started_at < ? "
-                "order by started_at desc limit ?",
+                # started_at has whole seconds: ties are told apart by the sortable run id
+                "select * from crawl_runs where source = ? and run_id != ? and started_at <= ? "
+                "order by started_at desc, run_id desc limit ?",
                 [run["source"], run["run_id"], run["started_at"], limit],
             )
         )
     return history
 
 
-def set_run_status(db: Database, row_id: str, status: str, reason: str | None) -> None:
-    db.table("crawl_runs").update(row_id, {"status": status, "reason": reason})
+def health_checks(
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    report: Callable[[str, list[CheckResult]], None] | None = None,
+) -> Checks:
+    """The `checks` argument of `crawl()`: checks a run against its source's history and
+    returns the failed checks as reasons (empty when healthy). `report(source, results)` is
+    called with every result, e.g. to log them."""
 
+    def checks(db: Database, row: dict[str, Any]) -> list[str]:
+        history = load_history(db, [row])[str(row["source"])]
+        results = check_source(row, history, thresholds)
+        if report is not None:
+            report(str(row["source"]), results)
+        return describe(results)
 
-def apply_verdicts(
-    db: Database,
-    runs: Iterable[Mapping[str, Any]],
-    results: Mapping[str, Iterable[CheckResult]],
-) -> list[dict[str, Any]]:
-    """Write each run's verdict to its `crawl_runs` row where it changes the status or reason;
-    return the runs as they now stand."""
-    updated = []
-    for run in runs:
-        row = dict(run)
-        status, reason = verdict(row, results.get(str(row["source"]), ()))
-        if (status, reason) != (row.get("status"), row.get("reason")):
-            set_run_status(db, row["id"], status, reason)
-            row.update(status=status, reason=reason)
-        updated.append(row)
-    return updated
+    return checks

@@ -1,2 +1,1 @@
-"""Scheduling of the nightly crawl (APScheduler). Until it lands, run `microintern crawl` from
-cron; the scheduler will call the same `pipeline.crawl.crawl` function."""
+"""The nightly scheduler: `microintern schedule` (schedules/nightly.py) and `microintern runs`."""
