@@ -155,6 +155,17 @@ INDEXES: dict[str, list[list[str]]] = {
     "crawl_runs": [["source", "started_at"], ["spider", "started_at"]],
 }
 VIEWS = {
+    "crawl_health": """
+        select c.source, c.spider, c.started_at, c.status, c.reason, c.items, c.new_listings,
+               c.closed, c.errors, c.http_errors, c.duration_s,
+               (select group_concat(items, ' ') from (
+                   select items from crawl_runs d where d.source = c.source
+                   order by d.run_id desc limit 7)) as items_last_7_runs
+        from crawl_runs c
+        where c.id = (select id from crawl_runs d where d.source = c.source
+                      order by d.run_id desc limit 1)
+        order by c.status = 'ok', c.source
+    """,
     "changes_this_week": """
         select c.changed_at, c.listing_id, l.title, l.company, c.field, c.old_value, c.new_value
         from listing_changes c join listings l on l.id = c.listing_id

@@ -630,3 +630,35 @@ def test_parallel_crawls_overlap_spiders_and_take_turns_in_the_database(serve_fi
     assert open_db(db_path).table("postings").count == 100  # no import was lost
     solo = next(row["duration_s"] for row in rows)
     assert spent < 2 * solo + 1  # the two slow spiders overlapped
+
+
+def test_a_run_killed_midway_leaves_a_consistent_database_and_the_next_completes(
+    serve_fixtures, tmp_path
+):
+    def stalled():
+        time.sleep(5)
+        return 200, EMPTY_BOARD
+
+    boards = serve_fixtures("greenhouse")
+    slow = serve_fixtures("greenhouse", routes={"/v1/boards/slow/jobs": stalled})
+    sources = write_sources(
+        tmp_path / "sources.toml",
+        [("fieldnotes", boards.base_url), ("slow", slow.base_url), ("algolia", boards.base_url)],
+    )
+    config = write_config(tmp_path / "nightly.toml", tmp_path, sources, timeout_seconds=30)
+    command = [sys.executable, "-m", "pipeline", "schedule", "--once", "--config", str(config)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not any("slow" in path for path in slow.requests) and time.monotonic() < deadline:
+        time.sleep(0.1)  # the first source is in, the second one is being crawled
+    process.kill()
+    process.wait(timeout=30)
+    db = open_db(tmp_path / "listings.db")
+    assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert db.table("listings").count in (0, 1)  # nothing half-written
+
+    again = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stdout + again.stderr  # the lock did not outlive it
+    db = open_db(tmp_path / "listings.db")
+    assert db.table("listings").count == 3
+    assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
