@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -101,5 +102,7 @@ class RetryAfterMiddleware(RetryMiddleware):
                     return response
                 _, slot = _slot_for(self.crawler, request)
                 slot.delay = max(slot.delay, wait)
+                slot.jitter = 0  # a random jitter would shorten the wait
+                slot.lastseen = time.monotonic()  # the wait counts from this answer
                 stats.inc_value("microintern/retry_after")
         return super().process_response(request, response)
