@@ -24,6 +24,8 @@ from pipeline.evaluate import (
     format_report,
     load_labelled,
 )
+from pipeline.export import FORMATS, Filters, export_listings
+from pipeline.hours import HOUR_RANGES
 from pipeline.ingest import import_files
 from pipeline.rebuild import keep_import
 from pipeline.rebuild import rebuild as rebuild_database
@@ -217,6 +219,48 @@ def crawl_command(
         lock.release()
     if any(row["status"] == "failed" for row in rows):
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="csv",
+    show_default=True,
+    help="csv, jsonl, or excel (CSV that spreadsheets open safely).",
+)
+@click.option("--industry")
+@click.option("--hour-range", type=click.Choice(HOUR_RANGES))
+@click.option("--max-hours", type=float, help="At most this many estimated total hours.")
+@click.option("--remote/--not-remote", default=None)
+@click.option("--status", type=click.Choice(["open", "closed", "expired", "reopened"]))
+@click.option("--since", metavar="YYYY-MM-DD", help="First seen on or after this date.")
+@click.option("--source", help="Seen on this source, e.g. greenhouse.")
+@db_option
+def export(
+    out: Path,
+    fmt: str,
+    industry: str | None,
+    hour_range: str | None,
+    max_hours: float | None,
+    remote: bool | None,
+    status: str | None,
+    since: str | None,
+    source: str | None,
+    db_path: Path,
+) -> None:
+    """Write listings to OUT for analysts, with the same filters as the Datasette facets, in a
+    stable column order. The excel format neutralizes cells a spreadsheet would run as formulas.
+
+    Example:
+
+        microintern export micro.csv --format excel --industry marketing --max-hours 20
+    """
+    filters = Filters(industry, hour_range, max_hours, remote, status, since, source)
+    count = export_listings(db_path, out, fmt, filters)
+    click.echo(f"{count} listings written to {out}")
 
 
 @cli.command()
