@@ -47,12 +47,15 @@ class TaggingReport:
 
     @property
     def micro_f1(self) -> float:
-        p, r = self.micro_precision, self.micro_recall
-        return _ratio(2 * p * r, p + r)
+        return _f1(self.micro_precision, self.micro_recall)
 
 
 def _ratio(a: float, b: float) -> float:
     return a / b if b else 0.0
+
+
+def _f1(precision: float, recall: float) -> float:
+    return _ratio(2 * precision * recall, precision + recall)
 
 
 def _same_number(a: float | None, b: float | None) -> bool:
@@ -195,7 +198,7 @@ class DedupeReport:
 
     @property
     def f1(self) -> float:
-        return _ratio(2 * self.precision * self.recall, self.precision + self.recall)
+        return _f1(self.precision, self.recall)
 
 
 def evaluate_dedupe(

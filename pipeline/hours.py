@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipeline.text import windows
+from pipeline.text import tidy_number, windows
 
 WEEKS_PER = {"month": 4.33, "semester": 15.0, "summer": 10.0, "quarter": 13.0, "week": 1.0}
 FULL_TIME_WEEKLY = 40.0
@@ -293,13 +293,6 @@ def find_weeks(text: str) -> tuple[float, float] | None:
     return None
 
 
-def _round(value: float | None) -> float | None:
-    if value is None:
-        return None
-    value = round(value, 2)
-    return int(value) if value.is_integer() else value
-
-
 def _checked(low: float, high: float, limit: float) -> tuple[float, float] | None:
     if low <= 0 or high > limit:
         return None
@@ -324,11 +317,11 @@ def parse_hours(texts: Iterable[str | None], full_time: bool = False) -> Hours:
         total = _checked(weekly[0] * weeks[0], weekly[1] * weeks[1], MAX_TOTAL_HOURS)
     duration = weeks[1] if weeks else None
     return Hours(
-        total_min=_round(total[0]) if total else None,
-        total_max=_round(total[1]) if total else None,
-        per_week_min=_round(weekly[0]) if weekly else None,
-        per_week_max=_round(weekly[1]) if weekly else None,
-        duration_weeks=_round(duration),
+        total_min=tidy_number(total[0]) if total else None,
+        total_max=tidy_number(total[1]) if total else None,
+        per_week_min=tidy_number(weekly[0]) if weekly else None,
+        per_week_max=tidy_number(weekly[1]) if weekly else None,
+        duration_weeks=tidy_number(duration),
     )
 
 

@@ -108,12 +108,6 @@ def _remote(raw: dict[str, Any], location: str | None, title: str) -> bool | Non
     return None
 
 
-def _number(value: float | None) -> float | int | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else round(value, 2)
-
-
 def normalize_posting(raw: dict[str, Any], seen_at: str | None = None) -> dict[str, Any]:
     """A normalized posting from a raw item (see `spiders.items.RawListing`).
 
@@ -169,12 +163,12 @@ def normalize_posting(raw: dict[str, Any], seen_at: str | None = None) -> dict[s
         "industry": tag.industry,
         "industry_alt": tag.alt,
         "industry_confidence": tag.confidence,
-        "hours_min": _number(hours.total_min),
-        "hours_max": _number(hours.total_max),
+        "hours_min": hours.total_min,
+        "hours_max": hours.total_max,
         "hour_range": hour_range(hours.total_max),
-        "hours_per_week_min": _number(hours.per_week_min),
-        "hours_per_week_max": _number(hours.per_week_max),
-        "duration_weeks": _number(hours.duration_weeks),
+        "hours_per_week_min": hours.per_week_min,
+        "hours_per_week_max": hours.per_week_max,
+        "duration_weeks": hours.duration_weeks,
         "kind": kind,
         "is_micro": kind == "micro-internship",
         "pay_text": squash(raw.get("pay_text")),

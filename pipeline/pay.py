@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipeline.text import windows
+from pipeline.text import tidy_number, windows
 
 SYMBOLS = {
     "$": "USD",
@@ -161,16 +161,10 @@ def parse_pay(
     elif found.unit in ("fixed", "stipend") and hours_max:
         per_hour = ((found.min + found.max) / 2) / ((hours_min or hours_max) + hours_max) * 2
     return Pay(
-        min=_number(found.min),
-        max=_number(found.max),
+        min=tidy_number(found.min),
+        max=tidy_number(found.max),
         currency=found.currency,
         unit=found.unit,
         unpaid=False,
         per_hour=round(per_hour, 2) if per_hour else None,
     )
-
-
-def _number(value: float | None) -> float | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else round(value, 2)

@@ -97,3 +97,11 @@ def windows(
         else:
             spans.append([start, end])
     return " | ".join(text[a:b] for a, b in spans)
+
+
+def tidy_number(value: float | None) -> float | int | None:
+    """A figure as people write it: 12 rather than 12.0, 2.5, 43.3 (two decimals at most)."""
+    if value is None:
+        return None
+    value = round(float(value), 2)
+    return int(value) if value.is_integer() else value
