@@ -88,16 +88,35 @@ def listing_id_for(source: str, source_id: str) -> str:
     return hashlib.sha1(posting_id(source, source_id).encode()).hexdigest()[:16]
 
 
+# A URL with a plain host and no query, fragment, port or user: no parsing needed.
+SIMPLE_URL = re.compile(r"https?://([A-Za-z0-9.-]+)(/[^?#\s\\]*)?")
+
+
 def canonical_url(url: str) -> str | None:
     """The URL without scheme, `www.`, tracking parameters, fragment or trailing slash."""
     if not url or not url.strip():
         return None
-    parts = urlsplit(url.strip())
+    simple = SIMPLE_URL.fullmatch(url.strip())
+    if simple:
+        host = simple.group(1).lower().removeprefix("www.")
+        return f"{host}{(simple.group(2) or '').rstrip('/')}".lstrip("/")
+    return parsed_canonical_url(url)
+
+
+def parsed_canonical_url(url: str) -> str | None:
+    """`canonical_url` through the URL parser, for any URL."""
+    if not url or not url.strip():
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:  # "http://[::1" or a port that is not a number: not a usable URL
+        return None
     if not parts.netloc:
         return None
     host = (parts.hostname or "").lower().removeprefix("www.")
-    if parts.port and parts.port not in (80, 443):
-        host = f"{host}:{parts.port}"
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)

@@ -78,7 +78,10 @@ NOT_EFFORT_AFTER = re.compile(
 )
 NOT_EFFORT_BEFORE = re.compile(r"(?:within|every|in under|in less than|per|/|\$|£|€)\s*$")
 
-TOTAL = re.compile(rf"(?<![\d.,$£€/])(?:~\s*)?{RANGE}\s*-?\s*{HOURS}")
+# Starts with the figure so the regex engine can skip to digits; a "~" before it is added back
+# by `_total_start`.
+TOTAL = re.compile(rf"(?<![\d.,$£€/]){RANGE}\s*-?\s*{HOURS}")
+TILDE_BEFORE = re.compile(r"(?<![\d.,$£€/])~\s*$")
 LABELLED = re.compile(  # "Estimated hours: 10-15", not "5-8 hours: one morning shoot"
     rf"(?<![\d–-]\s)(?<![\d–-])\b(?:estimated|expected|approximate|total)?\s*(?:hours?|"
     rf"time commitment|"
@@ -106,6 +109,7 @@ DURATION = re.compile(
     r"(?:(?:fall|spring|winter|summer|academic|full|entire|whole)\s+)?(semester|summer|quarter)\b"
     r"|\b(summer|semester)[- ](?:internship|program|programme|placement|fellowship)\b"
 )
+DURATION_WORDS = ("week", "month", "semester", "summer", "quarter")  # one is in every DURATION
 NOT_DURATION_BEFORE = re.compile(
     r"(?:due|due in|due within|within|in the next|next|every|each|per|last|past|after|first|"
     r"notice of|up to)\s*$"
@@ -175,10 +179,19 @@ def _pair(low: str, high: str | None) -> tuple[float, float]:
     return (a, b) if a <= b else (b, a)
 
 
-def _effort_context_ok(text: str, match: re.Match[str]) -> bool:
-    before = text[max(0, match.start() - 16) : match.start()]
-    after = text[match.end() : match.end() + 24]
+def _effort_context_ok(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 16) : start]
+    after = text[end : end + 24]
     return not NOT_EFFORT_BEFORE.search(before) and not NOT_EFFORT_AFTER.match(after)
+
+
+def _total_start(text: str, start: int) -> int:
+    """Where a TOTAL figure starts, counting an "approximately" tilde just before it."""
+    if start and "~" in text[max(0, start - 8) : start]:
+        tilde = TILDE_BEFORE.search(text, max(0, start - 8), start)
+        if tilde:
+            return tilde.start()
+    return start
 
 
 # Words around a figure that say it is (or is not) the effort of the whole opportunity.
@@ -211,29 +224,31 @@ SUB_TASK_AFTER = re.compile(
 def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
     """Every figure of hours that may be the total, as `(score, position, (low, high))`."""
     found = []
-    for match in LABELLED.finditer(text):
-        if _effort_context_ok(text, match) and not _is_weekly_after(text, match.end()):
-            found.append((3, match.start(), _pair(match.group(1), match.group(2))))
+    for match in LABELLED.finditer(text) if ":" in text else ():
+        start, end = match.span()
+        if _effort_context_ok(text, start, end) and not _is_weekly_after(text, end):
+            found.append((3, start, _pair(match.group(1), match.group(2))))
     for match in TOTAL.finditer(text):
         end = match.end()
         if _is_weekly_after(text, end) or _is_rate_after(text, end):
             continue
-        if not _effort_context_ok(text, match):
+        start = _total_start(text, match.start())
+        if not _effort_context_ok(text, start, end):
             continue
-        after, before = text[end : end + 40], text[max(0, match.start() - 40) : match.start()]
+        after, before = text[end : end + 40], text[max(0, start - 40) : start]
         if OTHER_AFTER.match(after):
             continue
         score = 1 + bool(EFFORT_AFTER.match(after)) + bool(EFFORT_BEFORE.search(before))
         if SUB_TASK_BEFORE.search(before) or SUB_TASK_AFTER.match(after):
             score -= 2
-        found.append((score, match.start(), _pair(match.group(1), match.group(2))))
+        found.append((score, start, _pair(match.group(1), match.group(2))))
     return found
 
 
 def find_total(text: str) -> tuple[float, float] | None:
     """The total effort stated in `text` (not weekly, not a rate), or None. Of several figures,
     the one worded most like an estimate of the whole work wins; between equals, the first."""
-    match = DAILY.search(text)
+    match = DAILY.search(text) if "day" in text else None
     if match:
         low, high = _pair(match.group(1), match.group(2))
         days = float(match.group(3))
@@ -243,7 +258,7 @@ def find_total(text: str) -> tuple[float, float] | None:
         best = max(candidates, key=lambda c: (c[0], -c[1]))
         if best[0] > 0:
             return best[2]
-    match = MINUTES.search(text) or BARE_MINUTES.match(text)
+    match = (MINUTES.search(text) or BARE_MINUTES.match(text)) if "min" in text else None
     if match:
         low, high = match.group(1), match.group(2)
         if low is None:  # "a 30-minute task"
@@ -254,24 +269,28 @@ def find_total(text: str) -> tuple[float, float] | None:
 
 
 LATER_PER_WEEK = re.compile(r"^[^.;,\n]{0,25}?\b(?:per|a|each|every)\s+(?:week|day)\b")
+PER_WEEK_OR_DAY = re.compile(rf"(?:{PER_WEEK}|{PER_DAY})")
+RATE_AFTER = re.compile(r"\s*(?:per|an|a|/)\s*hour\b|\s*rate\b")
 
 
 def _is_weekly_after(text: str, end: int) -> bool:
     after = text[end : end + 40]
-    return bool(re.match(rf"(?:{PER_WEEK}|{PER_DAY})", after) or LATER_PER_WEEK.match(after))
+    return bool(PER_WEEK_OR_DAY.match(after) or LATER_PER_WEEK.match(after))
 
 
 def _is_rate_after(text: str, end: int) -> bool:
-    return re.match(r"\s*(?:per|an|a|/)\s*hour\b|\s*rate\b", text[end : end + 12]) is not None
+    return RATE_AFTER.match(text, end, end + 12) is not None
 
 
 def find_weekly(text: str) -> tuple[float, float] | None:
+    if "week" not in text and "wk" not in text:  # every weekly pattern names the week
+        return None
     match = SHIFTS.search(text)  # "three 12-hour shifts per week" = 36
     if match:
         count = float(match.group(1) or 1)
         return count * float(match.group(2)), count * float(match.group(2))
     for match in WEEKLY.finditer(text):
-        if _effort_context_ok(text, match):
+        if _effort_context_ok(text, *match.span()):
             return _pair(match.group(2), match.group(3))
     return None
 
@@ -279,6 +298,8 @@ def find_weekly(text: str) -> tuple[float, float] | None:
 def find_weeks(text: str) -> tuple[float, float] | None:
     """The stated duration in weeks (a range when stated as one), or None. Deadlines ("due in
     2 weeks", "within 3 weeks") are not durations."""
+    if not any(word in text for word in DURATION_WORDS):
+        return None
     for match in DURATION.finditer(text):
         before = text[max(0, match.start() - 16) : match.start()]
         if NOT_DURATION_BEFORE.search(before) or NOT_DURATION_AFTER.match(text[match.end() :]):

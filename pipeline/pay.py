@@ -36,6 +36,8 @@ MONEY = re.compile(
 MONEY_AFTER = re.compile(  # "1,200 USD", "450 €"
     rf"(?<![\w.,]){AMOUNT}(?:\s*(?:-|–|—|to)\s*{AMOUNT})?\s*(€|£|\b(?:{'|'.join(CODES)})\b)"
 )
+# Every MONEY or MONEY_AFTER match holds one of these: a cheap test before the costly patterns.
+MONEY_HINT = re.compile(rf"[$£€₹]|{'|'.join(CODES)}")
 UNIT_WORDS = [
     ("hour", r"per[- ]hour|an hour|/\s*h(?:ou)?r\b|hourly|per-hour-wage|\bper hr\b|\bHOUR\b"),
     ("week", r"per[- ]week|a week|/\s*w(?:ee)?k\b|weekly|per-week"),
@@ -119,6 +121,8 @@ def _unit(after: str, before: str, amount: float) -> str | None:
 
 def find_pay(text: str) -> Pay | None:
     """The first pay amount stated in `text`, or None."""
+    if not MONEY_HINT.search(text):
+        return None
     matches = sorted([*MONEY.finditer(text), *MONEY_AFTER.finditer(text)], key=lambda m: m.start())
     for match in matches:
         before = text[max(0, match.start() - 40) : match.start()]

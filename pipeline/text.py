@@ -9,8 +9,10 @@ from datetime import date, datetime
 import nh3
 
 TAG = re.compile(r"</?[a-zA-Z!][^>]*>")
-BLOCK_END = re.compile(r"(?i)<\s*(?:br\s*/?|/p|/li|/h[1-6]|/div|/tr|/ul|/ol|/table)\s*>")
-BLOCK_START = re.compile(r"(?i)<\s*(?:p|li|h[1-6]|div|tr|ul|ol|table)\b[^>]*>")
+BLOCK = re.compile(  # a tag that starts or ends a block: a line break in the text
+    r"(?i)<\s*(?:(?:br\s*/?|/p|/li|/h[1-6]|/div|/tr|/ul|/ol|/table)\s*|"
+    r"(?:p|li|h[1-6]|div|tr|ul|ol|table)\b[^>]*)>"
+)
 ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -39,8 +41,7 @@ def html_to_text(markup: str) -> str:
         lines = [squash(line) for line in markup.splitlines()]
         return "\n".join(line for line in lines if line)
     text = SCRIPT_OR_STYLE.sub(" ", COMMENT.sub(" ", markup))
-    text = BLOCK_END.sub("\n", text)
-    text = BLOCK_START.sub("\n", text)
+    text = BLOCK.sub("\n", text)
     text = SPACES.sub(" ", html.unescape(TAG.sub(" ", text)))
     return "\n".join(line.strip() for line in text.split("\n") if line.strip())
 

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.dates import deadline_date, posted_date
-from pipeline.dedupe import canonical_url, company_key
+from pipeline.dedupe import canonical_url, company_key, parsed_canonical_url
 from pipeline.hours import HOUR_RANGES, hour_range, parse_hours
 from pipeline.industry import load_taxonomy, tag_industry
 from pipeline.normalize import normalize_posting
@@ -115,3 +115,13 @@ def test_normalize_posting_never_crashes(title, company, description, extra):
     assert posting["hour_range"] == hour_range(posting["hours_max"])
     assert posting["is_micro"] is (posting["kind"] == "micro-internship")
     assert all(isinstance(issue, str) for issue in posting["issues"])
+
+
+URL_PART = st.text(alphabet="abcXYZ019.-_/?#=&%@:~ \twW", max_size=20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["http://", "https://", "https://www.", "HTTP://", ""]), URL_PART, URL_PART)
+def test_canonical_url_fast_path_agrees_with_the_parser(scheme, host, path):
+    url = f"{scheme}{host}/{path}"
+    assert canonical_url(url) == parsed_canonical_url(url)
