@@ -22,6 +22,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import combinations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = {
@@ -187,12 +188,14 @@ ABBREVIATIONS = {
     "mgmt": "management",
 }
 WORD = re.compile(r"[a-z0-9]+")
+LONG_WORD = re.compile(r"[a-z0-9]{3,}")  # the WORDs of three characters or more
 COHORT = re.compile(
     r"\b(spring|summer|fall|autumn|winter)\b(?=[^.\n]{0,20}\bcohort)|\bcohort\b[^.\n]{0,12}"
     r"\b(spring|summer|fall|autumn|winter|[ivx]+|\d)\b"
 )
 SEASON_OR_YEAR = re.compile(r"\b(spring|summer|fall|autumn|winter|20\d\d)\b")
 MIN_TEXT_OVERLAP = 0.78
+MAX_SUBSET_WORDS = 6  # up to this many title words, candidates are found by their word sets
 MIN_TITLE_OVERLAP = 0.75
 BLOCK_CHARS = 5
 
@@ -276,10 +279,10 @@ def features(item: dict) -> Features:
         titles=frozenset(title_words(title)),
         title_numbers=frozenset(_title_numbers(title)),
         title_seasons=frozenset(SEASON_OR_YEAR.findall(title.lower())),
-        cohorts=frozenset(COHORT.findall(text)),
+        cohorts=frozenset(COHORT.findall(text)) if "cohort" in text else frozenset(),
         city=_city(item.get("location")),
         hours=item.get("hours_max"),
-        words=frozenset(w for w in WORD.findall(text) if len(w) > 2),
+        words=frozenset(LONG_WORD.findall(text)),
     )
 
 
@@ -344,6 +347,7 @@ class ListingIndex:
         self.block = block or (lambda _: ())
         self.features: dict[str, Features] = {}  # listings first seen in this batch
         self.title_index: dict[str, dict[str, set[str]]] = {}  # block -> title word -> listings
+        self.title_sets: dict[str, dict[frozenset[str], set[str]]] = {}  # block -> words -> ...
 
     def resolve(self, posting: dict) -> tuple[str, str, float | None]:
         """`(listing_id, how, score)` for a normalized posting; `how` is the layer that matched
@@ -373,18 +377,21 @@ class ListingIndex:
     def _remember(self, key: str, listing: str, found: Features) -> None:
         self.features[listing] = found
         if key in self.title_index:
-            for word in found.titles:
-                self.title_index[key].setdefault(word, set()).add(listing)
+            self._index_titles(key, listing, found.titles)
+
+    def _index_titles(self, key: str, listing: str, titles: frozenset[str]) -> None:
+        for word in titles:
+            self.title_index[key].setdefault(word, set()).add(listing)
+        self.title_sets[key].setdefault(titles, set()).add(listing)
 
     def _candidates(self, key: str, titles: frozenset[str]) -> set[str]:
         if key not in self.title_index:
-            index: dict[str, set[str]] = {}
             for row in self.block(key):
                 self.features.setdefault(row["id"], features(row))
+            self.title_index[key], self.title_sets[key] = {}, {}
             for listing in self.by_key.get(key, []):
-                for word in self.features[listing].titles if listing in self.features else ():
-                    index.setdefault(word, set()).add(listing)
-            self.title_index[key] = index
+                if listing in self.features:
+                    self._index_titles(key, listing, self.features[listing].titles)
         index = self.title_index[key]
         if not titles:
             return set()
@@ -392,8 +399,16 @@ class ListingIndex:
         # word means another project (see `compare`).
         groups = [index.get(word, set()) for word in titles]
         having_all = set.intersection(*groups)
-        within = {c for c in set().union(*groups) if self.features[c].titles <= titles}
-        return having_all | within
+        if len(titles) > MAX_SUBSET_WORDS:
+            within = {c for c in set().union(*groups) if self.features[c].titles <= titles}
+            return having_all | within
+        by_set = self.title_sets[key]
+        words = sorted(titles)
+        # `compare` wants two shared words when the posting has two: smaller sets never match.
+        for size in range(min(2, len(words)), len(words) + 1):
+            for subset in combinations(words, size):
+                having_all |= by_set.get(frozenset(subset), set())
+        return having_all
 
     def _similar(self, found: Features, key: str | None) -> tuple[str | None, float | None]:
         best, best_score = None, MIN_TEXT_OVERLAP
