@@ -183,7 +183,7 @@ VIEWS = {
         select id, title, company, kind, industry, hour_range, hours_min, hours_max, is_micro,
                remote, location, pay_text, pay_per_hour, deadline, posted_at, url, sources,
                first_seen, last_seen
-        from listings where status = 'open'
+        from listings where status in ('open', 'reopened')
         order by coalesce(posted_at, first_seen) desc
     """,
 }
