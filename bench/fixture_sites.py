@@ -205,6 +205,7 @@ class CountingSites(SampleSites):
         super().__init__(root, port)
         self.lock = threading.Lock()
         self.wire_bytes = 0
+        self.statuses: dict[int, int] = {}  # responses by HTTP status
         base: type[BaseHTTPRequestHandler] = self.httpd.RequestHandlerClass  # type: ignore[assignment]
         sites = self
 
@@ -216,12 +217,18 @@ class CountingSites(SampleSites):
                 super().setup()
                 self.wfile = CountingWriter(self.wfile, sites)  # type: ignore[assignment]
 
+            def send_response(self, code: int, message: str | None = None) -> None:
+                with sites.lock:
+                    sites.statuses[code] = sites.statuses.get(code, 0) + 1
+                super().send_response(code, message)
+
         self.httpd.RequestHandlerClass = Counting
 
     def reset_counts(self) -> None:
         with self.lock:
             self.wire_bytes = 0
             self.bytes_sent = 0
+            self.statuses.clear()
             self.requests.clear()
             self.request_times.clear()
 
