@@ -70,6 +70,13 @@ def write_capture(path: Path, count: int) -> Path:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak RSS. Linux's `VmHWM` first: `ru_maxrss` survives exec, so a process
+    started from a big parent would report the parent's size."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
