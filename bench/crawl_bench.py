@@ -217,9 +217,27 @@ def main(
 ) -> dict[str, Any]:
     """Build and serve the sites, run scrapy bench, our two spiders, then scrapy bench again
     (`bench_runs` 2: the reference is the mean of a run before and a run after ours)."""
+    saved = os.environ.get("PYTHONPATH")
     os.environ["PYTHONPATH"] = os.pathsep.join(  # the crawl processes load bench.crawl_bench
-        filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])
+        filter(None, [str(PROJECT_ROOT), saved])
     )
+    try:
+        return _main(api_pages, career_pages, bench_seconds, load_seconds, bench_runs, timeout)
+    finally:
+        if saved is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = saved
+
+
+def _main(
+    api_pages: int,
+    career_pages: int,
+    bench_seconds: int,
+    load_seconds: float,
+    bench_runs: int,
+    timeout: float,
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         root, data_dir = Path(tmp) / "sites", Path(tmp) / "data"
         built: Sites = build_sites(root, api_pages, career_pages)
