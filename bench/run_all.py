@@ -119,6 +119,12 @@ def num(value: float, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def per_cpu(rate: float | None) -> str:
+    """` (N per CPU s)`: the one-core figure when the shared machine is busy; targets are
+    judged on the wall clock."""
+    return f" ({num(rate)} per CPU s)" if rate else ""
+
+
 def size_label(count: int) -> str:
     for unit, scale in (("M", 1_000_000), ("k", 1000)):
         if count >= scale and count % scale == 0:
@@ -250,7 +256,7 @@ def pipeline_rows(r: dict[str, Any], cap_mb: int) -> list[Row]:
             rows.append(
                 Row(
                     f"pipeline {label}: raw items to database, items/s",
-                    num(rate),
+                    num(rate) + per_cpu(run.get("items_per_cpu_s")),
                     reference,
                     f"{rate / floor:.1%}",
                     target,
@@ -285,7 +291,7 @@ def normalize_rows(r: dict[str, Any]) -> list[Row]:
     return [
         Row(
             f"normalize + tag {size_label(r['items'])}: items/s",
-            num(r["items_per_s"]),
+            num(r["items_per_s"]) + per_cpu(r.get("items_per_cpu_s")),
             target=f">= {NORMALIZE_ITEMS_PER_S:,}",
             met=r["items_per_s"] >= NORMALIZE_ITEMS_PER_S,
         )
@@ -297,10 +303,13 @@ def dedupe_rows(r: list[dict[str, Any]]) -> list[Row]:
     for run in r:
         rate = run["postings"] / run["seconds"]
         largest = run is r[-1]
+        cpu = run.get("cpu_seconds")
         rows.append(
             Row(
                 f"dedupe + store {size_label(run['postings'])}: postings/s",
-                f"{num(rate)} ({run['seconds']:,.1f} s, peak {num(run['peak_rss_mb'])} MB)",
+                f"{num(rate)} ({run['seconds']:,.1f} s"
+                + (f", CPU {cpu:,.1f} s" if cpu else "")
+                + f", peak {num(run['peak_rss_mb'])} MB)",
                 target=f">= {num(DEDUPE_POSTINGS_PER_S)} (1M in 3 min)" if largest else "—",
                 met=rate >= DEDUPE_POSTINGS_PER_S if largest else None,
             )
