@@ -135,3 +135,31 @@ def test_repost_under_a_new_id_joins_its_listing(db):
     assert merge["match_score"] == 1.0
     listing = next(iter(db.query("select * from listings")))
     assert (listing["postings_count"], listing["deadline"]) == (2, "2027-01-15")
+
+
+def test_a_file_imported_in_batches_is_one_transaction(db, tmp_path, monkeypatch):
+    """Big files are stored a batch at a time (bounded memory) yet stay all-or-nothing: the
+    duplicates across batch boundaries still join their listings."""
+    from pipeline import ingest
+
+    items = [
+        raw(str(n), title=f"Project {n} research", description=f"Study {n}.") for n in range(7)
+    ]
+    items += [raw(f"repost-{n}", url=items[n]["url"] + "?gh_src=x") for n in range(3)]
+    path = tmp_path / "raw.jsonl"
+    path.write_text("\n".join(json.dumps(item) for item in items) + "\n")
+    monkeypatch.setattr(ingest, "IMPORT_BATCH", 3)
+    result, _ = import_files(db, [path])
+    assert (result.postings, db.table("listings").count, db.table("postings").count) == (10, 7, 10)
+
+    def failing_postings():
+        yield from (normalize_posting(raw(f"new-{n}")) for n in range(4))
+        raise RuntimeError("the capture ends mid-way")
+
+    monkeypatch.setattr(ingest, "normalize_posting", lambda item, seen_at: item)
+    before = snapshot(db)
+    path.write_text("")
+    monkeypatch.setattr(ingest, "iter_raw_file", lambda *_: enumerate(failing_postings()))
+    with pytest.raises(RuntimeError):
+        import_files(db, [path])
+    assert snapshot(db) == before
