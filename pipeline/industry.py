@@ -30,6 +30,7 @@ class Taxonomy:
     words: frozenset[str]  # one-word phrases
     multi: dict[str, list[tuple[re.Pattern[str], str]]]  # first word -> (pattern, phrase)
     prefixes: re.Pattern[str] | None  # "analy*" style phrases
+    stems: tuple[str, ...]  # their stems ("analy"): the pattern only runs where one is found
     order: dict[str, int]
 
     def found_in(self, text: str) -> set[str]:
@@ -43,7 +44,7 @@ class Taxonomy:
                 for pattern, phrase in self.multi[first]
                 if phrase in lower and pattern.search(lower)  # cheap test first
             )
-        if self.prefixes is not None:
+        if self.prefixes is not None and any(stem in lower for stem in self.stems):
             found.update(m.group(1) + "*" for m in self.prefixes.finditer(lower))
         return found
 
@@ -80,6 +81,7 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         words=words,
         multi=multi,
         prefixes=prefixes,
+        stems=tuple(stems),
         order={slug: i for i, slug in enumerate(industries)},
     )
 

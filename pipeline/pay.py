@@ -38,6 +38,7 @@ MONEY_AFTER = re.compile(  # "1,200 USD", "450 €"
 )
 # Every MONEY or MONEY_AFTER match holds one of these: a cheap test before the costly patterns.
 MONEY_HINT = re.compile(rf"[$£€₹]|{'|'.join(CODES)}")
+MONEY_AFTER_HINT = re.compile(rf"[£€]|{'|'.join(CODES)}")  # the same for MONEY_AFTER
 UNIT_WORDS = [
     ("hour", r"per[- ]hour|an hour|/\s*h(?:ou)?r\b|hourly|per-hour-wage|\bper hr\b|\bHOUR\b"),
     ("week", r"per[- ]week|a week|/\s*w(?:ee)?k\b|weekly|per-week"),
@@ -123,7 +124,8 @@ def find_pay(text: str) -> Pay | None:
     """The first pay amount stated in `text`, or None."""
     if not MONEY_HINT.search(text):
         return None
-    matches = sorted([*MONEY.finditer(text), *MONEY_AFTER.finditer(text)], key=lambda m: m.start())
+    after = MONEY_AFTER.finditer(text) if MONEY_AFTER_HINT.search(text) else ()
+    matches = sorted([*MONEY.finditer(text), *after], key=lambda m: m.start())
     for match in matches:
         before = text[max(0, match.start() - 40) : match.start()]
         after = text[match.end() : match.end() + 40]
