@@ -37,7 +37,7 @@ def test_every_listings_column_is_described(demo_db):
     import sqlite3
 
     conn = sqlite3.connect(demo_db)
-    for table in ("listings", "postings", "crawl_runs"):
+    for table in ("listings", "listing_texts", "postings", "crawl_runs"):
         columns = {row[1] for row in conn.execute(f"pragma table_info([{table}])")}
         described = set(METADATA["databases"]["listings"]["tables"][table]["columns"])
         assert columns == described, table

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.ingest import import_files
 from pipeline.normalize import normalize_posting
-from pipeline.store import ensure_db_shape, import_postings, open_db
+from pipeline.store import ensure_db_shape, import_postings, open_db, search_listings
 
 
 def raw(source_id, **changes):
@@ -76,7 +76,7 @@ def test_fts_finds_a_word(db):
             normalize_posting(raw("2", title="Logo design sprint", description="Draw a logo.")),
         ],
     )
-    rows = db.table("listings").search("competitors")
+    rows = search_listings(db, "competitors")
     assert [row["title"] for row in rows] == ["Micro-internship: Market Research"]
 
 
