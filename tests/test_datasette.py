@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 from datasette.app import Datasette
 
+from pipeline.cli import SERVE_SETTINGS
+
 METADATA = json.loads((Path(__file__).parent.parent / "datasette-metadata.json").read_text())
 
 
 @pytest.fixture
 def datasette(demo_db):
-    return Datasette([str(demo_db)], metadata=METADATA)
+    return Datasette([str(demo_db)], metadata=METADATA, settings=SERVE_SETTINGS)
 
 
 def test_metadata_names_only_real_tables_and_columns(demo_db):
@@ -74,6 +76,9 @@ async def test_facets_and_listing_page(datasette):
     page = await datasette.client.get(f"/listings/listings/{listing['id']}")
     assert page.status_code == 200
     assert "postings" in page.text  # the postings that reference this listing
+    assert "listing_texts" in page.text  # and its description
+    texts = await datasette.client.get(f"/listings/listing_texts/{listing['id']}.json?_shape=array")
+    assert texts.json()[0]["description_text"]
 
 
 @pytest.mark.parametrize(
@@ -90,3 +95,17 @@ async def test_canned_queries_run(datasette, query, params):
     response = await datasette.client.get(f"/listings/{query}.json?_shape=array&{params}")
     assert response.status_code == 200, response.text
     assert response.json(), query
+
+
+async def test_search_on_a_reshaped_older_database(tmp_path):
+    from pipeline.store import open_db
+    from tests.test_store import old_layout
+
+    path = tmp_path / "listings.db"
+    old_layout(path)
+    open_db(path).close()
+    datasette = Datasette([str(path)], metadata=METADATA, settings=SERVE_SETTINGS)
+    response = await datasette.client.get("/listings/listings.json?_search=mascot&_shape=array")
+    assert [row["id"] for row in response.json()] == ["old1"]
+    page = await datasette.client.get("/listings/listings?_search=spreadsheet")
+    assert page.status_code == 200 and "Project 0" in page.text and "Project 1" not in page.text
