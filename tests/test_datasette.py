@@ -28,7 +28,7 @@ def test_metadata_names_only_real_tables_and_columns(demo_db):
         assert columns, f"{table} does not exist"
         assert set(spec.get("columns", {})) <= columns, table
         for facet in spec.get("facets", []):
-            name = facet["array"] if isinstance(facet, dict) else facet
+            name = next(iter(facet.values())) if isinstance(facet, dict) else facet
             assert name in columns, (table, facet)
         for key in ("label_column", "sort_desc"):
             if key in spec:
@@ -109,3 +109,19 @@ async def test_search_on_a_reshaped_older_database(tmp_path):
     assert [row["id"] for row in response.json()] == ["old1"]
     page = await datasette.client.get("/listings/listings?_search=spreadsheet")
     assert page.status_code == 200 and "Project 0" in page.text and "Project 1" not in page.text
+
+
+@pytest.mark.parametrize("filters", ["", "status=open&", "_search=design&"])
+async def test_grouped_array_facet_counts_like_datasettes_array_facet(demo_db, datasette, filters):
+    plain = json.loads(json.dumps(METADATA))
+    plain["databases"]["listings"]["tables"]["listings"]["facets"] = []
+    builtin = Datasette([str(demo_db)], metadata=plain, settings=SERVE_SETTINGS)
+    theirs = await builtin.client.get(f"/listings/listings.json?{filters}_facet_array=sources")
+    ours = await datasette.client.get(f"/listings/listings.json?{filters}")
+    expected = theirs.json()["facet_results"]["sources"]["results"]
+    got = ours.json()["facet_results"]["sources"]["results"]
+    assert expected and {r["value"]: r["count"] for r in got} == {
+        r["value"]: r["count"] for r in expected
+    }
+    for result in got:
+        assert result["toggle_url"].endswith(f"sources__arraycontains={result['value']}")
