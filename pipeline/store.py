@@ -240,12 +240,20 @@ INDEXES: dict[str, list[list[str]]] = {
         ["company"],
         ["is_micro"],
         ["remote"],
+        ["sources"],  # the sources facet groups by whole arrays first
         ["match_key"],
         ["deadline"],
         ["last_seen"],
         ["status", "industry", "hour_range"],  # counts by industry and hour range
     ],
-    "postings": [["listing_id"], ["canonical_url"], ["source"], ["feed", "status"]],
+    "postings": [
+        ["listing_id"],
+        ["canonical_url"],
+        ["source"],
+        ["feed", "status"],
+        ["matched_by"],  # its facets and default sort
+        ["last_seen"],
+    ],
     "listing_changes": [["listing_id"], ["changed_at"]],
     "crawl_runs": [["source", "started_at"], ["spider", "started_at"]],
 }
