@@ -150,7 +150,7 @@ LISTING_FIELDS_FROM_POSTING = {
     "description_text": "description",
 }
 # Bumped when the layout changes in a way `ensure_db_shape` must migrate (PRAGMA user_version).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FTS_COLUMNS = ["title", "company", "description_text"]
 # Contentless: the text is stored once (listing_texts); the index holds only the terms. Its rowid
 # is the listings rowid, as Datasette's table search expects
@@ -228,6 +228,56 @@ FTS_TRIGGERS = {
         + _FTS_INSERT.format(title="l.title", company="l.company", text="null", id="old.id")
         + " end"
     ),
+}
+# Facets of the listings page whose counts over the whole table `listings_facet_counts` keeps
+# (one row per column and value, NULLs left out), maintained by triggers: the unfiltered page
+# reads them instead of scanning an index per facet (pipeline/datasette_plugin.py).
+FACET_COUNT_COLUMNS = (
+    "kind",
+    "industry",
+    "hour_range",
+    "is_micro",
+    "remote",
+    "status",
+    "company",
+    "sources",
+)
+FACET_COUNTS_TABLE_SQL = (
+    "create table listings_facet_counts (facet text not null, value not null, "
+    "listings integer not null, primary key (facet, value)) without rowid"
+)
+
+
+def _count_change(column: str, row: str, step: int) -> str:
+    if step > 0:
+        return (
+            "insert into listings_facet_counts (facet, value, listings) "
+            f"select '{column}', {row}.[{column}], 1 where {row}.[{column}] is not null "
+            "on conflict (facet, value) do update set listings = listings + 1;"
+        )
+    return (
+        "update listings_facet_counts set listings = listings - 1 "
+        f"where facet = '{column}' and value = {row}.[{column}];"
+    )
+
+
+_DROP_EMPTY_COUNTS = "delete from listings_facet_counts where listings <= 0;"
+FACET_COUNT_TRIGGERS = {
+    "listings_facet_counts_insert": "after insert on listings begin "
+    + " ".join(_count_change(c, "new", 1) for c in FACET_COUNT_COLUMNS)
+    + " end",
+    "listings_facet_counts_delete": "after delete on listings begin "
+    + " ".join(_count_change(c, "old", -1) for c in FACET_COUNT_COLUMNS)
+    + f" {_DROP_EMPTY_COUNTS} end",
+    **{
+        f"listings_facet_counts_update_{column}": (
+            f"after update of [{column}] on listings "
+            f"when old.[{column}] is not new.[{column}] begin "
+            f"{_count_change(column, 'old', -1)} {_count_change(column, 'new', 1)} "
+            f"{_DROP_EMPTY_COUNTS} end"
+        )
+        for column in FACET_COUNT_COLUMNS
+    },
 }
 INDEXES: dict[str, list[list[str]]] = {
     # One index per facet: Datasette counts each facet over the whole table with a covering
@@ -342,6 +392,7 @@ def ensure_db_shape(db: Database) -> None:
         with db.atomic():
             _move_texts_out(db)
             rebuild_search(db)
+            rebuild_facet_counts(db)
             db.execute(f"pragma user_version = {SCHEMA_VERSION}")
     for name, indexes in INDEXES.items():
         for columns in indexes:
@@ -402,6 +453,25 @@ def rebuild_search(db: Database) -> None:
         "from listings l left join listing_texts t on t.id = l.id"
     )
     for name, body in FTS_TRIGGERS.items():
+        db.execute(f"create trigger [{name}] {body}")
+
+
+def rebuild_facet_counts(db: Database) -> None:
+    """(Re)create `listings_facet_counts` and its triggers from the listings as they are."""
+    for name in db.execute(
+        "select name from sqlite_master where type = 'trigger' "
+        "and name glob 'listings_facet_counts_*'"
+    ).fetchall():
+        db.execute(f"drop trigger [{name[0]}]")
+    db.execute("drop table if exists listings_facet_counts")
+    db.execute(FACET_COUNTS_TABLE_SQL)
+    for column in FACET_COUNT_COLUMNS:
+        db.execute(
+            "insert into listings_facet_counts (facet, value, listings) "
+            f"select '{column}', [{column}], count(*) from listings "
+            f"where [{column}] is not null group by [{column}]"
+        )
+    for name, body in FACET_COUNT_TRIGGERS.items():
         db.execute(f"create trigger [{name}] {body}")
 
 

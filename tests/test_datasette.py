@@ -4,6 +4,7 @@ import csv as csv_module
 import io
 import json
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from datasette.app import Datasette
@@ -111,17 +112,51 @@ async def test_search_on_a_reshaped_older_database(tmp_path):
     assert page.status_code == 200 and "Project 0" in page.text and "Project 1" not in page.text
 
 
-@pytest.mark.parametrize("filters", ["", "status=open&", "_search=design&"])
-async def test_grouped_array_facet_counts_like_datasettes_array_facet(demo_db, datasette, filters):
+def facet_args(spec):
+    """Datasette's own facets for the columns our metadata facets name."""
+    args = []
+    for facet in spec["facets"]:
+        [(kind, column)] = facet.items()
+        args.append(f"_facet_array={column}" if kind == "array_grouped" else f"_facet={column}")
+    return "&".join(args)
+
+
+@pytest.mark.parametrize("filters", ["", "status=open&", "_search=design&", "is_micro=1&"])
+async def test_our_facets_count_like_datasettes_own(demo_db, datasette, filters):
+    spec = METADATA["databases"]["listings"]["tables"]["listings"]
     plain = json.loads(json.dumps(METADATA))
     plain["databases"]["listings"]["tables"]["listings"]["facets"] = []
     builtin = Datasette([str(demo_db)], metadata=plain, settings=SERVE_SETTINGS)
-    theirs = await builtin.client.get(f"/listings/listings.json?{filters}_facet_array=sources")
+    theirs = await builtin.client.get(f"/listings/listings.json?{filters}{facet_args(spec)}")
     ours = await datasette.client.get(f"/listings/listings.json?{filters}")
-    expected = theirs.json()["facet_results"]["sources"]["results"]
-    got = ours.json()["facet_results"]["sources"]["results"]
-    assert expected and {r["value"]: r["count"] for r in got} == {
-        r["value"]: r["count"] for r in expected
-    }
-    for result in got:
-        assert result["toggle_url"].endswith(f"sources__arraycontains={result['value']}")
+    expected = theirs.json()["facet_results"]
+    got = ours.json()["facet_results"]
+    assert set(got) == set(expected) == {next(iter(f.values())) for f in spec["facets"]}
+    for name, facet in got.items():
+        counts = {r["value"]: r["count"] for r in facet["results"]}
+        assert counts == {r["value"]: r["count"] for r in expected[name]["results"]}, name
+        assert facet["type"] == expected[name]["type"]
+        suffix = "__arraycontains" if facet["type"] == "array" else ""
+        selected = {r["value"]: r["selected"] for r in expected[name]["results"]}
+        for result in facet["results"]:
+            arg = urlencode({f"{name}{suffix}": result["value"]})
+            assert result["selected"] == selected[result["value"]]
+            assert (arg in result["toggle_url"]) != result["selected"]
+    assert got["kind"]["results"], "the demo has kinds"
+
+
+async def test_unfiltered_facets_read_the_kept_counts(demo_db, tmp_path):
+    """Counts kept by the store are what the unfiltered page shows (proved by skewing one)."""
+    import sqlite3
+
+    path = tmp_path / "listings.db"
+    conn = sqlite3.connect(path)
+    sqlite3.connect(demo_db).backup(conn)
+    with conn:
+        conn.execute("update listings_facet_counts set listings = 999 where facet = 'kind'")
+    conn.close()
+    datasette = Datasette([str(path)], metadata=METADATA, settings=SERVE_SETTINGS)
+    page = (await datasette.client.get("/listings/listings.json")).json()
+    assert {r["count"] for r in page["facet_results"]["kind"]["results"]} == {999}
+    filtered = (await datasette.client.get("/listings/listings.json?status=open")).json()
+    assert 999 not in {r["count"] for r in filtered["facet_results"]["kind"]["results"]}

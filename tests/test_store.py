@@ -217,6 +217,56 @@ def test_older_database_is_reshaped(tmp_path):
     assert db.execute("pragma user_version").fetchone()[0] >= 2
     triggers = {r[0] for r in db.execute("select name from sqlite_master where type='trigger'")}
     assert not triggers & {"listings_ai", "listings_ad", "listings_au"}
+    assert kept_counts(db) == fresh_counts(db) and kept_counts(db)[("company", "Acme")] == 3
     ensure_db_shape(db)  # a second run changes nothing
     assert fts_ids(db, "dashboard") == ["old2"]
     db.execute("insert into listings_fts(listings_fts) values ('integrity-check')")
+
+
+def kept_counts(db):
+    return {
+        (row["facet"], row["value"]): row["listings"]
+        for row in db.query("select * from listings_facet_counts")
+    }
+
+
+def fresh_counts(db):
+    from pipeline.store import FACET_COUNT_COLUMNS
+
+    counts = {}
+    for column in FACET_COUNT_COLUMNS:
+        for value, count in db.execute(
+            f"select [{column}], count(*) from listings where [{column}] is not null "
+            f"group by [{column}]"
+        ).fetchall():
+            counts[(column, value)] = count
+    return counts
+
+
+def test_facet_counts_follow_imports_and_closing(db):
+    from pipeline.store import update_lifecycle
+
+    import_postings(
+        db,
+        [
+            normalize_posting(raw("1")),
+            normalize_posting(raw("2", title="Logo design", description="Draw a logo.")),
+        ],
+        feed="greenhouse-acme",
+    )
+    assert kept_counts(db) == fresh_counts(db) and kept_counts(db)[("status", "open")] == 2
+    moved = raw(
+        "2",
+        title="Logo design",
+        description="Draw a logo.",
+        source="lever",
+        scraped_at="2026-11-22T02:30:00Z",
+    )
+    import_postings(db, [normalize_posting(moved)], feed="lever-acme")
+    for _ in range(2):
+        update_lifecycle(db, "greenhouse-acme", set(), "2026-11-23T02:30:00Z")
+    assert kept_counts(db) == fresh_counts(db)
+    assert kept_counts(db)[("status", "closed")] == 1
+    assert kept_counts(db)[("sources", '["greenhouse", "lever"]')] == 1
+    db.execute("delete from listings")
+    assert kept_counts(db) == {}
