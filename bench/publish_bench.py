@@ -336,16 +336,21 @@ async def measure(path: Path, count: int, runs: int = RUNS) -> dict[str, Any]:
             "p50_ms": round(statistics.median(times), 1),
             "p95_ms": round(percentile(times, 0.95), 1),
         }
-    start = time.perf_counter()
-    response = await ds.client.get("/listings/listings.csv?_stream=on&_size=max")
-    seconds = time.perf_counter() - start
-    rows = sum(1 for _ in csv.reader(io.StringIO(response.text))) - 1
-    assert rows == count, f"CSV stream gave {rows} rows of {count}"
-    results["csv"] = {
-        "rows": rows,
-        "seconds": round(seconds, 2),
-        "rows_per_s": round(rows / seconds),
-    }
+    # The CSV link of the listings page (newest first), and the same rows in id order.
+    for key, url in (
+        ("csv", "/listings/listings.csv?_stream=on&_size=max"),
+        ("csv_id_order", "/listings/listings.csv?_stream=on&_size=max&_sort=id"),
+    ):
+        start = time.perf_counter()
+        response = await ds.client.get(url)
+        seconds = time.perf_counter() - start
+        rows = sum(1 for _ in csv.reader(io.StringIO(response.text))) - 1
+        assert rows == count, f"CSV stream gave {rows} rows of {count}"
+        results[key] = {
+            "rows": rows,
+            "seconds": round(seconds, 2),
+            "rows_per_s": round(rows / seconds),
+        }
     return results
 
 
@@ -358,12 +363,13 @@ def report(results: dict[str, Any]) -> None:
         target = f"{kind} < {limit} ms" if kind else "-"
         met = "-" if kind is None else ("yes" if value[kind + "_ms"] < limit else "NO")
         print(f"{name:36} {value['p50_ms']:7.1f}ms {value['p95_ms']:7.1f}ms {target:>14}  {met}")
-    stream = results["csv"]
-    met = "yes" if stream["rows_per_s"] >= CSV_TARGET else "NO"
-    print(
-        f"{'full CSV stream':36} {stream['rows']:,} rows in {stream['seconds']} s = "
-        f"{stream['rows_per_s']:,} rows/s (target >= {CSV_TARGET:,})  {met}"
-    )
+    for key, name in (("csv", "full CSV stream"), ("csv_id_order", "full CSV stream, id order")):
+        stream = results[key]
+        met = "yes" if stream["rows_per_s"] >= CSV_TARGET else "NO"
+        print(
+            f"{name:36} {stream['rows']:,} rows in {stream['seconds']} s = "
+            f"{stream['rows_per_s']:,} rows/s (target >= {CSV_TARGET:,})  {met}"
+        )
     print(
         f"searches match {results['selective_matches']:,} and {results['common_matches']:,} "
         f"of {results['listings']:,} listings"
