@@ -402,9 +402,8 @@ SERVE_SETTINGS: dict[str, int | bool] = {
 }
 
 
-def serve_database(db_path: Path, metadata: Path, host: str, port: int) -> None:
-    """Run Datasette on the database (blocks until stopped)."""
-    open_db(db_path)  # make sure it exists and has its views and FTS
+def serve_command(db_path: Path, metadata: Path, host: str, port: int) -> list[str]:
+    """The `datasette serve` command line of the published site."""
     command = [
         sys.executable,
         "-m",
@@ -419,11 +418,15 @@ def serve_database(db_path: Path, metadata: Path, host: str, port: int) -> None:
         str(port),
     ]
     for name, value in SERVE_SETTINGS.items():
-        command += [
-            "--setting",
-            name,
-            ("on" if value else "off") if isinstance(value, bool) else str(value),
-        ]
+        shown = ("on" if value else "off") if isinstance(value, bool) else str(value)
+        command += ["--setting", name, shown]
+    return command
+
+
+def serve_database(db_path: Path, metadata: Path, host: str, port: int) -> None:
+    """Run Datasette on the database (blocks until stopped)."""
+    open_db(db_path)  # make sure it exists and has its views and FTS
+    command = serve_command(db_path, metadata, host, port)
     try:
         subprocess.run(command, check=False, env=os.environ.copy())
     except KeyboardInterrupt:
