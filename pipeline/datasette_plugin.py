@@ -12,6 +12,11 @@ de-duplicates (value, entire row) pairs, which sorts every row of the table in a
 seconds on a million listings. Grouping first reads only the column (through its index) and
 expands the few distinct arrays: the same counts in tens of milliseconds, or from the kept counts
 on the unfiltered page. Selecting a value filters with `__arraycontains`.
+
+Every connection gets a page cache of `CACHE_MIB` (SQLite's default is 2 MB): a search matching
+a fifth of a million listings looks up 200,000 rows, which then come from memory once the cache
+is warm instead of from the operating system (about a third faster). Datasette keeps one
+connection per SQL thread (3), so the worst case is three times `CACHE_MIB` of memory.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from datasette.database import QueryInterrupted
 from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 
+CACHE_MIB = 400
 COLUMN_SQL = """
     select {col} as value, count(*) as count from ({sql})
     where {col} is not null
@@ -154,3 +160,8 @@ class ArrayGroupedFacet(CountedFacet):
 @hookimpl
 def register_facet_classes() -> list[type]:
     return [CountedFacet, ArrayGroupedFacet]
+
+
+@hookimpl
+def prepare_connection(conn: sqlite3.Connection) -> None:
+    conn.execute(f"pragma cache_size = -{CACHE_MIB * 1024}")
