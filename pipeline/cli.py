@@ -389,9 +389,21 @@ def sources_command(sources_file: Path) -> None:
     )
 
 
-def serve_database(db_path: Path, metadata: Path, host: str, port: int) -> None:
-    """Run Datasette on the database (blocks until stopped)."""
-    open_db(db_path)  # make sure it exists and has its views and FTS
+# Datasette settings of the published site (bench/publish_bench.py measures with the same).
+SERVE_SETTINGS: dict[str, int | bool] = {
+    "sql_time_limit_ms": 3000,
+    # Facets are counted with index scans; on a million listings one takes up to ~150 ms on a
+    # busy machine, over Datasette's default limit of 200 ms for all of them together.
+    "facet_time_limit_ms": 1000,
+    # Suggesting facets counts distinct values of every column on every page: off.
+    "suggest_facets": False,
+    # A CSV download streams every row (Datasette cuts at 100 MB by default).
+    "max_csv_mb": 0,
+}
+
+
+def serve_command(db_path: Path, metadata: Path, host: str, port: int) -> list[str]:
+    """The `datasette serve` command line of the published site."""
     command = [
         sys.executable,
         "-m",
@@ -404,10 +416,17 @@ def serve_database(db_path: Path, metadata: Path, host: str, port: int) -> None:
         host,
         "--port",
         str(port),
-        "--setting",
-        "sql_time_limit_ms",
-        "3000",
     ]
+    for name, value in SERVE_SETTINGS.items():
+        shown = ("on" if value else "off") if isinstance(value, bool) else str(value)
+        command += ["--setting", name, shown]
+    return command
+
+
+def serve_database(db_path: Path, metadata: Path, host: str, port: int) -> None:
+    """Run Datasette on the database (blocks until stopped)."""
+    open_db(db_path)  # make sure it exists and has its views and FTS
+    command = serve_command(db_path, metadata, host, port)
     try:
         subprocess.run(command, check=False, env=os.environ.copy())
     except KeyboardInterrupt:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.store import TEXT_FIELDS
+
 EXPORT_COLUMNS = (
     "id",
     "title",
@@ -83,9 +85,13 @@ def query_for(filters: Filters) -> tuple[str, list]:
     if filters.source:
         where.append("exists (select 1 from json_each(sources) where value = ?)")
         params.append(filters.source)
-    columns = ", ".join(f"[{c}]" for c in EXPORT_COLUMNS)
+    columns = ", ".join(f"t.[{c}]" if c in TEXT_FIELDS else f"l.[{c}]" for c in EXPORT_COLUMNS)
     clause = f" where {' and '.join(where)}" if where else ""
-    return f"select {columns} from listings{clause} order by first_seen, id", params
+    return (
+        f"select {columns} from listings l left join listing_texts t on t.id = l.id"
+        f"{clause} order by l.first_seen, l.id",
+        params,
+    )
 
 
 def neutralize(value: object) -> object:

@@ -4,6 +4,11 @@
 `import_postings` upserts normalized postings and the listings they belong to; it writes only rows
 that change, so importing the same data twice changes nothing. `record_crawl_run` stores one
 spider run.
+
+The layout is made for publishing a million listings: `listings` stays narrow (the descriptions
+live in `listing_texts`, one row per listing), every facet and the default sort have an index,
+and `listings_fts` is a contentless FTS5 index whose rowid is the listings rowid, kept in sync
+with both tables by triggers.
 """
 
 from __future__ import annotations
@@ -26,8 +31,6 @@ LISTING_COLUMNS: dict[str, type] = {
     "company_key": str,
     "match_key": str,
     "url": str,
-    "description_text": str,
-    "description_html": str,
     "location": str,
     "remote": int,
     "employment_type": str,
@@ -59,6 +62,14 @@ LISTING_COLUMNS: dict[str, type] = {
     "last_seen": str,
     "status": str,
 }
+# The long texts of a listing, apart so that listings rows stay small (pages, facets, counts and
+# CSV read far less). `id` is the listing id and references listings.id.
+LISTING_TEXT_COLUMNS: dict[str, type] = {
+    "id": str,
+    "description_text": str,
+    "description_html": str,
+}
+TEXT_FIELDS = ("description_text", "description_html")
 POSTING_COLUMNS: dict[str, type] = {
     "id": str,
     "listing_id": str,
@@ -123,7 +134,7 @@ CLOSE_AFTER_MISSED_RUNS = 2
 LISTING_FIELDS_FROM_POSTING = {
     **{
         name: name
-        for name in LISTING_COLUMNS
+        for name in {**LISTING_COLUMNS, **LISTING_TEXT_COLUMNS}
         if name
         not in (
             "id",
@@ -138,21 +149,174 @@ LISTING_FIELDS_FROM_POSTING = {
     },
     "description_text": "description",
 }
+# Bumped when the layout changes in a way `ensure_db_shape` must migrate (PRAGMA user_version).
+SCHEMA_VERSION = 3
 FTS_COLUMNS = ["title", "company", "description_text"]
+# Contentless: the text is stored once (listing_texts); the index holds only the terms. Its rowid
+# is the listings rowid, as Datasette's table search expects
+# (`rowid in (select rowid from listings_fts where listings_fts match :search)`).
+FTS_TABLE_SQL = (
+    "create virtual table listings_fts using fts5("
+    "title, company, description_text, content='', tokenize='porter')"
+)
+# A contentless FTS5 row is removed with the exact values it was indexed with. Each trigger
+# changes one table and takes the other's current values, so the index always holds (listing
+# title, company, text) as they are now.
+_FTS_DELETE = (
+    "insert into listings_fts(listings_fts, rowid, title, company, description_text) "
+    "select 'delete', l.rowid, {title}, {company}, {text} from listings l where l.id = {id};"
+)
+_FTS_INSERT = (
+    "insert into listings_fts(rowid, title, company, description_text) "
+    "select l.rowid, {title}, {company}, {text} from listings l where l.id = {id};"
+)
+_TEXT_OF = "(select t.description_text from listing_texts t where t.id = {id})"
+FTS_TRIGGERS = {
+    "listings_fts_insert": (
+        "after insert on listings begin "
+        + _FTS_INSERT.format(
+            title="new.title", company="new.company", text=_TEXT_OF.format(id="new.id"), id="new.id"
+        )
+        + " end"
+    ),
+    "listings_fts_delete": (
+        "before delete on listings begin "
+        + _FTS_DELETE.format(
+            title="old.title", company="old.company", text=_TEXT_OF.format(id="old.id"), id="old.id"
+        )
+        + " end"
+    ),
+    "listings_fts_update": (
+        "after update of title, company on listings "
+        "when old.title is not new.title or old.company is not new.company begin "
+        "insert into listings_fts(listings_fts, rowid, title, company, description_text) "
+        "values ('delete', old.rowid, old.title, old.company, "
+        + _TEXT_OF.format(id="old.id")
+        + "); "
+        + _FTS_INSERT.format(
+            title="new.title", company="new.company", text=_TEXT_OF.format(id="new.id"), id="new.id"
+        )
+        + " end"
+    ),
+    "listing_texts_fts_insert": (
+        "after insert on listing_texts begin "
+        + _FTS_DELETE.format(title="l.title", company="l.company", text="null", id="new.id")
+        + " "
+        + _FTS_INSERT.format(
+            title="l.title", company="l.company", text="new.description_text", id="new.id"
+        )
+        + " end"
+    ),
+    "listing_texts_fts_update": (
+        "after update of description_text on listing_texts "
+        "when old.description_text is not new.description_text begin "
+        + _FTS_DELETE.format(
+            title="l.title", company="l.company", text="old.description_text", id="old.id"
+        )
+        + " "
+        + _FTS_INSERT.format(
+            title="l.title", company="l.company", text="new.description_text", id="new.id"
+        )
+        + " end"
+    ),
+    "listing_texts_fts_delete": (
+        "after delete on listing_texts begin "
+        + _FTS_DELETE.format(
+            title="l.title", company="l.company", text="old.description_text", id="old.id"
+        )
+        + " "
+        + _FTS_INSERT.format(title="l.title", company="l.company", text="null", id="old.id")
+        + " end"
+    ),
+}
+# Facets of the listings page whose counts over the whole table `listings_facet_counts` keeps
+# (one row per column and value, NULLs left out), maintained by triggers: the unfiltered page
+# reads them instead of scanning an index per facet (pipeline/datasette_plugin.py).
+FACET_COUNT_COLUMNS = (
+    "kind",
+    "industry",
+    "hour_range",
+    "is_micro",
+    "remote",
+    "status",
+    "company",
+    "sources",
+)
+FACET_COUNTS_TABLE_SQL = (
+    "create table listings_facet_counts (facet text not null, value not null, "
+    "listings integer not null, primary key (facet, value)) without rowid"
+)
+
+
+def _count_change(column: str, row: str, step: int) -> str:
+    if step > 0:
+        return (
+            "insert into listings_facet_counts (facet, value, listings) "
+            f"select '{column}', {row}.[{column}], 1 where {row}.[{column}] is not null "
+            "on conflict (facet, value) do update set listings = listings + 1;"
+        )
+    return (
+        "update listings_facet_counts set listings = listings - 1 "
+        f"where facet = '{column}' and value = {row}.[{column}];"
+    )
+
+
+_DROP_EMPTY_COUNTS = "delete from listings_facet_counts where listings <= 0;"
+FACET_COUNT_TRIGGERS = {
+    "listings_facet_counts_insert": "after insert on listings begin "
+    + " ".join(_count_change(c, "new", 1) for c in FACET_COUNT_COLUMNS)
+    + " end",
+    "listings_facet_counts_delete": "after delete on listings begin "
+    + " ".join(_count_change(c, "old", -1) for c in FACET_COUNT_COLUMNS)
+    + f" {_DROP_EMPTY_COUNTS} end",
+    **{
+        f"listings_facet_counts_update_{column}": (
+            f"after update of [{column}] on listings "
+            f"when old.[{column}] is not new.[{column}] begin "
+            f"{_count_change(column, 'old', -1)} {_count_change(column, 'new', 1)} "
+            f"{_DROP_EMPTY_COUNTS} end"
+        )
+        for column in FACET_COUNT_COLUMNS
+    },
+}
 INDEXES: dict[str, list[list[str]]] = {
+    # One index per facet: Datasette counts each facet over the whole table with a covering
+    # index scan instead of reading the rows.
     "listings": [
         ["status"],
         ["kind"],
         ["industry"],
         ["hour_range"],
         ["company"],
+        ["is_micro"],
+        ["remote"],
+        ["sources"],  # the sources facet groups by whole arrays first
         ["match_key"],
         ["deadline"],
         ["last_seen"],
+        ["status", "industry", "hour_range"],  # counts by industry and hour range
     ],
-    "postings": [["listing_id"], ["canonical_url"], ["source"], ["feed", "status"]],
+    "postings": [
+        ["listing_id"],
+        ["canonical_url"],
+        ["source"],
+        ["feed", "status"],
+        ["matched_by"],  # its facets and default sort
+        ["last_seen"],
+    ],
     "listing_changes": [["listing_id"], ["changed_at"]],
     "crawl_runs": [["source", "started_at"], ["spider", "started_at"]],
+}
+# Indexes sqlite-utils cannot declare (sort directions, expressions).
+RAW_INDEXES = {
+    # The default sort (newest first) and Datasette's next-page order (first_seen desc, id).
+    "idx_listings_first_seen_desc_id": "listings(first_seen desc, id)",
+    # The micro_internships canned query: its filter and its order, so it stops at the page.
+    "idx_listings_micro_order": (
+        "listings(status, is_micro, coalesce(deadline, '9999'), first_seen desc)"
+    ),
+    # The open_listings view: open listings, newest first.
+    "idx_listings_open_order": "listings(status, coalesce(posted_at, first_seen) desc)",
 }
 VIEWS = {
     "crawl_health": """
@@ -189,6 +353,12 @@ VIEWS = {
 }
 
 
+LISTING_WITH_TEXTS = (
+    "select l.*, t.description_text, t.description_html from listings l "
+    "left join listing_texts t on t.id = l.id where l.id = ?"
+)
+
+
 def open_db(path: str | Path) -> Database:
     """The database at `path`, created if needed, in WAL mode and with its full shape."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -199,9 +369,11 @@ def open_db(path: str | Path) -> Database:
 
 
 def ensure_db_shape(db: Database) -> None:
-    """Create tables, missing columns, FTS, indexes and views; safe to run any number of times."""
+    """Create tables, missing columns, FTS, indexes and views, and migrate older layouts; safe
+    to run any number of times."""
     tables = {
         "listings": (LISTING_COLUMNS, None),
+        "listing_texts": (LISTING_TEXT_COLUMNS, [("id", "listings", "id")]),
         "postings": (POSTING_COLUMNS, [("listing_id", "listings", "id")]),
         "crawl_runs": (CRAWL_RUN_COLUMNS, None),
         "listing_changes": (LISTING_CHANGE_COLUMNS, [("listing_id", "listings", "id")]),
@@ -215,11 +387,18 @@ def ensure_db_shape(db: Database) -> None:
             for column, kind in columns.items():
                 if column not in table.columns_dict:
                     table.add_column(column, kind)
-    if not db.table("listings_fts").exists():
-        db.table("listings").enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
+    version = db.execute("pragma user_version").fetchone()[0]
+    if version < SCHEMA_VERSION or not db.table("listings_fts").exists():
+        with db.atomic():
+            _move_texts_out(db)
+            rebuild_search(db)
+            rebuild_facet_counts(db)
+            db.execute(f"pragma user_version = {SCHEMA_VERSION}")
     for name, indexes in INDEXES.items():
         for columns in indexes:
             db.table(name).create_index(columns, if_not_exists=True)
+    for name, target in RAW_INDEXES.items():
+        db.execute(f"create index if not exists [{name}] on {target}")
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
 
@@ -231,6 +410,80 @@ def _rename_old_columns(db: Database) -> None:
         if db.table("listings_fts").exists():
             listings.disable_fts()
         listings.transform(rename={"description": "description_text"})
+
+
+def _move_texts_out(db: Database) -> None:
+    """Migrate databases that kept the descriptions in `listings`: copy them to `listing_texts`
+    and drop the columns (rowids are kept, so the search index can be rebuilt on them)."""
+    listings = db.table("listings")
+    old = [c for c in TEXT_FIELDS if c in listings.columns_dict]
+    if not old:
+        return
+    _drop_search(db)  # the old triggers read the columns about to go
+    values = ", ".join(old)
+    db.execute(
+        f"insert or replace into listing_texts (id, {values}) select id, {values} from listings"
+    )
+    for column in old:
+        db.execute(f"alter table listings drop column [{column}]")
+
+
+def _drop_search(db: Database) -> None:
+    """Drop the search index and every trigger that maintains it (ours or sqlite-utils')."""
+    triggers = [
+        row[0]
+        for row in db.execute(
+            "select name from sqlite_master where type = 'trigger' and tbl_name in "
+            "('listings', 'listing_texts') and sql like '%listings_fts%'"
+        ).fetchall()
+    ]
+    for name in triggers:
+        db.execute(f"drop trigger if exists [{name}]")
+    db.execute("drop table if exists listings_fts")
+
+
+def rebuild_search(db: Database) -> None:
+    """(Re)create `listings_fts` and its triggers and index every listing; run it after
+    anything that may renumber listings rowids (e.g. VACUUM)."""
+    _drop_search(db)
+    db.execute(FTS_TABLE_SQL)
+    db.execute(
+        "insert into listings_fts(rowid, title, company, description_text) "
+        "select l.rowid, l.title, l.company, t.description_text "
+        "from listings l left join listing_texts t on t.id = l.id"
+    )
+    for name, body in FTS_TRIGGERS.items():
+        db.execute(f"create trigger [{name}] {body}")
+
+
+def rebuild_facet_counts(db: Database) -> None:
+    """(Re)create `listings_facet_counts` and its triggers from the listings as they are."""
+    for name in db.execute(
+        "select name from sqlite_master where type = 'trigger' "
+        "and name glob 'listings_facet_counts_*'"
+    ).fetchall():
+        db.execute(f"drop trigger [{name[0]}]")
+    db.execute("drop table if exists listings_facet_counts")
+    db.execute(FACET_COUNTS_TABLE_SQL)
+    for column in FACET_COUNT_COLUMNS:
+        db.execute(
+            "insert into listings_facet_counts (facet, value, listings) "
+            f"select '{column}', [{column}], count(*) from listings "
+            f"where [{column}] is not null group by [{column}]"
+        )
+    for name, body in FACET_COUNT_TRIGGERS.items():
+        db.execute(f"create trigger [{name}] {body}")
+
+
+def search_listings(db: Database, query: str) -> list[dict[str, Any]]:
+    """Listings matching an FTS5 `query`, best first (as Datasette's search joins them)."""
+    return list(
+        db.query(
+            "select l.* from listings_fts f join listings l on l.rowid = f.rowid "
+            "where listings_fts match ? order by f.rank",
+            [query],
+        )
+    )
 
 
 @dataclass
@@ -314,8 +567,7 @@ def import_postings(
             changed_postings[new_posting["id"]] = new_posting
         if listing_id not in listings:
             # A listing made by a new posting cannot be stored yet: skip the look-up.
-            query = "select * from listings where id = ?"
-            rows = [] if how == "new" else list(db.query(query, [listing_id]))
+            rows = [] if how == "new" else list(db.query(LISTING_WITH_TEXTS, [listing_id]))
             original_listings[listing_id] = rows[0] if rows else None
             listings[listing_id] = dict(rows[0]) if rows else {}
         listings[listing_id] = _merge_listing(listings[listing_id], posting, listing_id, seen)
@@ -336,7 +588,16 @@ def import_postings(
             result.updated_listings += 1
             changes += _changes(before, row, row["last_seen"], run_id)
         changed_listings.append(row)
+    changed_texts = [
+        row
+        for row in changed_listings
+        if original_listings[row["id"]] is None
+        or any(row.get(c) != original_listings[row["id"]].get(c) for c in TEXT_FIELDS)
+    ]
     with db.atomic():
+        # Texts first: a new listing is then indexed for search once, with its text.
+        if changed_texts:
+            _upsert(db, "listing_texts", changed_texts)
         if changed_listings:
             _upsert(db, "listings", changed_listings)
         if changed_postings:
@@ -429,8 +690,9 @@ def update_lifecycle(
 def _block_details(db: Database, key: str) -> Iterable[dict[str, Any]]:
     """What layer-3 matching compares, for the stored listings of one block."""
     return db.query(
-        "select id, title, company, description_text as description, location, hours_max "
-        "from listings where match_key = ?",
+        "select l.id, l.title, l.company, t.description_text as description, l.location, "
+        "l.hours_max from listings l left join listing_texts t on t.id = l.id "
+        "where l.match_key = ?",
         [key],
     )
 

@@ -119,3 +119,32 @@ def test_discover_reports_fetch_errors(serve_fixtures):
     result = CliRunner().invoke(cli, ["discover", f"{sites.base_url}/no-such-page.html"])
     assert result.exit_code == 1
     assert "404" in result.output
+
+
+def test_serve_command_publishes_with_the_measured_settings(tmp_path):
+    """`microintern serve`'s Datasette command line, run with --get: the settings the publish
+    benchmark measures, and the project's facet types loaded."""
+    import subprocess
+
+    from pipeline.cli import DEFAULT_METADATA, SERVE_SETTINGS, serve_command
+
+    path = tmp_path / "listings.db"
+    open_db(path).close()
+    command = serve_command(path, DEFAULT_METADATA, "127.0.0.1", 0)
+    settings = subprocess.run(
+        [*command, "--get", "/-/settings.json"], capture_output=True, text=True, check=True
+    )
+    assert {k: json.loads(settings.stdout)[k] for k in SERVE_SETTINGS} == SERVE_SETTINGS
+    page = subprocess.run(
+        [*command, "--get", "/listings/listings.json"], capture_output=True, text=True, check=True
+    )
+    assert set(json.loads(page.stdout)["facet_results"]) == {
+        "kind",
+        "industry",
+        "hour_range",
+        "is_micro",
+        "remote",
+        "status",
+        "company",
+        "sources",
+    }

@@ -20,6 +20,7 @@ import pytest
 from datasette.app import Datasette
 from markupsafe import escape
 
+from pipeline.cli import SERVE_SETTINGS
 from pipeline.ingest import import_files
 from pipeline.store import open_db, update_lifecycle
 from tests.conftest import copy_database
@@ -30,8 +31,12 @@ TABLES = DB_META["tables"]
 QUERIES = DB_META["queries"]
 VISIBLE = sorted(name for name, spec in TABLES.items() if not spec.get("hidden"))
 HIDDEN = sorted(name for name, spec in TABLES.items() if spec.get("hidden"))
-FACETS = [
-    (table, facet["array"] if isinstance(facet, dict) else facet, isinstance(facet, dict))
+FACETS = [  # (table, column, is an array facet); {"type": "column"} facets are our own types
+    (
+        table,
+        next(iter(facet.values())) if isinstance(facet, dict) else facet,
+        isinstance(facet, dict) and "array" in next(iter(facet)),
+    )
     for table, spec in TABLES.items()
     for facet in spec.get("facets", [])
 ]
@@ -122,7 +127,7 @@ def site_db(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def datasette(site_db: Path) -> Datasette:
-    return Datasette([str(site_db)], metadata=METADATA)
+    return Datasette([str(site_db)], metadata=METADATA, settings=SERVE_SETTINGS)
 
 
 @pytest.fixture(scope="module")
@@ -261,8 +266,11 @@ async def test_markup_in_listings_is_shown_escaped(datasette, sql):
         page = (await datasette.client.get(path)).text
         assert "<script>alert" not in page, path
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
-    assert "<script" not in listing["description_html"]
-    assert "onerror" not in listing["description_html"]
+    [texts] = sql("select * from listing_texts where id = ?", (listing["id"],))
+    assert "<script" not in texts["description_html"]
+    assert "onerror" not in texts["description_html"]
+    page = (await datasette.client.get(f"/listings/listing_texts/{listing['id']}")).text
+    assert "<script>alert" not in page and 'onerror="' not in page
 
 
 async def test_full_text_search(datasette, sql):
@@ -299,8 +307,11 @@ async def test_every_facet_counts_and_filters(datasette, sql, table, column, arr
         assert shown.items() <= expected.items()
     else:
         assert shown == expected
-    counts = [r["count"] for r in facet["results"]]
-    assert counts == sorted(counts, reverse=True)
+    if column == "hour_range":  # in bucket order (see test_hour_range_facet_and_bucket_order)
+        assert [r["value"] for r in facet["results"]] == [b for b in BUCKETS if b in shown]
+    else:
+        counts = [r["count"] for r in facet["results"]]
+        assert counts == sorted(counts, reverse=True)
     first = facet["results"][0]
     filtered = await get_json(datasette, local(first["toggle_url"]))
     assert filtered["filtered_table_rows_count"] == first["count"]
@@ -317,9 +328,15 @@ async def test_array_facet_counts_a_listing_under_each_of_its_sources(datasette,
 
 async def test_hour_range_facet_and_bucket_order(datasette, listings):
     data = await get_json(datasette, "/listings/listings.json?_size=1")
-    values = {r["value"] for r in data["facet_results"]["hour_range"]["results"]}
-    assert values == {r["hour_range"] for r in listings if r["hour_range"]}
+    values = [r["value"] for r in data["facet_results"]["hour_range"]["results"]]
+    assert set(values) == {r["hour_range"] for r in listings if r["hour_range"]}
     assert "over-40" in values
+    assert values == [bucket for bucket in BUCKETS if bucket in values]  # not by count
+    counts = [r["count"] for r in data["facet_results"]["hour_range"]["results"]]
+    assert counts != sorted(counts, reverse=True), "the site data should tell the orders apart"
+    filtered = await get_json(datasette, "/listings/listings.json?_size=1&status=open")
+    values = [r["value"] for r in filtered["facet_results"]["hour_range"]["results"]]
+    assert values == [bucket for bucket in BUCKETS if bucket in values]
 
 
 # --- canned queries -------------------------------------------------------------------------

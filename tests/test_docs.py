@@ -3,7 +3,12 @@
 from pathlib import Path
 
 from pipeline.cli import cli
-from pipeline.store import CRAWL_RUN_COLUMNS, LISTING_COLUMNS, POSTING_COLUMNS
+from pipeline.store import (
+    CRAWL_RUN_COLUMNS,
+    LISTING_COLUMNS,
+    LISTING_TEXT_COLUMNS,
+    POSTING_COLUMNS,
+)
 from spiders.items import RAW_FIELDS
 from tests.test_spider_guard import spider_classes
 
@@ -25,5 +30,11 @@ def test_every_spider_is_documented():
 
 
 def test_every_column_and_raw_field_is_documented():
-    for column in [*LISTING_COLUMNS, *POSTING_COLUMNS, *CRAWL_RUN_COLUMNS, *RAW_FIELDS]:
+    for column in [
+        *LISTING_COLUMNS,
+        *LISTING_TEXT_COLUMNS,
+        *POSTING_COLUMNS,
+        *CRAWL_RUN_COLUMNS,
+        *RAW_FIELDS,
+    ]:
         assert f"`{column}`" in README, column

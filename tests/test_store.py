@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.ingest import import_files
 from pipeline.normalize import normalize_posting
-from pipeline.store import ensure_db_shape, import_postings, open_db
+from pipeline.store import ensure_db_shape, import_postings, open_db, search_listings
 
 
 def raw(source_id, **changes):
@@ -76,7 +76,7 @@ def test_fts_finds_a_word(db):
             normalize_posting(raw("2", title="Logo design sprint", description="Draw a logo.")),
         ],
     )
-    rows = db.table("listings").search("competitors")
+    rows = search_listings(db, "competitors")
     assert [row["title"] for row in rows] == ["Micro-internship: Market Research"]
 
 
@@ -163,3 +163,138 @@ def test_a_file_imported_in_batches_is_one_transaction(db, tmp_path, monkeypatch
     with pytest.raises(RuntimeError):
         import_files(db, [path])
     assert snapshot(db) == before
+
+
+def fts_ids(db, query):
+    return [row["id"] for row in search_listings(db, query)]
+
+
+def test_search_follows_new_titles_and_texts(db):
+    import_postings(db, [normalize_posting(raw("1"))])
+    changed = raw(
+        "1",
+        title="Logo design sprint",
+        description="<p>Draw a mascot. About 10 hours.</p>",
+        scraped_at="2026-11-22T02:30:00Z",
+    )
+    import_postings(db, [normalize_posting(changed)])
+    [listing_id] = [row["id"] for row in db.query("select id from listings")]
+    assert fts_ids(db, "mascot") == fts_ids(db, "logo") == [listing_id]
+    assert fts_ids(db, "competitors") == fts_ids(db, "research") == []
+    text = db.execute("select description_text from listing_texts").fetchone()[0]
+    assert text == "Draw a mascot. About 10 hours."
+    db.execute("insert into listings_fts(listings_fts) values ('integrity-check')")
+
+
+def test_listings_stay_narrow(db):
+    import_postings(db, [normalize_posting(raw("1"))])
+    assert not {"description_text", "description_html"} & set(db.table("listings").columns_dict)
+    [texts] = list(db.query("select * from listing_texts"))
+    assert texts["description_html"] == "<p>Research five competitors. About 10 hours.</p>"
+    assert db.table("listing_texts").foreign_keys[0].other_table == "listings"
+
+
+def old_layout(path):
+    """A database as the layout before listing_texts built it: descriptions in listings,
+    sqlite-utils' FTS with its triggers."""
+    from sqlite_utils import Database
+
+    from pipeline.store import LISTING_COLUMNS
+
+    old = Database(path)
+    columns = dict(LISTING_COLUMNS)
+    columns = {
+        **{k: v for k, v in columns.items() if k != "location"},
+        "description_text": str,
+        "description_html": str,
+    }
+    old["listings"].create(columns, pk="id", not_null={"id"})
+    old["listings"].enable_fts(
+        ["title", "company", "description_text"], create_triggers=True, tokenize="porter"
+    )
+    for number, words in enumerate(["budget spreadsheet", "logo mascot", "survey dashboard"]):
+        old["listings"].insert(
+            {
+                "id": f"old{number}",
+                "title": f"Project {number}",
+                "company": "Acme",
+                "description_text": f"Help with a {words}.",
+                "description_html": f"<p>Help with a {words}.</p>",
+                "status": "open",
+                "first_seen": f"2026-11-0{number + 1}T00:00:00Z",
+                "last_seen": f"2026-11-0{number + 1}T00:00:00Z",
+            }
+        )
+    old.conn.commit()
+    rowids = dict(old.execute("select id, rowid from listings").fetchall())
+    old.close()
+    return rowids
+
+
+def test_older_database_is_reshaped(tmp_path):
+    path = tmp_path / "listings.db"
+    rowids = old_layout(path)
+    db = open_db(path)
+    assert not {"description_text", "description_html"} & set(db.table("listings").columns_dict)
+    assert "location" in db.table("listings").columns_dict
+    assert dict(db.execute("select id, rowid from listings").fetchall()) == rowids
+    texts = dict(db.execute("select id, description_html from listing_texts").fetchall())
+    assert texts["old1"] == "<p>Help with a logo mascot.</p>"
+    assert fts_ids(db, "mascot") == ["old1"]
+    assert sorted(fts_ids(db, "acme")) == ["old0", "old1", "old2"]
+    assert db.execute("pragma user_version").fetchone()[0] >= 2
+    triggers = {r[0] for r in db.execute("select name from sqlite_master where type='trigger'")}
+    assert not triggers & {"listings_ai", "listings_ad", "listings_au"}
+    assert kept_counts(db) == fresh_counts(db) and kept_counts(db)[("company", "Acme")] == 3
+    ensure_db_shape(db)  # a second run changes nothing
+    assert fts_ids(db, "dashboard") == ["old2"]
+    db.execute("insert into listings_fts(listings_fts) values ('integrity-check')")
+
+
+def kept_counts(db):
+    return {
+        (row["facet"], row["value"]): row["listings"]
+        for row in db.query("select * from listings_facet_counts")
+    }
+
+
+def fresh_counts(db):
+    from pipeline.store import FACET_COUNT_COLUMNS
+
+    counts = {}
+    for column in FACET_COUNT_COLUMNS:
+        for value, count in db.execute(
+            f"select [{column}], count(*) from listings where [{column}] is not null "
+            f"group by [{column}]"
+        ).fetchall():
+            counts[(column, value)] = count
+    return counts
+
+
+def test_facet_counts_follow_imports_and_closing(db):
+    from pipeline.store import update_lifecycle
+
+    import_postings(
+        db,
+        [
+            normalize_posting(raw("1")),
+            normalize_posting(raw("2", title="Logo design", description="Draw a logo.")),
+        ],
+        feed="greenhouse-acme",
+    )
+    assert kept_counts(db) == fresh_counts(db) and kept_counts(db)[("status", "open")] == 2
+    moved = raw(
+        "2",
+        title="Logo design",
+        description="Draw a logo.",
+        source="lever",
+        scraped_at="2026-11-22T02:30:00Z",
+    )
+    import_postings(db, [normalize_posting(moved)], feed="lever-acme")
+    for _ in range(2):
+        update_lifecycle(db, "greenhouse-acme", set(), "2026-11-23T02:30:00Z")
+    assert kept_counts(db) == fresh_counts(db)
+    assert kept_counts(db)[("status", "closed")] == 1
+    assert kept_counts(db)[("sources", '["greenhouse", "lever"]')] == 1
+    db.execute("delete from listings")
+    assert kept_counts(db) == {}
