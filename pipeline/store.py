@@ -150,7 +150,7 @@ LISTING_FIELDS_FROM_POSTING = {
     "description_text": "description",
 }
 # Bumped when the layout changes in a way `ensure_db_shape` must migrate (PRAGMA user_version).
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FTS_COLUMNS = ["title", "company", "description_text"]
 # Contentless: the text is stored once (listing_texts); the index holds only the terms. Its rowid
 # is the listings rowid, as Datasette's table search expects
@@ -159,79 +159,20 @@ FTS_TABLE_SQL = (
     "create virtual table listings_fts using fts5("
     "title, company, description_text, content='', tokenize='porter')"
 )
-# A contentless FTS5 row is removed with the exact values it was indexed with. Each trigger
-# changes one table and takes the other's current values, so the index always holds (listing
-# title, company, text) as they are now.
-_FTS_DELETE = (
+# A contentless FTS5 row is removed with the exact values it was indexed with: the store keeps the
+# index in step itself (`_write_listings`), with one statement per batch. Triggers would do it a
+# row at a time, and FTS5 flushes its pending terms at every statement: about six times slower.
+FTS_DELETE_SQL = (
     "insert into listings_fts(listings_fts, rowid, title, company, description_text) "
-    "select 'delete', l.rowid, {title}, {company}, {text} from listings l where l.id = {id};"
+    "values ('delete', ?, ?, ?, ?)"
 )
-_FTS_INSERT = (
-    "insert into listings_fts(rowid, title, company, description_text) "
-    "select l.rowid, {title}, {company}, {text} from listings l where l.id = {id};"
+FTS_INSERT_SQL = (
+    "insert into listings_fts(rowid, title, company, description_text) values (?, ?, ?, ?)"
 )
-_TEXT_OF = "(select t.description_text from listing_texts t where t.id = {id})"
-FTS_TRIGGERS = {
-    "listings_fts_insert": (
-        "after insert on listings begin "
-        + _FTS_INSERT.format(
-            title="new.title", company="new.company", text=_TEXT_OF.format(id="new.id"), id="new.id"
-        )
-        + " end"
-    ),
-    "listings_fts_delete": (
-        "before delete on listings begin "
-        + _FTS_DELETE.format(
-            title="old.title", company="old.company", text=_TEXT_OF.format(id="old.id"), id="old.id"
-        )
-        + " end"
-    ),
-    "listings_fts_update": (
-        "after update of title, company on listings "
-        "when old.title is not new.title or old.company is not new.company begin "
-        "insert into listings_fts(listings_fts, rowid, title, company, description_text) "
-        "values ('delete', old.rowid, old.title, old.company, "
-        + _TEXT_OF.format(id="old.id")
-        + "); "
-        + _FTS_INSERT.format(
-            title="new.title", company="new.company", text=_TEXT_OF.format(id="new.id"), id="new.id"
-        )
-        + " end"
-    ),
-    "listing_texts_fts_insert": (
-        "after insert on listing_texts begin "
-        + _FTS_DELETE.format(title="l.title", company="l.company", text="null", id="new.id")
-        + " "
-        + _FTS_INSERT.format(
-            title="l.title", company="l.company", text="new.description_text", id="new.id"
-        )
-        + " end"
-    ),
-    "listing_texts_fts_update": (
-        "after update of description_text on listing_texts "
-        "when old.description_text is not new.description_text begin "
-        + _FTS_DELETE.format(
-            title="l.title", company="l.company", text="old.description_text", id="old.id"
-        )
-        + " "
-        + _FTS_INSERT.format(
-            title="l.title", company="l.company", text="new.description_text", id="new.id"
-        )
-        + " end"
-    ),
-    "listing_texts_fts_delete": (
-        "after delete on listing_texts begin "
-        + _FTS_DELETE.format(
-            title="l.title", company="l.company", text="old.description_text", id="old.id"
-        )
-        + " "
-        + _FTS_INSERT.format(title="l.title", company="l.company", text="null", id="old.id")
-        + " end"
-    ),
-}
 # Facets of the listings page whose counts over the whole table `listings_facet_counts` keeps
-# (one row per column and value, NULLs left out), maintained by triggers: the unfiltered page
-# reads them instead of scanning an index per facet (pipeline/datasette_plugin.py).
+# (one row per column and value, NULLs left out), kept in step by the store with every write of
+# listings (`_write_listings`): the unfiltered page reads them instead of scanning an index per
+# facet (pipeline/datasette_plugin.py).
 FACET_COUNT_COLUMNS = (
     "kind",
     "industry",
@@ -246,39 +187,10 @@ FACET_COUNTS_TABLE_SQL = (
     "create table listings_facet_counts (facet text not null, value not null, "
     "listings integer not null, primary key (facet, value)) without rowid"
 )
-
-
-def _count_change(column: str, row: str, step: int) -> str:
-    if step > 0:
-        return (
-            "insert into listings_facet_counts (facet, value, listings) "
-            f"select '{column}', {row}.[{column}], 1 where {row}.[{column}] is not null "
-            "on conflict (facet, value) do update set listings = listings + 1;"
-        )
-    return (
-        "update listings_facet_counts set listings = listings - 1 "
-        f"where facet = '{column}' and value = {row}.[{column}];"
-    )
-
-
-_DROP_EMPTY_COUNTS = "delete from listings_facet_counts where listings <= 0;"
-FACET_COUNT_TRIGGERS = {
-    "listings_facet_counts_insert": "after insert on listings begin "
-    + " ".join(_count_change(c, "new", 1) for c in FACET_COUNT_COLUMNS)
-    + " end",
-    "listings_facet_counts_delete": "after delete on listings begin "
-    + " ".join(_count_change(c, "old", -1) for c in FACET_COUNT_COLUMNS)
-    + f" {_DROP_EMPTY_COUNTS} end",
-    **{
-        f"listings_facet_counts_update_{column}": (
-            f"after update of [{column}] on listings "
-            f"when old.[{column}] is not new.[{column}] begin "
-            f"{_count_change(column, 'old', -1)} {_count_change(column, 'new', 1)} "
-            f"{_DROP_EMPTY_COUNTS} end"
-        )
-        for column in FACET_COUNT_COLUMNS
-    },
-}
+FACET_COUNT_CHANGE_SQL = (
+    "insert into listings_facet_counts (facet, value, listings) values (?, ?, ?) "
+    "on conflict (facet, value) do update set listings = listings + excluded.listings"
+)
 INDEXES: dict[str, list[list[str]]] = {
     # One index per facet: Datasette counts each facet over the whole table with a covering
     # index scan instead of reading the rows.
@@ -391,6 +303,7 @@ def ensure_db_shape(db: Database) -> None:
     if version < SCHEMA_VERSION or not db.table("listings_fts").exists():
         with db.atomic():
             _move_texts_out(db)
+            _drop_listing_triggers(db)
             rebuild_search(db)
             rebuild_facet_counts(db)
             db.execute(f"pragma user_version = {SCHEMA_VERSION}")
@@ -428,23 +341,26 @@ def _move_texts_out(db: Database) -> None:
         db.execute(f"alter table listings drop column [{column}]")
 
 
-def _drop_search(db: Database) -> None:
-    """Drop the search index and every trigger that maintains it (ours or sqlite-utils')."""
-    triggers = [
-        row[0]
-        for row in db.execute(
-            "select name from sqlite_master where type = 'trigger' and tbl_name in "
-            "('listings', 'listing_texts') and sql like '%listings_fts%'"
-        ).fetchall()
-    ]
-    for name in triggers:
+def _drop_listing_triggers(db: Database) -> None:
+    """Drop the triggers older layouts kept the search index and the counts with (sqlite-utils'
+    FTS triggers, or ours): the store now keeps both itself."""
+    triggers = db.execute(
+        "select name from sqlite_master where type = 'trigger' and tbl_name in "
+        "('listings', 'listing_texts')"
+    ).fetchall()
+    for (name,) in triggers:
         db.execute(f"drop trigger if exists [{name}]")
+
+
+def _drop_search(db: Database) -> None:
+    """Drop the search index and the triggers that maintained it in older layouts."""
+    _drop_listing_triggers(db)
     db.execute("drop table if exists listings_fts")
 
 
 def rebuild_search(db: Database) -> None:
-    """(Re)create `listings_fts` and its triggers and index every listing; run it after
-    anything that may renumber listings rowids (e.g. VACUUM)."""
+    """(Re)create `listings_fts` and index every listing; run it after anything that may
+    renumber listings rowids (e.g. VACUUM)."""
     _drop_search(db)
     db.execute(FTS_TABLE_SQL)
     db.execute(
@@ -452,17 +368,10 @@ def rebuild_search(db: Database) -> None:
         "select l.rowid, l.title, l.company, t.description_text "
         "from listings l left join listing_texts t on t.id = l.id"
     )
-    for name, body in FTS_TRIGGERS.items():
-        db.execute(f"create trigger [{name}] {body}")
 
 
 def rebuild_facet_counts(db: Database) -> None:
-    """(Re)create `listings_facet_counts` and its triggers from the listings as they are."""
-    for name in db.execute(
-        "select name from sqlite_master where type = 'trigger' "
-        "and name glob 'listings_facet_counts_*'"
-    ).fetchall():
-        db.execute(f"drop trigger [{name[0]}]")
+    """(Re)create `listings_facet_counts` from the listings as they are."""
     db.execute("drop table if exists listings_facet_counts")
     db.execute(FACET_COUNTS_TABLE_SQL)
     for column in FACET_COUNT_COLUMNS:
@@ -471,8 +380,54 @@ def rebuild_facet_counts(db: Database) -> None:
             f"select '{column}', [{column}], count(*) from listings "
             f"where [{column}] is not null group by [{column}]"
         )
-    for name, body in FACET_COUNT_TRIGGERS.items():
-        db.execute(f"create trigger [{name}] {body}")
+
+
+def _write_listings(
+    db: Database, rows: list[dict[str, Any]], before: dict[str, dict[str, Any] | None]
+) -> None:
+    """Upsert listing rows (and their texts where they changed), and keep the search index and
+    the facet counts in step, set-wise. `before` holds each row as stored (with its texts when
+    the row carries texts), or None for a new listing. Call inside a transaction."""
+    if not rows:
+        return
+
+    def differs(row: dict[str, Any], columns: Iterable[str]) -> bool:
+        old = before.get(row["id"])
+        return old is None or any(row.get(c) != old.get(c) for c in columns)
+
+    texts = [row for row in rows if "description_text" in row and differs(row, TEXT_FIELDS)]
+    if texts:
+        _upsert(db, "listing_texts", texts)
+    _upsert(db, "listings", rows)
+    searched = [row for row in rows if differs(row, FTS_COLUMNS)]
+    if searched:
+        ids = {row["id"] for row in searched}
+        rowids = {
+            r["id"]: r["rid"]
+            for r in _rows_where_in(db, "listings", "id", ids, "rowid", "id, rowid as rid")
+        }
+        stale = [(rowids[row["id"]], before[row["id"]]) for row in searched if before[row["id"]]]
+        db.conn.executemany(
+            FTS_DELETE_SQL,
+            [(rowid, *(old.get(c) for c in FTS_COLUMNS)) for rowid, old in stale],
+        )
+        db.conn.executemany(
+            FTS_INSERT_SQL,
+            [(rowids[row["id"]], *(row.get(c) for c in FTS_COLUMNS)) for row in searched],
+        )
+    counts: Counter[tuple[str, Any]] = Counter()
+    for row in rows:
+        old = before.get(row["id"]) or {}
+        for column in FACET_COUNT_COLUMNS:
+            if old.get(column) != row.get(column):
+                if old.get(column) is not None:
+                    counts[(column, old[column])] -= 1
+                if row.get(column) is not None:
+                    counts[(column, row[column])] += 1
+    changed = [(column, value, n) for (column, value), n in counts.items() if n]
+    if changed:
+        db.conn.executemany(FACET_COUNT_CHANGE_SQL, changed)
+        db.execute("delete from listings_facet_counts where listings <= 0")
 
 
 def search_listings(db: Database, query: str) -> list[dict[str, Any]]:
@@ -588,18 +543,8 @@ def import_postings(
             result.updated_listings += 1
             changes += _changes(before, row, row["last_seen"], run_id)
         changed_listings.append(row)
-    changed_texts = [
-        row
-        for row in changed_listings
-        if original_listings[row["id"]] is None
-        or any(row.get(c) != original_listings[row["id"]].get(c) for c in TEXT_FIELDS)
-    ]
     with db.atomic():
-        # Texts first: a new listing is then indexed for search once, with its text.
-        if changed_texts:
-            _upsert(db, "listing_texts", changed_texts)
-        if changed_listings:
-            _upsert(db, "listings", changed_listings)
+        _write_listings(db, changed_listings, original_listings)
         if changed_postings:
             _upsert(db, "postings", list(changed_postings.values()))
         if changes:
@@ -680,8 +625,7 @@ def update_lifecycle(
                 after = {**listing, "status": status}
                 changes += _changes(listing, after, crawled_at, run_id)
                 updated.append(after)
-        if updated:
-            _upsert(db, "listings", updated)
+        _write_listings(db, updated, {row["id"]: row for row in candidates})
         if changes:
             db.table("listing_changes").insert_all(changes)
     return closed

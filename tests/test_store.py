@@ -6,7 +6,13 @@ import pytest
 
 from pipeline.ingest import import_files
 from pipeline.normalize import normalize_posting
-from pipeline.store import ensure_db_shape, import_postings, open_db, search_listings
+from pipeline.store import (
+    ensure_db_shape,
+    import_postings,
+    open_db,
+    rebuild_facet_counts,
+    search_listings,
+)
 
 
 def raw(source_id, **changes):
@@ -296,5 +302,40 @@ def test_facet_counts_follow_imports_and_closing(db):
     assert kept_counts(db) == fresh_counts(db)
     assert kept_counts(db)[("status", "closed")] == 1
     assert kept_counts(db)[("sources", '["greenhouse", "lever"]')] == 1
-    db.execute("delete from listings")
+    db.execute("delete from listings")  # a write outside the store: rebuild repairs the counts
+    rebuild_facet_counts(db)
     assert kept_counts(db) == {}
+
+
+def test_search_index_and_counts_stay_in_step_over_many_changes(db):
+    """Titles, texts, companies and statuses changing over several imports and closings: the
+    search index answers like one rebuilt from scratch, and the kept counts like a fresh count."""
+    from pipeline.store import rebuild_search, update_lifecycle
+
+    words = ["audit", "survey", "mascot", "budget", "podcast"]
+    for night in range(4):
+        stamp = f"2026-11-2{night}T02:30:00Z"
+        items = [
+            raw(
+                str(n),
+                title=f"{words[(n + night) % 5].title()} project {n}",
+                description=f"<p>A {words[(n * night) % 5]} task. About {5 + n} hours.</p>",
+                company="Acme" if (n + night) % 3 else "Borealis",
+                scraped_at=stamp,
+            )
+            for n in range(night, night + 6)
+        ]
+        import_postings(db, [normalize_posting(item) for item in items], feed="greenhouse-acme")
+        update_lifecycle(
+            db,
+            "greenhouse-acme",
+            {f"greenhouse:{i['source_id']}" for i in items},
+            stamp,
+            close_after=1,
+        )
+        db.execute("insert into listings_fts(listings_fts) values ('integrity-check')")
+        assert kept_counts(db) == fresh_counts(db)
+        found = {w: fts_ids(db, w) for w in [*words, "acme", "borealis", "project"]}
+        rebuild_search(db)
+        assert {w: fts_ids(db, w) for w in found} == found
+    assert db.execute("select count(*) from listings where status = 'closed'").fetchone()[0]
