@@ -338,6 +338,8 @@ async def measure(path: Path, count: int, runs: int = RUNS) -> dict[str, Any]:
         }
     # The CSV link of the listings page (newest first), and the same rows in id order.
     for key, url in (
+        # The site's whole-table download (every listing, the columns of `microintern export`).
+        ("export_csv", "/-/export.csv"),
         ("csv", "/listings/listings.csv?_stream=on&_size=max"),
         ("csv_id_order", "/listings/listings.csv?_stream=on&_size=max&_sort=id"),
     ):
@@ -363,12 +365,17 @@ def report(results: dict[str, Any]) -> None:
         target = f"{kind} < {limit} ms" if kind else "-"
         met = "-" if kind is None else ("yes" if value[kind + "_ms"] < limit else "NO")
         print(f"{name:36} {value['p50_ms']:7.1f}ms {value['p95_ms']:7.1f}ms {target:>14}  {met}")
-    for key, name in (("csv", "full CSV stream"), ("csv_id_order", "full CSV stream, id order")):
+    for key, name in (
+        ("export_csv", "full CSV stream (/-/export.csv)"),
+        ("csv", "table CSV link, newest first"),
+        ("csv_id_order", "table CSV link, id order"),
+    ):
         stream = results[key]
-        met = "yes" if stream["rows_per_s"] >= CSV_TARGET else "NO"
+        target = f"(target >= {CSV_TARGET:,})" if key == "export_csv" else "(for information)"
+        met = ("yes" if stream["rows_per_s"] >= CSV_TARGET else "NO") if key == "export_csv" else ""
         print(
             f"{name:36} {stream['rows']:,} rows in {stream['seconds']} s = "
-            f"{stream['rows_per_s']:,} rows/s (target >= {CSV_TARGET:,})  {met}"
+            f"{stream['rows_per_s']:,} rows/s {target}  {met}"
         )
     print(
         f"searches match {results['selective_matches']:,} and {results['common_matches']:,} "

@@ -65,8 +65,8 @@ class Filters:
     source: str | None = None
 
 
-def query_for(filters: Filters) -> tuple[str, list]:
-    """The SQL and parameters selecting the filtered listings, oldest first."""
+def where_for(filters: Filters) -> tuple[list[str], list]:
+    """The conditions (on `listings l`) and parameters of the filters."""
     where, params = [], []
     for column in ("industry", "hour_range", "status"):
         value = getattr(filters, column)
@@ -85,7 +85,17 @@ def query_for(filters: Filters) -> tuple[str, list]:
     if filters.source:
         where.append("exists (select 1 from json_each(sources) where value = ?)")
         params.append(filters.source)
-    columns = ", ".join(f"t.[{c}]" if c in TEXT_FIELDS else f"l.[{c}]" for c in EXPORT_COLUMNS)
+    return where, params
+
+
+def select_columns(columns: tuple[str, ...] = EXPORT_COLUMNS) -> str:
+    return ", ".join(f"t.[{c}]" if c in TEXT_FIELDS else f"l.[{c}]" for c in columns)
+
+
+def query_for(filters: Filters) -> tuple[str, list]:
+    """The SQL and parameters selecting the filtered listings, oldest first."""
+    where, params = where_for(filters)
+    columns = select_columns()
     clause = f" where {' and '.join(where)}" if where else ""
     return (
         f"select {columns} from listings l left join listing_texts t on t.id = l.id"
