@@ -54,7 +54,10 @@ def snapshot(db_path: Path) -> dict[str, list[tuple]]:
         for table in sorted(set(tables) - shadows - {"crawl_runs"}):
             columns = [row[1] for row in con.execute(f"pragma table_info([{table}])")]
             kept = ", ".join(f"[{c}]" for c in columns if c != "last_seen")
-            rows = con.execute(f"select rowid, {kept} from [{table}]").fetchall()
+            try:
+                rows = con.execute(f"select rowid, {kept} from [{table}]").fetchall()
+            except sqlite3.OperationalError:  # a WITHOUT ROWID table (listings_facet_counts)
+                rows = con.execute(f"select {kept} from [{table}]").fetchall()
             result[table] = sorted(rows, key=repr)
         return result
     finally:

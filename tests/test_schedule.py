@@ -297,7 +297,9 @@ def test_a_second_run_is_refused_and_changes_nothing(tmp_path):
     config = NightlyConfig(
         db=data / "listings.db", sources=sources, log_dir=data / "logs", jobstore=data / "s.db"
     )
-    record_crawl_run(open_db(config.db), {"id": "r0:x", "run_id": "r0", "source": "x"})
+    db = open_db(config.db)
+    record_crawl_run(db, {"id": "r0:x", "run_id": "r0", "source": "x"})
+    db.close()  # our own connection closes now, not at some later garbage collection
     holder = subprocess.Popen(
         [
             sys.executable,
