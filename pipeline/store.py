@@ -225,8 +225,9 @@ RAW_INDEXES = {
     # The default sort (newest first) and Datasette's next-page order (first_seen desc, id).
     "idx_listings_first_seen_desc_id": "listings(first_seen desc, id)",
     # The micro_internships canned query: its filter and its order, so it stops at the page.
-    "idx_listings_micro_order": (
-        "listings(status, is_micro, coalesce(deadline, '9999'), first_seen desc)"
+    # (open and reopened both count as open, so status is checked row by row in this order)
+    "idx_listings_micro_deadline": (
+        "listings(is_micro, coalesce(deadline, '9999'), first_seen desc)"
     ),
     # The open_listings view: open listings, newest first.
     "idx_listings_open_order": "listings(status, coalesce(posted_at, first_seen) desc)",
@@ -317,6 +318,7 @@ def ensure_db_shape(db: Database) -> None:
     for name, indexes in INDEXES.items():
         for columns in indexes:
             db.table(name).create_index(columns, if_not_exists=True)
+    db.execute("drop index if exists idx_listings_micro_order")  # replaced by ..._micro_deadline
     for name, target in RAW_INDEXES.items():
         db.execute(f"create index if not exists [{name}] on {target}")
     for name, sql in VIEWS.items():
