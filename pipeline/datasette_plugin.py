@@ -36,7 +36,14 @@ from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import AsgiStream, Response
 
-from pipeline.export import EXPORT_COLUMNS, Filters, neutralize, select_columns, where_for
+from pipeline.export import (
+    EXPORT_COLUMNS,
+    Filters,
+    neutralize,
+    select_columns,
+    where_for,
+    whole_number,
+)
 from pipeline.hours import HOUR_RANGES
 
 CACHE_MIB = 400
@@ -231,7 +238,7 @@ async def export_csv(request: Any, datasette: Any) -> Any:
                 lambda conn, after=after: conn.execute(sql, [after, *params]).fetchall()
             )
             for row in rows:
-                cells = [int(v) if type(v) is float and v.is_integer() else v for v in row[1:]]
+                cells = [whole_number(v) for v in row[1:]]
                 out.writerow([neutralize(v) for v in cells] if excel else cells)
             await writer.write(buffer.getvalue())
             buffer.seek(0)

@@ -111,10 +111,13 @@ def neutralize(value: object) -> object:
     return value
 
 
-def _whole(value: object) -> object:
+def whole_number(value: object) -> object:
+    """20 rather than 20.0 for a whole figure; None for a missing one; other values unchanged."""
     if value is pd.NA or value is None:
         return None
-    return int(value) if float(value).is_integer() else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def export_listings(
@@ -127,7 +130,7 @@ def export_listings(
     with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
         frame = pd.read_sql_query(sql, conn, params=params, dtype_backend="numpy_nullable")
     for column in frame.select_dtypes(include=["Float64"]).columns:  # 20, not 20.0
-        frame[column] = frame[column].astype(object).map(_whole)
+        frame[column] = frame[column].astype(object).map(whole_number)
     if fmt == "jsonl":
         frame.to_json(out, orient="records", lines=True, force_ascii=False)
     elif fmt == "excel":

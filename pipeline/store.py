@@ -311,8 +311,7 @@ def ensure_db_shape(db: Database) -> None:
     if version < SCHEMA_VERSION or not db.table("listings_fts").exists():
         with db.atomic():
             _move_texts_out(db)
-            _drop_listing_triggers(db)
-            rebuild_search(db)
+            rebuild_search(db)  # also drops the triggers older layouts kept it with
             rebuild_facet_counts(db)
             db.execute(f"pragma user_version = {SCHEMA_VERSION}")
     for name, indexes in INDEXES.items():
