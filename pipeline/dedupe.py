@@ -22,6 +22,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from itertools import combinations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -68,11 +69,15 @@ COMPANY_SUFFIXES = {
 }
 
 
+COMPANY_WORD = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=16_384)  # a night's postings come from a few thousand employers
 def company_key(name: str | None) -> str | None:
     """A company name for matching: "Acme Corp." and "ACME, Inc." -> "acme"."""
     if not name:
         return None
-    words = re.findall(r"[a-z0-9]+", name.lower().replace("&", " and "))
+    words = COMPANY_WORD.findall(name.lower().replace("&", " and "))
     while len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
         words.pop()
     while len(words) > 1 and words[0] == "the":
@@ -266,23 +271,34 @@ class Features:
     cohorts: frozenset[tuple[str, str]]
     city: str | None
     hours: float | None
-    words: frozenset[str]
+    text: str  # title and description, lower case
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The text's longer words: read only for the few pairs that pass every other test."""
+        return frozenset(LONG_WORD.findall(self.text))
+
+
+@lru_cache(maxsize=16_384)
+def _company_features(key: str) -> tuple[str, tuple[str, ...]]:
+    return key.replace(" ", ""), tuple(_words(key))
 
 
 def features(item: dict) -> Features:
     key = company_key(item.get("company")) or ""
     title = item.get("title") or ""
     text = f"{title} {item.get('description') or ''}".lower()
+    company_compact, company_words = _company_features(key)
     return Features(
-        company_compact=key.replace(" ", ""),
-        company_words=tuple(_words(key)),
+        company_compact=company_compact,
+        company_words=company_words,
         titles=frozenset(title_words(title)),
         title_numbers=frozenset(_title_numbers(title)),
         title_seasons=frozenset(SEASON_OR_YEAR.findall(title.lower())),
         cohorts=frozenset(COHORT.findall(text)) if "cohort" in text else frozenset(),
         city=_city(item.get("location")),
         hours=item.get("hours_max"),
-        words=frozenset(LONG_WORD.findall(text)),
+        text=text,
     )
 
 

@@ -7,8 +7,8 @@ spider run.
 
 The layout is made for publishing a million listings: `listings` stays narrow (the descriptions
 live in `listing_texts`, one row per listing), every facet and the default sort have an index,
-and `listings_fts` is a contentless FTS5 index whose rowid is the listings rowid, kept in sync
-with both tables by triggers.
+and `listings_fts` is a contentless FTS5 index whose rowid is the listings rowid, kept in step
+with both tables by `_write_listings` (set-wise, not by per-row triggers).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -694,20 +695,23 @@ def _merge_listing(
     row = dict(current)
     is_latest = not row or seen >= row["last_seen"]
     if is_latest:
-        row.update((column, posting.get(key)) for column, key in _FIELDS_FROM_POSTING)
+        try:
+            row.update(zip(_LISTING_COLUMNS, _POSTING_VALUES(posting), strict=True))
+        except KeyError:  # a posting made by hand, without every field
+            row.update((column, posting.get(key)) for column, key in _FIELDS_FROM_POSTING)
         for column in _FLAG_COLUMNS:  # True/False from normalization, stored as 1/0
             if isinstance(row[column], bool):
                 row[column] = int(row[column])
-        row["categories"] = json.dumps(posting["categories"], ensure_ascii=False)
+        row["categories"] = _json_list(tuple(posting["categories"]))
         came_back = current.get("status") in ("closed", "reopened")
         row["status"] = (
             "expired" if posting.get("expired") else ("reopened" if came_back else "open")
         )
     sources = row.get("sources")
     if sources is None:
-        sources = json.dumps([posting["source"]])
+        sources = _json_list((posting["source"],))
     elif posting["source"] not in (known := json.loads(sources)):
-        sources = json.dumps(sorted({*known, posting["source"]}))
+        sources = _json_list(tuple(sorted({*known, posting["source"]})))
     row.update(
         id=listing_id,
         sources=sources,
@@ -718,6 +722,13 @@ def _merge_listing(
 
 
 _FIELDS_FROM_POSTING = tuple(LISTING_FIELDS_FROM_POSTING.items())
+_LISTING_COLUMNS = tuple(LISTING_FIELDS_FROM_POSTING)
+_POSTING_VALUES = itemgetter(*LISTING_FIELDS_FROM_POSTING.values())
+
+
+@lru_cache(maxsize=4096)  # categories and sources lists repeat across a night's postings
+def _json_list(values: tuple[str, ...]) -> str:
+    return json.dumps(list(values), ensure_ascii=False)
 _FLAG_COLUMNS = ("remote", "is_micro", "unpaid")
 
 

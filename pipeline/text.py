@@ -49,8 +49,8 @@ def html_to_text(markup: str) -> str:
     text = TAG.sub(" ", BLOCK.sub("\n", text))
     if "&" in text:
         text = html.unescape(text)
-    lines = (" ".join(line.split()) for line in text.split("\n"))  # split() squashes spaces
-    return "\n".join(line for line in lines if line)
+    # Each line's words joined by one space, lines without words dropped: all in C.
+    return "\n".join(map(" ".join, filter(None, map(str.split, text.split("\n")))))
 
 
 def iso_date(value: str | None) -> str | None:
