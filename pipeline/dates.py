@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from functools import lru_cache
 
 import dateparser
 
@@ -37,6 +38,7 @@ SETTINGS = {
 }
 
 
+@lru_cache(maxsize=256)  # one crawl time for a whole run's items
 def _base(seen_at: str | None) -> datetime:
     if seen_at:
         try:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from spiders.items import RAW_FIELDS, REQUIRED_FIELDS
 
@@ -68,8 +69,8 @@ TRUE_WORDS, FALSE_WORDS = {"true", "yes", "y", "1", "remote"}, {"false", "no", "
 def parse_raw_line(line: str, defaults: dict[str, Any] | None = None) -> dict[str, Any]:
     """A raw item from one JSON line; `defaults` fill fields the line does not have."""
     try:
-        data = json.loads(line)
-    except json.JSONDecodeError as exc:
+        data = orjson.loads(line)  # twice the json module's speed, stricter (no NaN)
+    except orjson.JSONDecodeError as exc:
         raise RawItemError(f"not valid JSON ({exc.msg} at column {exc.colno})") from exc
     if not isinstance(data, dict):
         raise RawItemError(f"expected a JSON object, got {type(data).__name__}")

@@ -724,12 +724,12 @@ def _merge_listing(
 _FIELDS_FROM_POSTING = tuple(LISTING_FIELDS_FROM_POSTING.items())
 _LISTING_COLUMNS = tuple(LISTING_FIELDS_FROM_POSTING)
 _POSTING_VALUES = itemgetter(*LISTING_FIELDS_FROM_POSTING.values())
+_FLAG_COLUMNS = ("remote", "is_micro", "unpaid")
 
 
 @lru_cache(maxsize=4096)  # categories and sources lists repeat across a night's postings
 def _json_list(values: tuple[str, ...]) -> str:
     return json.dumps(list(values), ensure_ascii=False)
-_FLAG_COLUMNS = ("remote", "is_micro", "unpaid")
 
 
 def _refresh_postings_count(
