@@ -38,11 +38,11 @@ COMPETITION = re.compile(r"(?i)\bcase competition\b|\bhackathon\b|\bcompetition\
 FELLOWSHIP = re.compile(r"(?i)\bfellow(?:ship)?s?\b")
 INTERNSHIP = re.compile(r"(?i)\bintern(?:ship)?s?\b|\bco-?op\b")
 PROJECT_EMPLOYMENT = re.compile(r"(?i)contract|temporary|freelance|project|gig|fixed[_ -]term")
-REMOTE_YES = re.compile(
-    r"(?i)\bremote\b(?![- ]first)|\btelecommute\b|\bwork from (?:home|anywhere)\b|\bfully remote\b"
+REMOTE_YES = re.compile(  # lower case, by `search_word`
+    r"remote\b(?![- ]first)|telecommute\b|work from (?:home|anywhere)\b|fully remote\b"
 )
-REMOTE_NO = re.compile(
-    r"(?i)\b(?:on[- ]?site|in[- ]person|in office|hybrid)\b(?! or remote)(?!/remote)"
+REMOTE_NO = re.compile(  # lower case, by `search_word`
+    r"(?:on[- ]?site|in[- ]person|in office|hybrid)\b(?! or remote)(?!/remote)"
 )
 
 
@@ -109,9 +109,9 @@ def _remote(raw: dict[str, Any], location: str | None, title: str) -> bool | Non
     if raw.get("remote") is not None:
         return bool(raw["remote"])
     for text in (location, title):
-        if text and REMOTE_YES.search(text):
+        if text and search_word(REMOTE_YES, text.lower()):
             return True
-    if location and REMOTE_NO.search(location):
+    if location and search_word(REMOTE_NO, location.lower()):
         return False
     return None
 

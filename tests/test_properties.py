@@ -14,6 +14,8 @@ from pipeline.normalize import (
     MICRO_MARKERS,
     PART_TIME_ONGOING,
     PROJECT,
+    REMOTE_NO,
+    REMOTE_YES,
     VOLUNTEER,
     normalize_posting,
     raw_hash,
@@ -136,8 +138,8 @@ def test_canonical_url_fast_path_agrees_with_the_parser(scheme, host, path):
     assert canonical_url(url) == parsed_canonical_url(url)
 
 
-WORDY = st.text(alphabet="microntelsphjbad- _éK1\n", max_size=60)
-MARKER_PATTERNS = [MICRO_MARKERS, PART_TIME_ONGOING, VOLUNTEER, PROJECT]
+WORDY = st.text(alphabet="microntelsphjbadfuywk/- _éK1\n", max_size=60)
+MARKER_PATTERNS = [MICRO_MARKERS, PART_TIME_ONGOING, VOLUNTEER, PROJECT, REMOTE_YES, REMOTE_NO]
 
 
 @settings(max_examples=400, deadline=None)
