@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from pipeline.text import tidy_number, windows
+from pipeline.text import tidy_number
 
 WEEKS_PER = {"month": 4.33, "semester": 15.0, "summer": 10.0, "quarter": 13.0, "week": 1.0}
 FULL_TIME_WEEKLY = 40.0
@@ -65,9 +65,38 @@ WORD_NUMBER = re.compile(
     + "|".join(_UNITS)
     + r")\b"
 )
+# Every WORD_NUMBER match contains one of these (each of NUMBER_WORDS does), so a text without
+# them has no number word to convert.
+NUMBER_WORD_PARTS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirt",
+    "fift",
+    "twent",
+    "forty",
+    "dozen",
+    "hundred",
+)
 
 NUM = r"(\d{1,4}(?:\.\d+)?)"
 RANGE = rf"{NUM}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"
+# `(?<![\d.,$£€/])NUM`, a figure not glued to another figure or a price, written to start with the
+# digit (the lookbehind then checks the character before it): a pattern that starts with `\d`
+# lets the regex engine skip from digit to digit, one that starts with a lookbehind is tried at
+# every position.
+FIGURE = r"(\d(?<![\d.,$£€/]\d)\d{0,3}(?:\.\d+)?)"
+FIGURE_RANGE = rf"{FIGURE}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"  # `(?<![\d.,$£€/])RANGE`
 HOURS = r"(?:hours?|hrs?\.?|h)\b"
 PER_WEEK = r"\s*(?:per|a|/|each|every|an?)\s*(?:week|wk)\b|\s*weekly\b|\s*(?:hrs?|hours)?/wk\b"
 PER_DAY = r"\s*(?:per|a|/|each|every)\s*day\b|\s*daily\b"
@@ -80,7 +109,7 @@ NOT_EFFORT_BEFORE = re.compile(r"(?:within|every|in under|in less than|per|/|\$|
 
 # Starts with the figure so the regex engine can skip to digits; a "~" before it is added back
 # by `_total_start`.
-TOTAL = re.compile(rf"(?<![\d.,$£€/]){RANGE}\s*-?\s*{HOURS}")
+TOTAL = re.compile(rf"{FIGURE_RANGE}\s*-?\s*{HOURS}")
 TILDE_BEFORE = re.compile(r"(?<![\d.,$£€/])~\s*$")
 LABELLED = re.compile(  # "Estimated hours: 10-15", not "5-8 hours: one morning shoot"
     rf"(?<![\d–-]\s)(?<![\d–-])\b(?:estimated|expected|approximate|total)?\s*(?:hours?|"
@@ -89,12 +118,16 @@ LABELLED = re.compile(  # "Estimated hours: 10-15", not "5-8 hours: one morning 
     rf"(?:about |approx\.? |approximately |~\s*)?{RANGE}\s*(?:{HOURS})?"
 )
 WEEKLY = re.compile(rf"(?<![\d.,$£€/])({BOUND}\s*)?{RANGE}\s*-?\s*{HOURS}(?:{PER_WEEK})")
+# WEEKLY where no BOUND can match: the same matches, from the figure on (see FIGURE).
+WEEKLY_FIGURES = re.compile(rf"{FIGURE_RANGE}\s*-?\s*{HOURS}(?:{PER_WEEK})")
+BOUND_PARTS = ("up to", "more than", "at most", "max")  # one is in every BOUND
+SHIFT_WORDS = ("shift", "show", "session", "block", "slot", "visit")  # one is in every SHIFTS
 SHIFTS = re.compile(
     rf"(?<![\d.,$£€/])(?:(\d+)|an?)\s+{NUM}[- ]hours?\s+(?:[a-z]+\s+){{0,2}}?(?:shifts?|shows?|"
     r"sessions?|blocks?|slots?|visits?)\s+(?:per|a|each|every)\s+week\b"
 )
 DAILY = re.compile(
-    rf"(?<![\d.,$£€/]){RANGE}\s*{HOURS}(?:{PER_DAY})\s*(?:for|over)\s+"
+    rf"{FIGURE_RANGE}\s*{HOURS}(?:{PER_DAY})\s*(?:for|over)\s+"
     rf"{NUM}\s*days?\b"
 )
 MINUTES = re.compile(
@@ -110,6 +143,10 @@ DURATION = re.compile(
     r"|\b(summer|semester)[- ](?:internship|program|programme|placement|fellowship)\b"
 )
 DURATION_WORDS = ("week", "month", "semester", "summer", "quarter")  # one is in every DURATION
+# The first DURATION alternative alone (see FIGURE): the only one that can match in a text without
+# PERIOD_WORDS, which the other two need.
+DURATION_FIGURES = re.compile(rf"{FIGURE}(?:\s*(?:-|–|to)\s*{NUM})?[- ](weeks?|months?)\b")
+PERIOD_WORDS = ("semester", "summer", "quarter")
 NOT_DURATION_BEFORE = re.compile(
     r"(?:due|due in|due within|within|in the next|next|every|each|per|last|past|after|first|"
     r"notice of|up to)\s*$"
@@ -137,18 +174,44 @@ HINTS = (
     "fulltime",
     " day",
 )
-HOUR_ABBREVIATION = re.compile(r"\dh\b")
 WINDOW = 120
 SHORT_TEXT = 300
 
 
+def _hint_starts(hints: tuple[str, ...]) -> list[re.Pattern[str]]:
+    """Patterns whose matches start where a hint does: one per first letter, the letter being the
+    whole match and the rest of the hint a lookahead, so that hints overlapping each other ("8 hr
+    day") are all found and the regex engine skips from one such letter to the next."""
+    rests: dict[str, list[str]] = {}
+    for hint in hints:
+        rests.setdefault(hint[0], []).append(re.escape(hint[1:]))
+    return [re.compile(f"{re.escape(first)}(?={'|'.join(rest)})") for first, rest in rests.items()]
+
+
+HINT_STARTS = _hint_starts(HINTS)
+# "5h": the "h" after a digit; the window is around the digit.
+HOUR_ABBREVIATION = re.compile(r"h\b(?<=\dh)")
+
+
 def focus(text: str) -> str:
-    """A long text cut down to the snippets around words of effort and time."""
-    return text if len(text) <= SHORT_TEXT else windows(text, HINTS, WINDOW, HOUR_ABBREVIATION)
+    """A long text cut down to the snippets around words of effort and time: the parts within
+    WINDOW characters of a hint or an "5h" (found in the lowercased text), joined by " | "."""
+    if len(text) <= SHORT_TEXT:
+        return text
+    lower = text.lower()
+    points = [match.start() for pattern in HINT_STARTS for match in pattern.finditer(lower)]
+    points += [match.start() - 1 for match in HOUR_ABBREVIATION.finditer(lower)]
+    spans: list[list[int]] = []
+    for at in sorted(points):
+        start, end = max(0, at - WINDOW), min(len(text), at + WINDOW)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return " | ".join(text[a:b] for a, b in spans)
 
 
-@dataclass(frozen=True)
-class Hours:
+class Hours(NamedTuple):
     total_min: float | None = None
     total_max: float | None = None
     per_week_min: float | None = None
@@ -160,17 +223,24 @@ class Hours:
         return self.total_max is not None
 
 
+def _has_any(text: str, parts: tuple[str, ...]) -> bool:
+    for part in parts:
+        if part in text:
+            return True
+    return False
+
+
+def _number(match: re.Match[str]) -> str:
+    words = match.group(0).lower().replace("-", " ").split()
+    key = " ".join(words)
+    if key in NUMBER_WORDS:
+        return str(NUMBER_WORDS[key])
+    return str(sum(NUMBER_WORDS[w] for w in words))
+
+
 def words_to_digits(text: str) -> str:
     """ "fifteen hours" -> "15 hours", "twenty-five" -> "25"."""
-
-    def number(match: re.Match[str]) -> str:
-        words = match.group(0).lower().replace("-", " ").split()
-        key = " ".join(words)
-        if key in NUMBER_WORDS:
-            return str(NUMBER_WORDS[key])
-        return str(sum(NUMBER_WORDS[w] for w in words))
-
-    return WORD_NUMBER.sub(number, text)
+    return WORD_NUMBER.sub(_number, text) if _has_any(text, NUMBER_WORD_PARTS) else text
 
 
 def _pair(low: str, high: str | None) -> tuple[float, float]:
@@ -221,10 +291,23 @@ SUB_TASK_AFTER = re.compile(
 )
 
 
+# In every LABELLED match the colon comes after one of these and spaces.
+LABEL_ENDS = ("hour", "hours", "commitment", "required", "effort", "workload", "needed", "estimate")
+
+
+def _may_be_labelled(text: str) -> bool:
+    at = text.find(":")
+    while at != -1:
+        if text[:at].rstrip().endswith(LABEL_ENDS):
+            return True
+        at = text.find(":", at + 1)
+    return False
+
+
 def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
     """Every figure of hours that may be the total, as `(score, position, (low, high))`."""
     found = []
-    for match in LABELLED.finditer(text) if ":" in text else ():
+    for match in LABELLED.finditer(text) if _may_be_labelled(text) else ():
         start, end = match.span()
         if _effort_context_ok(text, start, end) and not _is_weekly_after(text, end):
             found.append((3, start, _pair(match.group(1), match.group(2))))
@@ -285,30 +368,34 @@ def _is_rate_after(text: str, end: int) -> bool:
 def find_weekly(text: str) -> tuple[float, float] | None:
     if "week" not in text and "wk" not in text:  # every weekly pattern names the week
         return None
-    match = SHIFTS.search(text)  # "three 12-hour shifts per week" = 36
+    # "three 12-hour shifts per week" = 36
+    match = SHIFTS.search(text) if "hour" in text and _has_any(text, SHIFT_WORDS) else None
     if match:
         count = float(match.group(1) or 1)
         return count * float(match.group(2)), count * float(match.group(2))
-    for match in WEEKLY.finditer(text):
+    weekly = WEEKLY if _has_any(text, BOUND_PARTS) else WEEKLY_FIGURES
+    for match in weekly.finditer(text):
         if _effort_context_ok(text, *match.span()):
-            return _pair(match.group(2), match.group(3))
+            return _pair(*match.groups()[-2:])  # the range, after WEEKLY's BOUND
     return None
 
 
 def find_weeks(text: str) -> tuple[float, float] | None:
     """The stated duration in weeks (a range when stated as one), or None. Deadlines ("due in
     2 weeks", "within 3 weeks") are not durations."""
-    if not any(word in text for word in DURATION_WORDS):
+    if not _has_any(text, DURATION_WORDS):
         return None
-    for match in DURATION.finditer(text):
+    duration = DURATION if _has_any(text, PERIOD_WORDS) else DURATION_FIGURES
+    for match in duration.finditer(text):
         before = text[max(0, match.start() - 16) : match.start()]
         if NOT_DURATION_BEFORE.search(before) or NOT_DURATION_AFTER.match(text[match.end() :]):
             continue
-        number, upper, unit, period, program = match.groups()
+        number, upper, unit = match.group(1, 2, 3)
         if number:
             per = WEEKS_PER["month"] if unit.startswith("month") else 1.0
             low, high = _pair(number, upper)
             return low * per, high * per
+        period, program = match.group(4, 5)  # DURATION's other alternatives
         weeks = WEEKS_PER[(period or program).lower()]
         return weeks, weeks
     return None
@@ -318,6 +405,10 @@ def _checked(low: float, high: float, limit: float) -> tuple[float, float] | Non
     if low <= 0 or high > limit:
         return None
     return low, high
+
+
+def _full_time(text: str) -> bool:
+    return "full" in text and FULL_TIME.search(text) is not None  # "full" is in every FULL_TIME
 
 
 def parse_hours(texts: Iterable[str | None], full_time: bool = False) -> Hours:
@@ -332,7 +423,7 @@ def parse_hours(texts: Iterable[str | None], full_time: bool = False) -> Hours:
     weekly = next((found for t in cleaned if (found := find_weekly(t))), None)
     weekly = _checked(*weekly, MAX_WEEKLY_HOURS) if weekly else None
     weeks = next((found for t in cleaned if (found := find_weeks(t))), None)
-    if weekly is None and weeks and (full_time or any(FULL_TIME.search(t) for t in cleaned)):
+    if weekly is None and weeks and (full_time or any(_full_time(t) for t in cleaned)):
         weekly = (FULL_TIME_WEEKLY, FULL_TIME_WEEKLY)
     if total is None and weekly and weeks:
         total = _checked(weekly[0] * weeks[0], weekly[1] * weeks[1], MAX_TOTAL_HOURS)
