@@ -94,8 +94,9 @@ RANGE = rf"{NUM}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"
 # `(?<![\d.,$£€/])NUM`, a figure not glued to another figure or a price, written to start with the
 # digit (the lookbehind then checks the character before it): a pattern that starts with `\d`
 # lets the regex engine skip from digit to digit, one that starts with a lookbehind is tried at
-# every position.
-FIGURE = r"(\d(?<![\d.,$£€/]\d)\d{0,3}(?:\.\d+)?)"
+# every position. The other digits are possessive (`+`): giving one back cannot lead to a match,
+# as what follows FIGURE in every pattern does not start with a digit.
+FIGURE = r"(\d(?<![\d.,$£€/]\d)\d{0,3}+(?:\.\d+)?)"
 FIGURE_RANGE = rf"{FIGURE}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"  # `(?<![\d.,$£€/])RANGE`
 HOURS = r"(?:hours?|hrs?\.?|h)\b"
 PER_WEEK = r"\s*(?:per|a|/|each|every|an?)\s*(?:week|wk)\b|\s*weekly\b|\s*(?:hrs?|hours)?/wk\b"
@@ -178,29 +179,51 @@ WINDOW = 120
 SHORT_TEXT = 300
 
 
-def _hint_starts(hints: tuple[str, ...]) -> list[re.Pattern[str]]:
-    """Patterns whose matches start where a hint does: one per first letter, the letter being the
-    whole match and the rest of the hint a lookahead, so that hints overlapping each other ("8 hr
-    day") are all found and the regex engine skips from one such letter to the next."""
+def _hint_starts(hints: tuple[str, ...]) -> str:
+    """A pattern that matches the first letter of each hint where the rest of it follows (in a
+    lookahead, so that hints overlapping each other, as in "8 hr day", are all found)."""
     rests: dict[str, list[str]] = {}
     for hint in hints:
         rests.setdefault(hint[0], []).append(re.escape(hint[1:]))
-    return [re.compile(f"{re.escape(first)}(?={'|'.join(rest)})") for first, rest in rests.items()]
+    return "|".join(f"{re.escape(first)}(?={'|'.join(rest)})" for first, rest in rests.items())
 
 
-HINT_STARTS = _hint_starts(HINTS)
-# "5h": the "h" after a digit; the window is around the digit.
-HOUR_ABBREVIATION = re.compile(r"h\b(?<=\dh)")
+# Where the hints start. The hints starting with one of these letters are found by one pattern per
+# letter, which the regex engine runs by skipping from one such letter to the next: faster than a
+# str.find per hint (not so for letters as common as "s"). The "h" of a "5h" is found with the
+# hour hints, its empty group saying that the window is around the digit before it.
+PATTERN_LETTERS = "hmwf"
+
+
+def _letter_pattern(letter: str, extra: str = "") -> re.Pattern[str]:
+    return re.compile(_hint_starts(tuple(h for h in HINTS if h[0] == letter)) + extra)
+
+
+HINT_PATTERNS = [
+    _letter_pattern("h", r"|h\b(?<=\dh)()"),
+    _letter_pattern("m"),
+    _letter_pattern("w"),
+    _letter_pattern("f"),
+]
+SEARCHED_HINTS = tuple(h for h in HINTS if h[0] not in PATTERN_LETTERS)
 
 
 def focus(text: str) -> str:
     """A long text cut down to the snippets around words of effort and time: the parts within
-    WINDOW characters of a hint or an "5h" (found in the lowercased text), joined by " | "."""
+    WINDOW characters of a hint or a "5h" (found in the lowercased text), joined by " | "."""
     if len(text) <= SHORT_TEXT:
         return text
     lower = text.lower()
-    points = [match.start() for pattern in HINT_STARTS for match in pattern.finditer(lower)]
-    points += [match.start() - 1 for match in HOUR_ABBREVIATION.finditer(lower)]
+    points = [
+        match.start() - 1 if match.lastindex else match.start()
+        for pattern in HINT_PATTERNS
+        for match in pattern.finditer(lower)
+    ]
+    for hint in SEARCHED_HINTS:
+        at = lower.find(hint)
+        while at != -1:
+            points.append(at)
+            at = lower.find(hint, at + 1)
     spans: list[list[int]] = []
     for at in sorted(points):
         start, end = max(0, at - WINDOW), min(len(text), at + WINDOW)
