@@ -143,11 +143,11 @@ DURATION = re.compile(
     r"(?:(?:fall|spring|winter|summer|academic|full|entire|whole)\s+)?(semester|summer|quarter)\b"
     r"|\b(summer|semester)[- ](?:internship|program|programme|placement|fellowship)\b"
 )
-DURATION_WORDS = ("week", "month", "semester", "summer", "quarter")  # one is in every DURATION
-# The first DURATION alternative alone (see FIGURE): the only one that can match in a text without
-# PERIOD_WORDS, which the other two need.
-DURATION_FIGURES = re.compile(rf"{FIGURE}(?:\s*(?:-|–|to)\s*{NUM})?[- ](weeks?|months?)\b")
+# One of these is in every match of DURATION's second and third alternatives...
 PERIOD_WORDS = ("semester", "summer", "quarter")
+# ... so in a text without them only the first can match, "week" or "month" in it: this pattern
+# (see FIGURE).
+DURATION_FIGURES = re.compile(rf"{FIGURE}(?:\s*(?:-|–|to)\s*{NUM})?[- ](weeks?|months?)\b")
 NOT_DURATION_BEFORE = re.compile(
     r"(?:due|due in|due within|within|in the next|next|every|each|per|last|past|after|first|"
     r"notice of|up to)\s*$"
@@ -293,10 +293,44 @@ EFFORT_AFTER = re.compile(
     r"|over|spread over|across|to complete|for the (?:whole |entire )?project|of your time|max"
     r"|(?:-|–)?\s*(?:project|engagement|commitment|assignment|micro))"
 )
-EFFORT_BEFORE = re.compile(
-    r"(?:about|around|approx\.?|approximately|roughly|estimated|up to|no more than|at most|"
-    r"maximum(?: of)?|~|takes?|requires?|commitment:?|expect|total of|budget(?:ed)?(?: for)?|"
-    r"plan on|plan for|allow|allot|estimate|invest(?: roughly| about)?|a|an)\s*$"
+# Just before the figure, then spaces (`text.rstrip().endswith(EFFORT_BEFORE)` is a regex search
+# of `(?:about|around|...)\s*$` without trying every position).
+EFFORT_BEFORE = (
+    "about",
+    "around",
+    "approx",
+    "approx.",
+    "approximately",
+    "roughly",
+    "estimated",
+    "up to",
+    "no more than",
+    "at most",
+    "maximum",
+    "maximum of",
+    "~",
+    "take",
+    "takes",
+    "require",
+    "requires",
+    "commitment",
+    "commitment:",
+    "expect",
+    "total of",
+    "budget",
+    "budgeted",
+    "budget for",
+    "budgeted for",
+    "plan on",
+    "plan for",
+    "allow",
+    "allot",
+    "estimate",
+    "invest",
+    "invest roughly",
+    "invest about",
+    "a",
+    "an",
 )
 OTHER_AFTER = re.compile(
     r"^\s*(?:(?:a|per|each|every)\s+(?:month|year|quarter|semester)|monthly|annually|ago|"
@@ -314,23 +348,35 @@ SUB_TASK_AFTER = re.compile(
 )
 
 
-# In every LABELLED match the colon comes after one of these and spaces.
+# A LABELLED match has a colon that comes after one of LABEL_ENDS and spaces, only letters and
+# spaces before it and only LABEL_TAIL characters after it.
 LABEL_ENDS = ("hour", "hours", "commitment", "required", "effort", "workload", "needed", "estimate")
+LABEL_HEAD_REVERSED = re.compile(r"[a-z\s]*")
+LABEL_TAIL = re.compile(r"[\s\d.~a-z–—-]*")
 
 
-def _may_be_labelled(text: str) -> bool:
+def _label_span(text: str) -> tuple[int, int] | None:
+    """The part of `text` where LABELLED can match (as `pos, endpos`), or None: from the letters
+    and spaces before the first colon after a label end to the LABEL_TAIL after the last one and
+    the next character (for a `\b`)."""
+    first = last = -1
     at = text.find(":")
     while at != -1:
         if text[:at].rstrip().endswith(LABEL_ENDS):
-            return True
+            first = at if first == -1 else first
+            last = at
         at = text.find(":", at + 1)
-    return False
+    if first == -1:
+        return None
+    start = first - LABEL_HEAD_REVERSED.match(text[first - 1 :: -1]).end()
+    return start, min(len(text), LABEL_TAIL.match(text, last + 1).end() + 1)
 
 
 def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
     """Every figure of hours that may be the total, as `(score, position, (low, high))`."""
     found = []
-    for match in LABELLED.finditer(text) if _may_be_labelled(text) else ():
+    span = _label_span(text)
+    for match in LABELLED.finditer(text, *span) if span else ():
         start, end = match.span()
         if _effort_context_ok(text, start, end) and not _is_weekly_after(text, end):
             found.append((3, start, _pair(match.group(1), match.group(2))))
@@ -344,7 +390,7 @@ def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
         after, before = text[end : end + 40], text[max(0, start - 40) : start]
         if OTHER_AFTER.match(after):
             continue
-        score = 1 + bool(EFFORT_AFTER.match(after)) + bool(EFFORT_BEFORE.search(before))
+        score = 1 + bool(EFFORT_AFTER.match(after)) + before.rstrip().endswith(EFFORT_BEFORE)
         if SUB_TASK_BEFORE.search(before) or SUB_TASK_AFTER.match(after):
             score -= 2
         found.append((score, start, _pair(match.group(1), match.group(2))))
@@ -406,9 +452,12 @@ def find_weekly(text: str) -> tuple[float, float] | None:
 def find_weeks(text: str) -> tuple[float, float] | None:
     """The stated duration in weeks (a range when stated as one), or None. Deadlines ("due in
     2 weeks", "within 3 weeks") are not durations."""
-    if not _has_any(text, DURATION_WORDS):
+    if _has_any(text, PERIOD_WORDS):
+        duration = DURATION
+    elif "week" in text or "month" in text:
+        duration = DURATION_FIGURES
+    else:
         return None
-    duration = DURATION if _has_any(text, PERIOD_WORDS) else DURATION_FIGURES
     for match in duration.finditer(text):
         before = text[max(0, match.start() - 16) : match.start()]
         if NOT_DURATION_BEFORE.search(before) or NOT_DURATION_AFTER.match(text[match.end() :]):
@@ -428,6 +477,11 @@ def _checked(low: float, high: float, limit: float) -> tuple[float, float] | Non
     if low <= 0 or high > limit:
         return None
     return low, high
+
+
+def _tidy(value: float) -> float | int:
+    """`tidy_number(value)`, quicker for a whole number (most are): rounding leaves it as it is."""
+    return int(value) if value.is_integer() else tidy_number(value)
 
 
 def _full_time(text: str) -> bool:
@@ -450,13 +504,12 @@ def parse_hours(texts: Iterable[str | None], full_time: bool = False) -> Hours:
         weekly = (FULL_TIME_WEEKLY, FULL_TIME_WEEKLY)
     if total is None and weekly and weeks:
         total = _checked(weekly[0] * weeks[0], weekly[1] * weeks[1], MAX_TOTAL_HOURS)
-    duration = weeks[1] if weeks else None
     return Hours(
-        total_min=tidy_number(total[0]) if total else None,
-        total_max=tidy_number(total[1]) if total else None,
-        per_week_min=tidy_number(weekly[0]) if weekly else None,
-        per_week_max=tidy_number(weekly[1]) if weekly else None,
-        duration_weeks=tidy_number(duration),
+        _tidy(total[0]) if total else None,
+        _tidy(total[1]) if total else None,
+        _tidy(weekly[0]) if weekly else None,
+        _tidy(weekly[1]) if weekly else None,
+        _tidy(weeks[1]) if weeks else None,
     )
 
 
