@@ -28,6 +28,18 @@ FULL_TIME_WEEKLY = 40.0
 MAX_TOTAL_HOURS = 2000.0
 MAX_WEEKLY_HOURS = 80.0
 
+
+def _by_first_letter(words: tuple[str, ...], rest_ahead: bool = False) -> str:
+    """`words` as a pattern of alternatives grouped by first letter ("t(?:wo|en)"), which the
+    regex engine tries faster than one alternative per word. With `rest_ahead` a match is only
+    the first letter, the rest of the word a lookahead, so that overlapping words are all found."""
+    rests: dict[str, list[str]] = {}
+    for word in words:
+        rests.setdefault(word[0], []).append(re.escape(word[1:]))
+    group = "(?=" if rest_ahead else "(?:"
+    return "|".join(f"{re.escape(first)}{group}{'|'.join(rest)})" for first, rest in rests.items())
+
+
 _UNITS = [
     "zero",
     "one",
@@ -65,8 +77,8 @@ WORD_NUMBER = re.compile(
     + "|".join(_UNITS)
     + r")\b"
 )
-# Every WORD_NUMBER match contains one of these (each of NUMBER_WORDS does), so a text without
-# them has no number word to convert.
+# Every WORD_NUMBER match contains one of these (each of NUMBER_WORDS does), at most
+# NUMBER_WORD_PART_OFFSET characters from its start ("half a dozen").
 NUMBER_WORD_PARTS = (
     "zero",
     "one",
@@ -88,6 +100,8 @@ NUMBER_WORD_PARTS = (
     "dozen",
     "hundred",
 )
+NUMBER_WORD_PART = re.compile(_by_first_letter(NUMBER_WORD_PARTS))
+NUMBER_WORD_PART_OFFSET = 7
 
 NUM = r"(\d{1,4}(?:\.\d+)?)"
 RANGE = rf"{NUM}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"
@@ -179,15 +193,6 @@ WINDOW = 120
 SHORT_TEXT = 300
 
 
-def _hint_starts(hints: tuple[str, ...]) -> str:
-    """A pattern that matches the first letter of each hint where the rest of it follows (in a
-    lookahead, so that hints overlapping each other, as in "8 hr day", are all found)."""
-    rests: dict[str, list[str]] = {}
-    for hint in hints:
-        rests.setdefault(hint[0], []).append(re.escape(hint[1:]))
-    return "|".join(f"{re.escape(first)}(?={'|'.join(rest)})" for first, rest in rests.items())
-
-
 # Where the hints start. The hints starting with one of these letters are found by one pattern per
 # letter, which the regex engine runs by skipping from one such letter to the next: faster than a
 # str.find per hint (not so for letters as common as "s"). The "h" of a "5h" is found with the
@@ -196,7 +201,7 @@ PATTERN_LETTERS = "hmwf"
 
 
 def _letter_pattern(letter: str, extra: str = "") -> re.Pattern[str]:
-    return re.compile(_hint_starts(tuple(h for h in HINTS if h[0] == letter)) + extra)
+    return re.compile(_by_first_letter(tuple(h for h in HINTS if h[0] == letter), True) + extra)
 
 
 HINT_PATTERNS = [
@@ -263,7 +268,17 @@ def _number(match: re.Match[str]) -> str:
 
 def words_to_digits(text: str) -> str:
     """ "fifteen hours" -> "15 hours", "twenty-five" -> "25"."""
-    return WORD_NUMBER.sub(_number, text) if _has_any(text, NUMBER_WORD_PARTS) else text
+    part = NUMBER_WORD_PART.search(text)
+    if part is None:
+        return text
+    # WORD_NUMBER.sub(_number, text), from where the first number word can start
+    pieces = []
+    last = 0
+    for match in WORD_NUMBER.finditer(text, max(0, part.start() - NUMBER_WORD_PART_OFFSET)):
+        pieces += (text[last : match.start()], _number(match))
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _pair(low: str, high: str | None) -> tuple[float, float]:
