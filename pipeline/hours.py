@@ -18,7 +18,7 @@ period give no total. Numbers that are not effort are ignored: "team of 40", "24
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from pipeline.text import tidy_number
@@ -494,6 +494,17 @@ def _checked(low: float, high: float, limit: float) -> tuple[float, float] | Non
     return low, high
 
 
+def _first(
+    find: Callable[[str], tuple[float, float] | None], texts: list[str]
+) -> tuple[float, float] | None:
+    """What `find` finds in the first text where it finds something."""
+    for text in texts:
+        found = find(text)
+        if found:
+            return found
+    return None
+
+
 def _tidy(value: float) -> float | int:
     """`tidy_number(value)`, quicker for a whole number (most are): rounding leaves it as it is."""
     return int(value) if value.is_integer() else tidy_number(value)
@@ -510,11 +521,11 @@ def parse_hours(texts: Iterable[str | None], full_time: bool = False) -> Hours:
     40 hours a week.
     """
     cleaned = [words_to_digits(focus(t).lower()) for t in texts if t]
-    total = next((found for t in cleaned if (found := find_total(t))), None)
+    total = _first(find_total, cleaned)
     total = _checked(*total, MAX_TOTAL_HOURS) if total else None
-    weekly = next((found for t in cleaned if (found := find_weekly(t))), None)
+    weekly = _first(find_weekly, cleaned)
     weekly = _checked(*weekly, MAX_WEEKLY_HOURS) if weekly else None
-    weeks = next((found for t in cleaned if (found := find_weeks(t))), None)
+    weeks = _first(find_weeks, cleaned)
     if weekly is None and weeks and (full_time or any(_full_time(t) for t in cleaned)):
         weekly = (FULL_TIME_WEEKLY, FULL_TIME_WEEKLY)
     if total is None and weekly and weeks:
