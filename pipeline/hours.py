@@ -372,8 +372,8 @@ LABEL_TAIL = re.compile(r"[\s\d.~a-z–—-]*")
 
 def _label_span(text: str) -> tuple[int, int] | None:
     """The part of `text` where LABELLED can match (as `pos, endpos`), or None: from the letters
-    and spaces before the first colon after a label end to the LABEL_TAIL after the last one and
-    the next character (for a `\b`)."""
+    and spaces before the first colon after a label end to the LABEL_TAIL after the last one, and
+    the character after that (which a word boundary at the end of a match looks at)."""
     first = last = -1
     at = text.find(":")
     while at != -1:
