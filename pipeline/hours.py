@@ -213,12 +213,9 @@ HINT_PATTERNS = [
 SEARCHED_HINTS = tuple(h for h in HINTS if h[0] not in PATTERN_LETTERS)
 
 
-def focus(text: str) -> str:
-    """A long text cut down to the snippets around words of effort and time: the parts within
-    WINDOW characters of a hint or a "5h" (found in the lowercased text), joined by " | "."""
-    if len(text) <= SHORT_TEXT:
-        return text
-    lower = text.lower()
+def _spans(lower: str, length: int) -> list[list[int]]:
+    """The parts of a text of `length` characters within WINDOW characters of a hint or a "5h"
+    in `lower`, the text lowercased, as `[start, end]` in order."""
     points = [
         match.start() - 1 if match.lastindex else match.start()
         for pattern in HINT_PATTERNS
@@ -231,12 +228,31 @@ def focus(text: str) -> str:
             at = lower.find(hint, at + 1)
     spans: list[list[int]] = []
     for at in sorted(points):
-        start, end = max(0, at - WINDOW), min(len(text), at + WINDOW)
+        start, end = max(0, at - WINDOW), min(length, at + WINDOW)
         if spans and start <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], end)
         else:
             spans.append([start, end])
-    return " | ".join(text[a:b] for a, b in spans)
+    return spans
+
+
+def focus(text: str) -> str:
+    """A long text cut down to the snippets around words of effort and time, joined by " | "."""
+    if len(text) <= SHORT_TEXT:
+        return text
+    return " | ".join(text[a:b] for a, b in _spans(text.lower(), len(text)))
+
+
+def _focus_lower(text: str) -> str:
+    """`focus(text).lower()`, cut from the lowercased text when that is the same: for ASCII,
+    which lowercases letter by letter."""
+    lower = text.lower()
+    if len(text) <= SHORT_TEXT:
+        return lower
+    spans = _spans(lower, len(text))
+    if text.isascii():
+        return " | ".join(lower[a:b] for a, b in spans)
+    return " | ".join(text[a:b] for a, b in spans).lower()
 
 
 class Hours(NamedTuple):
@@ -520,7 +536,7 @@ def parse_hours(texts: Iterable[str | None], full_time: bool = False) -> Hours:
     `full_time` says the source marks the job full-time, which with a stated period counts as
     40 hours a week.
     """
-    cleaned = [words_to_digits(focus(t).lower()) for t in texts if t]
+    cleaned = [words_to_digits(_focus_lower(t)) for t in texts if t]
     total = _first(find_total, cleaned)
     total = _checked(*total, MAX_TOTAL_HOURS) if total else None
     weekly = _first(find_weekly, cleaned)
