@@ -456,8 +456,13 @@ PER_WEEK_OR_DAY = re.compile(rf"(?:{PER_WEEK}|{PER_DAY})")
 RATE_AFTER = re.compile(r"\s*(?:per|an|a|/)\s*hour\b|\s*rate\b")
 
 
+WEEK_OR_DAY_WORDS = ("week", "wk", "day", "daily")  # one is in every match of the two above
+
+
 def _is_weekly_after(text: str, end: int) -> bool:
     after = text[end : end + 40]
+    if not _has_any(after, WEEK_OR_DAY_WORDS):
+        return False
     return bool(PER_WEEK_OR_DAY.match(after) or LATER_PER_WEEK.match(after))
 
 
