@@ -195,20 +195,12 @@ SHORT_TEXT = 300
 
 # Where the hints start. The hints starting with one of these letters are found by one pattern per
 # letter, which the regex engine runs by skipping from one such letter to the next: faster than a
-# str.find per hint (not so for letters as common as "s"). The "h" of a "5h" is found with the
-# hour hints, its empty group saying that the window is around the digit before it.
-PATTERN_LETTERS = "hmwf"
-
-
-def _letter_pattern(letter: str, extra: str = "") -> re.Pattern[str]:
-    return re.compile(_by_first_letter(tuple(h for h in HINTS if h[0] == letter), True) + extra)
-
-
+# str.find per hint (not so for letters as common as "s"). With the hour hints comes the "h" of a
+# "5h", its empty group saying that the window is around the digit before it.
+PATTERN_LETTERS = {"h": r"|h\b(?<=\dh)()", "m": "", "w": "", "f": ""}  # letter: more alternatives
 HINT_PATTERNS = [
-    _letter_pattern("h", r"|h\b(?<=\dh)()"),
-    _letter_pattern("m"),
-    _letter_pattern("w"),
-    _letter_pattern("f"),
+    re.compile(_by_first_letter(tuple(h for h in HINTS if h[0] == letter), True) + more)
+    for letter, more in PATTERN_LETTERS.items()
 ]
 SEARCHED_HINTS = tuple(h for h in HINTS if h[0] not in PATTERN_LETTERS)
 
@@ -474,7 +466,7 @@ def find_weekly(text: str) -> tuple[float, float] | None:
     if "week" not in text and "wk" not in text:  # every weekly pattern names the week
         return None
     # "three 12-hour shifts per week" = 36
-    match = SHIFTS.search(text) if "hour" in text and _has_any(text, SHIFT_WORDS) else None
+    match = SHIFTS.search(text) if _has_any(text, SHIFT_WORDS) and "hour" in text else None
     if match:
         count = float(match.group(1) or 1)
         return count * float(match.group(2)), count * float(match.group(2))
