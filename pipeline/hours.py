@@ -120,7 +120,9 @@ NOT_EFFORT_AFTER = re.compile(
     r"^\s*-?\s*(?:on-?call|support|service|coverage|access|shifts?|notice|turnaround|"
     r"response|cycle|format|clock|operation|rotation|hackathon|window|days?)\b"
 )
-NOT_EFFORT_BEFORE = re.compile(r"(?:within|every|in under|in less than|per|/|\$|£|€)\s*$")
+# Just before a figure, then spaces: `text.rstrip().endswith(NOT_EFFORT_BEFORE)` is a regex search
+# of `(?:within|every|...)\s*$` without trying every position (none of these ends with a space).
+NOT_EFFORT_BEFORE = ("within", "every", "in under", "in less than", "per", "/", "$", "£", "€")
 
 # Starts with the figure so the regex engine can skip to digits; a "~" before it is added back
 # by `_total_start`.
@@ -298,7 +300,7 @@ def _pair(low: str, high: str | None) -> tuple[float, float]:
 def _effort_context_ok(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 16) : start]
     after = text[end : end + 24]
-    return not NOT_EFFORT_BEFORE.search(before) and not NOT_EFFORT_AFTER.match(after)
+    return not before.rstrip().endswith(NOT_EFFORT_BEFORE) and not NOT_EFFORT_AFTER.match(after)
 
 
 def _total_start(text: str, start: int) -> int:
@@ -316,8 +318,7 @@ EFFORT_AFTER = re.compile(
     r"|over|spread over|across|to complete|for the (?:whole |entire )?project|of your time|max"
     r"|(?:-|–)?\s*(?:project|engagement|commitment|assignment|micro))"
 )
-# Just before the figure, then spaces (`text.rstrip().endswith(EFFORT_BEFORE)` is a regex search
-# of `(?:about|around|...)\s*$` without trying every position).
+# Just before the figure, then spaces (as NOT_EFFORT_BEFORE).
 EFFORT_BEFORE = (
     "about",
     "around",
@@ -363,6 +364,12 @@ OTHER_AFTER = re.compile(
 SUB_TASK_BEFORE = re.compile(
     r"(?:training|orientation|onboarding|kickoff|kick-off|meeting|call|check-in|session|webinar|"
     r"workshop|shift|visit)\s+(?:of|takes?|lasts?|is|will take|:)?\s*(?:about|around|only)?\s*$"
+)
+# A text where SUB_TASK_BEFORE matches ends with one of these, then spaces: its last word.
+SUB_TASK_BEFORE_ENDS = (
+    *("training", "orientation", "onboarding", "kickoff", "kick-off", "meeting", "call"),
+    *("check-in", "session", "webinar", "workshop", "shift", "visit"),
+    *("of", "take", "takes", "last", "lasts", "is", "will take", ":", "about", "around", "only"),
 )
 SUB_TASK_AFTER = re.compile(
     r"^\s*-?\s*(?:(?:[a-z]+\s+)?(?:training|orientation|onboarding|kickoff|kick-off|meeting|"
@@ -413,8 +420,10 @@ def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
         after, before = text[end : end + 40], text[max(0, start - 40) : start]
         if OTHER_AFTER.match(after):
             continue
-        score = 1 + bool(EFFORT_AFTER.match(after)) + before.rstrip().endswith(EFFORT_BEFORE)
-        if SUB_TASK_BEFORE.search(before) or SUB_TASK_AFTER.match(after):
+        stripped = before.rstrip()
+        score = 1 + bool(EFFORT_AFTER.match(after)) + stripped.endswith(EFFORT_BEFORE)
+        sub_task_before = stripped.endswith(SUB_TASK_BEFORE_ENDS) and SUB_TASK_BEFORE.search(before)
+        if sub_task_before or SUB_TASK_AFTER.match(after):
             score -= 2
         found.append((score, start, _pair(match.group(1), match.group(2))))
     return found
