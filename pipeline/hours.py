@@ -18,15 +18,27 @@ period give no total. Numbers that are not effort are ignored: "team of 40", "24
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
-from pipeline.text import tidy_number, windows
+from pipeline.text import tidy_number
 
 WEEKS_PER = {"month": 4.33, "semester": 15.0, "summer": 10.0, "quarter": 13.0, "week": 1.0}
 FULL_TIME_WEEKLY = 40.0
 MAX_TOTAL_HOURS = 2000.0
 MAX_WEEKLY_HOURS = 80.0
+
+
+def _by_first_letter(words: tuple[str, ...], rest_ahead: bool = False) -> str:
+    """`words` as a pattern of alternatives grouped by first letter ("t(?:wo|en)"), which the
+    regex engine tries faster than one alternative per word. With `rest_ahead` a match is only
+    the first letter, the rest of the word a lookahead, so that overlapping words are all found."""
+    rests: dict[str, list[str]] = {}
+    for word in words:
+        rests.setdefault(word[0], []).append(re.escape(word[1:]))
+    group = "(?=" if rest_ahead else "(?:"
+    return "|".join(f"{re.escape(first)}{group}{'|'.join(rest)})" for first, rest in rests.items())
+
 
 _UNITS = [
     "zero",
@@ -65,9 +77,63 @@ WORD_NUMBER = re.compile(
     + "|".join(_UNITS)
     + r")\b"
 )
+# Every WORD_NUMBER match contains one of these (each of NUMBER_WORDS does), at most
+# NUMBER_WORD_PART_OFFSET characters from its start ("half a dozen").
+NUMBER_WORD_PARTS = (
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirt",
+    "fift",
+    "twent",
+    "forty",
+    "dozen",
+    "hundred",
+)
+NUMBER_WORD_PART = re.compile(_by_first_letter(NUMBER_WORD_PARTS))
+NUMBER_WORD_PART_OFFSET = 7
 
 NUM = r"(\d{1,4}(?:\.\d+)?)"
 RANGE = rf"{NUM}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"
+# `(?<![\d.,$£€/])NUM`, a figure not glued to another figure or a price, written to start with the
+# digit (the lookbehind then checks the character before it): a pattern that starts with `\d`
+# lets the regex engine skip from digit to digit, one that starts with a lookbehind is tried at
+# every position. The other digits are possessive (`+`): giving one back cannot lead to a match,
+# as what follows FIGURE in every pattern does not start with a digit.
+FIGURE = r"(\d(?<![\d.,$£€/]\d)\d{0,3}+(?:\.\d+)?)"
+# FIGURE for ASCII texts, where `\d` and `[0-9]` match the same characters: the regex engine
+# skips to a `[0-9]` faster than to a `\d` (any Unicode digit).
+ASCII_FIGURE = FIGURE.replace(r"(\d", "([0-9]", 1)
+FIGURE_RANGE = rf"{FIGURE}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"  # `(?<![\d.,$£€/])RANGE`
+
+
+class FigurePattern:
+    """A pattern that starts with FIGURE, compiled twice: as it is, and for ASCII texts with
+    ASCII_FIGURE instead, the same there, which the regex engine finds faster."""
+
+    def __init__(self, pattern: str) -> None:
+        if not pattern.startswith(FIGURE):
+            raise ValueError(f"does not start with FIGURE: {pattern}")
+        self.any_text = re.compile(pattern)
+        self.ascii_text = re.compile(ASCII_FIGURE + pattern.removeprefix(FIGURE))
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return (self.ascii_text if text.isascii() else self.any_text).finditer(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return (self.ascii_text if text.isascii() else self.any_text).search(text)
+
+
 HOURS = r"(?:hours?|hrs?\.?|h)\b"
 PER_WEEK = r"\s*(?:per|a|/|each|every|an?)\s*(?:week|wk)\b|\s*weekly\b|\s*(?:hrs?|hours)?/wk\b"
 PER_DAY = r"\s*(?:per|a|/|each|every)\s*day\b|\s*daily\b"
@@ -76,11 +142,13 @@ NOT_EFFORT_AFTER = re.compile(
     r"^\s*-?\s*(?:on-?call|support|service|coverage|access|shifts?|notice|turnaround|"
     r"response|cycle|format|clock|operation|rotation|hackathon|window|days?)\b"
 )
-NOT_EFFORT_BEFORE = re.compile(r"(?:within|every|in under|in less than|per|/|\$|£|€)\s*$")
+# Just before a figure, then spaces: `text.rstrip().endswith(NOT_EFFORT_BEFORE)` is a regex search
+# of `(?:within|every|...)\s*$` without trying every position (none of these ends with a space).
+NOT_EFFORT_BEFORE = ("within", "every", "in under", "in less than", "per", "/", "$", "£", "€")
 
 # Starts with the figure so the regex engine can skip to digits; a "~" before it is added back
 # by `_total_start`.
-TOTAL = re.compile(rf"(?<![\d.,$£€/]){RANGE}\s*-?\s*{HOURS}")
+TOTAL = FigurePattern(rf"{FIGURE_RANGE}\s*-?\s*{HOURS}")
 TILDE_BEFORE = re.compile(r"(?<![\d.,$£€/])~\s*$")
 LABELLED = re.compile(  # "Estimated hours: 10-15", not "5-8 hours: one morning shoot"
     rf"(?<![\d–-]\s)(?<![\d–-])\b(?:estimated|expected|approximate|total)?\s*(?:hours?|"
@@ -89,12 +157,16 @@ LABELLED = re.compile(  # "Estimated hours: 10-15", not "5-8 hours: one morning 
     rf"(?:about |approx\.? |approximately |~\s*)?{RANGE}\s*(?:{HOURS})?"
 )
 WEEKLY = re.compile(rf"(?<![\d.,$£€/])({BOUND}\s*)?{RANGE}\s*-?\s*{HOURS}(?:{PER_WEEK})")
+# WEEKLY where no BOUND can match: the same matches, from the figure on (see FIGURE).
+WEEKLY_FIGURES = FigurePattern(rf"{FIGURE_RANGE}\s*-?\s*{HOURS}(?:{PER_WEEK})")
+BOUND_PARTS = ("up to", "more than", "at most", "max")  # one is in every BOUND
+SHIFT_WORDS = ("shift", "show", "session", "block", "slot", "visit")  # one is in every SHIFTS
 SHIFTS = re.compile(
     rf"(?<![\d.,$£€/])(?:(\d+)|an?)\s+{NUM}[- ]hours?\s+(?:[a-z]+\s+){{0,2}}?(?:shifts?|shows?|"
     r"sessions?|blocks?|slots?|visits?)\s+(?:per|a|each|every)\s+week\b"
 )
-DAILY = re.compile(
-    rf"(?<![\d.,$£€/]){RANGE}\s*{HOURS}(?:{PER_DAY})\s*(?:for|over)\s+"
+DAILY = FigurePattern(
+    rf"{FIGURE_RANGE}\s*{HOURS}(?:{PER_DAY})\s*(?:for|over)\s+"
     rf"{NUM}\s*days?\b"
 )
 MINUTES = re.compile(
@@ -109,7 +181,11 @@ DURATION = re.compile(
     r"(?:(?:fall|spring|winter|summer|academic|full|entire|whole)\s+)?(semester|summer|quarter)\b"
     r"|\b(summer|semester)[- ](?:internship|program|programme|placement|fellowship)\b"
 )
-DURATION_WORDS = ("week", "month", "semester", "summer", "quarter")  # one is in every DURATION
+# One of these is in every match of DURATION's second and third alternatives...
+PERIOD_WORDS = ("semester", "summer", "quarter")
+# ... so in a text without them only the first can match, "week" or "month" in it: this pattern
+# (see FIGURE).
+DURATION_FIGURES = FigurePattern(rf"{FIGURE}(?:\s*(?:-|–|to)\s*{NUM})?[- ](weeks?|months?)\b")
 NOT_DURATION_BEFORE = re.compile(
     r"(?:due|due in|due within|within|in the next|next|every|each|per|last|past|after|first|"
     r"notice of|up to)\s*$"
@@ -137,18 +213,65 @@ HINTS = (
     "fulltime",
     " day",
 )
-HOUR_ABBREVIATION = re.compile(r"\dh\b")
 WINDOW = 120
 SHORT_TEXT = 300
 
 
+# Where the hints start. The hints starting with one of these letters are found by one pattern per
+# letter, which the regex engine runs by skipping from one such letter to the next: faster than a
+# str.find per hint (not so for letters as common as "s"). With the hour hints comes the "h" of a
+# "5h", its empty group saying that the window is around the digit before it.
+PATTERN_LETTERS = {"h": r"|h\b(?<=\dh)()", "m": "", "w": "", "f": ""}  # letter: more alternatives
+HINT_PATTERNS = [
+    re.compile(_by_first_letter(tuple(h for h in HINTS if h[0] == letter), True) + more)
+    for letter, more in PATTERN_LETTERS.items()
+]
+SEARCHED_HINTS = tuple(h for h in HINTS if h[0] not in PATTERN_LETTERS)
+
+
+def _spans(lower: str, length: int) -> list[list[int]]:
+    """The parts of a text of `length` characters within WINDOW characters of a hint or a "5h"
+    in `lower`, the text lowercased, as `[start, end]` in order."""
+    points = [
+        match.start() - 1 if match.lastindex else match.start()
+        for pattern in HINT_PATTERNS
+        for match in pattern.finditer(lower)
+    ]
+    for hint in SEARCHED_HINTS:
+        at = lower.find(hint)
+        while at != -1:
+            points.append(at)
+            at = lower.find(hint, at + 1)
+    spans: list[list[int]] = []
+    for at in sorted(points):
+        start, end = max(0, at - WINDOW), min(length, at + WINDOW)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return spans
+
+
 def focus(text: str) -> str:
-    """A long text cut down to the snippets around words of effort and time."""
-    return text if len(text) <= SHORT_TEXT else windows(text, HINTS, WINDOW, HOUR_ABBREVIATION)
+    """A long text cut down to the snippets around words of effort and time, joined by " | "."""
+    if len(text) <= SHORT_TEXT:
+        return text
+    return " | ".join(text[a:b] for a, b in _spans(text.lower(), len(text)))
 
 
-@dataclass(frozen=True)
-class Hours:
+def _focus_lower(text: str) -> str:
+    """`focus(text).lower()`, cut from the lowercased text when that is the same: for ASCII,
+    which lowercases letter by letter."""
+    lower = text.lower()
+    if len(text) <= SHORT_TEXT:
+        return lower
+    spans = _spans(lower, len(text))
+    if text.isascii():
+        return " | ".join(lower[a:b] for a, b in spans)
+    return " | ".join(text[a:b] for a, b in spans).lower()
+
+
+class Hours(NamedTuple):
     total_min: float | None = None
     total_max: float | None = None
     per_week_min: float | None = None
@@ -160,17 +283,34 @@ class Hours:
         return self.total_max is not None
 
 
+def _has_any(text: str, parts: tuple[str, ...]) -> bool:
+    for part in parts:
+        if part in text:
+            return True
+    return False
+
+
+def _number(match: re.Match[str]) -> str:
+    words = match.group(0).lower().replace("-", " ").split()
+    key = " ".join(words)
+    if key in NUMBER_WORDS:
+        return str(NUMBER_WORDS[key])
+    return str(sum(NUMBER_WORDS[w] for w in words))
+
+
 def words_to_digits(text: str) -> str:
     """ "fifteen hours" -> "15 hours", "twenty-five" -> "25"."""
-
-    def number(match: re.Match[str]) -> str:
-        words = match.group(0).lower().replace("-", " ").split()
-        key = " ".join(words)
-        if key in NUMBER_WORDS:
-            return str(NUMBER_WORDS[key])
-        return str(sum(NUMBER_WORDS[w] for w in words))
-
-    return WORD_NUMBER.sub(number, text)
+    part = NUMBER_WORD_PART.search(text)
+    if part is None:
+        return text
+    # WORD_NUMBER.sub(_number, text), from where the first number word can start
+    pieces = []
+    last = 0
+    for match in WORD_NUMBER.finditer(text, max(0, part.start() - NUMBER_WORD_PART_OFFSET)):
+        pieces += (text[last : match.start()], _number(match))
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _pair(low: str, high: str | None) -> tuple[float, float]:
@@ -182,7 +322,7 @@ def _pair(low: str, high: str | None) -> tuple[float, float]:
 def _effort_context_ok(text: str, start: int, end: int) -> bool:
     before = text[max(0, start - 16) : start]
     after = text[end : end + 24]
-    return not NOT_EFFORT_BEFORE.search(before) and not NOT_EFFORT_AFTER.match(after)
+    return not before.rstrip().endswith(NOT_EFFORT_BEFORE) and not NOT_EFFORT_AFTER.match(after)
 
 
 def _total_start(text: str, start: int) -> int:
@@ -200,10 +340,43 @@ EFFORT_AFTER = re.compile(
     r"|over|spread over|across|to complete|for the (?:whole |entire )?project|of your time|max"
     r"|(?:-|–)?\s*(?:project|engagement|commitment|assignment|micro))"
 )
-EFFORT_BEFORE = re.compile(
-    r"(?:about|around|approx\.?|approximately|roughly|estimated|up to|no more than|at most|"
-    r"maximum(?: of)?|~|takes?|requires?|commitment:?|expect|total of|budget(?:ed)?(?: for)?|"
-    r"plan on|plan for|allow|allot|estimate|invest(?: roughly| about)?|a|an)\s*$"
+# Just before the figure, then spaces (as NOT_EFFORT_BEFORE).
+EFFORT_BEFORE = (
+    "about",
+    "around",
+    "approx",
+    "approx.",
+    "approximately",
+    "roughly",
+    "estimated",
+    "up to",
+    "no more than",
+    "at most",
+    "maximum",
+    "maximum of",
+    "~",
+    "take",
+    "takes",
+    "require",
+    "requires",
+    "commitment",
+    "commitment:",
+    "expect",
+    "total of",
+    "budget",
+    "budgeted",
+    "budget for",
+    "budgeted for",
+    "plan on",
+    "plan for",
+    "allow",
+    "allot",
+    "estimate",
+    "invest",
+    "invest roughly",
+    "invest about",
+    "a",
+    "an",
 )
 OTHER_AFTER = re.compile(
     r"^\s*(?:(?:a|per|each|every)\s+(?:month|year|quarter|semester)|monthly|annually|ago|"
@@ -214,6 +387,12 @@ SUB_TASK_BEFORE = re.compile(
     r"(?:training|orientation|onboarding|kickoff|kick-off|meeting|call|check-in|session|webinar|"
     r"workshop|shift|visit)\s+(?:of|takes?|lasts?|is|will take|:)?\s*(?:about|around|only)?\s*$"
 )
+# A text where SUB_TASK_BEFORE matches ends with one of these, then spaces: its last word.
+SUB_TASK_BEFORE_ENDS = (
+    *("training", "orientation", "onboarding", "kickoff", "kick-off", "meeting", "call"),
+    *("check-in", "session", "webinar", "workshop", "shift", "visit"),
+    *("of", "take", "takes", "last", "lasts", "is", "will take", ":", "about", "around", "only"),
+)
 SUB_TASK_AFTER = re.compile(
     r"^\s*-?\s*(?:(?:[a-z]+\s+)?(?:training|orientation|onboarding|kickoff|kick-off|meeting|"
     r"call|check-in|interview|session|webinar|workshop|shift|show|visit|mill|facility|hotline|"
@@ -221,10 +400,35 @@ SUB_TASK_AFTER = re.compile(
 )
 
 
+# A LABELLED match has a colon that comes after one of LABEL_ENDS and spaces, only letters and
+# spaces before it and only LABEL_TAIL characters after it.
+LABEL_ENDS = ("hour", "hours", "commitment", "required", "effort", "workload", "needed", "estimate")
+LABEL_HEAD_REVERSED = re.compile(r"[a-z\s]*")
+LABEL_TAIL = re.compile(r"[\s\d.~a-z–—-]*")
+
+
+def _label_span(text: str) -> tuple[int, int] | None:
+    """The part of `text` where LABELLED can match (as `pos, endpos`), or None: from the letters
+    and spaces before the first colon after a label end to the LABEL_TAIL after the last one, and
+    the character after that (which a word boundary at the end of a match looks at)."""
+    first = last = -1
+    at = text.find(":")
+    while at != -1:
+        if text[:at].rstrip().endswith(LABEL_ENDS):
+            first = at if first == -1 else first
+            last = at
+        at = text.find(":", at + 1)
+    if first == -1:
+        return None
+    start = first - LABEL_HEAD_REVERSED.match(text[first - 1 :: -1]).end()
+    return start, min(len(text), LABEL_TAIL.match(text, last + 1).end() + 1)
+
+
 def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
     """Every figure of hours that may be the total, as `(score, position, (low, high))`."""
     found = []
-    for match in LABELLED.finditer(text) if ":" in text else ():
+    span = _label_span(text)
+    for match in LABELLED.finditer(text, *span) if span else ():
         start, end = match.span()
         if _effort_context_ok(text, start, end) and not _is_weekly_after(text, end):
             found.append((3, start, _pair(match.group(1), match.group(2))))
@@ -238,8 +442,10 @@ def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
         after, before = text[end : end + 40], text[max(0, start - 40) : start]
         if OTHER_AFTER.match(after):
             continue
-        score = 1 + bool(EFFORT_AFTER.match(after)) + bool(EFFORT_BEFORE.search(before))
-        if SUB_TASK_BEFORE.search(before) or SUB_TASK_AFTER.match(after):
+        stripped = before.rstrip()
+        score = 1 + bool(EFFORT_AFTER.match(after)) + stripped.endswith(EFFORT_BEFORE)
+        sub_task_before = stripped.endswith(SUB_TASK_BEFORE_ENDS) and SUB_TASK_BEFORE.search(before)
+        if sub_task_before or SUB_TASK_AFTER.match(after):
             score -= 2
         found.append((score, start, _pair(match.group(1), match.group(2))))
     return found
@@ -273,8 +479,13 @@ PER_WEEK_OR_DAY = re.compile(rf"(?:{PER_WEEK}|{PER_DAY})")
 RATE_AFTER = re.compile(r"\s*(?:per|an|a|/)\s*hour\b|\s*rate\b")
 
 
+WEEK_OR_DAY_WORDS = ("week", "wk", "day", "daily")  # one is in every match of the two above
+
+
 def _is_weekly_after(text: str, end: int) -> bool:
     after = text[end : end + 40]
+    if not _has_any(after, WEEK_OR_DAY_WORDS):
+        return False
     return bool(PER_WEEK_OR_DAY.match(after) or LATER_PER_WEEK.match(after))
 
 
@@ -285,30 +496,37 @@ def _is_rate_after(text: str, end: int) -> bool:
 def find_weekly(text: str) -> tuple[float, float] | None:
     if "week" not in text and "wk" not in text:  # every weekly pattern names the week
         return None
-    match = SHIFTS.search(text)  # "three 12-hour shifts per week" = 36
+    # "three 12-hour shifts per week" = 36
+    match = SHIFTS.search(text) if _has_any(text, SHIFT_WORDS) and "hour" in text else None
     if match:
         count = float(match.group(1) or 1)
         return count * float(match.group(2)), count * float(match.group(2))
-    for match in WEEKLY.finditer(text):
+    weekly = WEEKLY if _has_any(text, BOUND_PARTS) else WEEKLY_FIGURES
+    for match in weekly.finditer(text):
         if _effort_context_ok(text, *match.span()):
-            return _pair(match.group(2), match.group(3))
+            return _pair(*match.groups()[-2:])  # the range, after WEEKLY's BOUND
     return None
 
 
 def find_weeks(text: str) -> tuple[float, float] | None:
     """The stated duration in weeks (a range when stated as one), or None. Deadlines ("due in
     2 weeks", "within 3 weeks") are not durations."""
-    if not any(word in text for word in DURATION_WORDS):
+    if _has_any(text, PERIOD_WORDS):
+        duration = DURATION
+    elif "week" in text or "month" in text:
+        duration = DURATION_FIGURES
+    else:
         return None
-    for match in DURATION.finditer(text):
+    for match in duration.finditer(text):
         before = text[max(0, match.start() - 16) : match.start()]
         if NOT_DURATION_BEFORE.search(before) or NOT_DURATION_AFTER.match(text[match.end() :]):
             continue
-        number, upper, unit, period, program = match.groups()
+        number, upper, unit = match.group(1, 2, 3)
         if number:
             per = WEEKS_PER["month"] if unit.startswith("month") else 1.0
             low, high = _pair(number, upper)
             return low * per, high * per
+        period, program = match.group(4, 5)  # DURATION's other alternatives
         weeks = WEEKS_PER[(period or program).lower()]
         return weeks, weeks
     return None
@@ -320,29 +538,48 @@ def _checked(low: float, high: float, limit: float) -> tuple[float, float] | Non
     return low, high
 
 
+def _first(
+    find: Callable[[str], tuple[float, float] | None], texts: list[str]
+) -> tuple[float, float] | None:
+    """What `find` finds in the first text where it finds something."""
+    for text in texts:
+        found = find(text)
+        if found:
+            return found
+    return None
+
+
+def _tidy(value: float) -> float | int:
+    """`tidy_number(value)`, quicker for a whole number (most are): rounding leaves it as it is."""
+    return int(value) if value.is_integer() else tidy_number(value)
+
+
+def _full_time(text: str) -> bool:
+    return "full" in text and FULL_TIME.search(text) is not None  # "full" is in every FULL_TIME
+
+
 def parse_hours(texts: Iterable[str | None], full_time: bool = False) -> Hours:
     """Estimate the effort from texts in priority order (see the module docstring).
 
     `full_time` says the source marks the job full-time, which with a stated period counts as
     40 hours a week.
     """
-    cleaned = [words_to_digits(focus(t).lower()) for t in texts if t]
-    total = next((found for t in cleaned if (found := find_total(t))), None)
+    cleaned = [words_to_digits(_focus_lower(t)) for t in texts if t]
+    total = _first(find_total, cleaned)
     total = _checked(*total, MAX_TOTAL_HOURS) if total else None
-    weekly = next((found for t in cleaned if (found := find_weekly(t))), None)
+    weekly = _first(find_weekly, cleaned)
     weekly = _checked(*weekly, MAX_WEEKLY_HOURS) if weekly else None
-    weeks = next((found for t in cleaned if (found := find_weeks(t))), None)
-    if weekly is None and weeks and (full_time or any(FULL_TIME.search(t) for t in cleaned)):
+    weeks = _first(find_weeks, cleaned)
+    if weekly is None and weeks and (full_time or any(_full_time(t) for t in cleaned)):
         weekly = (FULL_TIME_WEEKLY, FULL_TIME_WEEKLY)
     if total is None and weekly and weeks:
         total = _checked(weekly[0] * weeks[0], weekly[1] * weeks[1], MAX_TOTAL_HOURS)
-    duration = weeks[1] if weeks else None
     return Hours(
-        total_min=tidy_number(total[0]) if total else None,
-        total_max=tidy_number(total[1]) if total else None,
-        per_week_min=tidy_number(weekly[0]) if weekly else None,
-        per_week_max=tidy_number(weekly[1]) if weekly else None,
-        duration_weeks=tidy_number(duration),
+        _tidy(total[0]) if total else None,
+        _tidy(total[1]) if total else None,
+        _tidy(weekly[0]) if weekly else None,
+        _tidy(weekly[1]) if weekly else None,
+        _tidy(weeks[1]) if weeks else None,
     )
 
 
