@@ -48,6 +48,8 @@ MONEY_AFTER = re.compile(  # "1,200 USD", "450 €"
 )
 # Every MONEY or MONEY_AFTER match holds one of these: a cheap test before the costly patterns.
 MONEY_HINT = re.compile(rf"\$|£|€|₹|{'|'.join(CODES)}")
+# Every character a MONEY_AFTER match can hold before its currency (for ASCII text).
+AMOUNT_CHARS = "0123456789,.kK-–—to \t\n\r\f\v"
 # The currencies MONEY_AFTER ends with, as there (codes as in CURRENCY).
 AFTER_CURRENCY = re.compile(
     "€|£|" + "|".join(rf"{code[0]}(?<!\w{code[0]}){code[1:]}\b" for code in CODES)
@@ -212,6 +214,8 @@ def _windows(text: str) -> str:
     lower = text.lower()
     points: list[int] = []
     for needle, hints in HINT_NEEDLES:
+        if needle not in lower:  # most are not there; `in` is cheaper than a find() call
+            continue
         at = lower.find(needle)
         while at != -1:  # every place, overlapping ones included, as windows() finds them
             if not hints or lower.startswith(hints, at):
@@ -271,13 +275,36 @@ def _money_matches(text: str) -> list[re.Match[str]]:
     if not MONEY_HINT.search(text):
         return []
     matches = list(MONEY.finditer(text))
-    # MONEY_AFTER, which has no literal first character to skip to, only runs where one of its
-    # currencies follows an amount's last digit (or "k") and maybe spaces (as \d and \s match).
+    after = _money_after(text)
+    return sorted([*matches, *after], key=lambda match: match.start()) if after else matches
+
+
+def _money_after(text: str) -> list[re.Match[str]]:
+    """`list(MONEY_AFTER.finditer(text))`, searching only from just before its currencies.
+
+    A match ends with one of its currencies, after an amount's last digit (or "k") and maybe
+    spaces, and holds nothing but AMOUNT_CHARS before it. So no match starts before the run of
+    those characters that ends at the first such currency at or after where the last match
+    ended, and a search from there finds the next match.
+    """
+    ends = []
     for currency in AFTER_CURRENCY.finditer(text):
-        head = text[: currency.start()].rstrip()
-        if head and (head[-1].isdecimal() or head[-1] in "kK"):
-            after = MONEY_AFTER.finditer(text)
-            return sorted([*matches, *after], key=lambda match: match.start())
+        head = text[: currency.start()].rstrip()  # as \s* matches
+        if head and (head[-1].isdecimal() or head[-1] in "kK"):  # as \d matches
+            ends.append(currency.start())
+    matches: list[re.Match[str]] = []
+    end = 0
+    for at in ends:
+        if at < end:
+            continue
+        start = len(text[:at].rstrip(AMOUNT_CHARS))
+        if start and (text[start - 1].isdecimal() or text[start - 1].isspace()):
+            start = 0  # a digit or space outside AMOUNT_CHARS: search it all
+        match = MONEY_AFTER.search(text, max(start, end))
+        if match is None:
+            break
+        matches.append(match)
+        end = match.end()
     return matches
 
 
