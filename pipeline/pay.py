@@ -116,6 +116,9 @@ UNIT_PATTERNS = [(unit, re.compile(f"(?i){'|'.join(words)}")) for unit, words in
 LOWER_UNIT_PATTERNS = [
     (unit, re.compile("|".join(map(_literal_first, words)))) for unit, words in UNIT_WORDS
 ]
+# All of them in one: matches where any of them does, so when it finds nothing none of them
+# needs trying (the usual case for text after a stipend or a fixed fee).
+LOWER_ANY_UNIT = re.compile("|".join(_literal_first(w) for _, words in UNIT_WORDS for w in words))
 NOT_PAY_AFTER = re.compile(
     r"(?i)^\s*(?:[mb]n?\b|million|billion|trillion|in (?:funding|revenue|sales|assets|"
     r"donations|grants?)|budget|ad spend|of (?:revenue|funding|sales))"
@@ -163,6 +166,8 @@ HINTS = (
     "academic credit",
 )
 WINDOW_RADIUS = 60
+# The hints of MONEY_AFTER's currencies: a text without them holds none of those currencies.
+AFTER_CURRENCY_HINTS = ("€", "£", *(code.lower() for code in CODES))
 LONG_TEXT = 300  # longer texts are cut to the parts near a hint
 
 
@@ -209,13 +214,16 @@ UNPAID_PAY = Pay(unpaid=True)
 Found = tuple[float, float, str | None, str]
 
 
-def _windows(text: str) -> str:
-    """`pipeline.text.windows(text, HINTS, WINDOW_RADIUS)`, the same string, found faster."""
+def _windows(text: str) -> tuple[str, bool]:
+    """`pipeline.text.windows(text, HINTS, WINDOW_RADIUS)`, the same string, found faster; and
+    whether it may hold a currency MONEY_AFTER ends with (not without its hint)."""
     lower = text.lower()
     points: list[int] = []
+    after_currency = False
     for needle, hints in HINT_NEEDLES:
         if needle not in lower:  # most are not there; `in` is cheaper than a find() call
             continue
+        after_currency = after_currency or needle in AFTER_CURRENCY_HINTS
         at = lower.find(needle)
         while at != -1:  # every place, overlapping ones included, as windows() finds them
             if not hints or lower.startswith(hints, at):
@@ -228,7 +236,7 @@ def _windows(text: str) -> str:
             spans[-1][1] = max(spans[-1][1], end)
         else:
             spans.append([start, end])
-    return " | ".join(text[a:b] for a, b in spans)
+    return " | ".join(text[a:b] for a, b in spans), after_currency
 
 
 def _says_unpaid(text: str) -> bool:
@@ -253,9 +261,10 @@ def _currency(symbol: str | None, code: str | None) -> str | None:
 def _unit(after: str, before: str, amount: float, folds_like_lower: bool) -> str | None:
     if folds_like_lower:  # the faster, case-sensitive patterns on lower-cased text
         after, before, patterns = after.lower(), before.lower(), LOWER_UNIT_PATTERNS
+        any_unit = LOWER_ANY_UNIT.search(after) is not None
     else:
-        patterns = UNIT_PATTERNS
-    for unit, pattern in patterns:
+        patterns, any_unit = UNIT_PATTERNS, True
+    for unit, pattern in patterns if any_unit else ():
         if pattern.search(after):
             return unit
     for unit, pattern in patterns:
@@ -270,12 +279,13 @@ def _not_pay_before(before: str, folds_like_lower: bool) -> bool:
     return NOT_PAY_BEFORE.search(before) is not None
 
 
-def _money_matches(text: str) -> list[re.Match[str]]:
-    """MONEY and MONEY_AFTER matches in `text`, by start."""
+def _money_matches(text: str, after_currency: bool) -> list[re.Match[str]]:
+    """MONEY and MONEY_AFTER matches in `text`, by start (MONEY_AFTER's only if
+    `after_currency`, false when the text holds none of its currencies)."""
     if not MONEY_HINT.search(text):
         return []
     matches = list(MONEY.finditer(text))
-    after = _money_after(text)
+    after = _money_after(text) if after_currency else []
     return sorted([*matches, *after], key=lambda match: match.start()) if after else matches
 
 
@@ -308,9 +318,10 @@ def _money_after(text: str) -> list[re.Match[str]]:
     return matches
 
 
-def _find(text: str) -> Found | None:
-    """The first pay amount stated in `text` as (min, max, currency, unit), or None."""
-    matches = _money_matches(text)
+def _find(text: str, after_currency: bool = True) -> Found | None:
+    """The first pay amount stated in `text` as (min, max, currency, unit), or None.
+    `after_currency`: as for `_money_matches`."""
+    matches = _money_matches(text, after_currency)
     if not matches:
         return None
     folds_like_lower = _folds_like_lower(text)
@@ -357,9 +368,11 @@ def parse_pay(
     for text in texts:
         if not text:
             continue
-        text = text if len(text) <= LONG_TEXT else _windows(text)
+        after_currency = True
+        if len(text) > LONG_TEXT:
+            text, after_currency = _windows(text)
         searched.append(text)
-        if found := _find(text):
+        if found := _find(text, after_currency):
             break  # later texts are not read (cutting them has no side effect either)
     if found is None:
         return UNPAID_PAY if any(_says_unpaid(t) for t in searched) else NO_PAY
