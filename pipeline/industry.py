@@ -22,11 +22,12 @@ TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT = 3, 1.5, 1
 
 WORD = re.compile(r"[a-z0-9&+#]+(?:[-'./][a-z0-9&+#]+)*")
 WORD_BYTES = re.compile(WORD.pattern.encode())
-# WORD's characters; its connectors, which join two runs of them into one word ("front-end",
-# "24/7") but are not part of a word elsewhere ("data." is "data"); every other character
-# separates words and becomes a space (lower-cased text is made ASCII with "?" for the rest).
-WORD_CHARS = b"abcdefghijklmnopqrstuvwxyz0123456789&+#"
-CONNECTORS = b"-'./"
+# WORD's characters (all ASCII); its connectors, which join two runs of them into one word
+# ("front-end", "24/7") but are not part of a word elsewhere ("data." is "data"); every other
+# character separates words and becomes a space (lower-cased text is made ASCII with "?" for
+# the rest). Both taken from WORD itself.
+WORD_CHARS = bytes(c for c in range(128) if WORD.fullmatch(chr(c)))
+CONNECTORS = bytes(c for c in range(128) if c not in WORD_CHARS and WORD.fullmatch(f"a{chr(c)}a"))
 SEPARATE = bytes(c if c in WORD_CHARS or c in CONNECTORS else ord(" ") for c in range(256))
 CONNECTOR_AS_DOT = bytes(ord(".") if c in CONNECTORS else c for c in range(256))
 
