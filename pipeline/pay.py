@@ -48,7 +48,8 @@ MONEY_AFTER = re.compile(  # "1,200 USD", "450 €"
 )
 # Every MONEY or MONEY_AFTER match holds one of these: a cheap test before the costly patterns.
 MONEY_HINT = re.compile(rf"\$|£|€|₹|{'|'.join(CODES)}")
-# Every character a MONEY_AFTER match can hold before its currency (for ASCII text).
+# Every ASCII character a MONEY_AFTER match can hold before its currency (its amounts, spaces,
+# range words): keep in step with AMOUNT, FIRST_AMOUNT and MONEY_AFTER's range separators.
 AMOUNT_CHARS = "0123456789,.kK-–—to \t\n\r\f\v"
 # The currencies MONEY_AFTER ends with, as there (codes as in CURRENCY).
 AFTER_CURRENCY = re.compile(
