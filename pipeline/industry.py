@@ -2,6 +2,8 @@
 
 Each text is split into words once; one-word phrases are found by set intersection, longer
 phrases only when their first word is present, and "prefix*" phrases by one small pattern.
+Words are the WORD pattern's matches; `_chunks` finds them with bytes operations, which is
+several times faster than the pattern on long descriptions.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from operator import neg
 from pathlib import Path
 
 TAXONOMY_FILE = Path(__file__).with_name("industries.toml")
@@ -18,6 +21,31 @@ TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT = 3, 1.5, 1
 
 
 WORD = re.compile(r"[a-z0-9&+#]+(?:[-'./][a-z0-9&+#]+)*")
+WORD_BYTES = re.compile(WORD.pattern.encode())
+# WORD's characters (all ASCII); its connectors, which join two runs of them into one word
+# ("front-end", "24/7") but are not part of a word elsewhere ("data." is "data"); every other
+# character separates words and becomes a space (lower-cased text is made ASCII with "?" for
+# the rest). Both taken from WORD itself.
+WORD_CHARS = bytes(c for c in range(128) if WORD.fullmatch(chr(c)))
+CONNECTORS = bytes(c for c in range(128) if c not in WORD_CHARS and WORD.fullmatch(f"a{chr(c)}a"))
+SEPARATE = bytes(c if c in WORD_CHARS or c in CONNECTORS else ord(" ") for c in range(256))
+CONNECTOR_AS_DOT = bytes(ord(".") if c in CONNECTORS else c for c in range(256))
+
+
+def _chunks(lower: str) -> list[bytes]:
+    """The text's space-separated chunks: when no two connectors touch, each chunk is one
+    WORD match at most, with at most one connector before and after it ("data." is b"data.").
+    Otherwise (rare: "...", "--") the WORD matches themselves."""
+    data = lower.encode("ascii", "replace").translate(SEPARATE)
+    if b".." in data.translate(CONNECTOR_AS_DOT):
+        return WORD_BYTES.findall(data)
+    return data.split()
+
+
+def _decorated(word: str) -> list[bytes]:
+    """The chunks that hold `word` and nothing else (see `_chunks`)."""
+    ends = [b"", *(bytes([c]) for c in CONNECTORS)]
+    return [before + word.encode() + after for before in ends for after in ends]
 
 
 @dataclass(frozen=True)
@@ -29,6 +57,8 @@ class Taxonomy:
     phrases: dict[str, dict[str, float]]  # phrase (lower case, maybe ending in *) -> slug -> weight
     words: frozenset[str]  # one-word phrases
     multi: dict[str, list[tuple[re.Pattern[str], str]]]  # first word -> (pattern, phrase)
+    chunk_words: dict[bytes, str]  # a chunk (see `_chunks`) -> the one-word phrase or first word
+    chunk_keys: frozenset[bytes]
     prefixes: re.Pattern[str] | None  # "analy*" style phrases
     stems: tuple[str, ...]  # their stems ("analy"): the pattern only runs where one is found
     order: dict[str, int]
@@ -36,15 +66,14 @@ class Taxonomy:
     def found_in(self, text: str) -> set[str]:
         """The phrases of the taxonomy that `text` contains."""
         lower = text.lower()
-        tokens = set(WORD.findall(lower))
-        found = tokens & self.words
-        for first in tokens & self.multi.keys():
-            found.update(
-                phrase
-                for pattern, phrase in self.multi[first]
-                if phrase in lower and pattern.search(lower)  # cheap test first
-            )
-        if self.prefixes is not None and any(stem in lower for stem in self.stems):
+        chunks = self.chunk_keys.intersection(_chunks(lower))
+        words = set(map(self.chunk_words.__getitem__, chunks))
+        found = words & self.words
+        for first in words & self.multi.keys():
+            for pattern, phrase in self.multi[first]:
+                if phrase in lower and pattern.search(lower):  # cheap test first
+                    found.add(phrase)
+        if self.prefixes is not None and any(map(lower.__contains__, self.stems)):
             found.update(m.group(1) + "*" for m in self.prefixes.finditer(lower))
         return found
 
@@ -70,6 +99,13 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         if " " in phrase:
             pattern = re.compile(rf"(?<![\w&]){re.escape(phrase)}(?![\w&])")
             multi.setdefault(WORD.findall(phrase)[0], []).append((pattern, phrase))
+    # Phrases that are not one WORD match can never be found; they get no chunks either.
+    chunk_words = {
+        chunk: word
+        for word in (*words, *multi)
+        if WORD.fullmatch(word)
+        for chunk in _decorated(word)
+    }
     stems = [p[:-1] for p in phrases if p.endswith("*")]
     prefixes = re.compile(rf"\b({'|'.join(map(re.escape, stems))})\w*") if stems else None
     return Taxonomy(
@@ -80,6 +116,8 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         phrases=phrases,
         words=words,
         multi=multi,
+        chunk_words=chunk_words,
+        chunk_keys=frozenset(chunk_words),
         prefixes=prefixes,
         stems=tuple(stems),
         order={slug: i for i, slug in enumerate(industries)},
@@ -97,12 +135,13 @@ def score_industries(
         (description, DESCRIPTION_WEIGHT),
     )
     scores: dict[str, float] = {}
+    get, phrases = scores.get, taxonomy.phrases
     for text, field_weight in fields:
         if not text:
             continue
         for phrase in taxonomy.found_in(text):
-            for slug, weight in taxonomy.phrases[phrase].items():
-                scores[slug] = scores.get(slug, 0.0) + weight * field_weight
+            for slug, weight in phrases[phrase].items():
+                scores[slug] = get(slug, 0.0) + weight * field_weight
     return scores
 
 
@@ -115,12 +154,16 @@ def tag_industry(
     """
     taxonomy = taxonomy or load_taxonomy()
     scores = score_industries(title, categories, description, taxonomy)
-    ranked = sorted(scores, key=lambda slug: (-scores[slug], taxonomy.order[slug]))
-    if not ranked or scores[ranked[0]] < taxonomy.min_score:
+    # Highest score first, ties in the taxonomy's order: (-score, position, slug) tuples, which
+    # compare in C rather than through a key function.
+    ranked = sorted(
+        zip(map(neg, scores.values()), map(taxonomy.order.__getitem__, scores), scores, strict=True)
+    )
+    if not ranked or scores[ranked[0][2]] < taxonomy.min_score:
         if len(description or "") >= taxonomy.other_min_text:
             return IndustryTag("other", None, None)
         return IndustryTag(None)
-    best = ranked[0]
-    alt = ranked[1] if len(ranked) > 1 else None
+    best = ranked[0][2]
+    alt = ranked[1][2] if len(ranked) > 1 else None
     confidence = round(scores[best] / sum(scores.values()), 2)
     return IndustryTag(best, alt, confidence)

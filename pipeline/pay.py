@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipeline.text import tidy_number, windows
+from pipeline.text import tidy_number
 
 SYMBOLS = {
     "$": "USD",
@@ -28,38 +28,119 @@ SYMBOLS = {
 }
 CODES = ("USD", "EUR", "GBP", "CAD", "AUD", "INR", "CHF", "SGD", "NZD")
 AMOUNT = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*([kK])?"
-CURRENCY = r"(US\$|C\$|CA\$|A\$|AU\$|\$|£|€|₹|\b(?:" + "|".join(CODES) + r")\b)"
+# `\bUSD\b` is written `U(?<!\wU)SD\b`: the same test, but every alternative now starts with a
+# literal character, so the regex engine only tries a match where one of those characters is.
+CURRENCY = (
+    r"(US\$|C\$|CA\$|A\$|AU\$|\$|£|€|₹|"
+    + "|".join(rf"{code[0]}(?<!\w{code[0]}){code[1:]}\b" for code in CODES)
+    + ")"
+)
 MONEY = re.compile(
     rf"{CURRENCY}\s*{AMOUNT}(?:\s*(?:-|–|—|to)\s*(?:{CURRENCY}\s*)?{AMOUNT})?"
     rf"(?:\s*({'|'.join(CODES)})\b)?",
 )
+# AMOUNT where it does not follow a word character, dot or comma: `(?<![\w.,])(\d{1,3}...|\d+)`
+# written to start with its first digit, `(\d(?<![\w.,]\d)(?:\d{0,2}...|\d*))`. Same test, same
+# order of tries, but the regex engine now only tries a match where a digit is.
+FIRST_AMOUNT = r"(\d(?<![\w.,]\d)(?:\d{0,2}(?:,\d{3})+|\d*))(?:\.(\d{1,2}))?\s*([kK])?"
 MONEY_AFTER = re.compile(  # "1,200 USD", "450 €"
-    rf"(?<![\w.,]){AMOUNT}(?:\s*(?:-|–|—|to)\s*{AMOUNT})?\s*(€|£|\b(?:{'|'.join(CODES)})\b)"
+    rf"{FIRST_AMOUNT}(?:\s*(?:-|–|—|to)\s*{AMOUNT})?\s*(€|£|\b(?:{'|'.join(CODES)})\b)"
 )
 # Every MONEY or MONEY_AFTER match holds one of these: a cheap test before the costly patterns.
-MONEY_HINT = re.compile(rf"[$£€₹]|{'|'.join(CODES)}")
-MONEY_AFTER_HINT = re.compile(rf"[£€]|{'|'.join(CODES)}")  # the same for MONEY_AFTER
-UNIT_WORDS = [
-    ("hour", r"per[- ]hour|an hour|/\s*h(?:ou)?r\b|hourly|per-hour-wage|\bper hr\b|\bHOUR\b"),
-    ("week", r"per[- ]week|a week|/\s*w(?:ee)?k\b|weekly|per-week"),
-    ("month", r"per[- ]month|a month|/\s*mo(?:nth)?\b|monthly|per-month"),
-    ("year", r"per[- ]year|a year|/\s*y(?:ea)?r\b|annual(?:ly)?|yearly|per-year|salary|\bYEAR\b"),
-    ("stipend", r"stipend"),
+MONEY_HINT = re.compile(rf"\$|£|€|₹|{'|'.join(CODES)}")
+# Every ASCII character a MONEY_AFTER match can hold before its currency (its amounts, spaces,
+# range words): keep in step with AMOUNT, FIRST_AMOUNT and MONEY_AFTER's range separators.
+AMOUNT_CHARS = "0123456789,.kK-–—to \t\n\r\f\v"
+# The currencies MONEY_AFTER ends with, as there (codes as in CURRENCY).
+AFTER_CURRENCY = re.compile(
+    "€|£|" + "|".join(rf"{code[0]}(?<!\w{code[0]}){code[1:]}\b" for code in CODES)
+)
+# Each unit's phrases, the first found after the amount naming its unit (in this order).
+UNIT_WORDS: list[tuple[str, tuple[str, ...]]] = [
+    (
+        "hour",
+        (
+            "per[- ]hour",
+            "an hour",
+            r"/\s*h(?:ou)?r\b",
+            "hourly",
+            "per-hour-wage",
+            r"\bper hr\b",
+            r"\bhour\b",
+        ),
+    ),
+    ("week", ("per[- ]week", "a week", r"/\s*w(?:ee)?k\b", "weekly", "per-week")),
+    ("month", ("per[- ]month", "a month", r"/\s*mo(?:nth)?\b", "monthly", "per-month")),
+    (
+        "year",
+        (
+            "per[- ]year",
+            "a year",
+            r"/\s*y(?:ea)?r\b",
+            "annual(?:ly)?",
+            "yearly",
+            "per-year",
+            "salary",
+            r"\byear\b",
+        ),
+    ),
+    ("stipend", ("stipend",)),
     (
         "fixed",
-        r"per project|for the project|project fee|flat(?: fee| rate)?|fixed(?: fee)?|"
-        r"one[- ]time|in total|total|upon completion|\bPROJECT\b|lump sum",
+        (
+            "per project",
+            "for the project",
+            "project fee",
+            "flat(?: fee| rate)?",
+            "fixed(?: fee)?",
+            "one[- ]time",
+            "in total",
+            "total",
+            "upon completion",
+            r"\bproject\b",
+            "lump sum",
+        ),
     ),
 ]
-UNIT_PATTERNS = [(unit, re.compile(rf"(?i){words}")) for unit, words in UNIT_WORDS]
+
+
+def _literal_first(phrase: str) -> str:
+    r"""`\bword` as `w(?<!\ww)ord`: the same test, starting with a literal character so that the
+    regex engine only tries a match where that character is."""
+    if phrase.startswith(r"\b") and phrase[2:3].isalpha():
+        return rf"{phrase[2]}(?<!\w{phrase[2]}){phrase[3:]}"
+    return phrase
+
+
+UNIT_PATTERNS = [(unit, re.compile(f"(?i){'|'.join(words)}")) for unit, words in UNIT_WORDS]
+# The same phrases, case-sensitive, for lower-cased text (see FOLD_ODDITIES).
+LOWER_UNIT_PATTERNS = [
+    (unit, re.compile("|".join(map(_literal_first, words)))) for unit, words in UNIT_WORDS
+]
+# All of them in one: matches where any of them does, so when it finds nothing none of them
+# needs trying (the usual case for text after a stipend or a fixed fee).
+LOWER_ANY_UNIT = re.compile("|".join(_literal_first(w) for _, words in UNIT_WORDS for w in words))
 NOT_PAY_AFTER = re.compile(
     r"(?i)^\s*(?:[mb]n?\b|million|billion|trillion|in (?:funding|revenue|sales|assets|"
     r"donations|grants?)|budget|ad spend|of (?:revenue|funding|sales))"
 )
-NOT_PAY_BEFORE = re.compile(
-    r"(?i)(?:raised|raising|revenue of|funding of|budget of|worth|"
-    r"valued at|spend(?:ing)?|manage|managing|over|grant of)\s*$"
+# Words just before an amount that make it not pay ("raised $2M"); none ends in a space.
+NOT_PAY_BEFORE_WORDS = (
+    "raised",
+    "raising",
+    "revenue of",
+    "funding of",
+    "budget of",
+    "worth",
+    "valued at",
+    "spend",
+    "spending",
+    "manage",
+    "managing",
+    "over",
+    "grant of",
 )
+NOT_PAY_BEFORE = re.compile(rf"(?i)(?:{'|'.join(NOT_PAY_BEFORE_WORDS)})\s*$")
 UNPAID = re.compile(
     r"(?i)\bunpaid\b|\bno (?:pay|compensation|stipend)\b|\bnot paid\b|\bvolunteer (?:role|"
     r"position|opportunity)\b|\bfree (?:job )?simulation\b|\bfor academic credit only\b"
@@ -85,6 +166,37 @@ HINTS = (
     "simulation",
     "academic credit",
 )
+WINDOW_RADIUS = 60
+# The hints of MONEY_AFTER's currencies: a text without them holds none of those currencies.
+AFTER_CURRENCY_HINTS = ("€", "£", *(code.lower() for code in CODES))
+LONG_TEXT = 300  # longer texts are cut to the parts near a hint
+
+
+def _hint_needles(hints: Iterable[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """What to look for to find every hint: each hint itself, except that hints sharing their
+    first three characters ("no pay", "no stipend") are found by one search for those, each
+    place then tested for the hints."""
+    groups: dict[str, list[str]] = {}
+    for hint in hints:
+        groups.setdefault(hint[:3], []).append(hint)
+    return tuple(
+        (group[0], ()) if len(group) == 1 else (key, tuple(group)) for key, group in groups.items()
+    )
+
+
+HINT_NEEDLES = _hint_needles(HINTS)
+
+# (?i) also matches "ı" and "İ" to "i" and "ſ" to "s"; str.lower() does not ("İ" even becomes two
+# characters). For text without them, lower-cased text and lower-case patterns find exactly
+# what the (?i) patterns find (every other character lowers to one character of the same
+# class: word, space or neither), and plain substring tests can rule a (?i) pattern out.
+FOLD_ODDITIES = ("ı", "İ", "ſ")
+# Every UNPAID match holds one of these (case aside).
+UNPAID_WORDS = ("unpaid", "no ", "not paid", "volunteer ", "simulation", "academic credit")
+
+
+def _folds_like_lower(text: str) -> bool:
+    return text.isascii() or not any(char in text for char in FOLD_ODDITIES)
 
 
 @dataclass(frozen=True)
@@ -95,6 +207,43 @@ class Pay:
     unit: str | None = None
     unpaid: bool | None = None
     per_hour: float | None = None
+
+
+NO_PAY = Pay()
+UNPAID_PAY = Pay(unpaid=True)
+# A pay found in a text: min, max, currency, unit.
+Found = tuple[float, float, str | None, str]
+
+
+def _windows(text: str) -> tuple[str, bool]:
+    """`pipeline.text.windows(text, HINTS, WINDOW_RADIUS)`, the same string, found faster; and
+    whether it may hold a currency MONEY_AFTER ends with (not without its hint)."""
+    lower = text.lower()
+    points: list[int] = []
+    after_currency = False
+    for needle, hints in HINT_NEEDLES:
+        if needle not in lower:  # most are not there; `in` is cheaper than a find() call
+            continue
+        after_currency = after_currency or needle in AFTER_CURRENCY_HINTS
+        at = lower.find(needle)
+        while at != -1:  # every place, overlapping ones included, as windows() finds them
+            if not hints or lower.startswith(hints, at):
+                points.append(at)
+            at = lower.find(needle, at + 1)
+    spans: list[list[int]] = []
+    for at in sorted(points):
+        start, end = max(0, at - WINDOW_RADIUS), min(len(text), at + WINDOW_RADIUS)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return " | ".join(text[a:b] for a, b in spans), after_currency
+
+
+def _says_unpaid(text: str) -> bool:
+    if _folds_like_lower(text) and not any(word in text.lower() for word in UNPAID_WORDS):
+        return False
+    return UNPAID.search(text) is not None
 
 
 def _amount(whole: str, cents: str | None, thousands: str | None) -> float:
@@ -110,26 +259,77 @@ def _currency(symbol: str | None, code: str | None) -> str | None:
     return None
 
 
-def _unit(after: str, before: str, amount: float) -> str | None:
-    for unit, pattern in UNIT_PATTERNS:
+def _unit(after: str, before: str, amount: float, folds_like_lower: bool) -> str | None:
+    if folds_like_lower:  # the faster, case-sensitive patterns on lower-cased text
+        after, before, patterns = after.lower(), before.lower(), LOWER_UNIT_PATTERNS
+        any_unit = LOWER_ANY_UNIT.search(after) is not None
+    else:
+        patterns, any_unit = UNIT_PATTERNS, True
+    for unit, pattern in patterns if any_unit else ():
         if pattern.search(after):
             return unit
-    for unit, pattern in UNIT_PATTERNS:
+    for unit, pattern in patterns:
         if unit in ("stipend", "fixed") and pattern.search(before):
             return unit
     return "year" if amount >= 20000 else None
 
 
-def find_pay(text: str) -> Pay | None:
-    """The first pay amount stated in `text`, or None."""
+def _not_pay_before(before: str, folds_like_lower: bool) -> bool:
+    if folds_like_lower:  # NOT_PAY_BEFORE's words, then only spaces to the end
+        return before.rstrip().lower().endswith(NOT_PAY_BEFORE_WORDS)
+    return NOT_PAY_BEFORE.search(before) is not None
+
+
+def _money_matches(text: str, after_currency: bool) -> list[re.Match[str]]:
+    """MONEY and MONEY_AFTER matches in `text`, by start (MONEY_AFTER's only if
+    `after_currency`, false when the text holds none of its currencies)."""
     if not MONEY_HINT.search(text):
+        return []
+    matches = list(MONEY.finditer(text))
+    after = _money_after(text) if after_currency else []
+    return sorted([*matches, *after], key=lambda match: match.start()) if after else matches
+
+
+def _money_after(text: str) -> list[re.Match[str]]:
+    """`list(MONEY_AFTER.finditer(text))`, searching only from just before its currencies.
+
+    A match ends with one of its currencies, after an amount's last digit (or "k") and maybe
+    spaces, and holds nothing but AMOUNT_CHARS before it. So no match starts before the run of
+    those characters that ends at the first such currency at or after where the last match
+    ended, and a search from there finds the next match.
+    """
+    ends = []
+    for currency in AFTER_CURRENCY.finditer(text):
+        head = text[: currency.start()].rstrip()  # as \s* matches
+        if head and (head[-1].isdecimal() or head[-1] in "kK"):  # as \d matches
+            ends.append(currency.start())
+    matches: list[re.Match[str]] = []
+    end = 0
+    for at in ends:
+        if at < end:
+            continue
+        start = len(text[:at].rstrip(AMOUNT_CHARS))
+        if start and (text[start - 1].isdecimal() or text[start - 1].isspace()):
+            start = 0  # a digit or space outside AMOUNT_CHARS: search it all
+        match = MONEY_AFTER.search(text, max(start, end))
+        if match is None:
+            break
+        matches.append(match)
+        end = match.end()
+    return matches
+
+
+def _find(text: str, after_currency: bool = True) -> Found | None:
+    """The first pay amount stated in `text` as (min, max, currency, unit), or None.
+    `after_currency`: as for `_money_matches`."""
+    matches = _money_matches(text, after_currency)
+    if not matches:
         return None
-    after = MONEY_AFTER.finditer(text) if MONEY_AFTER_HINT.search(text) else ()
-    matches = sorted([*MONEY.finditer(text), *after], key=lambda m: m.start())
+    folds_like_lower = _folds_like_lower(text)
     for match in matches:
         before = text[max(0, match.start() - 40) : match.start()]
         after = text[match.end() : match.end() + 40]
-        if NOT_PAY_AFTER.match(after) or NOT_PAY_BEFORE.search(before):
+        if NOT_PAY_AFTER.match(after) or _not_pay_before(before, folds_like_lower):
             continue
         if match.re is MONEY:
             (sym1, whole1, cents1, k1, sym2, whole2, cents2, k2, code) = match.groups()
@@ -144,33 +344,50 @@ def find_pay(text: str) -> Pay | None:
             low, high = high, low
         if high == 0:
             continue
-        unit = _unit(after[:30], before, high)
+        unit = _unit(after[:30], before, high, folds_like_lower)
         if unit is None and not PAY_CONTEXT.search(before + after[:20]):
             continue  # an amount with no unit and no word of pay around it
-        currency = _currency(sym1 or sym2, code)
-        return Pay(min=low, max=high, currency=currency, unit=unit or "fixed")
+        return low, high, _currency(sym1 or sym2, code), unit or "fixed"
     return None
+
+
+def find_pay(text: str) -> Pay | None:
+    """The first pay amount stated in `text`, or None."""
+    found = _find(text)
+    if found is None:
+        return None
+    low, high, currency, unit = found
+    return Pay(min=low, max=high, currency=currency, unit=unit)
 
 
 def parse_pay(
     texts: Iterable[str | None], hours_min: float | None = None, hours_max: float | None = None
 ) -> Pay:
     """Pay from texts in priority order (the source's pay statement first)."""
-    texts = [t if len(t) <= 300 else windows(t, HINTS, 60) for t in texts if t]
-    found = next((pay for t in texts if (pay := find_pay(t))), None)
+    searched: list[str] = []
+    found = None
+    for text in texts:
+        if not text:
+            continue
+        after_currency = True
+        if len(text) > LONG_TEXT:
+            text, after_currency = _windows(text)
+        searched.append(text)
+        if found := _find(text, after_currency):
+            break  # later texts are not read (cutting them has no side effect either)
     if found is None:
-        unpaid = True if any(UNPAID.search(t) for t in texts) else None
-        return Pay(unpaid=unpaid)
+        return UNPAID_PAY if any(_says_unpaid(t) for t in searched) else NO_PAY
+    low, high, currency, unit = found
     per_hour = None
-    if found.unit == "hour":
-        per_hour = (found.min + found.max) / 2
-    elif found.unit in ("fixed", "stipend") and hours_max:
-        per_hour = ((found.min + found.max) / 2) / ((hours_min or hours_max) + hours_max) * 2
+    if unit == "hour":
+        per_hour = (low + high) / 2
+    elif unit in ("fixed", "stipend") and hours_max:
+        per_hour = ((low + high) / 2) / ((hours_min or hours_max) + hours_max) * 2
     return Pay(
-        min=tidy_number(found.min),
-        max=tidy_number(found.max),
-        currency=found.currency,
-        unit=found.unit,
+        min=tidy_number(low),
+        max=tidy_number(high),
+        currency=currency,
+        unit=unit,
         unpaid=False,
         per_hour=round(per_hour, 2) if per_hour else None,
     )
