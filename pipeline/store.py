@@ -268,9 +268,9 @@ VIEWS = {
 }
 
 
-LISTING_WITH_TEXTS = (
+LISTINGS_WITH_TEXTS = (  # {marks}: one "?" per id
     "select l.*, t.description_text, t.description_html from listings l "
-    "left join listing_texts t on t.id = l.id where l.id = ?"
+    "left join listing_texts t on t.id = l.id where l.id in ({marks})"
 )
 
 
@@ -512,16 +512,18 @@ def import_postings(
         by_key=by_key,
         block=lambda key: _block_details(db, key),
     )
-    listings: dict[str, dict[str, Any]] = {}
     changed_postings: dict[str, dict[str, Any]] = {}
-    original_listings: dict[str, dict[str, Any] | None] = {}
-
+    resolved: list[tuple[dict[str, Any], str]] = []
+    stored: set[str] = set()  # listings this batch may find in the database
     for posting in batch:
         result.postings += 1
         result.issues.update(posting.get("issues", ()))
         result.posting_ids.add(posting["posting_id"])
         listing_id, how, score = index.resolve(posting)
         result.listing_ids.add(listing_id)
+        resolved.append((posting, listing_id))
+        if how != "new":  # a listing made by a new posting cannot be stored yet
+            stored.add(listing_id)
         seen = posting["seen_at"]
         old_posting = changed_postings.get(posting["posting_id"]) or existing_postings.get(
             posting["posting_id"]
@@ -529,12 +531,19 @@ def import_postings(
         new_posting = _merge_posting(old_posting, posting, listing_id, how, score, seen, feed)
         if new_posting != old_posting:
             changed_postings[new_posting["id"]] = new_posting
+
+    # The stored listings, read in id order in chunks (not one look-up per posting).
+    original_listings: dict[str, dict[str, Any] | None] = {
+        row["id"]: row for row in _listings_with_texts(db, stored)
+    }
+    listings: dict[str, dict[str, Any]] = {}
+    for posting, listing_id in resolved:
         if listing_id not in listings:
-            # A listing made by a new posting cannot be stored yet: skip the look-up.
-            rows = [] if how == "new" else list(db.query(LISTING_WITH_TEXTS, [listing_id]))
-            original_listings[listing_id] = rows[0] if rows else None
-            listings[listing_id] = dict(rows[0]) if rows else {}
-        listings[listing_id] = _merge_listing(listings[listing_id], posting, listing_id, seen)
+            original_listings.setdefault(listing_id, None)
+            listings[listing_id] = dict(original_listings[listing_id] or {})
+        listings[listing_id] = _merge_listing(
+            listings[listing_id], posting, listing_id, posting["seen_at"]
+        )
 
     result.new_postings = sum(1 for pid in changed_postings if pid not in existing_postings)
     _refresh_postings_count(db, listings, existing_postings, changed_postings)
@@ -638,6 +647,16 @@ def update_lifecycle(
         if changes:
             db.table("listing_changes").insert_all(changes)
     return closed
+
+
+def _listings_with_texts(db: Database, ids: set[str]) -> list[dict[str, Any]]:
+    """The stored listings with these ids, with their texts."""
+    found: list[dict[str, Any]] = []
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        found.extend(db.query(LISTINGS_WITH_TEXTS.format(marks=", ".join("?" * len(chunk))), chunk))
+    return found
 
 
 def _block_details(db: Database, key: str) -> Iterable[dict[str, Any]]:
