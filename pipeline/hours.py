@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
-from pipeline.text import tidy_number
+from pipeline.text import merge_spans, tidy_number
 
 WEEKS_PER = {"month": 4.33, "semester": 15.0, "summer": 10.0, "quarter": 13.0, "week": 1.0}
 FULL_TIME_WEEKLY = 40.0
@@ -79,27 +79,7 @@ WORD_NUMBER = re.compile(
 )
 # Every WORD_NUMBER match contains one of these (each of NUMBER_WORDS does), at most
 # NUMBER_WORD_PART_OFFSET characters from its start ("half a dozen").
-NUMBER_WORD_PARTS = (
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirt",
-    "fift",
-    "twent",
-    "forty",
-    "dozen",
-    "hundred",
-)
+NUMBER_WORD_PARTS = (*_UNITS[:13], "thirt", "fift", "twent", "forty", "dozen", "hundred")
 NUMBER_WORD_PART = re.compile(_by_first_letter(NUMBER_WORD_PARTS))
 NUMBER_WORD_PART_OFFSET = 7
 
@@ -242,14 +222,7 @@ def _spans(lower: str, length: int) -> list[list[int]]:
         while at != -1:
             points.append(at)
             at = lower.find(hint, at + 1)
-    spans: list[list[int]] = []
-    for at in sorted(points):
-        start, end = max(0, at - WINDOW), min(length, at + WINDOW)
-        if spans and start <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], end)
-        else:
-            spans.append([start, end])
-    return spans
+    return merge_spans(points, WINDOW, length)
 
 
 def focus(text: str) -> str:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipeline.text import tidy_number
+from pipeline.text import merge_spans, tidy_number
 
 SYMBOLS = {
     "$": "USD",
@@ -216,7 +216,7 @@ Found = tuple[float, float, str | None, str]
 
 
 def _windows(text: str) -> tuple[str, bool]:
-    """`pipeline.text.windows(text, HINTS, WINDOW_RADIUS)`, the same string, found faster; and
+    """The parts of `text` within WINDOW_RADIUS characters of a hint (HINTS), joined by " | "; and
     whether it may hold a currency MONEY_AFTER ends with (not without its hint)."""
     lower = text.lower()
     points: list[int] = []
@@ -226,17 +226,11 @@ def _windows(text: str) -> tuple[str, bool]:
             continue
         after_currency = after_currency or needle in AFTER_CURRENCY_HINTS
         at = lower.find(needle)
-        while at != -1:  # every place, overlapping ones included, as windows() finds them
+        while at != -1:  # every place, overlapping ones included
             if not hints or lower.startswith(hints, at):
                 points.append(at)
             at = lower.find(needle, at + 1)
-    spans: list[list[int]] = []
-    for at in sorted(points):
-        start, end = max(0, at - WINDOW_RADIUS), min(len(text), at + WINDOW_RADIUS)
-        if spans and start <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], end)
-        else:
-            spans.append([start, end])
+    spans = merge_spans(points, WINDOW_RADIUS, len(text))
     return " | ".join(text[a:b] for a, b in spans), after_currency
 
 

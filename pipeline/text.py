@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import nh3
@@ -102,29 +103,17 @@ def search_word(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     return None
 
 
-def windows(
-    text: str, hints: tuple[str, ...], radius: int, pattern: re.Pattern[str] | None = None
-) -> str:
-    """The parts of `text` within `radius` characters of a hint word (matched case-insensitively
-    as a substring) or of a `pattern` match, joined by " | ", or "" when there is none. Lets
-    expensive patterns run on a few snippets instead of a whole page."""
-    lower = text.lower()
-    points: list[int] = []
-    for hint in hints:
-        at = lower.find(hint)
-        while at != -1:
-            points.append(at)
-            at = lower.find(hint, at + 1)
-    if pattern is not None:
-        points.extend(match.start() for match in pattern.finditer(lower))
+def merge_spans(points: Iterable[int], radius: int, length: int) -> list[list[int]]:
+    """The `[start, end]` parts of a text of `length` characters within `radius` characters of
+    the `points`, overlapping parts merged, in order: where costly patterns need to look."""
     spans: list[list[int]] = []
     for at in sorted(points):
-        start, end = max(0, at - radius), min(len(text), at + radius)
+        start, end = max(0, at - radius), min(length, at + radius)
         if spans and start <= spans[-1][1]:
             spans[-1][1] = max(spans[-1][1], end)
         else:
             spans.append([start, end])
-    return " | ".join(text[a:b] for a, b in spans)
+    return spans
 
 
 def tidy_number(value: float | None) -> float | int | None:
