@@ -628,7 +628,8 @@ def test_parallel_crawls_overlap_spiders_and_take_turns_in_the_database(serve_fi
         thread.join()
     spent = time.monotonic() - clock
     assert errors == []
-    assert sorted(row["status"] for row in rows) == ["ok", "ok"]
+    statuses = sorted(row["status"] for row in rows)
+    assert statuses == ["ok", "ok"], [(row["source"], row["reason"]) for row in rows]
     assert open_db(db_path).table("postings").count == 100  # no import was lost
     solo = next(row["duration_s"] for row in rows)
     assert spent < 2 * solo + 1  # the two slow spiders overlapped
