@@ -28,6 +28,13 @@ Route = Answer | Callable[[], Answer]
 TEXT_TYPES = {"application/json", "application/xml", "text/xml", "text/html", "text/plain"}
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # socketserver's default backlog is 5 connections: two crawls at 16 requests at a time can
+    # overflow it, and a connection beyond it waits about a second for the client's retry.
+    request_queue_size = 128
+
+
 class SampleSites:
     """Serve `root` on 127.0.0.1 in a background thread; use as a context manager."""
 
@@ -38,8 +45,7 @@ class SampleSites:
         self.request_times: list[tuple[float, str]] = []
         self.bytes_sent = 0
         handler = self._make_handler()
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server(("127.0.0.1", port), handler)
         self.port = self.httpd.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
