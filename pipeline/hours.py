@@ -225,16 +225,10 @@ def _spans(lower: str, length: int) -> list[list[int]]:
     return merge_spans(points, WINDOW, length)
 
 
-def focus(text: str) -> str:
-    """A long text cut down to the snippets around words of effort and time, joined by " | "."""
-    if len(text) <= SHORT_TEXT:
-        return text
-    return " | ".join(text[a:b] for a, b in _spans(text.lower(), len(text)))
-
-
 def _focus_lower(text: str) -> str:
-    """`focus(text).lower()`, cut from the lowercased text when that is the same: for ASCII,
-    which lowercases letter by letter."""
+    """A long text cut down to the snippets around words of effort and time, joined by " | ",
+    lower case (cut from the lowercased text when that is the same: ASCII, which lowercases
+    letter by letter)."""
     lower = text.lower()
     if len(text) <= SHORT_TEXT:
         return lower

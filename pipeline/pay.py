@@ -345,15 +345,6 @@ def _find(text: str, after_currency: bool = True) -> Found | None:
     return None
 
 
-def find_pay(text: str) -> Pay | None:
-    """The first pay amount stated in `text`, or None."""
-    found = _find(text)
-    if found is None:
-        return None
-    low, high, currency, unit = found
-    return Pay(min=low, max=high, currency=currency, unit=unit)
-
-
 def parse_pay(
     texts: Iterable[str | None], hours_min: float | None = None, hours_max: float | None = None
 ) -> Pay:
