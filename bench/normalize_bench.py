@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import synthetic_items  # noqa: E402
+from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
 from pipeline.normalize import normalize_posting  # noqa: E402
 
 
@@ -44,4 +45,5 @@ def main(count: int = 100_000) -> dict[str, float]:
 
 
 if __name__ == "__main__":
+    reexec_with_huge_pages()  # as the microintern command runs
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

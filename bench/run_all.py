@@ -39,6 +39,8 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
+
 RESULTS = PROJECT_ROOT / "bench" / "results.jsonl"
 NAMES = ("crawl", "incremental", "pipeline", "normalize", "dedupe", "publish")
 MODULES = {
@@ -517,6 +519,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
+    reexec_with_huge_pages()  # as the microintern command runs
     if sys.argv[1:2] == ["--child"]:
         child(*sys.argv[2:5])
     else:

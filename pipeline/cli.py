@@ -26,6 +26,7 @@ from pipeline.evaluate import (
 )
 from pipeline.export import FORMATS, Filters, export_listings
 from pipeline.hours import HOUR_RANGES
+from pipeline.hugepages import reexec_with_huge_pages
 from pipeline.ingest import import_files
 from pipeline.rebuild import keep_import
 from pipeline.rebuild import rebuild as rebuild_database
@@ -487,3 +488,10 @@ def demo(db_path: Path, build_only: bool, port: int) -> None:
 
 cli.add_command(schedule_command)
 cli.add_command(runs_command)
+
+
+def main() -> None:
+    """The `microintern` program: restarted once with huge pages where they help (see
+    pipeline/hugepages.py), then the command."""
+    reexec_with_huge_pages()
+    cli(prog_name="microintern")
