@@ -4,7 +4,8 @@ Usage: python bench/publish_bench.py [N]   (default 1,000,000). The database is 
 project's own schema (`pipeline.store.ensure_db_shape`), filled in bulk (this measures
 publishing, not importing): listings with realistic facet values, descriptions of 100-300 words
 drawn from a Zipf-like vocabulary of 5,000 words, one posting per source of a listing. It is
-cached under the temp directory, keyed by N and the schema version, so reruns start at once.
+cached under the temp directory, keyed by N, the schema version and the page size, so reruns
+start at once.
 
 Each figure is a request to `Datasette(..., metadata=datasette-metadata.json, settings=the
 settings of `microintern serve`)`, repeated after a warm-up; the CSV stream reads every row.
@@ -36,7 +37,7 @@ from datasette.app import Datasette  # noqa: E402
 
 from pipeline.cli import DEFAULT_METADATA, SERVE_SETTINGS  # noqa: E402
 from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
-from pipeline.store import LISTING_COLUMNS, SCHEMA_VERSION, open_db  # noqa: E402
+from pipeline.store import LISTING_COLUMNS, NEW_DB_PAGE_SIZE, SCHEMA_VERSION, open_db  # noqa: E402
 
 GENERATOR_VERSION = 1  # bump when the data below changes, so cached databases are rebuilt
 BENCH_DIR = Path(tempfile.gettempdir()) / "microintern-bench"
@@ -238,7 +239,10 @@ def listing_rows(count: int, seed: int = 7) -> Iterator[tuple[list[tuple], list[
 def database(count: int) -> Path:
     """The cached benchmark database of `count` listings, built if missing."""
     # Named listings.db: Datasette names the database after the file, as the metadata expects.
-    folder = BENCH_DIR / f"publish-{count}-schema{SCHEMA_VERSION}-data{GENERATOR_VERSION}"
+    folder = (
+        BENCH_DIR / f"publish-{count}-schema{SCHEMA_VERSION}-data{GENERATOR_VERSION}"
+        f"-page{NEW_DB_PAGE_SIZE}"
+    )
     path = folder / "listings.db"
     if path.exists():
         open_db(path).close()  # as `microintern serve` does: indexes added since are created

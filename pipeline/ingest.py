@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -54,9 +54,20 @@ def import_files(
                 report.items += 1
                 yield normalize_posting(item, seen_at=stamp)
 
+    return store_postings(db, postings(), feed=feed, run_id=run_id), reports
+
+
+def store_postings(
+    db: Database,
+    postings: Iterable[dict[str, Any]],
+    feed: str | None = None,
+    run_id: str | None = None,
+) -> ImportResult:
+    """Dedupe and store normalized postings IMPORT_BATCH at a time, all in one transaction: a
+    killed import leaves the old state, never half of the new one."""
     result = ImportResult()
-    made = postings()
-    with db.atomic():  # one transaction: a killed import leaves the old state, never half
+    made = iter(postings)
+    with db.atomic():
         while batch := list(islice(made, IMPORT_BATCH)):
             result.merge(import_postings(db, batch, feed=feed, run_id=run_id))
-    return result, reports
+    return result

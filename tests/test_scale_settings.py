@@ -1,4 +1,5 @@
-"""Huge pages: the environment a command restarts with, and the restart itself."""
+"""Settings for large databases: huge pages (the environment a command restarts with, and the
+restart itself), the page size of new files, the search index's options."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.hugepages import SWITCH, TUNABLE, huge_pages_env
-from pipeline.store import NEW_DB_PAGE_SIZE, open_db
+from pipeline.store import FTS_OPTIONS, NEW_DB_PAGE_SIZE, open_db
 
 MADVISE = "always [madvise] never\n"
 
@@ -84,3 +85,17 @@ def test_an_existing_database_keeps_its_page_size(tmp_path):
     db = open_db(path)
     assert db.execute("pragma page_size").fetchone()[0] == 4096
     assert db.table("listings").exists() and db.table("kept").exists()
+
+
+def test_the_search_index_options_are_set_once_and_kept(tmp_path):
+    path = tmp_path / "listings.db"
+    open_db(path).close()
+    db = open_db(path)
+    config = dict(db.execute("select k, v from listings_fts_config").fetchall())
+    assert {k: config[k] for k in FTS_OPTIONS} == FTS_OPTIONS
+    db.execute("insert into listings_fts(listings_fts, rank) values ('hashsize', 1048576)")
+    db.conn.commit()
+    db.close()
+    reopened = open_db(path)  # a database set otherwise gets the options back
+    config = dict(reopened.execute("select k, v from listings_fts_config").fetchall())
+    assert config["hashsize"] == FTS_OPTIONS["hashsize"]
