@@ -21,9 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.synthetic import synthetic_items  # noqa: E402
 from pipeline.dedupe import company_key, match_key  # noqa: E402
 from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
-from pipeline.ingest import store_postings  # noqa: E402
 from pipeline.normalize import normalize_posting  # noqa: E402
-from pipeline.store import open_db  # noqa: E402
+from pipeline.store import import_postings, open_db  # noqa: E402
 
 POOL = 5000
 REPEATS = 3
@@ -91,7 +90,7 @@ def postings(count: int, pool: list[dict]):
 
 def run(count: int, pool: list[dict]) -> dict[str, float]:
     """Dedupe and store `count` postings as imports of FILE_POSTINGS each, one after another
-    (`store_postings`, what `microintern import` runs for a file: one transaction); making the
+    (`import_postings`, as `microintern import` stores a file: one transaction); making the
     postings is not timed. Sizes under a million run REPEATS times and report the median, as a
     run of a second or two varies by several percent on a shared machine."""
     times = []
@@ -102,7 +101,7 @@ def run(count: int, pool: list[dict]) -> dict[str, float]:
             made = postings(count, pool)
             while file := list(islice(made, FILE_POSTINGS)):
                 start, cpu_start = time.perf_counter(), time.process_time()
-                store_postings(db, file)
+                import_postings(db, file)
                 seconds += time.perf_counter() - start
                 cpu_seconds += time.process_time() - cpu_start
             listings = db.table("listings").count

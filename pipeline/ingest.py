@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +13,6 @@ from sqlite_utils import Database
 from pipeline.normalize import normalize_posting
 from pipeline.raw import RawItemError, iter_raw_file
 from pipeline.store import ImportResult, import_postings
-
-# Postings normalized and stored at a time: memory follows the batch, not the file (a normalized
-# posting with its texts is about 12 KB), and the whole file is still one transaction.
-IMPORT_BATCH = 20_000
 
 
 @dataclass
@@ -54,20 +49,4 @@ def import_files(
                 report.items += 1
                 yield normalize_posting(item, seen_at=stamp)
 
-    return store_postings(db, postings(), feed=feed, run_id=run_id), reports
-
-
-def store_postings(
-    db: Database,
-    postings: Iterable[dict[str, Any]],
-    feed: str | None = None,
-    run_id: str | None = None,
-) -> ImportResult:
-    """Dedupe and store normalized postings IMPORT_BATCH at a time, all in one transaction: a
-    killed import leaves the old state, never half of the new one."""
-    result = ImportResult()
-    made = iter(postings)
-    with db.atomic():
-        while batch := list(islice(made, IMPORT_BATCH)):
-            result.merge(import_postings(db, batch, feed=feed, run_id=run_id))
-    return result
+    return import_postings(db, postings(), feed=feed, run_id=run_id), reports

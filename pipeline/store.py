@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -280,6 +281,9 @@ LISTINGS_WITH_TEXTS = (  # {marks}: one "?" per id
 
 
 WRITER_CACHE_MIB = 256
+# Postings deduped and stored at a time: memory follows the batch, not the input (a normalized
+# posting with its texts is about 12 KB), and the whole input is still one transaction.
+IMPORT_BATCH = 20_000
 # Page size of a new database file. A million listings make B-trees of tens of thousands of
 # 4 KB pages; 16 KB pages make a quarter as many: a million postings took 129
 # CPU seconds instead of 144 in paired runs of bench/dedupe_store_bench.py, and the Datasette
@@ -509,14 +513,27 @@ def import_postings(
     feed: str | None = None,
     run_id: str | None = None,
 ) -> ImportResult:
-    """Upsert normalized postings (from `pipeline.normalize`) and their listings, atomically,
-    and record every change of a tracked field in `listing_changes`.
+    """Upsert normalized postings (from `pipeline.normalize`) and their listings, all in one
+    transaction (a killed import leaves the old state, never half of the new one), and record
+    every change of a tracked field in `listing_changes`. They are read IMPORT_BATCH at a time,
+    so memory follows the batch, not the input.
 
     `feed` names the crawl source the postings came from (e.g. `greenhouse-algolia`), so a later
     successful crawl of that source can close what it no longer lists.
     """
     result = ImportResult()
-    batch = list(postings)
+    made = iter(postings)
+    with db.atomic():
+        while batch := list(islice(made, IMPORT_BATCH)):
+            result.merge(_import_batch(db, batch, feed, run_id))
+    return result
+
+
+def _import_batch(
+    db: Database, batch: list[dict[str, Any]], feed: str | None, run_id: str | None
+) -> ImportResult:
+    """`import_postings` for one batch (inside its transaction)."""
+    result = ImportResult()
     # Only the stored rows this batch can meet are read: the cost follows the batch, not the
     # size of the database.
     existing_postings = {

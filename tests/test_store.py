@@ -146,7 +146,7 @@ def test_repost_under_a_new_id_joins_its_listing(db):
 def test_a_file_imported_in_batches_is_one_transaction(db, tmp_path, monkeypatch):
     """Big files are stored a batch at a time (bounded memory) yet stay all-or-nothing: the
     duplicates across batch boundaries still join their listings."""
-    from pipeline import ingest
+    from pipeline import ingest, store
 
     items = [
         raw(str(n), title=f"Project {n} research", description=f"Study {n}.") for n in range(7)
@@ -154,7 +154,7 @@ def test_a_file_imported_in_batches_is_one_transaction(db, tmp_path, monkeypatch
     items += [raw(f"repost-{n}", url=items[n]["url"] + "?gh_src=x") for n in range(3)]
     path = tmp_path / "raw.jsonl"
     path.write_text("\n".join(json.dumps(item) for item in items) + "\n")
-    monkeypatch.setattr(ingest, "IMPORT_BATCH", 3)
+    monkeypatch.setattr(store, "IMPORT_BATCH", 3)
     result, _ = import_files(db, [path])
     assert (result.postings, db.table("listings").count, db.table("postings").count) == (10, 7, 10)
 
