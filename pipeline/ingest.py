@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from pipeline.normalize import normalize_posting
+from pipeline.normalize import NORMALIZE_BATCH, normalize_postings
 from pipeline.raw import RawItemError, iter_raw_file
 from pipeline.store import ImportResult, import_postings
 
@@ -40,13 +41,18 @@ def import_files(
     reports = [FileReport(Path(p)) for p in paths]
     defaults = {"source": source} if source else {}
 
-    def postings() -> Iterator[dict[str, Any]]:
+    def items() -> Iterator[dict[str, Any]]:
         for report in reports:
             for number, item in iter_raw_file(report.path, defaults):
                 if isinstance(item, RawItemError):
                     report.bad_lines.append((number, str(item)))
                     continue
                 report.items += 1
-                yield normalize_posting(item, seen_at=stamp)
+                yield item
+
+    def postings() -> Iterator[dict[str, Any]]:
+        read = items()
+        while batch := list(islice(read, NORMALIZE_BATCH)):
+            yield from normalize_postings(batch, seen_at=stamp)
 
     return import_postings(db, postings(), feed=feed, run_id=run_id), reports

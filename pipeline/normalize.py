@@ -10,15 +10,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 
 from pipeline.dates import deadline_date, is_past, posted_date
 from pipeline.dedupe import canonical_url, company_key, match_key, posting_id
-from pipeline.hours import hour_range, parse_hours
-from pipeline.industry import tag_industry
-from pipeline.pay import parse_pay
+from pipeline.hours import Hours, hour_range, parse_hours
+from pipeline.industry import IndustryTag, tag_industry
+from pipeline.pay import Pay, parse_pay
 from pipeline.text import html_to_text, sanitize_html, search_word, squash
 
 MAX_DESCRIPTION_CHARS = 1_000_000
@@ -116,42 +117,129 @@ def _remote(raw: dict[str, Any], location: str | None, title: str) -> bool | Non
     return None
 
 
+# Raw items normalized together by `normalize_postings` (import reads this many at a time).
+NORMALIZE_BATCH = 500
+
+
 def normalize_posting(raw: dict[str, Any], seen_at: str | None = None) -> dict[str, Any]:
     """A normalized posting from a raw item (see `spiders.items.RawListing`).
 
     `seen_at` is used when the raw item has no `scraped_at` (e.g. an exported file).
     """
-    issues: list[str] = []
-    seen = raw.get("scraped_at") or seen_at
-    markup = raw.get("description") or ""
-    if len(markup) > MAX_DESCRIPTION_CHARS:
-        markup = markup[:MAX_DESCRIPTION_CHARS]
-        issues.append("description_truncated")
-    title = squash(raw["title"]) or ""
-    description = html_to_text(markup)
-    location = squash(raw.get("location"))
-    employment_type = squash(raw.get("employment_type"))
-    categories = list(raw.get("categories") or [])
-    hours_text = squash(raw.get("hours_text"))
-    hours = parse_hours(
-        [hours_text, title, description], full_time=bool(FULL_TIME.search(employment_type or ""))
-    )
-    if hours_text and not hours.known and hours.per_week_max is None:
-        issues.append("hours_text_unreadable")
-    pay = parse_pay([raw.get("pay_text"), title, description], hours.total_min, hours.total_max)
-    posted_at, posted_failed = posted_date(raw.get("posted_at"), seen)
-    deadline, deadline_failed = deadline_date(raw.get("deadline"), [description], seen)
-    issues += ["posted_at_unreadable"] * posted_failed + ["deadline_unreadable"] * deadline_failed
-    tag = tag_industry(title, categories, description)
-    kind = decide_kind(
-        title,
-        description,
-        employment_type,
-        hours.total_max,
-        hours.per_week_max is not None,
-        pay.unpaid,
-        raw["source"],
-    )
+    return normalize_postings([raw], seen_at)[0]
+
+
+def normalize_postings(
+    raws: Sequence[dict[str, Any]], seen_at: str | None = None
+) -> list[dict[str, Any]]:
+    """`[normalize_posting(raw, seen_at) for raw in raws]`, computed stage by stage.
+
+    Each stage (HTML to text, sanitizing, hours, pay, dates, industry, kind, ...) runs over the
+    whole batch before the next: the processor then keeps one stage's code and patterns in its
+    caches, rather than cycling through all of them for every item. On batches of a few hundred
+    items that is about a third faster (bench/normalize_bench.py); the results are the same.
+    """
+    seens = [raw.get("scraped_at") or seen_at for raw in raws]
+    issues: list[list[str]] = [[] for _ in raws]
+    markups = [raw.get("description") or "" for raw in raws]
+    for i, markup in enumerate(markups):
+        if len(markup) > MAX_DESCRIPTION_CHARS:
+            markups[i] = markup[:MAX_DESCRIPTION_CHARS]
+            issues[i].append("description_truncated")
+    titles = [squash(raw["title"]) or "" for raw in raws]
+    descriptions = list(map(html_to_text, markups))
+    htmls = list(map(sanitize_html, markups))
+    locations = [squash(raw.get("location")) for raw in raws]
+    employment_types = [squash(raw.get("employment_type")) for raw in raws]
+    hours_texts = [squash(raw.get("hours_text")) for raw in raws]
+    hours = [
+        parse_hours(
+            [hours_text, title, description],
+            full_time=bool(FULL_TIME.search(employment_type or "")),
+        )
+        for hours_text, title, description, employment_type in zip(
+            hours_texts, titles, descriptions, employment_types, strict=True
+        )
+    ]
+    for hours_text, estimate, problems in zip(hours_texts, hours, issues, strict=True):
+        if hours_text and not estimate.known and estimate.per_week_max is None:
+            problems.append("hours_text_unreadable")
+    pays = [
+        parse_pay([raw.get("pay_text"), title, description], estimate.total_min, estimate.total_max)
+        for raw, title, description, estimate in zip(raws, titles, descriptions, hours, strict=True)
+    ]
+    posted = [
+        posted_date(raw.get("posted_at"), seen) for raw, seen in zip(raws, seens, strict=True)
+    ]
+    deadlines = [
+        deadline_date(raw.get("deadline"), [description], seen)
+        for raw, description, seen in zip(raws, descriptions, seens, strict=True)
+    ]
+    for (_, posted_failed), (_, deadline_failed), problems in zip(
+        posted, deadlines, issues, strict=True
+    ):
+        problems += ["posted_at_unreadable"] * posted_failed
+        problems += ["deadline_unreadable"] * deadline_failed
+    categories = [list(raw.get("categories") or []) for raw in raws]
+    tags = list(map(tag_industry, titles, categories, descriptions))
+    kinds = [
+        decide_kind(
+            title,
+            description,
+            employment_type,
+            estimate.total_max,
+            estimate.per_week_max is not None,
+            pay.unpaid,
+            raw["source"],
+        )
+        for raw, title, description, employment_type, estimate, pay in zip(
+            raws, titles, descriptions, employment_types, hours, pays, strict=True
+        )
+    ]
+    hashes = list(map(raw_hash, raws))
+    return [
+        _posting(raw, *fields)
+        for raw, *fields in zip(
+            raws,
+            seens,
+            titles,
+            descriptions,
+            htmls,
+            locations,
+            employment_types,
+            categories,
+            hours,
+            pays,
+            posted,
+            deadlines,
+            tags,
+            kinds,
+            hashes,
+            issues,
+            strict=True,
+        )
+    ]
+
+
+def _posting(
+    raw: dict[str, Any],
+    seen: str | None,
+    title: str,
+    description: str,
+    description_html: str,
+    location: str | None,
+    employment_type: str | None,
+    categories: list[str],
+    hours: Hours,
+    pay: Pay,
+    posted: tuple[str | None, bool],
+    deadline: tuple[str | None, bool],
+    tag: IndustryTag,
+    kind: str,
+    hashed: str,
+    issues: list[str],
+) -> dict[str, Any]:
+    """The normalized posting: the raw item's own fields with what the stages made of it."""
     return {
         "posting_id": posting_id(raw["source"], raw["source_id"]),
         "source": raw["source"],
@@ -163,7 +251,7 @@ def normalize_posting(raw: dict[str, Any], seen_at: str | None = None) -> dict[s
         "company_key": company_key(raw["company"]),
         "match_key": match_key(raw["company"], title),
         "description": description,
-        "description_html": sanitize_html(markup),
+        "description_html": description_html,
         "location": location,
         "remote": _remote(raw, location, title),
         "employment_type": employment_type,
@@ -186,10 +274,10 @@ def normalize_posting(raw: dict[str, Any], seen_at: str | None = None) -> dict[s
         "pay_unit": pay.unit,
         "pay_per_hour": pay.per_hour,
         "unpaid": pay.unpaid,
-        "posted_at": posted_at,
-        "deadline": deadline,
-        "expired": is_past(deadline, seen),
+        "posted_at": posted[0],
+        "deadline": deadline[0],
+        "expired": is_past(deadline[0], seen),
         "seen_at": seen,
-        "raw_hash": raw_hash(raw),
+        "raw_hash": hashed,
         "issues": issues,
     }

@@ -1,10 +1,12 @@
 """Normalization of raw items: pure, and honest about what is unknown."""
 
 import copy
+import json
+from pathlib import Path
 
 import pytest
 
-from pipeline.normalize import decide_is_micro, normalize_posting
+from pipeline.normalize import decide_is_micro, normalize_posting, normalize_postings
 from pipeline.text import html_to_text, iso_date
 
 RAW = {
@@ -197,3 +199,22 @@ def test_html_to_text(markup, text):
 )
 def test_iso_date(value, expected):
     assert iso_date(value) == expected
+
+
+def test_a_batch_normalizes_as_its_items_do_one_at_a_time():
+    """`normalize_postings` runs stage by stage over the batch: the same postings, in order."""
+    devset = Path(__file__).parent / "devset"
+    raws = [json.loads(line)["raw"] for line in (devset / "tagging.jsonl").open()]
+    raws += [json.loads(line)["raw"] for line in (devset / "dedupe.jsonl").open()]
+    raws.append({**RAW, "description": "x" * 1_000_001, "deadline": "ASAP"})
+    raws.append({key: value for key, value in RAW.items() if key != "scraped_at"})
+    assert len(raws) > 250
+    before = copy.deepcopy(raws)
+    batch = normalize_postings(raws, seen_at="2026-11-20T00:00:00Z")
+    assert raws == before  # pure: the input is untouched
+    one_by_one = [normalize_posting(raw, seen_at="2026-11-20T00:00:00Z") for raw in raws]
+    assert batch == one_by_one
+    assert batch[-1]["seen_at"] == "2026-11-20T00:00:00Z"
+    assert batch[-2]["issues"] == ["description_truncated", "deadline_unreadable"]
+    assert len({posting["posting_id"] for posting in batch}) > 200
+    assert normalize_postings([]) == []
