@@ -10,19 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import orjson
 
 from pipeline.dates import deadline_date, is_past, posted_date
 from pipeline.dedupe import canonical_url, company_key, match_key, posting_id
-from pipeline.hours import Hours, hour_range, parse_hours
-from pipeline.industry import IndustryTag, tag_industry
-from pipeline.pay import Pay, parse_pay
+from pipeline.hours import hour_range, parse_hours
+from pipeline.industry import tag_industry
+from pipeline.pay import parse_pay
 from pipeline.text import html_to_text, sanitize_html, search_word, squash
 
 MAX_DESCRIPTION_CHARS = 1_000_000
+T = TypeVar("T")
 # The patterns in capitals below run on lower-case text, each match starting a word
 # (`search_word`): without a leading `\b` the regex engine skips ahead to their first letters.
 MICRO_MARKERS = re.compile(
@@ -138,8 +139,10 @@ def normalize_postings(
     whole batch before the next: the processor then keeps one stage's code and patterns in its
     caches, rather than cycling through all of them for every item. On batches of a few hundred
     items that is about a third faster (bench/normalize_bench.py); the results are the same.
+    Values a batch repeats (companies, locations, dates) are worked out once each (`_each`).
     """
     seens = [raw.get("scraped_at") or seen_at for raw in raws]
+    sources = [raw["source"] for raw in raws]
     issues: list[list[str]] = [[] for _ in raws]
     markups = [raw.get("description") or "" for raw in raws]
     for i, markup in enumerate(markups):
@@ -148,29 +151,28 @@ def normalize_postings(
             issues[i].append("description_truncated")
     titles = [squash(raw["title"]) or "" for raw in raws]
     descriptions = list(map(html_to_text, markups))
-    htmls = list(map(sanitize_html, markups))
-    locations = [squash(raw.get("location")) for raw in raws]
-    employment_types = [squash(raw.get("employment_type")) for raw in raws]
-    hours_texts = [squash(raw.get("hours_text")) for raw in raws]
+    companies = [raw["company"] for raw in raws]
+    locations = _each(squash, [raw.get("location") for raw in raws])
+    employment_types = _each(squash, [raw.get("employment_type") for raw in raws])
+    hours_texts = _each(squash, [raw.get("hours_text") for raw in raws])
+    pay_texts = [raw.get("pay_text") for raw in raws]
+    full_time = _each(_says_full_time, employment_types)
     hours = [
-        parse_hours(
-            [hours_text, title, description],
-            full_time=bool(FULL_TIME.search(employment_type or "")),
-        )
-        for hours_text, title, description, employment_type in zip(
-            hours_texts, titles, descriptions, employment_types, strict=True
+        parse_hours([hours_text, title, description], full_time=full)
+        for hours_text, title, description, full in zip(
+            hours_texts, titles, descriptions, full_time, strict=True
         )
     ]
     for hours_text, estimate, problems in zip(hours_texts, hours, issues, strict=True):
         if hours_text and not estimate.known and estimate.per_week_max is None:
             problems.append("hours_text_unreadable")
     pays = [
-        parse_pay([raw.get("pay_text"), title, description], estimate.total_min, estimate.total_max)
-        for raw, title, description, estimate in zip(raws, titles, descriptions, hours, strict=True)
+        parse_pay([pay_text, title, description], estimate.total_min, estimate.total_max)
+        for pay_text, title, description, estimate in zip(
+            pay_texts, titles, descriptions, hours, strict=True
+        )
     ]
-    posted = [
-        posted_date(raw.get("posted_at"), seen) for raw, seen in zip(raws, seens, strict=True)
-    ]
+    posted = _each(posted_date, [raw.get("posted_at") for raw in raws], seens)
     deadlines = [
         deadline_date(raw.get("deadline"), [description], seen)
         for raw, description, seen in zip(raws, descriptions, seens, strict=True)
@@ -190,94 +192,73 @@ def normalize_postings(
             estimate.total_max,
             estimate.per_week_max is not None,
             pay.unpaid,
-            raw["source"],
+            source,
         )
-        for raw, title, description, employment_type, estimate, pay in zip(
-            raws, titles, descriptions, employment_types, hours, pays, strict=True
-        )
-    ]
-    hashes = list(map(raw_hash, raws))
-    return [
-        _posting(raw, *fields)
-        for raw, *fields in zip(
-            raws,
-            seens,
-            titles,
-            descriptions,
-            htmls,
-            locations,
-            employment_types,
-            categories,
-            hours,
-            pays,
-            posted,
-            deadlines,
-            tags,
-            kinds,
-            hashes,
-            issues,
-            strict=True,
+        for source, title, description, employment_type, estimate, pay in zip(
+            sources, titles, descriptions, employment_types, hours, pays, strict=True
         )
     ]
-
-
-def _posting(
-    raw: dict[str, Any],
-    seen: str | None,
-    title: str,
-    description: str,
-    description_html: str,
-    location: str | None,
-    employment_type: str | None,
-    categories: list[str],
-    hours: Hours,
-    pay: Pay,
-    posted: tuple[str | None, bool],
-    deadline: tuple[str | None, bool],
-    tag: IndustryTag,
-    kind: str,
-    hashed: str,
-    issues: list[str],
-) -> dict[str, Any]:
-    """The normalized posting: the raw item's own fields with what the stages made of it."""
-    return {
-        "posting_id": posting_id(raw["source"], raw["source_id"]),
-        "source": raw["source"],
-        "source_id": raw["source_id"],
-        "url": raw["url"].strip(),
-        "canonical_url": canonical_url(raw["url"]),
-        "title": title,
-        "company": squash(raw["company"]) or "",
-        "company_key": company_key(raw["company"]),
-        "match_key": match_key(raw["company"], title),
-        "description": description,
-        "description_html": description_html,
-        "location": location,
-        "remote": _remote(raw, location, title),
-        "employment_type": employment_type,
+    deadline_days = [day for day, _ in deadlines]
+    columns = {
+        "posting_id": list(map(posting_id, sources, [raw["source_id"] for raw in raws])),
+        "source": sources,
+        "source_id": [raw["source_id"] for raw in raws],
+        "url": [raw["url"].strip() for raw in raws],
+        "canonical_url": [canonical_url(raw["url"]) for raw in raws],
+        "title": titles,
+        "company": [name or "" for name in _each(squash, companies)],
+        "company_key": _each(company_key, companies),
+        "match_key": list(map(match_key, companies, titles)),
+        "description": descriptions,
+        "description_html": list(map(sanitize_html, markups)),
+        "location": locations,
+        "remote": list(map(_remote, raws, locations, titles)),
+        "employment_type": employment_types,
         "categories": categories,
-        "industry": tag.industry,
-        "industry_alt": tag.alt,
-        "industry_confidence": tag.confidence,
-        "hours_min": hours.total_min,
-        "hours_max": hours.total_max,
-        "hour_range": hour_range(hours.total_max),
-        "hours_per_week_min": hours.per_week_min,
-        "hours_per_week_max": hours.per_week_max,
-        "duration_weeks": hours.duration_weeks,
-        "kind": kind,
-        "is_micro": kind == "micro-internship",
-        "pay_text": squash(raw.get("pay_text")),
-        "pay_min": pay.min,
-        "pay_max": pay.max,
-        "pay_currency": pay.currency,
-        "pay_unit": pay.unit,
-        "pay_per_hour": pay.per_hour,
-        "unpaid": pay.unpaid,
-        "posted_at": posted[0],
-        "deadline": deadline[0],
-        "expired": is_past(deadline[0], seen),
-        "seen_at": seen,
-        "raw_hash": hashed,
+        "industry": [tag.industry for tag in tags],
+        "industry_alt": [tag.alt for tag in tags],
+        "industry_confidence": [tag.confidence for tag in tags],
+        "hours_min": [estimate.total_min for estimate in hours],
+        "hours_max": [estimate.total_max for estimate in hours],
+        "hour_range": [hour_range(estimate.total_max) for estimate in hours],
+        "hours_per_week_min": [estimate.per_week_min for estimate in hours],
+        "hours_per_week_max": [estimate.per_week_max for estimate in hours],
+        "duration_weeks": [estimate.duration_weeks for estimate in hours],
+        "kind": kinds,
+        "is_micro": [kind == "micro-internship" for kind in kinds],
+        "pay_text": _each(squash, pay_texts),
+        "pay_min": [pay.min for pay in pays],
+        "pay_max": [pay.max for pay in pays],
+        "pay_currency": [pay.currency for pay in pays],
+        "pay_unit": [pay.unit for pay in pays],
+        "pay_per_hour": [pay.per_hour for pay in pays],
+        "unpaid": [pay.unpaid for pay in pays],
+        "posted_at": [day for day, _ in posted],
+        "deadline": deadline_days,
+        "expired": _each(is_past, deadline_days, seens),
+        "seen_at": seens,
+        "raw_hash": list(map(raw_hash, raws)),
         "issues": issues,
     }
+    names = tuple(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def _says_full_time(employment_type: str | None) -> bool:
+    return bool(FULL_TIME.search(employment_type or ""))
+
+
+def _each(function: Callable[..., T], *columns: Sequence[Any]) -> list[T]:
+    """`list(map(function, *columns))`, calling `function` once per distinct row of arguments:
+    for pure functions of values a batch repeats (the same company, location or date)."""
+    done: dict[tuple[Any, ...], T] = {}
+    results = []
+    for row in zip(*columns, strict=True):
+        try:
+            value = done[row]
+        except KeyError:
+            value = done[row] = function(*row)
+        except TypeError:  # a value that cannot be a key (not from a validated raw item)
+            value = function(*row)
+        results.append(value)
+    return results
