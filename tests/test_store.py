@@ -162,7 +162,8 @@ def test_a_file_imported_in_batches_is_one_transaction(db, tmp_path, monkeypatch
         yield from (normalize_posting(raw(f"new-{n}")) for n in range(4))
         raise RuntimeError("the capture ends mid-way")
 
-    monkeypatch.setattr(ingest, "normalize_posting", lambda item, seen_at: item)
+    monkeypatch.setattr(ingest, "normalize_postings", lambda items, seen_at: items)
+    monkeypatch.setattr(ingest, "NORMALIZE_BATCH", 2)  # a batch of 3 is stored before the end
     before = snapshot(db)
     path.write_text("")
     monkeypatch.setattr(ingest, "iter_raw_file", lambda *_: enumerate(failing_postings()))
