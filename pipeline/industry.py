@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from operator import neg
 from pathlib import Path
+from typing import NamedTuple
 
 TAXONOMY_FILE = Path(__file__).with_name("industries.toml")
 TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT = 3, 1.5, 1
@@ -78,8 +79,7 @@ class Taxonomy:
         return found
 
 
-@dataclass(frozen=True)
-class IndustryTag:
+class IndustryTag(NamedTuple):  # made for every posting: faster than a frozen dataclass
     industry: str | None
     alt: str | None = None
     confidence: float | None = None

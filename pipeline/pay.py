@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.text import merge_spans, tidy_number
 
@@ -199,8 +199,7 @@ def _folds_like_lower(text: str) -> bool:
     return text.isascii() or not any(char in text for char in FOLD_ODDITIES)
 
 
-@dataclass(frozen=True)
-class Pay:
+class Pay(NamedTuple):  # made for every posting: twice as fast as a frozen dataclass
     min: float | None = None
     max: float | None = None
     currency: str | None = None
