@@ -20,6 +20,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import synthetic_items  # noqa: E402
+from pipeline.gc_settings import tune_gc  # noqa: E402
 from pipeline.hours import parse_hours  # noqa: E402
 from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
 from pipeline.industry import tag_industry  # noqa: E402
@@ -107,4 +108,5 @@ def main(count: int = 100_000) -> dict[str, Any]:
 
 if __name__ == "__main__":
     reexec_with_huge_pages()  # as the microintern command runs
+    tune_gc()
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

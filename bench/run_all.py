@@ -39,6 +39,7 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from pipeline.gc_settings import tune_gc  # noqa: E402
 from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
 
 RESULTS = PROJECT_ROOT / "bench" / "results.jsonl"
@@ -520,6 +521,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 if __name__ == "__main__":
     reexec_with_huge_pages()  # as the microintern command runs
+    tune_gc()
     if sys.argv[1:2] == ["--child"]:
         child(*sys.argv[2:5])
     else:

@@ -25,6 +25,7 @@ from pipeline.evaluate import (
     load_labelled,
 )
 from pipeline.export import FORMATS, Filters, export_listings
+from pipeline.gc_settings import tune_gc
 from pipeline.hours import HOUR_RANGES
 from pipeline.hugepages import reexec_with_huge_pages
 from pipeline.ingest import import_files
@@ -492,6 +493,8 @@ cli.add_command(runs_command)
 
 def main() -> None:
     """The `microintern` program: restarted once with huge pages where they help (see
-    pipeline/hugepages.py), then the command."""
+    pipeline/hugepages.py), the garbage collector set for long imports (pipeline/gc_settings.py),
+    then the command."""
     reexec_with_huge_pages()
+    tune_gc()
     cli(prog_name="microintern")

@@ -1,5 +1,6 @@
 """Settings for large databases: huge pages (the environment a command restarts with, and the
-restart itself), the page size of new files, the search index's options."""
+restart itself), the garbage collector's settings, the page size of new files, the search
+index's options."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.gc_settings import THRESHOLDS
 from pipeline.hugepages import SWITCH, TUNABLE, huge_pages_env
 from pipeline.store import FTS_OPTIONS, NEW_DB_PAGE_SIZE, open_db
 
@@ -99,3 +101,24 @@ def test_the_search_index_options_are_set_once_and_kept(tmp_path):
     reopened = open_db(path)  # a database set otherwise gets the options back
     config = dict(reopened.execute("select k, v from listings_fts_config").fetchall())
     assert config["hashsize"] == FTS_OPTIONS["hashsize"]
+
+
+def test_the_command_sets_the_garbage_collector_for_long_imports():
+    """`microintern` freezes what is alive at start-up and collects young objects less often
+    (pipeline/gc_settings.py); run in a process of its own, as the setting is global."""
+    code = (
+        "import gc\n"
+        "from pipeline import cli\n"
+        "print(gc.get_threshold(), gc.get_freeze_count() > 0)\n"
+        "cli.cli = lambda prog_name: print(gc.get_threshold(), gc.get_freeze_count() > 0)\n"
+        "cli.main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, SWITCH: "0"},
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.splitlines() == ["(700, 10, 10) False", f"{THRESHOLDS} True"]
