@@ -36,7 +36,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from datasette.app import Datasette  # noqa: E402
 
 from pipeline.cli import DEFAULT_METADATA, SERVE_SETTINGS  # noqa: E402
-from pipeline.gc_settings import tune_gc  # noqa: E402
 from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
 from pipeline.store import LISTING_COLUMNS, NEW_DB_PAGE_SIZE, SCHEMA_VERSION, open_db  # noqa: E402
 
@@ -410,5 +409,4 @@ def main(count: int = 1_000_000, runs: int = RUNS) -> dict[str, Any]:
 
 if __name__ == "__main__":
     reexec_with_huge_pages()  # as the microintern command runs
-    tune_gc()
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
