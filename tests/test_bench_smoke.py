@@ -4,8 +4,12 @@ from bench import dedupe_store_bench, normalize_bench, publish_bench
 
 
 def test_normalize_bench_runs():
+    from pipeline import hours, normalize
+
     result = normalize_bench.main(300)
     assert result["items"] == 300 and result["items_per_s"] > 0
+    assert set(result["stage_us"]) == {*normalize_bench.STAGES, "rest"}
+    assert normalize.parse_hours is hours.parse_hours  # the timed stages are put back
 
 
 def test_dedupe_store_bench_runs():
