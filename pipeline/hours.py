@@ -21,23 +21,14 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
+from ahocorasick_rs import AhoCorasick, MatchKind
+
 from pipeline.text import merge_spans, tidy_number
 
 WEEKS_PER = {"month": 4.33, "semester": 15.0, "summer": 10.0, "quarter": 13.0, "week": 1.0}
 FULL_TIME_WEEKLY = 40.0
 MAX_TOTAL_HOURS = 2000.0
 MAX_WEEKLY_HOURS = 80.0
-
-
-def _by_first_letter(words: tuple[str, ...], rest_ahead: bool = False) -> str:
-    """`words` as a pattern of alternatives grouped by first letter ("t(?:wo|en)"), which the
-    regex engine tries faster than one alternative per word. With `rest_ahead` a match is only
-    the first letter, the rest of the word a lookahead, so that overlapping words are all found."""
-    rests: dict[str, list[str]] = {}
-    for word in words:
-        rests.setdefault(word[0], []).append(re.escape(word[1:]))
-    group = "(?=" if rest_ahead else "(?:"
-    return "|".join(f"{re.escape(first)}{group}{'|'.join(rest)})" for first, rest in rests.items())
 
 
 _UNITS = [
@@ -80,7 +71,8 @@ WORD_NUMBER = re.compile(
 # Every WORD_NUMBER match contains one of these (each of NUMBER_WORDS does), at most
 # NUMBER_WORD_PART_OFFSET characters from its start ("half a dozen").
 NUMBER_WORD_PARTS = (*_UNITS[:13], "thirt", "fift", "twent", "forty", "dozen", "hundred")
-NUMBER_WORD_PART = re.compile(_by_first_letter(NUMBER_WORD_PARTS))
+# The leftmost of them, by an Aho-Corasick automaton: a quarter of the time of a pattern.
+NUMBER_WORD_PART_FINDER = AhoCorasick(list(NUMBER_WORD_PARTS), matchkind=MatchKind.LeftmostFirst)
 NUMBER_WORD_PART_OFFSET = 7
 
 NUM = r"(\d{1,4}(?:\.\d+)?)"
@@ -197,32 +189,33 @@ WINDOW = 120
 SHORT_TEXT = 300
 
 
-# Where the hints start. The hints starting with one of these letters are found by one pattern per
-# letter, which the regex engine runs by skipping from one such letter to the next: faster than a
-# str.find per hint (not so for letters as common as "s"). With the hour hints comes the "h" of a
-# "5h", its empty group saying that the window is around the digit before it.
-PATTERN_LETTERS = {"h": r"|h\b(?<=\dh)()", "m": "", "w": "", "f": ""}  # letter: more alternatives
-HINT_PATTERNS = [
-    re.compile(_by_first_letter(tuple(h for h in HINTS if h[0] == letter), True) + more)
-    for letter, more in PATTERN_LETTERS.items()
-]
-SEARCHED_HINTS = tuple(h for h in HINTS if h[0] not in PATTERN_LETTERS)
+# Where the hints start, and every digit followed by "h" (the "5h" of a figure of hours): one
+# pass over the text finds them all, overlapping ones included (an Aho-Corasick automaton), in
+# half the time of a pattern per first letter and a substring search per other hint.
+HINT_FINDER = AhoCorasick([*HINTS, *(f"{digit}h" for digit in "0123456789")])
+DIGIT_H = re.compile(r"\dh\b")  # "5h" with any Unicode digit, as `\d` matches
 
 
 def _spans(lower: str, length: int) -> list[list[int]]:
     """The parts of a text of `length` characters within WINDOW characters of a hint or a "5h"
     in `lower`, the text lowercased, as `[start, end]` in order."""
-    points = [
-        match.start() - 1 if match.lastindex else match.start()
-        for pattern in HINT_PATTERNS
-        for match in pattern.finditer(lower)
-    ]
-    for hint in SEARCHED_HINTS:
-        at = lower.find(hint)
-        while at != -1:
-            points.append(at)
-            at = lower.find(hint, at + 1)
-    return merge_spans(points, WINDOW, length)
+    return merge_spans(_hint_points(lower), WINDOW, length)
+
+
+def _hint_points(lower: str) -> list[int]:
+    r"""Where each hint starts in `lower`, and the digit of each "5h" (`\dh\b`)."""
+    found = HINT_FINDER.find_matches_as_indexes(lower, overlapping=True)
+    hints = len(HINTS)
+    if lower.isascii():  # a "5h" found is one when a word ends there, as `\b` tests
+        return [at for hint, at, end in found if hint < hints or not _word_at(lower, end)]
+    # the digits `\d` matches are not only 0-9
+    points = [at for hint, at, _ in found if hint < hints]
+    return points + [match.start() for match in DIGIT_H.finditer(lower)]
+
+
+def _word_at(text: str, at: int) -> bool:
+    r"""Whether a word character (as `\w` matches) is at `at`."""
+    return at < len(text) and (text[at].isalnum() or text[at] == "_")
 
 
 def _focus_lower(text: str) -> str:
@@ -267,13 +260,13 @@ def _number(match: re.Match[str]) -> str:
 
 def words_to_digits(text: str) -> str:
     """ "fifteen hours" -> "15 hours", "twenty-five" -> "25"."""
-    part = NUMBER_WORD_PART.search(text)
-    if part is None:
+    parts = NUMBER_WORD_PART_FINDER.find_matches_as_indexes(text)
+    if not parts:
         return text
     # WORD_NUMBER.sub(_number, text), from where the first number word can start
     pieces = []
     last = 0
-    for match in WORD_NUMBER.finditer(text, max(0, part.start() - NUMBER_WORD_PART_OFFSET)):
+    for match in WORD_NUMBER.finditer(text, max(0, parts[0][1] - NUMBER_WORD_PART_OFFSET)):
         pieces += (text[last : match.start()], _number(match))
         last = match.end()
     pieces.append(text[last:])

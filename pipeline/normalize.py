@@ -14,13 +14,14 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import orjson
+from ahocorasick_rs import AhoCorasick
 
 from pipeline.dates import deadline_date, is_past, posted_date
 from pipeline.dedupe import canonical_url, company_key, match_key, posting_id
 from pipeline.hours import hour_range, parse_hours
 from pipeline.industry import tag_industry
 from pipeline.pay import parse_pay
-from pipeline.text import html_to_text, sanitize_html, search_word, squash
+from pipeline.text import folds_like_lower, html_to_text, sanitize_html, search_word, squash
 
 MAX_DESCRIPTION_CHARS = 1_000_000
 T = TypeVar("T")
@@ -58,6 +59,17 @@ def raw_hash(raw: dict[str, Any]) -> str:
     return hashlib.sha256(encoded).hexdigest()[:32]
 
 
+# One of these is in every match of the pattern they are named after, in lower case: where
+# `folds_like_lower` holds, a text without them needs no search.
+SIMULATION_WORDS = ("simulation", "virtual")
+COMPETITION_WORDS = ("competition", "hackathon", "challenge")
+FELLOWSHIP_WORDS = ("fellow",)
+FULL_TIME_WORDS = ("full", "permanent")
+INTERNSHIP_WORDS = ("intern", "co")
+# Each MICRO_MARKERS match starts with one of these: the only places it needs trying.
+MICRO_MARKER_STARTS = AhoCorasick(["micro", "project", "short", "mini", "freelance", "paid"])
+
+
 def decide_kind(
     title: str,
     description: str,
@@ -70,19 +82,28 @@ def decide_kind(
     """One of micro-internship, internship, simulation, job, volunteer, fellowship, competition."""
     head = f"{title} | {employment_type or ''}"
     head_lower, body = head.lower(), description[:3000].lower()
-    if source == "forage" or SIMULATION.search(employment_type or "") or SIMULATION.search(title):
+    folds = folds_like_lower(head)
+    title_lower = title.lower()
+
+    def may_match(text: str, words: tuple[str, ...]) -> bool:
+        return not folds or any(word in text for word in words)
+
+    if source == "forage" or (
+        may_match(head_lower, SIMULATION_WORDS)
+        and (SIMULATION.search(employment_type or "") or SIMULATION.search(title))
+    ):
         return "simulation"
-    if COMPETITION.search(title):
+    if may_match(title_lower, COMPETITION_WORDS) and COMPETITION.search(title):
         return "competition"
-    if FELLOWSHIP.search(title):
+    if may_match(title_lower, FELLOWSHIP_WORDS) and FELLOWSHIP.search(title):
         return "fellowship"
-    if search_word(MICRO_MARKERS, head_lower) or search_word(MICRO_MARKERS, body):
+    if search_word(MICRO_MARKERS, head_lower) or _has_micro_marker(body):
         return "micro-internship"
     text = f"{head_lower} | {body}"
     if search_word(VOLUNTEER, head_lower) or (unpaid and search_word(VOLUNTEER, text)):
         return "volunteer"
-    full_time = FULL_TIME.search(head)
-    internship = INTERNSHIP.search(head)
+    full_time = may_match(head_lower, FULL_TIME_WORDS) and FULL_TIME.search(head)
+    internship = may_match(head_lower, INTERNSHIP_WORDS) and INTERNSHIP.search(head)
     if hours_max is not None and hours_max <= 40 and not full_time:
         return "micro-internship"
     if internship:
@@ -96,6 +117,17 @@ def decide_kind(
     ):
         return "micro-internship"
     return "job"
+
+
+def _has_micro_marker(lower: str) -> bool:
+    """`search_word(MICRO_MARKERS, lower) is not None`, trying the pattern only where one of its
+    first words starts a word."""
+    for _, at, _ in MICRO_MARKER_STARTS.find_matches_as_indexes(lower, overlapping=True):
+        if (at == 0 or not (lower[at - 1].isalnum() or lower[at - 1] == "_")) and (
+            MICRO_MARKERS.match(lower, at)
+        ):
+            return True
+    return False
 
 
 def decide_is_micro(

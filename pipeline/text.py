@@ -87,6 +87,19 @@ def sanitize_html(markup: str) -> str:
     return CLEANER.clean(markup).strip()
 
 
+# (?i) also matches "ı" and "İ" to "i" and "ſ" to "s"; str.lower() does not ("İ" even becomes two
+# characters).
+FOLD_ODDITIES = ("ı", "İ", "ſ")
+
+
+def folds_like_lower(text: str) -> bool:
+    """Whether lower-cased `text` and lower-case patterns find exactly what (?i) patterns of ASCII
+    letters find in `text`: every other character lowers to one character of the same class
+    (word, space or neither), so that plain substring tests on the lower-cased text can also
+    rule such a pattern out."""
+    return text.isascii() or not any(char in text for char in FOLD_ODDITIES)
+
+
 def search_word(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """`pattern.search(text)` for a match that starts a word, as a leading `\\b` would ask.
 

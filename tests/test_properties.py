@@ -6,6 +6,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline import hours, normalize, pay
 from pipeline.dates import deadline_date, posted_date
 from pipeline.dedupe import canonical_url, company_key, parsed_canonical_url
 from pipeline.hours import HOUR_RANGES, hour_range, parse_hours
@@ -22,7 +23,7 @@ from pipeline.normalize import (
 )
 from pipeline.pay import parse_pay
 from pipeline.raw import RawItemError, parse_raw_line
-from pipeline.text import html_to_text, sanitize_html, search_word
+from pipeline.text import folds_like_lower, html_to_text, sanitize_html, search_word
 
 TEXT = st.text(max_size=400)
 EFFORT = st.one_of(
@@ -155,3 +156,84 @@ def test_search_word_agrees_with_a_leading_word_boundary(pattern, text):
 def test_raw_hash_takes_any_text(extra):
     raw = {"source": "lever", "source_id": "1", **extra, "note": "\ud800 lone surrogate"}
     assert len(raw_hash(raw)) == 32
+
+
+# Text dense in the hints, number words and markers the one-pass searches look for, with the
+# characters that fold unlike str.lower() and a non-ASCII digit.
+HINTY = st.lists(
+    st.sampled_from(
+        [
+            *("hour", "hrs", "hr.", "hr ", "h", "5", "٣", "5h", "٣h", "week", "wk", " day"),
+            *("full-time",),
+            *("min", "summer", "$", "usd", "aud", "no pay", "no ", "not paid", "volunteer", "€"),
+            *("eleven", "twenty", "one", "hundred", "half a dozen", "micro-internship"),
+            *("project-based internship", "paid short project", "short-term project"),
+            *("freelance project", "mini internship", "micro", "project", " ", "-", "_", "x"),
+            *("é", "İ", "ı", "ſ"),
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+def _every_start(text: str, needles) -> set[int]:
+    return {at for needle in needles for at in range(len(text)) if text.startswith(needle, at)}
+
+
+@settings(max_examples=500, deadline=None)
+@given(HINTY)
+def test_hour_hints_are_found_where_each_one_starts(text):
+    lower = text.lower()
+    fives = {match.start() for match in re.finditer(r"\dh\b", lower)}
+    assert set(hours._hint_points(lower)) == _every_start(lower, hours.HINTS) | fives
+
+
+@settings(max_examples=500, deadline=None)
+@given(HINTY)
+def test_number_words_become_digits_wherever_they_are(text):
+    lower = text.lower()
+    assert hours.words_to_digits(lower) == hours.WORD_NUMBER.sub(hours._number, lower)
+
+
+@settings(max_examples=500, deadline=None)
+@given(HINTY)
+def test_pay_hints_are_found_where_each_one_starts(text):
+    lower = text.lower()
+    after = any(hint in lower for hint in pay.AFTER_CURRENCY_HINTS)
+    points, after_currency = pay._hint_points(lower)
+    assert (set(points), after_currency) == (_every_start(lower, pay.HINTS), after)
+
+
+@settings(max_examples=500, deadline=None)
+@given(HINTY)
+def test_micro_markers_are_tried_where_their_first_words_start(text):
+    lower = text.lower()
+    expected = search_word(normalize.MICRO_MARKERS, lower) is not None
+    assert normalize._has_micro_marker(lower) == expected
+
+
+GUARDED = [
+    (normalize.SIMULATION, normalize.SIMULATION_WORDS),
+    (normalize.COMPETITION, normalize.COMPETITION_WORDS),
+    (normalize.FELLOWSHIP, normalize.FELLOWSHIP_WORDS),
+    (normalize.FULL_TIME, normalize.FULL_TIME_WORDS),
+    (normalize.INTERNSHIP, normalize.INTERNSHIP_WORDS),
+]
+KIND_WORDS = st.lists(
+    st.sampled_from(
+        [
+            *("Simulation", "virtual work experience program", "Case Competition", "HACKATHON"),
+            *("challenge", "Fellows", "full time", "Full-Time", "permanent", "Intern", "co-op"),
+            *("coop", "ſ", "İ", "ı", "K", " ", "-", "_", "x", "é"),
+        ]
+    ),
+    max_size=6,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(GUARDED), KIND_WORDS)
+def test_each_kind_pattern_needs_one_of_its_words(guarded, text):
+    pattern, words = guarded
+    if pattern.search(text) and folds_like_lower(text):
+        assert any(word in text.lower() for word in words)
