@@ -13,6 +13,7 @@ import resource
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from pathlib import Path
 
@@ -28,8 +29,10 @@ from pipeline.store import import_postings, open_db  # noqa: E402
 POOL = 5000
 REPEATS = 3
 # A million postings reach a database through many imports (a capture file per source and
-# night, replayed one by one by `rebuild`), each one transaction: here, files of 50,000.
+# night, replayed one by one by `rebuild`), each one transaction: here, files of 50,000, each
+# seen on a night of its own, from FIRST_NIGHT on.
 FILE_POSTINGS = 50_000
+FIRST_NIGHT = datetime(2026, 1, 1, 2, 30, tzinfo=UTC)
 
 
 SYLLABLES = (
@@ -70,15 +73,22 @@ def employer(cycle: int, company: str) -> str:
     return f"{company[:2]}{a}{b}{company[2:]}"  # "Northwind" -> "Nokakarthwind": own block
 
 
+def night(file: int) -> str:
+    """When the `file`-th file of postings was seen (ISO 8601)."""
+    return (FIRST_NIGHT + timedelta(days=file)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def postings(count: int, pool: list[dict]):
     """`count` distinct postings cycled from the normalized pool, with their own ids, URLs and
-    employers (the pool's re-posts stay duplicates of their originals within a cycle)."""
+    employers (the pool's re-posts stay duplicates of their originals within a cycle), each
+    seen on the night of its file (FILE_POSTINGS a night)."""
     for number in range(count):
         base = pool[number % len(pool)]
         cycle = number // len(pool)
         company = employer(cycle, base["company"])
         yield {
             **base,
+            "seen_at": night(number // FILE_POSTINGS),
             "posting_id": f"{base['posting_id']}-{cycle}",
             "source_id": f"{base['source_id']}-{cycle}",
             "url": f"{base['url']}-{cycle}",

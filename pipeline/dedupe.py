@@ -12,8 +12,9 @@ postings are matched in layers:
    season, cohort or year, other hours.
 
 Layer 3 looks only at listings in the same block (`match_key`: the first letters of the company
-key), so the cost grows about linearly. Listing ids are derived from the first posting that
-created them, so rebuilding from the same captures in the same order gives the same ids.
+key), so the cost grows about linearly. A listing's id is made from when it was first seen and
+the first posting that created it (`listing_id_for`), so rebuilding from the same captures in the
+same order gives the same ids.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property, lru_cache
 from itertools import combinations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -89,9 +91,43 @@ def posting_id(source: str, source_id: str) -> str:
     return f"{source}:{source_id}"
 
 
-def listing_id_for(source: str, source_id: str) -> str:
-    """A short stable id for a listing first seen as this posting."""
-    return hashlib.sha1(posting_id(source, source_id).encode()).hexdigest()[:16]
+# A listing id is the second it was first seen, then a hash of its first posting, both in
+# Crockford's base 32 (digits and lower-case letters, in ASCII order): ids sort in the order
+# listings were first seen. So an import adds its new listings at the end of every index on the
+# listing id (the listings' and texts' keys, the postings' `listing_id`, the `first_seen, id`
+# order) rather than on pages all over them, and its commit writes pages in proportion to the
+# import rather than to the database (bench/dedupe_store_bench.py).
+ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+ID_TIME_DIGITS = 7  # seconds since 1970, up to the year 3058
+ID_HASH_DIGITS = 12  # 60 bits of the SHA-1 of the posting id
+
+
+def listing_id_for(source: str, source_id: str, seen_at: str | None) -> str:
+    """The stable id of a listing first seen at `seen_at` (ISO 8601; None or unreadable counts
+    as 1970) as this posting: 19 characters, e.g. `1mnbq18` + `3f9k2m0c8x1a`."""
+    digest = hashlib.sha1(posting_id(source, source_id).encode()).digest()
+    hashed = int.from_bytes(digest[:8], "big") >> (64 - 5 * ID_HASH_DIGITS)
+    return _base32(_epoch_seconds(seen_at), ID_TIME_DIGITS) + _base32(hashed, ID_HASH_DIGITS)
+
+
+def _base32(number: int, digits: int) -> str:
+    out = []
+    for _ in range(digits):
+        number, digit = divmod(number, 32)
+        out.append(ID_ALPHABET[digit])
+    return "".join(reversed(out))
+
+
+@lru_cache(maxsize=1024)  # an import's postings share a few crawl times
+def _epoch_seconds(seen_at: str | None) -> int:
+    """Whole seconds since 1970 (UTC; a time without an offset counts as UTC), 0 if unknown."""
+    try:
+        moment = datetime.fromisoformat((seen_at or "").replace("Z", "+00:00"))
+    except ValueError:
+        return 0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0, min(int(moment.timestamp()), 32**ID_TIME_DIGITS - 1))
 
 
 # A URL with a plain host and no query, fragment, port or user: no parsing needed.
@@ -380,7 +416,9 @@ class ListingIndex:
             found = features(posting)
             match, score = self._similar(found, key)
             how = "similar" if match else "new"
-            listing = match or listing_id_for(posting["source"], posting["source_id"])
+            listing = match or listing_id_for(
+                posting["source"], posting["source_id"], posting.get("seen_at")
+            )
         self.by_posting[pid] = listing
         if url:
             self.by_url.setdefault(url, listing)

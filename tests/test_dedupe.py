@@ -11,6 +11,8 @@ from pipeline.dedupe import (
     similarity,
 )
 
+NIGHT = "2026-03-01T02:30:00Z"
+
 
 @pytest.mark.parametrize(
     ("url", "canonical"),
@@ -40,18 +42,33 @@ def test_index_matches_by_posting_then_url():
         "source": "greenhouse",
         "source_id": "1",
         "canonical_url": "example.org/jobs/1",
+        "seen_at": NIGHT,
     }
-    assert index.resolve(first)[:2] == (listing_id_for("greenhouse", "1"), "new")
-    assert index.resolve(first)[:2] == (listing_id_for("greenhouse", "1"), "posting")
+    first_id = listing_id_for("greenhouse", "1", NIGHT)
+    assert index.resolve(first)[:2] == (first_id, "new")
+    assert index.resolve(first)[:2] == (first_id, "posting")
     mirror = {
         "posting_id": "jsonld:x",
         "source": "jsonld",
         "source_id": "x",
         "canonical_url": "example.org/jobs/1",
     }
-    assert index.resolve(mirror)[:2] == (listing_id_for("greenhouse", "1"), "url")
+    assert index.resolve(mirror)[:2] == (first_id, "url")
     other = {**mirror, "posting_id": "jsonld:y", "source_id": "y", "canonical_url": None}
-    assert index.resolve(other)[:2] == (listing_id_for("jsonld", "y"), "new")
+    assert index.resolve(other)[:2] == (listing_id_for("jsonld", "y", None), "new")
+
+
+def test_listing_ids_sort_in_the_order_listings_were_first_seen():
+    nights = ["2026-03-01T02:30:00Z", "2026-03-01T02:30:01Z", "2026-03-02T02:30:00Z"]
+    by_night = [sorted(listing_id_for(source, "1", night) for source in "abc") for night in nights]
+    ids = [id_ for night in by_night for id_ in night]
+    assert sorted(ids) == ids  # each night's ids after the ids of the nights before
+    assert len(set(ids)) == len(ids) and {len(i) for i in ids} == {19}
+    first = listing_id_for("a", "1", nights[0])
+    assert listing_id_for("a", "1", "2026-03-01T03:30:00+01:00") == first  # same instant
+    assert listing_id_for("a", "1", "2026-03-01T02:30:00") == first  # no offset: UTC
+    assert listing_id_for("a", "1", "ASAP") == listing_id_for("a", "1", None)
+    assert listing_id_for("a", "1", None).startswith("0000000")
 
 
 @pytest.mark.parametrize(
