@@ -6,7 +6,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import hours, normalize, pay
+from pipeline import hours, industry, normalize, pay
 from pipeline.dates import deadline_date, posted_date
 from pipeline.dedupe import canonical_url, company_key, parsed_canonical_url
 from pipeline.hours import HOUR_RANGES, hour_range, parse_hours
@@ -237,3 +237,33 @@ def test_each_kind_pattern_needs_one_of_its_words(guarded, text):
     pattern, words = guarded
     if pattern.search(text) and folds_like_lower(text):
         assert any(word in text.lower() for word in words)
+
+
+WORD_SOUP = st.lists(
+    st.sampled_from(
+        [
+            *("data", "design", "sql", "front-end", "c++", "c#", "r&d", "p&l", "24/7", "ux"),
+            *("marketing", "social media", "it", "qa", "fp&a", "proofreading", "analysis"),
+            *(" ", "  ", ".", "..", "-", "--", "'", "/", ",", "\n", "_", "é", "İ", "x", "7"),
+        ]
+    ),
+    max_size=80,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(WORD_SOUP)
+def test_automaton_finds_the_chunks_a_split_finds(text):
+    taxonomy = load_taxonomy()
+    lower = text.lower()
+    chunks = taxonomy.chunk_keys.intersection(industry._chunks(lower))
+    expected = set(map(taxonomy.chunk_words.__getitem__, chunks))
+    assert taxonomy._chunk_words_by_automaton(lower) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(WORD_SOUP)
+def test_remembered_phrases_are_the_phrases(text):
+    taxonomy = load_taxonomy()
+    assert set(taxonomy.found_in_repeated(text)) == taxonomy.found_in(text)
+    assert set(taxonomy.found_in_repeated(text)) == taxonomy.found_in(text)  # from memory
