@@ -6,7 +6,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import hours, industry, normalize, pay
+from pipeline import dates, hours, industry, normalize, pay
 from pipeline.dates import deadline_date, posted_date
 from pipeline.dedupe import canonical_url, company_key, parsed_canonical_url
 from pipeline.hours import HOUR_RANGES, hour_range, parse_hours
@@ -267,3 +267,24 @@ def test_remembered_phrases_are_the_phrases(text):
     taxonomy = load_taxonomy()
     assert set(taxonomy.found_in_repeated(text)) == taxonomy.found_in(text)
     assert set(taxonomy.found_in_repeated(text)) == taxonomy.found_in(text)  # from memory
+
+
+DEADLINE_TEXT = st.lists(
+    st.sampled_from(
+        [
+            *("Apply by March 3", "applications close on 2026-04-01", "Deadline: 12/05"),
+            *("closing date is 1st of May", "submit your application by june 2"),
+            *("accepting applications until Friday, May 9, 2026", "open until 3/4", "xapply"),
+            *("application", "APPLY BEFORE", " ", "\n", "-", "_", "x", "ſ", "İ", "ı", "é", "9"),
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(DEADLINE_TEXT)
+def test_deadline_is_searched_where_its_words_start(text):
+    found = dates._search_deadline(text, text.lower())
+    expected = dates.DEADLINE.search(text)
+    assert (found and found.span()) == (expected and expected.span())
