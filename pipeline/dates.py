@@ -136,7 +136,7 @@ def deadline_date(
             return found, False
     for text in texts:
         lower = text.lower()
-        if not any(word in lower for word in DEADLINE_WORDS):
+        if not any(map(lower.__contains__, DEADLINE_WORDS)):
             continue
         match = _search_deadline(text, lower)
         if match:

