@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import dates, hours, industry, normalize, pay
+from pipeline import text as text_module
 from pipeline.dates import deadline_date, posted_date
 from pipeline.dedupe import canonical_url, company_key, parsed_canonical_url
 from pipeline.hours import HOUR_RANGES, hour_range, parse_hours
@@ -288,3 +289,16 @@ def test_deadline_is_searched_where_its_words_start(text):
     found = dates._search_deadline(text, text.lower())
     expected = dates.DEADLINE.search(text)
     assert (found and found.span()) == (expected and expected.span())
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["<", "S", "s", "C", "cript", "RIPT", "tyle", "TYLE", "İ", "ſ", "K", " "]),
+        max_size=10,
+    ).map("".join)
+)
+def test_script_check_finds_what_the_lower_cased_check_finds(text):
+    lower = text.lower()
+    if "<script" in lower or "<style" in lower:
+        assert text_module.SCRIPT_OR_STYLE_OPENING.search(text)
