@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
-from ahocorasick_rs import AhoCorasick, MatchKind
+from ahocorasick_rs import AhoCorasick
 
 from pipeline.text import merge_spans, tidy_number
 
@@ -68,12 +68,16 @@ WORD_NUMBER = re.compile(
     + "|".join(_UNITS)
     + r")\b"
 )
-# Every WORD_NUMBER match contains one of these (each of NUMBER_WORDS does), at most
-# NUMBER_WORD_PART_OFFSET characters from its start ("half a dozen").
+# Every WORD_NUMBER match starts with one of these, or with "a " or "half a " before "dozen" or
+# "hundred": found in one pass (an Aho-Corasick automaton, overlapping ones too), they give every
+# place where WORD_NUMBER can match, and it is tried only there.
 NUMBER_WORD_PARTS = (*_UNITS[:13], "thirt", "fift", "twent", "forty", "dozen", "hundred")
-# The leftmost of them, by an Aho-Corasick automaton: a quarter of the time of a pattern.
-NUMBER_WORD_PART_FINDER = AhoCorasick(list(NUMBER_WORD_PARTS), matchkind=MatchKind.LeftmostFirst)
-NUMBER_WORD_PART_OFFSET = 7
+NUMBER_WORD_PART_FINDER = AhoCorasick(list(NUMBER_WORD_PARTS))
+# How far before a part its number word can start: "half a dozen", "a dozen", "a hundred".
+NUMBER_WORD_LEAD_INS = {
+    NUMBER_WORD_PARTS.index("dozen"): (0, 2, 7),
+    NUMBER_WORD_PARTS.index("hundred"): (0, 2),
+}
 
 NUM = r"(\d{1,4}(?:\.\d+)?)"
 RANGE = rf"{NUM}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"
@@ -259,16 +263,26 @@ def _number(match: re.Match[str]) -> str:
 
 
 def words_to_digits(text: str) -> str:
-    """ "fifteen hours" -> "15 hours", "twenty-five" -> "25"."""
-    parts = NUMBER_WORD_PART_FINDER.find_matches_as_indexes(text)
+    """ "fifteen hours" -> "15 hours", "twenty-five" -> "25": `WORD_NUMBER.sub(_number, text)`,
+    trying WORD_NUMBER only where a number word can start."""
+    parts = NUMBER_WORD_PART_FINDER.find_matches_as_indexes(text, overlapping=True)
     if not parts:
         return text
-    # WORD_NUMBER.sub(_number, text), from where the first number word can start
+    lead_ins = NUMBER_WORD_LEAD_INS
+    starts = sorted(
+        {at - back for part, at, _ in parts for back in lead_ins.get(part, (0,)) if at >= back}
+    )
     pieces = []
     last = 0
-    for match in WORD_NUMBER.finditer(text, max(0, parts[0][1] - NUMBER_WORD_PART_OFFSET)):
-        pieces += (text[last : match.start()], _number(match))
-        last = match.end()
+    for at in starts:
+        if at < last or (at and _word_at(text, at - 1)):  # inside the last one, or mid-word
+            continue
+        match = WORD_NUMBER.match(text, at)
+        if match:
+            pieces += (text[last:at], _number(match))
+            last = match.end()
+    if not pieces:
+        return text
     pieces.append(text[last:])
     return "".join(pieces)
 

@@ -168,6 +168,7 @@ HINTY = st.lists(
             *("full-time",),
             *("min", "summer", "$", "usd", "aud", "no pay", "no ", "not paid", "volunteer", "€"),
             *("eleven", "twenty", "one", "hundred", "half a dozen", "micro-internship"),
+            *("a dozen", "a hundred", "often", "someone", "-five"),
             *("project-based internship", "paid short project", "short-term project"),
             *("freelance project", "mini internship", "micro", "project", " ", "-", "_", "x"),
             *("é", "İ", "ı", "ſ"),
