@@ -149,15 +149,26 @@ def decide_is_micro(
     )
 
 
-def _remote(raw: dict[str, Any], location: str | None, title: str) -> bool | None:
-    if raw.get("remote") is not None:
-        return bool(raw["remote"])
-    for text in (location, title):
-        if text and search_word(REMOTE_YES, text.lower()):
-            return True
-    if location and search_word(REMOTE_NO, location.lower()):
-        return False
-    return None
+def _remote(
+    stated: Any, location: str | None, title: str, location_says: bool | None
+) -> bool | None:
+    """Remote or not: as the source states it, else as the location (`location_says`, from
+    `_remote_location`) or the title says it."""
+    if stated is not None:
+        return bool(stated)
+    if location_says or search_word(REMOTE_YES, title.lower()):
+        return True
+    return location_says
+
+
+def _remote_location(location: str | None) -> bool | None:
+    """True where the location says remote, False where it says on-site or hybrid."""
+    if not location:
+        return None
+    lower = location.lower()
+    if search_word(REMOTE_YES, lower):
+        return True
+    return False if search_word(REMOTE_NO, lower) else None
 
 
 # Raw items normalized together by `normalize_postings` (import reads this many at a time).
@@ -254,7 +265,15 @@ def normalize_postings(
         descriptions,
         list(map(sanitize_html, markups)),
         locations,
-        list(map(_remote, raws, locations, titles)),
+        list(
+            map(
+                _remote,
+                [raw.get("remote") for raw in raws],
+                locations,
+                titles,
+                _each(_remote_location, locations),
+            )
+        ),
         employment_types,
         categories,
         tags,
