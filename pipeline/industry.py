@@ -79,11 +79,18 @@ class Taxonomy:
     prefixes: re.Pattern[str] | None  # "analy*" style phrases
     stems: tuple[str, ...]  # their stems ("analy"): the pattern only runs where one is found
     order: dict[str, int]
-    # Every chunk key with a space before and after, found in a separated text in one pass (an
-    # Aho-Corasick automaton): several times faster than splitting a long text into chunks and
-    # looking each one up. `chunk_finder_words[i]` is the word of its i-th key.
+    # In one pass over a separated text (an Aho-Corasick automaton), every chunk key with a
+    # space before and after, and every phrase of several words and every stem as it is: several
+    # times faster than splitting a long text into chunks and looking each one up, or than
+    # searching the text for each phrase. `chunk_finder_words[i]` is what its i-th needle finds:
+    # a chunk's word, or the phrase or stem itself (`_scan`).
     chunk_finder: BytesAhoCorasick
     chunk_finder_words: tuple[str, ...]
+    chunk_needles: int  # the first this many needles are the chunk keys
+    # Phrases of several words the automaton cannot find (characters a separated text does not
+    # keep), and whether some stem is one.
+    unfindable_multi: frozenset[str]
+    unfindable_stem: bool
     # `found_in` of texts that repeat from posting to posting (a source's departments and
     # functions): text -> the phrases, in the order `found_in` gives them.
     repeated: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
@@ -92,10 +99,15 @@ class Taxonomy:
         """The phrases of the taxonomy that `text` contains."""
         lower = text.lower()
         if len(lower) >= AUTOMATON_MIN_TEXT:
-            words = self._chunk_words_by_automaton(lower)
-        else:
-            chunks = self.chunk_keys.intersection(_chunks(lower))
-            words = set(map(self.chunk_words.__getitem__, chunks))
+            scanned = self._scan(lower)
+            if scanned is not None:
+                return self._found_by_scan(lower, *scanned)
+        return self._found_by_split(lower)
+
+    def _found_by_split(self, lower: str) -> set[str]:
+        """`found_in`'s answer from the chunks of `lower` and a search for each candidate."""
+        chunks = self.chunk_keys.intersection(_chunks(lower))
+        words = set(map(self.chunk_words.__getitem__, chunks))
         found = words & self.words
         for first in words & self.multi.keys():
             for pattern, phrase in self.multi[first]:
@@ -105,16 +117,33 @@ class Taxonomy:
             found.update(m.group(1) + "*" for m in self.prefixes.finditer(lower))
         return found
 
-    def _chunk_words_by_automaton(self, lower: str) -> set[str]:
-        """`set(map(chunk_words.__getitem__, chunk_keys.intersection(_chunks(lower))))`, the
-        chunks found in one pass: each chunk key between spaces (see `chunk_finder`)."""
+    def _found_by_scan(self, lower: str, words: set[str], others: set[str]) -> set[str]:
+        """`found_in`'s answer from `_scan`'s words and the phrases and stems it saw."""
+        found = words & self.words
+        for first in words & self.multi.keys():
+            for pattern, phrase in self.multi[first]:
+                seen = phrase in others or phrase in self.unfindable_multi
+                if seen and pattern.search(lower):
+                    found.add(phrase)
+        if self.prefixes is not None and (
+            not others.isdisjoint(self.stems)
+            or (self.unfindable_stem and any(map(lower.__contains__, self.stems)))
+        ):
+            found.update(m.group(1) + "*" for m in self.prefixes.finditer(lower))
+        return found
+
+    def _scan(self, lower: str) -> tuple[set[str], set[str]] | None:
+        """`set(map(chunk_words.__getitem__, chunk_keys.intersection(_chunks(lower))))`, and
+        the phrases of several words and the stems that the separated text holds (every one
+        `lower` holds, and maybe more), in one pass; None where connectors touch (`_chunks`)."""
         data = _separated(lower)
         if _connectors_touch(data):
-            chunks = self.chunk_keys.intersection(WORD_BYTES.findall(data))
-            return set(map(self.chunk_words.__getitem__, chunks))
+            return None
         found = self.chunk_finder.find_matches_as_indexes(b" " + data + b" ", overlapping=True)
-        words = self.chunk_finder_words
-        return {words[needle] for needle, _, _ in found}
+        names, chunk_needles = self.chunk_finder_words, self.chunk_needles
+        words = {names[needle] for needle, _, _ in found if needle < chunk_needles}
+        others = {names[needle] for needle, _, _ in found if needle >= chunk_needles}
+        return words, others
 
     def found_in_repeated(self, text: str) -> tuple[str, ...]:
         """`found_in(text)`, remembered for up to REPEATED_TEXTS texts."""
@@ -155,6 +184,17 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         for chunk in _decorated(word)
     }
     stems = [p[:-1] for p in phrases if p.endswith("*")]
+    # Phrases of several words and stems whose every character a separated text keeps: where
+    # the lower-cased text holds one, the separated text holds it too.
+    multi_phrases = [phrase for phrase in phrases if " " in phrase]
+    findable = [
+        other
+        for other in (*multi_phrases, *stems)
+        if other
+        and all(
+            char == " " or ord(char) < 128 and SEPARATE[ord(char)] == ord(char) for char in other
+        )
+    ]
     prefixes = re.compile(rf"\b({'|'.join(map(re.escape, stems))})\w*") if stems else None
     return Taxonomy(
         min_score=float(data.get("min_score", 1)),
@@ -167,8 +207,13 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         multi=multi,
         chunk_words=chunk_words,
         chunk_keys=frozenset(chunk_words),
-        chunk_finder=BytesAhoCorasick([b" " + chunk + b" " for chunk in chunk_words]),
-        chunk_finder_words=tuple(chunk_words.values()),
+        chunk_finder=BytesAhoCorasick(
+            [b" " + chunk + b" " for chunk in chunk_words] + [o.encode() for o in findable]
+        ),
+        chunk_finder_words=(*chunk_words.values(), *findable),
+        chunk_needles=len(chunk_words),
+        unfindable_multi=frozenset(p for p in multi_phrases if p not in findable),
+        unfindable_stem=any(stem not in findable for stem in stems),
         prefixes=prefixes,
         stems=tuple(stems),
         order={slug: i for i, slug in enumerate(industries)},
