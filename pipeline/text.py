@@ -54,8 +54,17 @@ def html_to_text(markup: str) -> str:
     text = TAG.sub(" ", BLOCK.sub("\n", text))
     if "&" in text:
         text = html.unescape(text)
-    # Each line's words joined by one space, lines without words dropped: all in C.
-    return "\n".join(map(" ".join, filter(None, map(str.split, text.split("\n")))))
+    # Each line's words joined by one space, lines without words dropped.
+    return "\n".join(filter(None, map(_one_line, text.split("\n"))))
+
+
+def _one_line(line: str) -> str:
+    """`" ".join(line.split())`, without splitting a line whose only spaces are single ASCII
+    spaces between words (most lines): `isprintable()` is false for every other space."""
+    stripped = line.strip()
+    if "  " in stripped or not stripped.isprintable():
+        return " ".join(stripped.split())
+    return stripped
 
 
 def iso_date(value: str | None) -> str | None:

@@ -308,3 +308,17 @@ def test_script_check_finds_what_the_lower_cased_check_finds(text):
     lower = text.lower()
     if "<script" in lower or "<style" in lower:
         assert text_module.SCRIPT_OR_STYLE_OPENING.search(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [" ", "  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2003"]
+            + ["\u3000", "\u2028", "\u200b", "a", "b", "é"]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_a_line_is_its_words_joined_by_single_spaces(line):
+    assert text_module._one_line(line) == " ".join(line.split())
