@@ -92,7 +92,7 @@ CLEANER = nh3.Cleaner(link_rel="noopener noreferrer nofollow")
 def sanitize_html(markup: str) -> str:
     """Description HTML that is safe to show: nh3 drops scripts, event handlers and
     `javascript:` links; plain text becomes escaped paragraphs."""
-    if not markup.strip():
+    if not markup or markup.isspace():  # as `not markup.strip()`, without the copy
         return ""
     if not TAG.search(markup):
         lines = [html.escape(line) for line in (squash(x) for x in markup.splitlines()) if line]
