@@ -159,23 +159,26 @@ def test_raw_hash_takes_any_text(extra):
     assert len(raw_hash(raw)) == 32
 
 
+def joined(pieces: list[str], max_size: int) -> st.SearchStrategy[str]:
+    """Texts made of up to `max_size` of `pieces`, in any order and number."""
+    return st.lists(st.sampled_from(pieces), max_size=max_size).map("".join)
+
+
 # Text dense in the hints, number words and markers the one-pass searches look for, with the
 # characters that fold unlike str.lower() and a non-ASCII digit.
-HINTY = st.lists(
-    st.sampled_from(
-        [
-            *("hour", "hrs", "hr.", "hr ", "h", "5", "٣", "5h", "٣h", "week", "wk", " day"),
-            *("full-time",),
-            *("min", "summer", "$", "usd", "aud", "no pay", "no ", "not paid", "volunteer", "€"),
-            *("eleven", "twenty", "one", "hundred", "half a dozen", "micro-internship"),
-            *("a dozen", "a hundred", "often", "someone", "-five"),
-            *("project-based internship", "paid short project", "short-term project"),
-            *("freelance project", "mini internship", "micro", "project", " ", "-", "_", "x"),
-            *("é", "İ", "ı", "ſ"),
-        ]
-    ),
-    max_size=30,
-).map("".join)
+HINTY = joined(
+    [
+        *("hour", "hrs", "hr.", "hr ", "h", "5", "٣", "5h", "٣h", "week", "wk", " day"),
+        *("full-time",),
+        *("min", "summer", "$", "usd", "aud", "no pay", "no ", "not paid", "volunteer", "€"),
+        *("eleven", "twenty", "one", "hundred", "half a dozen", "micro-internship"),
+        *("a dozen", "a hundred", "often", "someone", "-five"),
+        *("project-based internship", "paid short project", "short-term project"),
+        *("freelance project", "mini internship", "micro", "project", " ", "-", "_", "x"),
+        *("é", "İ", "ı", "ſ"),
+    ],
+    30,
+)
 
 
 def _every_start(text: str, needles) -> set[int]:
@@ -221,16 +224,14 @@ GUARDED = [
     (normalize.FULL_TIME, normalize.FULL_TIME_WORDS),
     (normalize.INTERNSHIP, normalize.INTERNSHIP_WORDS),
 ]
-KIND_WORDS = st.lists(
-    st.sampled_from(
-        [
-            *("Simulation", "virtual work experience program", "Case Competition", "HACKATHON"),
-            *("challenge", "Fellows", "full time", "Full-Time", "permanent", "Intern", "co-op"),
-            *("coop", "ſ", "İ", "ı", "K", " ", "-", "_", "x", "é"),
-        ]
-    ),
-    max_size=6,
-).map("".join)
+KIND_WORDS = joined(
+    [
+        *("Simulation", "virtual work experience program", "Case Competition", "HACKATHON"),
+        *("challenge", "Fellows", "full time", "Full-Time", "permanent", "Intern", "co-op"),
+        *("coop", "ſ", "İ", "ı", "K", " ", "-", "_", "x", "é"),
+    ],
+    6,
+)
 
 
 @settings(max_examples=500, deadline=None)
@@ -241,18 +242,16 @@ def test_each_kind_pattern_needs_one_of_its_words(guarded, text):
         assert any(word in text.lower() for word in words)
 
 
-WORD_SOUP = st.lists(
-    st.sampled_from(
-        [
-            *("data", "design", "sql", "front-end", "c++", "c#", "r&d", "p&l", "24/7", "ux"),
-            *("marketing", "social media", "it", "qa", "fp&a", "proofreading", "analysis"),
-            *("data analysis", "market research", "go-to-market strategy", "prospecting"),
-            *("copyediting", "power bi", "grant writing", "résumé", "p&l"),
-            *(" ", "  ", ".", "..", "-", "--", "'", "/", ",", "\n", "_", "é", "İ", "x", "7"),
-        ]
-    ),
-    max_size=80,
-).map("".join)
+WORD_SOUP = joined(
+    [
+        *("data", "design", "sql", "front-end", "c++", "c#", "r&d", "p&l", "24/7", "ux"),
+        *("marketing", "social media", "it", "qa", "fp&a", "proofreading", "analysis"),
+        *("data analysis", "market research", "go-to-market strategy", "prospecting"),
+        *("copyediting", "power bi", "grant writing", "résumé", "p&l"),
+        *(" ", "  ", ".", "..", "-", "--", "'", "/", ",", "\n", "_", "é", "İ", "x", "7"),
+    ],
+    80,
+)
 
 
 @settings(max_examples=500, deadline=None)
@@ -276,17 +275,15 @@ def test_remembered_phrases_are_the_phrases(text):
     assert set(taxonomy.found_in_repeated(text)) == taxonomy.found_in(text)  # from memory
 
 
-DEADLINE_TEXT = st.lists(
-    st.sampled_from(
-        [
-            *("Apply by March 3", "applications close on 2026-04-01", "Deadline: 12/05"),
-            *("closing date is 1st of May", "submit your application by june 2"),
-            *("accepting applications until Friday, May 9, 2026", "open until 3/4", "xapply"),
-            *("application", "APPLY BEFORE", " ", "\n", "-", "_", "x", "ſ", "İ", "ı", "é", "9"),
-        ]
-    ),
-    max_size=12,
-).map("".join)
+DEADLINE_TEXT = joined(
+    [
+        *("Apply by March 3", "applications close on 2026-04-01", "Deadline: 12/05"),
+        *("closing date is 1st of May", "submit your application by june 2"),
+        *("accepting applications until Friday, May 9, 2026", "open until 3/4", "xapply"),
+        *("application", "APPLY BEFORE", " ", "\n", "-", "_", "x", "ſ", "İ", "ı", "é", "9"),
+    ],
+    12,
+)
 
 
 @settings(max_examples=500, deadline=None)
@@ -298,12 +295,7 @@ def test_deadline_is_searched_where_its_words_start(text):
 
 
 @settings(max_examples=500, deadline=None)
-@given(
-    st.lists(
-        st.sampled_from(["<", "S", "s", "C", "cript", "RIPT", "tyle", "TYLE", "İ", "ſ", "K", " "]),
-        max_size=10,
-    ).map("".join)
-)
+@given(joined(["<", "S", "s", "C", "cript", "RIPT", "tyle", "TYLE", "İ", "ſ", "K", " "], 10))
 def test_script_check_finds_what_the_lower_cased_check_finds(text):
     lower = text.lower()
     if "<script" in lower or "<style" in lower:
@@ -312,13 +304,11 @@ def test_script_check_finds_what_the_lower_cased_check_finds(text):
 
 @settings(max_examples=500, deadline=None)
 @given(
-    st.lists(
-        st.sampled_from(
-            [" ", "  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2003"]
-            + ["\u3000", "\u2028", "\u200b", "a", "b", "é"]
-        ),
-        max_size=30,
-    ).map("".join)
+    joined(
+        [" ", "  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2003"]
+        + ["\u3000", "\u2028", "\u200b", "a", "b", "é"],
+        30,
+    )
 )
 def test_a_line_is_its_words_joined_by_single_spaces(line):
     assert text_module._one_line(line) == " ".join(line.split())
