@@ -87,10 +87,9 @@ class Taxonomy:
     chunk_finder: BytesAhoCorasick
     chunk_finder_words: tuple[str, ...]
     chunk_needles: int  # the first this many needles are the chunk keys
-    # Phrases of several words the automaton cannot find (characters a separated text does not
-    # keep), and whether some stem is one.
-    unfindable_multi: frozenset[str]
-    unfindable_stem: bool
+    # Phrases of several words and stems the automaton cannot find (with characters a separated
+    # text does not keep): searched for in the text itself.
+    unfindable: frozenset[str]
     # `found_in` of texts that repeat from posting to posting (a source's departments and
     # functions): text -> the phrases, in the order `found_in` gives them.
     repeated: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
@@ -105,29 +104,30 @@ class Taxonomy:
         return self._found_by_split(lower)
 
     def _found_by_split(self, lower: str) -> set[str]:
-        """`found_in`'s answer from the chunks of `lower` and a search for each candidate."""
+        """`found_in`'s answer from the chunks of `lower`."""
         chunks = self.chunk_keys.intersection(_chunks(lower))
-        words = set(map(self.chunk_words.__getitem__, chunks))
-        found = words & self.words
-        for first in words & self.multi.keys():
-            for pattern, phrase in self.multi[first]:
-                if phrase in lower and pattern.search(lower):  # cheap test first
-                    found.add(phrase)
-        if self.prefixes is not None and any(map(lower.__contains__, self.stems)):
-            found.update(m.group(1) + "*" for m in self.prefixes.finditer(lower))
-        return found
+        return self._found(lower, set(map(self.chunk_words.__getitem__, chunks)), None)
 
     def _found_by_scan(self, lower: str, words: set[str], others: set[str]) -> set[str]:
         """`found_in`'s answer from `_scan`'s words and the phrases and stems it saw."""
+        if self.unfindable:
+            others = others | {other for other in self.unfindable if other in lower}
+        return self._found(lower, words, others)
+
+    def _found(self, lower: str, words: set[str], held: set[str] | None) -> set[str]:
+        """The one-word phrases among `words`, and the phrases of several words and the stems
+        that their patterns find in `lower`, tried only where `lower` may hold them: those in
+        `held`, or with `held` None those `lower` contains."""
         found = words & self.words
         for first in words & self.multi.keys():
             for pattern, phrase in self.multi[first]:
-                seen = phrase in others or phrase in self.unfindable_multi
-                if seen and pattern.search(lower):
+                may_hold = phrase in lower if held is None else phrase in held
+                if may_hold and pattern.search(lower):
                     found.add(phrase)
         if self.prefixes is not None and (
-            not others.isdisjoint(self.stems)
-            or (self.unfindable_stem and any(map(lower.__contains__, self.stems)))
+            any(map(lower.__contains__, self.stems))
+            if held is None
+            else not held.isdisjoint(self.stems)
         ):
             found.update(m.group(1) + "*" for m in self.prefixes.finditer(lower))
         return found
@@ -212,8 +212,7 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         ),
         chunk_finder_words=(*chunk_words.values(), *findable),
         chunk_needles=len(chunk_words),
-        unfindable_multi=frozenset(p for p in multi_phrases if p not in findable),
-        unfindable_stem=any(stem not in findable for stem in stems),
+        unfindable=frozenset(p for p in (*multi_phrases, *stems) if p not in findable),
         prefixes=prefixes,
         stems=tuple(stems),
         order={slug: i for i, slug in enumerate(industries)},
