@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import dateparser
 
-from pipeline.text import folds_like_lower, iso_date
+from pipeline.text import first_match_at, folds_like_lower, iso_date
 
 MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -158,11 +158,7 @@ def _search_deadline(text: str, lower: str) -> re.Match[str] | None:
         while at != -1:
             starts.append(at)
             at = lower.find(word, at + len(word))
-    for at in sorted(starts):
-        match = DEADLINE.match(text, at)  # its `\b` sees the character before `at`
-        if match:
-            return match
-    return None
+    return first_match_at(DEADLINE, text, starts)
 
 
 def is_past(day: str | None, seen_at: str | None) -> bool:

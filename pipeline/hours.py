@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
 
-from pipeline.text import merge_spans, tidy_number
+from pipeline.text import merge_spans, tidy_number, word_char_at
 
 WEEKS_PER = {"month": 4.33, "semester": 15.0, "summer": 10.0, "quarter": 13.0, "week": 1.0}
 FULL_TIME_WEEKLY = 40.0
@@ -211,15 +211,10 @@ def _hint_points(lower: str) -> list[int]:
     found = HINT_FINDER.find_matches_as_indexes(lower, overlapping=True)
     hints = len(HINTS)
     if lower.isascii():  # a "5h" found is one when a word ends there, as `\b` tests
-        return [at for hint, at, end in found if hint < hints or not _word_at(lower, end)]
+        return [at for hint, at, end in found if hint < hints or not word_char_at(lower, end)]
     # the digits `\d` matches are not only 0-9
     points = [at for hint, at, _ in found if hint < hints]
     return points + [match.start() for match in DIGIT_H.finditer(lower)]
-
-
-def _word_at(text: str, at: int) -> bool:
-    r"""Whether a word character (as `\w` matches) is at `at`."""
-    return at < len(text) and (text[at].isalnum() or text[at] == "_")
 
 
 def _focus_lower(text: str) -> str:
@@ -275,7 +270,7 @@ def words_to_digits(text: str) -> str:
     pieces = []
     last = 0
     for at in starts:
-        if at < last or (at and _word_at(text, at - 1)):  # inside the last one, or mid-word
+        if at < last or word_char_at(text, at - 1):  # inside the last one, or mid-word
             continue
         match = WORD_NUMBER.match(text, at)
         if match:

@@ -21,7 +21,15 @@ from pipeline.dedupe import canonical_url, company_key, match_key, posting_id
 from pipeline.hours import hour_range, parse_hours
 from pipeline.industry import tag_industry
 from pipeline.pay import parse_pay
-from pipeline.text import folds_like_lower, html_to_text, sanitize_html, search_word, squash
+from pipeline.text import (
+    first_match_at,
+    folds_like_lower,
+    html_to_text,
+    sanitize_html,
+    search_word,
+    squash,
+    word_char_at,
+)
 
 MAX_DESCRIPTION_CHARS = 1_000_000
 T = TypeVar("T")
@@ -132,12 +140,9 @@ def _always(text: str, words: tuple[str, ...]) -> bool:
 def _has_micro_marker(lower: str) -> bool:
     """`search_word(MICRO_MARKERS, lower) is not None`, trying the pattern only where one of its
     first words starts a word."""
-    for _, at, _ in MICRO_MARKER_STARTS.find_matches_as_indexes(lower, overlapping=True):
-        if (at == 0 or not (lower[at - 1].isalnum() or lower[at - 1] == "_")) and (
-            MICRO_MARKERS.match(lower, at)
-        ):
-            return True
-    return False
+    found = MICRO_MARKER_STARTS.find_matches_as_indexes(lower, overlapping=True)
+    starts = [at for _, at, _ in found if not word_char_at(lower, at - 1)]
+    return first_match_at(MICRO_MARKERS, lower, starts) is not None
 
 
 def decide_is_micro(

@@ -113,6 +113,23 @@ def folds_like_lower(text: str) -> bool:
     return text.isascii() or not any(char in text for char in FOLD_ODDITIES)
 
 
+def word_char_at(text: str, at: int) -> bool:
+    r"""Whether a word character (as `\w` matches) is at `at` (False past either end)."""
+    return 0 <= at < len(text) and (text[at].isalnum() or text[at] == "_")
+
+
+def first_match_at(
+    pattern: re.Pattern[str], text: str, starts: Iterable[int]
+) -> re.Match[str] | None:
+    """The match of `pattern` at the first of `starts` where it matches: `pattern.search(text)`
+    when every match can only start at one of `starts`, without trying every position."""
+    for at in sorted(starts):
+        match = pattern.match(text, at)  # a `\b` or lookbehind sees the text before `at`
+        if match:
+            return match
+    return None
+
+
 def search_word(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     """`pattern.search(text)` for a match that starts a word, as a leading `\\b` would ask.
 
@@ -123,7 +140,7 @@ def search_word(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
     match = pattern.search(text)
     while match is not None:
         start = match.start()
-        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "_"):
+        if not word_char_at(text, start - 1):
             return match
         match = pattern.search(text, start + 1)
     return None
