@@ -10,6 +10,8 @@ Target: >= 10,000 items/s on one core.
 
 from __future__ import annotations
 
+import os
+import platform
 import resource
 import sys
 import time
@@ -86,11 +88,12 @@ def main(count: int = 100_000) -> dict[str, Any]:
         "items_per_s": round(count / seconds),
         "items_per_cpu_s": round(count / cpu_seconds),
         "peak_rss_mb": round(peak_mb),
+        "python": f"{platform.python_version()} ({os.path.realpath(sys.executable)})",
     }
     print(
         f"normalize+tag: {count} items in {seconds:.2f} s = {count / seconds:,.0f} items/s "
         f"({count / cpu_seconds:,.0f} per CPU second), peak RSS {peak_mb:,.0f} MB "
-        "(target >= 10,000 items/s)"
+        f"(target >= 10,000 items/s), Python {result['python']}"
     )
     stages = stage_times(items)
     rules = sum(stages[s] for s in RULE_STAGES)

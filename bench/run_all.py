@@ -424,6 +424,7 @@ def machine() -> dict[str, Any]:
         "cpu_model": model,
         "memory_mb": memory_mb,
         "python": platform.python_version(),
+        "interpreter": os.path.realpath(sys.executable),  # which build of that version
         "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
@@ -467,7 +468,8 @@ def run(names: list[str], sizes: Sizes, results_file: Path | None = RESULTS) -> 
             rows.append(Row(f"{name}: unexpected result", repr(exc)[:90], met=False))
     record["rows"] = [asdict(r) for r in rows]
     table = format_table(rows)
-    print()
+    info = record["machine"]
+    print(f"\nPython {info['python']} ({info['interpreter']}), SQLite {info['sqlite']}")
     print(table)
     if results_file is not None:
         results_file.parent.mkdir(parents=True, exist_ok=True)
