@@ -26,8 +26,11 @@ def squash(text: str | None) -> str | None:
     """Collapse runs of spaces; None for empty."""
     if text is None:
         return None
-    text = EXTRA_SPACES.sub(" ", text).strip()
-    return text or None
+    # Only single plain spaces (`isprintable()` is false for every other space): nothing to
+    # squash, which is most titles, locations and names.
+    if "  " in text or not text.isprintable():
+        text = EXTRA_SPACES.sub(" ", text)
+    return text.strip() or None
 
 
 SCRIPT_OR_STYLE = re.compile(r"(?is)<(script|style)\b.*?(?:</\1\s*>|$)")

@@ -302,13 +302,21 @@ def test_script_check_finds_what_the_lower_cased_check_finds(text):
         assert text_module.SCRIPT_OR_STYLE_OPENING.search(text)
 
 
-@settings(max_examples=500, deadline=None)
-@given(
-    joined(
-        [" ", "  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2003"]
-        + ["\u3000", "\u2028", "\u200b", "a", "b", "é"],
-        30,
-    )
+# Spaces of every kind, and characters that are not spaces, printable or not.
+SPACEY = joined(
+    [" ", "  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2003"]
+    + ["\u3000", "\u2028", "\u200b", "a", "b", "é"],
+    30,
 )
+
+
+@settings(max_examples=500, deadline=None)
+@given(SPACEY)
 def test_a_line_is_its_words_joined_by_single_spaces(line):
     assert text_module._one_line(line) == " ".join(line.split())
+
+
+@settings(max_examples=500, deadline=None)
+@given(SPACEY)
+def test_squash_replaces_what_its_pattern_matches(text):
+    assert text_module.squash(text) == (text_module.EXTRA_SPACES.sub(" ", text).strip() or None)
