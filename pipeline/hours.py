@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
 
-from pipeline.text import merge_spans, tidy_number, word_char_at
+from pipeline.text import merge_spans, search_word, tidy_number, word_char_at
 
 WEEKS_PER = {"month": 4.33, "semester": 15.0, "summer": 10.0, "quarter": 13.0, "week": 1.0}
 FULL_TIME_WEEKLY = 40.0
@@ -120,7 +120,10 @@ NOT_EFFORT_AFTER = re.compile(
 )
 # Just before a figure, then spaces: `text.rstrip().endswith(NOT_EFFORT_BEFORE)` is a regex search
 # of `(?:within|every|...)\s*$` without trying every position (none of these ends with a space).
-NOT_EFFORT_BEFORE = ("within", "every", "in under", "in less than", "per", "/", "$", "£", "€")
+NOT_EFFORT_BEFORE = (
+    *("within", "every", "in under", "in less than", "per", "/", "$", "£", "€"),
+    "based on",  # "salary pro rata, based on 40 hours"
+)
 
 # Starts with the figure so the regex engine can skip to digits; a "~" before it is added back
 # by `_total_start`.
@@ -145,6 +148,13 @@ DAILY = FigurePattern(
     rf"{FIGURE_RANGE}\s*{HOURS}(?:{PER_DAY})\s*(?:for|over)\s+"
     rf"{NUM}\s*days?\b"
 )
+# "30-45 minutes a day, Monday to Friday, for two weeks" (number words already digits): a daily
+# figure, in hours or minutes, times the days of a number of weeks.
+DAILY_FOR_WEEKS = FigurePattern(
+    rf"{FIGURE_RANGE}\s*(?:{HOURS}|(minutes?|mins?)\b)(?:{PER_DAY})([^.;\n]{{0,40}}?)"
+    rf"\b(?:for|over)\s+{NUM}\s*weeks?\b"
+)
+WEEKDAYS = re.compile(r"monday to friday|mon-fri|weekdays?\b|business days?\b|working days?\b")
 MINUTES = re.compile(
     rf"(?:takes?|about|approximately|approx\.?|around|roughly|only|just|estimated|self[- ]paced|~)"
     rf"\s*{RANGE}\s*(?:-\s*)?(?:minutes|mins?)\b(?!\s+each)|\b{NUM}[- ]minute\s+(?:task|project|"
@@ -162,11 +172,19 @@ PERIOD_WORDS = ("semester", "summer", "quarter")
 # ... so in a text without them only the first can match, "week" or "month" in it: this pattern
 # (see FIGURE).
 DURATION_FIGURES = FigurePattern(rf"{FIGURE}(?:\s*(?:-|–|to)\s*{NUM})?[- ](weeks?|months?)\b")
+# "for a month", "over a week": a period named without a count, read when no other is stated.
+A_PERIOD = re.compile(  # by `search_word`, which checks the word boundary before it
+    r"(?:for|over|across|during|throughout)\s+a\s+(?:full\s+|whole\s+|single\s+)?(month|week)\b"
+)
+A_PERIOD_WORDS = ("a month", "a week", "a full", "a whole", "a single")  # one is in every match
 NOT_DURATION_BEFORE = re.compile(
     r"(?:due|due in|due within|within|in the next|next|every|each|per|last|past|after|first|"
     r"notice of|up to)\s*$"
 )
-NOT_DURATION_AFTER = re.compile(r"^\s*(?:ago|notice|later|before|after|in advance|of notice)\b")
+NOT_DURATION_AFTER = re.compile(  # a past time, a notice, a term of employment, a rotation
+    r"^\s*(?:ago|notice|later|before|after|in advance|of notice|in \d|(?:paid |unpaid )?"
+    r"(?:sabbatical|vacation|holiday|leave|probation|probationary|trial period))\b"
+)
 FULL_TIME = re.compile(r"(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)")
 
 
@@ -354,18 +372,34 @@ OTHER_AFTER = re.compile(
 )
 SUB_TASK_BEFORE = re.compile(
     r"(?:training|orientation|onboarding|kickoff|kick-off|meeting|call|check-in|session|webinar|"
-    r"workshop|shift|visit)\s+(?:of|takes?|lasts?|is|will take|:)?\s*(?:about|around|only)?\s*$"
+    r"workshop|shift|visit)s?\s+(?:of|takes?|lasts?|is|are|will take|:)?\s*(?:about|around|only)?"
+    r"\s*$"
 )
 # A text where SUB_TASK_BEFORE matches ends with one of these, then spaces: its last word.
 SUB_TASK_BEFORE_ENDS = (
     *("training", "orientation", "onboarding", "kickoff", "kick-off", "meeting", "call"),
     *("check-in", "session", "webinar", "workshop", "shift", "visit"),
-    *("of", "take", "takes", "last", "lasts", "is", "will take", ":", "about", "around", "only"),
+    *("trainings", "orientations", "onboardings", "kickoffs", "kick-offs", "meetings", "calls"),
+    *("check-ins", "sessions", "webinars", "workshops", "shifts", "visits"),
+    *("of", "take", "takes", "last", "lasts", "is", "are", "will take", ":", "about", "around"),
+    "only",
 )
 SUB_TASK_AFTER = re.compile(
     r"^\s*-?\s*(?:(?:[a-z]+\s+)?(?:training|orientation|onboarding|kickoff|kick-off|meeting|"
-    r"call|check-in|interview|session|webinar|workshop|shift|show|visit|mill|facility|hotline|"
+    r"call|check-in|interview|onsite|session|webinar|workshop|shift|show|visit|mill|facility|hotline|"
     r"store|center|centre|station|clinic|desk|line|drive|flight|trip)s?)\b"
+)
+
+
+# "three 2-hour working sessions" (after `words_to_digits`: "3 2-hour ..."), "two 90-minute
+# workshops": a count of sittings of a stated length, the whole work when nothing recurs.
+SITTINGS = FigurePattern(  # the count is FIGURE (see there), a whole number below 100
+    rf"{FIGURE}\s+{NUM}[- ](hour|minute)s?\s+(?:[a-z]+\s+){{0,2}}?"
+    r"(?:sessions?|workshops?|visits?|shifts?|classes|lessons?|blocks?)\b"
+)
+SITTING_WORDS = ("session", "workshop", "visit", "shift", "class", "lesson", "block")
+RECURRING_AFTER = re.compile(  # used with `match` from a position (where `^` would not match)
+    r"[^.;\n]{0,25}?\b(?:(?:per|a|an|each|every)\s+(?:week|month|day|year)|weekly|monthly|daily)\b"
 )
 
 
@@ -420,19 +454,46 @@ def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
     return found
 
 
+def _may_hold_sittings(text: str) -> bool:
+    """Whether SITTINGS may match: it holds "hour" or "minute" and one of SITTING_WORDS."""
+    return ("hour" in text or "minute" in text) and _has_any(text, SITTING_WORDS)
+
+
+def _sittings_total(text: str) -> tuple[float, float] | None:
+    """The total of the first SITTINGS match that does not recur ("per week"), or None."""
+    for match in SITTINGS.finditer(text):
+        if RECURRING_AFTER.match(text, match.end()) or not _effort_context_ok(text, *match.span()):
+            continue
+        count, length, unit = float(match.group(1)), float(match.group(2)), match.group(3)
+        if 0 < count < 100 and count.is_integer():
+            total = count * (length if unit == "hour" else length / 60)
+            return total, total
+    return None
+
+
 def find_total(text: str) -> tuple[float, float] | None:
     """The total effort stated in `text` (not weekly, not a rate), or None. Of several figures,
-    the one worded most like an estimate of the whole work wins; between equals, the first."""
+    the one worded most like an estimate of the whole work wins; between equals, the first.
+    Without one, a count of sittings ("three 2-hour sessions"), then minutes, give the total."""
     match = DAILY.search(text) if "day" in text else None
     if match:
         low, high = _pair(match.group(1), match.group(2))
         days = float(match.group(3))
         return low * days, high * days
+    match = DAILY_FOR_WEEKS.search(text) if "day" in text and "week" in text else None
+    if match:
+        low, high = _pair(match.group(1), match.group(2))
+        per_hour = 60.0 if match.group(3) else 1.0  # minutes
+        days = float(match.group(5)) * (5 if WEEKDAYS.search(match.group(4)) else 7)
+        return low / per_hour * days, high / per_hour * days
     candidates = _total_candidates(text)
     if candidates:
         best = max(candidates, key=lambda c: (c[0], -c[1]))
         if best[0] > 0:
             return best[2]
+    sittings = _sittings_total(text) if _may_hold_sittings(text) else None
+    if sittings:
+        return sittings
     match = (MINUTES.search(text) or BARE_MINUTES.match(text)) if "min" in text else None
     if match:
         low, high = match.group(1), match.group(2)
@@ -479,7 +540,7 @@ def find_weekly(text: str) -> tuple[float, float] | None:
 
 def find_weeks(text: str) -> tuple[float, float] | None:
     """The stated duration in weeks (a range when stated as one), or None. Deadlines ("due in
-    2 weeks", "within 3 weeks") are not durations."""
+    2 weeks", "within 3 weeks") are not durations; "for a month" counts when no other is stated."""
     if _has_any(text, PERIOD_WORDS):
         duration = DURATION
     elif "week" in text or "month" in text:
@@ -497,6 +558,10 @@ def find_weeks(text: str) -> tuple[float, float] | None:
             return low * per, high * per
         period, program = match.group(4, 5)  # DURATION's other alternatives
         weeks = WEEKS_PER[(period or program).lower()]
+        return weeks, weeks
+    match = search_word(A_PERIOD, text) if _has_any(text, A_PERIOD_WORDS) else None
+    if match:
+        weeks = WEEKS_PER[match.group(1)]
         return weeks, weeks
     return None
 

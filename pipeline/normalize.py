@@ -44,7 +44,8 @@ PART_TIME_ONGOING = re.compile(r"ongoing\b|permanent part[- ]time\b|regular part
 VOLUNTEER = re.compile(r"volunteers?\b")
 PROJECT = re.compile(r"project\b|deliverables?\b|assignment\b|gig\b")
 FULL_TIME = re.compile(r"(?i)(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)|(?<![a-z])permanent")
-SIMULATION = re.compile(r"(?i)\bsimulation\b|\bvirtual (?:work )?experience program")
+# "Virtual work experience" (program or not) is the common name of free, self-paced simulations.
+SIMULATION = re.compile(r"(?i)\bsimulation\b|\bvirtual (?:work )?experience\b")
 COMPETITION = re.compile(r"(?i)\bcase competition\b|\bhackathon\b|\bcompetition\b|\bchallenge\b")
 FELLOWSHIP = re.compile(r"(?i)\bfellow(?:ship)?s?\b")
 INTERNSHIP = re.compile(r"(?i)\bintern(?:ship)?s?\b|\bco-?op\b")

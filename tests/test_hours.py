@@ -32,6 +32,33 @@ def test_hours_in(text, expected):
     assert (tuple(int(v) for v in found) if found else None) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A period named without a count: a month is 4.33 weeks.
+        ("About 6 hours a week for a month.", (25.98, 25.98)),
+        ("3 hrs/week over a full week", (3, 3)),
+        ("8 hours a week; apply within a month", None),
+        # Sittings counted: the whole work when nothing recurs.
+        ("You will lead four 2-hour workshops for our members.", (8, 8)),
+        ("It comes down to two 45-minute lessons with a student.", (1.5, 1.5)),
+        ("Two 3-hour visits each month", None),
+        # A daily figure times the days of some weeks: weekdays where stated, else every day.
+        ("20 minutes a day, Monday to Friday, for 3 weeks", (5, 5)),
+        ("1-2 hours per day for 1 week", (7, 14)),
+        # Terms of employment and hiring steps are not effort, nor durations of it.
+        ("Part-time, 16 hours per week. Salary pro rata, based on 40 hours.", None),
+        ("Shifts are 4 hours, three times a month.", None),
+        ("Our process ends with a 4-hour onsite.", None),
+        ("Full-time. A 6-week paid sabbatical after 4 years.", None),
+        ("Full-time, 40 hours per week, with a 3-month probation period.", None),
+        ("Full-time. On call one week in four.", None),
+    ],
+)
+def test_more_ways_of_stating_hours(text, expected):
+    assert hours_in(text) == expected
+
+
 def test_total_hours_prefers_earlier_texts():
     assert total_hours(["15 hours total", "A 30-hour project"]) == (15, 15)
     assert total_hours([None, "", "about 12 hours of writing"]) == (12, 12)

@@ -165,6 +165,7 @@ def test_seen_at_falls_back_for_exports():
         ("Senior Engineer", "", "Full-time", None, False),
         ("Operations Coordinator", "", "fulltime_permanent", None, False),
         ("Market sizing simulation", "Self-paced 4-5 hours", "Simulation (unpaid)", 5, False),
+        ("Audit Virtual Work Experience", "Self-paced, about 3 hours.", None, 3, False),
         ("Coordinator", "Full-time position with benefits.", None, None, False),
         ("Helper", "Help us.", None, None, False),
     ],
