@@ -5,14 +5,18 @@
 weeks where stated. Texts are read in priority order (structured hours first, then the title, then
 the description); the first text that states a total wins.
 
-Understood: ranges ("10-15 hours", "8–12 hrs", "10 to 15 hours"), labels ("Estimated hours:
-10-15", "Time commitment: 8 hours"), approximations ("approx. 20 hrs", "~15h", "about 12 hours"),
-number words ("fifteen hours", "twenty to thirty hours"), bounds ("up to 30 hours", "no more than
-4 hours", "maximum 40 hours/week"), "a 40-hour project", minutes for short tasks ("90 minutes"),
-and weekly hours times a period ("2-3 hours per week over 4 weeks" = 8-12; a month is 4.33 weeks,
-a semester 15, a summer 10; "full-time" with a period is 40 hours a week). Weekly hours without a
-period give no total. Numbers that are not effort are ignored: "team of 40", "24-hour support",
-"$25 per hour", "respond within 48 hours", "9am-5pm", years, ages.
+Understood: ranges ("10-15 hours", "8–12 hrs", "10 to 15 hours"), labels ("Estimated hours: 10-15",
+"Time commitment: 8 hours"), approximations ("approx. 20 hrs", "~15h", "about 12 hours"), number
+words ("fifteen hours", "twenty to thirty hours"), bounds ("up to 30 hours", "no more than 4
+hours", "maximum 40 hours/week"), "a 40-hour project", minutes for short tasks ("90 minutes"), and
+weekly hours times a period ("2-3 hours per week over 4 weeks" = 8-12; a month is 4.33 weeks, a
+semester 15, a summer 10; "full-time" with a period is 40 hours a week). Also "between 10 and 15
+hours", sittings counted ("three 2-hour sessions", "two field days of about 5 hours each"), daily
+figures over weeks ("30 minutes a day, Monday to Friday, for two weeks") and a period named without
+a count ("for a month"). Weekly hours without a period give no total, and so does a permanent job
+(a permanent contract, paid time off, a 401(k): the periods it names are not its length). Numbers
+that are not effort are ignored: "team of 40", "24-hour support", "$25 per hour", "respond within
+48 hours", "9am-5pm", years, ages.
 """
 
 from __future__ import annotations
@@ -111,12 +115,16 @@ class FigurePattern:
 
 
 HOURS = r"(?:hours?|hrs?\.?|h)\b"
-PER_WEEK = r"\s*(?:per|a|/|each|every|an?)\s*(?:week|wk)\b|\s*weekly\b|\s*(?:hrs?|hours)?/wk\b"
+PER_WEEK = (
+    r"\s*(?:per|a|/|each|every|an?)\s*(?:week|wk)\b|\s*weekly\b|\s*(?:hrs?|hours)?/wk\b"
+    r"|\s*p/?w\b"  # "4 hrs p/w"
+)
 PER_DAY = r"\s*(?:per|a|/|each|every)\s*day\b|\s*daily\b"
 BOUND = r"(?:up to|no more than|not more than|at most|maximum(?: of)?|max\.?|a maximum of)"
 NOT_EFFORT_AFTER = re.compile(
     r"^\s*-?\s*(?:on-?call|support|service|coverage|access|shifts?|notice|turnaround|"
-    r"response|cycle|format|clock|operation|rotation|hackathon|window|days?)\b"
+    r"response|cycle|format|clock|operation|rotation|hackathon|window|days?|"
+    r"(?:case |design |coding )?sprint)\b"
 )
 # Just before a figure, then spaces: `text.rstrip().endswith(NOT_EFFORT_BEFORE)` is a regex search
 # of `(?:within|every|...)\s*$` without trying every position (none of these ends with a space).
@@ -156,7 +164,8 @@ DAILY_FOR_WEEKS = FigurePattern(
 )
 WEEKDAYS = re.compile(r"monday to friday|mon-fri|weekdays?\b|business days?\b|working days?\b")
 MINUTES = re.compile(
-    rf"(?:takes?|about|approximately|approx\.?|around|roughly|only|just|estimated|self[- ]paced|~)"
+    rf"(?:takes?(?: (?:most|many|the average|a typical) [a-z]+)?|about|approximately|approx\.?|"
+    rf"around|roughly|only|just|estimated|self[- ]paced|~)"
     rf"\s*{RANGE}\s*(?:-\s*)?(?:minutes|mins?)\b(?!\s+each)|\b{NUM}[- ]minute\s+(?:task|project|"
     r"simulation|module|exercise|activity|assignment|challenge)"
 )
@@ -164,7 +173,7 @@ BARE_MINUTES = re.compile(rf"^\s*{RANGE}\s*(?:minutes|mins?)\b")
 DURATION = re.compile(
     rf"(?<![\d.,$£€/]){NUM}(?:\s*(?:-|–|to)\s*{NUM})?[- ](weeks?|months?)\b"
     r"|\b(?:for|over|during|across|throughout|this|next|one|a|the|of)\s+"
-    r"(?:(?:fall|spring|winter|summer|academic|full|entire|whole)\s+)?(semester|summer|quarter)\b"
+    r"(?:(?:fall|spring|winter|summer|academic|full|entire|whole)\s+){0,2}(semester|summer|quarter)\b"
     r"|\b(summer|semester)[- ](?:internship|program|programme|placement|fellowship)\b"
 )
 # One of these is in every match of DURATION's second and third alternatives...
@@ -183,7 +192,8 @@ NOT_DURATION_BEFORE = re.compile(
 )
 NOT_DURATION_AFTER = re.compile(  # a past time, a notice, a term of employment, a rotation
     r"^\s*(?:ago|notice|later|before|after|in advance|of notice|in \d|(?:paid |unpaid )?"
-    r"(?:sabbatical|vacation|holiday|leave|probation|probationary|trial period))\b"
+    r"(?:sabbatical|vacation|holiday|leave|probation|probationary|trial period)"
+    r"|(?:on-?call )?(?:sprints?|rotations?|cycles?|iterations?))\b"
 )
 FULL_TIME = re.compile(r"(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)")
 
@@ -327,6 +337,8 @@ EFFORT_AFTER = re.compile(
     r"|over|spread over|across|to complete|for the (?:whole |entire )?project|of your time|max"
     r"|(?:-|–)?\s*(?:project|engagement|commitment|assignment|micro))"
 )
+# "between 10 and" just before a figure of hours: the range's lower end.
+BETWEEN_BEFORE = re.compile(r"\bbetween\s+(\d{1,4}(?:\.\d+)?)\s+and\s*$")
 # Just before the figure, then spaces (as NOT_EFFORT_BEFORE).
 EFFORT_BEFORE = (
     "about",
@@ -367,7 +379,8 @@ EFFORT_BEFORE = (
 )
 OTHER_AFTER = re.compile(
     r"^\s*(?:(?:a|per|each|every)\s+(?:month|year|quarter|semester)|monthly|annually|ago|"
-    r"saved|of (?:footage|video|audio|recordings?|interviews?|content|data|calls?|tape|music)"
+    r"saved|of (?:[a-z]+ )?(?:footage|video|audio|recordings?|interviews?|content|data|calls?|tape|"
+    r"music)"
     r"|later|earlier|before|after|in advance|of (?:notice|training|orientation))\b"
 )
 SUB_TASK_BEFORE = re.compile(
@@ -398,6 +411,13 @@ SITTINGS = FigurePattern(  # the count is FIGURE (see there), a whole number bel
     r"(?:sessions?|workshops?|visits?|shifts?|classes|lessons?|blocks?)\b"
 )
 SITTING_WORDS = ("session", "workshop", "visit", "shift", "class", "lesson", "block")
+# "two field days of about 5 hours each": a count of sittings, and the length of each.
+SITTINGS_EACH = FigurePattern(
+    rf"{FIGURE}\s+(?:[a-z]+\s+){{0,2}}?(?:days?|sessions?|workshops?|visits?|shifts?|classes|"
+    rf"lessons?|blocks?)\s+of\s+(?:about\s+|around\s+|roughly\s+|approx\.?\s+|approximately\s+)?"
+    rf"{NUM}[- ]?(hour|hr|minute|min)s?\s+each\b"
+)
+EACH_AFTER = re.compile(r"\s*each\b")  # "5 hours each": per sitting or item, not the total
 RECURRING_AFTER = re.compile(  # used with `match` from a position (where `^` would not match)
     r"[^.;\n]{0,25}?\b(?:(?:per|a|an|each|every)\s+(?:week|month|day|year)|weekly|monthly|daily)\b"
 )
@@ -446,27 +466,37 @@ def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
         if OTHER_AFTER.match(after):
             continue
         stripped = before.rstrip()
+        low, high = _pair(match.group(1), match.group(2))
+        between = BETWEEN_BEFORE.search(before) if stripped.endswith("and") else None
+        if between and match.group(2) is None:  # "between 10 and 15 hours"
+            low, high = _pair(between.group(1), match.group(1))
+            start = between.start()
+            stripped = before[: between.start()].rstrip()
         score = 1 + bool(EFFORT_AFTER.match(after)) + stripped.endswith(EFFORT_BEFORE)
         sub_task_before = stripped.endswith(SUB_TASK_BEFORE_ENDS) and SUB_TASK_BEFORE.search(before)
-        if sub_task_before or SUB_TASK_AFTER.match(after):
+        if sub_task_before or SUB_TASK_AFTER.match(after) or EACH_AFTER.match(after):
             score -= 2
-        found.append((score, start, _pair(match.group(1), match.group(2))))
+        found.append((score, start, (low, high)))
     return found
 
 
 def _may_hold_sittings(text: str) -> bool:
-    """Whether SITTINGS may match: it holds "hour" or "minute" and one of SITTING_WORDS."""
-    return ("hour" in text or "minute" in text) and _has_any(text, SITTING_WORDS)
+    """Whether SITTINGS or SITTINGS_EACH may match: it holds "h" or "min" (of "hours", "hrs",
+    "minutes"), and one of SITTING_WORDS or " each"."""
+    return ("h" in text or "min" in text) and (" each" in text or _has_any(text, SITTING_WORDS))
 
 
 def _sittings_total(text: str) -> tuple[float, float] | None:
     """The total of the first SITTINGS match that does not recur ("per week"), or None."""
-    for match in SITTINGS.finditer(text):
+    matches = list(SITTINGS.finditer(text))
+    if " each" in text:
+        matches = sorted([*matches, *SITTINGS_EACH.finditer(text)], key=lambda m: m.start())
+    for match in matches:
         if RECURRING_AFTER.match(text, match.end()) or not _effort_context_ok(text, *match.span()):
             continue
         count, length, unit = float(match.group(1)), float(match.group(2)), match.group(3)
         if 0 < count < 100 and count.is_integer():
-            total = count * (length if unit == "hour" else length / 60)
+            total = count * (length if unit in ("hour", "hr") else length / 60)
             return total, total
     return None
 
@@ -495,7 +525,7 @@ def find_total(text: str) -> tuple[float, float] | None:
     if sittings:
         return sittings
     match = (MINUTES.search(text) or BARE_MINUTES.match(text)) if "min" in text else None
-    if match:
+    if match and not OTHER_AFTER.match(text[match.end() : match.end() + 40]):
         low, high = match.group(1), match.group(2)
         if low is None:  # "a 30-minute task"
             low = match.group(3)
@@ -540,13 +570,16 @@ def find_weekly(text: str) -> tuple[float, float] | None:
 
 def find_weeks(text: str) -> tuple[float, float] | None:
     """The stated duration in weeks (a range when stated as one), or None. Deadlines ("due in
-    2 weeks", "within 3 weeks") are not durations; "for a month" counts when no other is stated."""
+    2 weeks", "within 3 weeks") are not durations. A count of weeks or months beats a period
+    named without one ("our summer internship runs for 12 weeks"), and "for a month" counts
+    when no other is stated."""
     if _has_any(text, PERIOD_WORDS):
         duration = DURATION
     elif "week" in text or "month" in text:
         duration = DURATION_FIGURES
     else:
         return None
+    named = None  # a period named ("a summer internship"), unless a count is stated too
     for match in duration.finditer(text):
         before = text[max(0, match.start() - 16) : match.start()]
         if NOT_DURATION_BEFORE.search(before) or NOT_DURATION_AFTER.match(text[match.end() :]):
@@ -557,8 +590,9 @@ def find_weeks(text: str) -> tuple[float, float] | None:
             low, high = _pair(number, upper)
             return low * per, high * per
         period, program = match.group(4, 5)  # DURATION's other alternatives
-        weeks = WEEKS_PER[(period or program).lower()]
-        return weeks, weeks
+        named = named or WEEKS_PER[(period or program).lower()]
+    if named:
+        return named, named
     match = search_word(A_PERIOD, text) if _has_any(text, A_PERIOD_WORDS) else None
     if match:
         weeks = WEEKS_PER[match.group(1)]
@@ -588,6 +622,19 @@ def _tidy(value: float) -> float | int:
     return int(value) if value.is_integer() else tidy_number(value)
 
 
+# A permanent job: its full-time weeks have no end, whatever periods its text names (the length
+# of its projects, sprints, notice or leave).
+PERMANENT = re.compile(  # by `search_word`, which checks the word boundary before it
+    r"permanent(?:,|\s+(?:position|role|job|contract|post|employment|full|part|hire))|pto\b"
+    r"|paid time off|401\(k\)|per annum|holiday allowance|annual leave"
+    r"|days[’']? (?:of )?(?:holiday|vacation)"
+)
+
+
+def _permanent(text: str) -> bool:
+    return search_word(PERMANENT, text) is not None
+
+
 def _full_time(text: str) -> bool:
     return "full" in text and FULL_TIME.search(text) is not None  # "full" is in every FULL_TIME
 
@@ -604,16 +651,22 @@ def parse_hours(texts: Iterable[str | None], full_time: bool = False) -> Hours:
     weekly = _first(find_weekly, cleaned)
     weekly = _checked(*weekly, MAX_WEEKLY_HOURS) if weekly else None
     weeks = _first(find_weeks, cleaned)
-    if weekly is None and weeks and (full_time or any(_full_time(t) for t in cleaned)):
+    if weeks and any(_permanent(t) for t in cleaned):
+        weeks_of_work = None  # the periods a permanent job names are not its length
+    else:
+        weeks_of_work = weeks
+    if weekly is None and weeks_of_work and (full_time or any(_full_time(t) for t in cleaned)):
         weekly = (FULL_TIME_WEEKLY, FULL_TIME_WEEKLY)
-    if total is None and weekly and weeks:
-        total = _checked(weekly[0] * weeks[0], weekly[1] * weeks[1], MAX_TOTAL_HOURS)
+    if total is None and weekly and weeks_of_work:
+        total = _checked(
+            weekly[0] * weeks_of_work[0], weekly[1] * weeks_of_work[1], MAX_TOTAL_HOURS
+        )
     return Hours(
         _tidy(total[0]) if total else None,
         _tidy(total[1]) if total else None,
         _tidy(weekly[0]) if weekly else None,
         _tidy(weekly[1]) if weekly else None,
-        _tidy(weeks[1]) if weeks else None,
+        _tidy(weeks_of_work[1]) if weeks_of_work else None,
     )
 
 

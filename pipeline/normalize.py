@@ -22,7 +22,6 @@ from pipeline.hours import hour_range, parse_hours
 from pipeline.industry import tag_industry
 from pipeline.pay import parse_pay
 from pipeline.text import (
-    first_match_at,
     folds_like_lower,
     html_to_text,
     sanitize_html,
@@ -138,12 +137,22 @@ def _always(text: str, words: tuple[str, ...]) -> bool:
     return True
 
 
+# Just before a marker: it is denied ("this is not a micro-internship", "no mini-internships").
+DENIED_BEFORE = re.compile(r"(?:\bnot|n't|\bno)(?:\s+an?)?\s*$")
+
+
 def _has_micro_marker(lower: str) -> bool:
-    """`search_word(MICRO_MARKERS, lower) is not None`, trying the pattern only where one of its
-    first words starts a word."""
+    """Whether MICRO_MARKERS matches at the start of a word (`search_word`) where it is not
+    denied (DENIED_BEFORE), trying the pattern only where one of its first words starts a word."""
     found = MICRO_MARKER_STARTS.find_matches_as_indexes(lower, overlapping=True)
-    starts = [at for _, at, _ in found if not word_char_at(lower, at - 1)]
-    return first_match_at(MICRO_MARKERS, lower, starts) is not None
+    for at in sorted({at for _, at, _ in found if not word_char_at(lower, at - 1)}):
+        if MICRO_MARKERS.match(lower, at) and not _denied(lower, at):
+            return True
+    return False
+
+
+def _denied(lower: str, at: int) -> bool:
+    return DENIED_BEFORE.search(lower, max(0, at - 12), at) is not None
 
 
 def decide_is_micro(

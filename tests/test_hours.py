@@ -53,6 +53,18 @@ def test_hours_in(text, expected):
         ("Full-time. A 6-week paid sabbatical after 4 years.", None),
         ("Full-time, 40 hours per week, with a 3-month probation period.", None),
         ("Full-time. On call one week in four.", None),
+        # More from independently written listings.
+        ("The work takes between 6 and 9 hours.", (6, 9)),
+        ("Roughly 3 hrs p/w for 5 weeks", (15, 15)),
+        ("It takes most students 45 minutes.", (0.75, 0.75)),
+        ("We have 120 minutes of interview audio to transcribe.", None),
+        ("Stage one is a 24-hour design sprint.", None),
+        ("Three site visits of about 2 hours each.", (6, 6)),
+        ("Each interview is 2 hours each", None),
+        ("40 hours per week. The summer program runs for 8 weeks.", (320, 320)),
+        ("Full-time, permanent position. Projects last 4-6 weeks.", None),
+        ("Full-time. 20 days of PTO. Our launches run in two-week sprints.", None),
+        ("For the whole spring semester, 6 hours per week", (90, 90)),
     ],
 )
 def test_more_ways_of_stating_hours(text, expected):

@@ -166,6 +166,13 @@ def test_seen_at_falls_back_for_exports():
         ("Operations Coordinator", "", "fulltime_permanent", None, False),
         ("Market sizing simulation", "Self-paced 4-5 hours", "Simulation (unpaid)", 5, False),
         ("Audit Virtual Work Experience", "Self-paced, about 3 hours.", None, 3, False),
+        (
+            "Design Intern",
+            "This is not a micro-internship: a full semester.",
+            "Intern",
+            None,
+            False,
+        ),
         ("Coordinator", "Full-time position with benefits.", None, None, False),
         ("Helper", "Help us.", None, None, False),
     ],
