@@ -84,7 +84,9 @@ NUMBER_WORD_LEAD_INS = {
 }
 
 NUM = r"(\d{1,4}(?:\.\d+)?)"
-RANGE = rf"{NUM}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"
+# "8h–12h", "8 hrs - 12 hrs": a unit may follow the first figure where a dash follows it.
+UNIT_BEFORE_DASH = r"(?:\s*(?:hours?|hrs?|h)(?=\s*[-–—]))?"
+RANGE = rf"{NUM}{UNIT_BEFORE_DASH}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"
 # `(?<![\d.,$£€/])NUM`, a figure not glued to another figure or a price, written to start with the
 # digit (the lookbehind then checks the character before it): a pattern that starts with `\d`
 # lets the regex engine skip from digit to digit, one that starts with a lookbehind is tried at
@@ -94,7 +96,7 @@ FIGURE = r"(\d(?<![\d.,$£€/]\d)\d{0,3}+(?:\.\d+)?)"
 # FIGURE for ASCII texts, where `\d` and `[0-9]` match the same characters: the regex engine
 # skips to a `[0-9]` faster than to a `\d` (any Unicode digit).
 ASCII_FIGURE = FIGURE.replace(r"(\d", "([0-9]", 1)
-FIGURE_RANGE = rf"{FIGURE}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"  # `(?<![\d.,$£€/])RANGE`
+FIGURE_RANGE = rf"{FIGURE}{UNIT_BEFORE_DASH}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"  # as RANGE
 
 
 class FigurePattern:
@@ -118,13 +120,14 @@ HOURS = r"(?:hours?|hrs?\.?|h)\b"
 PER_WEEK = (
     r"\s*(?:per|a|/|each|every|an?)\s*(?:week|wk)\b|\s*weekly\b|\s*(?:hrs?|hours)?/wk\b"
     r"|\s*p/?w\b"  # "4 hrs p/w"
+    r"|\s*(?:work\s*)?week\b"  # "a 40-hour week", "a 37.5-hour workweek"
 )
 PER_DAY = r"\s*(?:per|a|/|each|every)\s*day\b|\s*daily\b"
 BOUND = r"(?:up to|no more than|not more than|at most|maximum(?: of)?|max\.?|a maximum of)"
 NOT_EFFORT_AFTER = re.compile(
     r"^\s*-?\s*(?:on-?call|support|service|coverage|access|shifts?|notice|turnaround|"
     r"response|cycle|format|clock|operation|rotation|hackathon|window|days?|"
-    r"(?:case |design |coding )?sprint)\b"
+    r"(?:case |design |coding )?sprint|to (?:submit|respond|reply|turn in|hand in))\b"
 )
 # Just before a figure, then spaces: `text.rstrip().endswith(NOT_EFFORT_BEFORE)` is a regex search
 # of `(?:within|every|...)\s*$` without trying every position (none of these ends with a space).
@@ -141,7 +144,7 @@ LABELLED = re.compile(  # "Estimated hours: 10-15", not "5-8 hours: one morning 
     rf"(?<![\d–-]\s)(?<![\d–-])\b(?:estimated|expected|approximate|total)?\s*(?:hours?|"
     rf"time commitment|"
     rf"time required|effort|workload|commitment)\s*(?:needed|required|estimate)?\s*:\s*"
-    rf"(?:about |approx\.? |approximately |~\s*)?{RANGE}\s*(?:{HOURS})?"
+    rf"(?:about |approx\.? |approximately |~\s*|{BOUND}\s*)?{RANGE}\s*(?:{HOURS})?"
 )
 WEEKLY = re.compile(rf"(?<![\d.,$£€/])({BOUND}\s*)?{RANGE}\s*-?\s*{HOURS}(?:{PER_WEEK})")
 # WEEKLY where no BOUND can match: the same matches, from the figure on (see FIGURE).
@@ -169,18 +172,25 @@ MINUTES = re.compile(
     rf"\s*{RANGE}\s*(?:-\s*)?(?:minutes|mins?)\b(?!\s+each)|\b{NUM}[- ]minute\s+(?:task|project|"
     r"simulation|module|exercise|activity|assignment|challenge)"
 )
+# "episodes run about 45 minutes": the length of a recording or a meeting, not the effort.
+MEDIA_BEFORE = re.compile(
+    r"(?:episodes?|videos?|films?|clips?|recordings?|podcasts?|calls?|meetings?|interviews?|"
+    r"presentations?|talks?|pitch(?:es)?)\s+(?:runs?|lasts?|are|is)?\s*$"
+)
 BARE_MINUTES = re.compile(rf"^\s*{RANGE}\s*(?:minutes|mins?)\b")
 DURATION = re.compile(
-    rf"(?<![\d.,$£€/]){NUM}(?:\s*(?:-|–|to)\s*{NUM})?[- ](weeks?|months?)\b"
+    rf"(?<![\d.,$£€/]){NUM}(?:\s*(?:-|–|to)\s*{NUM})?[- ](weeks?|wks?|months?)\b"
     r"|\b(?:for|over|during|across|throughout|this|next|one|a|the|of)\s+"
-    r"(?:(?:fall|spring|winter|summer|academic|full|entire|whole)\s+){0,2}(semester|summer|quarter)\b"
+    r"(?:(?:fall|spring|winter|summer|academic|full|entire|whole)[\s-]+){0,2}"
+    r"(semester|summer|quarter)\b"
     r"|\b(summer|semester)[- ](?:internship|program|programme|placement|fellowship)\b"
+    r"|\b(?:fall|spring|winter|autumn)[- ](semester)\b"  # "spring semester", "spring-semester"
 )
 # One of these is in every match of DURATION's second and third alternatives...
 PERIOD_WORDS = ("semester", "summer", "quarter")
 # ... so in a text without them only the first can match, "week" or "month" in it: this pattern
 # (see FIGURE).
-DURATION_FIGURES = FigurePattern(rf"{FIGURE}(?:\s*(?:-|–|to)\s*{NUM})?[- ](weeks?|months?)\b")
+DURATION_FIGURES = FigurePattern(rf"{FIGURE}(?:\s*(?:-|–|to)\s*{NUM})?[- ](weeks?|wks?|months?)\b")
 # "for a month", "over a week": a period named without a count, read when no other is stated.
 A_PERIOD = re.compile(  # by `search_word`, which checks the word boundary before it
     r"(?:for|over|across|during|throughout)\s+a\s+(?:full\s+|whole\s+|single\s+)?(month|week)\b"
@@ -195,7 +205,10 @@ NOT_DURATION_AFTER = re.compile(  # a past time, a notice, a term of employment,
     r"(?:sabbatical|vacation|holiday|leave|probation|probationary|trial period)"
     r"|(?:on-?call )?(?:sprints?|rotations?|cycles?|iterations?))\b"
 )
-FULL_TIME = re.compile(r"(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)")
+FULL_TIME = re.compile(  # not "full-time students", nor other people's jobs ("full-time analysts")
+    r"(?<![a-z])full[- _]?time(?![a-z])"
+    r"(?!\s+(?:students?|analysts?|employees?|staff|colleagues|hires?|offers?|team members))"
+)
 
 
 # Where effort can be stated: the expensive patterns only run near these words.
@@ -525,7 +538,11 @@ def find_total(text: str) -> tuple[float, float] | None:
     if sittings:
         return sittings
     match = (MINUTES.search(text) or BARE_MINUTES.match(text)) if "min" in text else None
-    if match and not OTHER_AFTER.match(text[match.end() : match.end() + 40]):
+    if (
+        match
+        and not OTHER_AFTER.match(text[match.end() : match.end() + 40])
+        and not MEDIA_BEFORE.search(text, max(0, match.start() - 30), match.start())
+    ):
         low, high = match.group(1), match.group(2)
         if low is None:  # "a 30-minute task"
             low = match.group(3)
@@ -575,7 +592,7 @@ def find_weeks(text: str) -> tuple[float, float] | None:
     when no other is stated."""
     if _has_any(text, PERIOD_WORDS):
         duration = DURATION
-    elif "week" in text or "month" in text:
+    elif "week" in text or "wk" in text or "month" in text:
         duration = DURATION_FIGURES
     else:
         return None
@@ -589,8 +606,8 @@ def find_weeks(text: str) -> tuple[float, float] | None:
             per = WEEKS_PER["month"] if unit.startswith("month") else 1.0
             low, high = _pair(number, upper)
             return low * per, high * per
-        period, program = match.group(4, 5)  # DURATION's other alternatives
-        named = named or WEEKS_PER[(period or program).lower()]
+        period, program, season = match.group(4, 5, 6)  # DURATION's other alternatives
+        named = named or WEEKS_PER[(period or program or season).lower()]
     if named:
         return named, named
     match = search_word(A_PERIOD, text) if _has_any(text, A_PERIOD_WORDS) else None

@@ -65,6 +65,14 @@ def test_hours_in(text, expected):
         ("Full-time, permanent position. Projects last 4-6 weeks.", None),
         ("Full-time. 20 days of PTO. Our launches run in two-week sprints.", None),
         ("For the whole spring semester, 6 hours per week", (90, 90)),
+        ("Effort: 5h-7h", (5, 7)),
+        ("Time commitment: no more than 9, at your pace", (9, 9)),
+        ("6 hours per week. Our fall-semester intern cohort", (90, 90)),
+        ("3 hrs/wk x 4 wks", (12, 12)),
+        ("Full-time: a standard 37.5-hour week.", None),
+        ("Teams have 24 hours to submit their deck.", None),
+        ("Our videos run about 20 minutes.", None),
+        ("Full-time analysts join from this 8-week program.", None),
     ],
 )
 def test_more_ways_of_stating_hours(text, expected):
