@@ -120,7 +120,7 @@ HOURS = r"(?:hours?|hrs?\.?|h)\b"
 PER_WEEK = (
     r"\s*(?:per|a|/|each|every|an?)\s*(?:week|wk)\b|\s*weekly\b|\s*(?:hrs?|hours)?/wk\b"
     r"|\s*p/?w\b"  # "4 hrs p/w"
-    r"|\s*(?:work\s*)?week\b"  # "a 40-hour week", "a 37.5-hour workweek"
+    r"|\s*(?:work(?:ing)?\s*)?week\b"  # "a 40-hour week", "a 36-hour working week"
 )
 PER_DAY = r"\s*(?:per|a|/|each|every)\s*day\b|\s*daily\b"
 BOUND = r"(?:up to|no more than|not more than|at most|maximum(?: of)?|max\.?|a maximum of)"
@@ -196,6 +196,7 @@ A_PERIOD = re.compile(  # by `search_word`, which checks the word boundary befor
     r"(?:for|over|across|during|throughout)\s+a\s+(?:full\s+|whole\s+|single\s+)?(month|week)\b"
 )
 A_PERIOD_WORDS = ("a month", "a week", "a full", "a whole", "a single")  # one is in every match
+FOR_BEFORE = re.compile(r"\b(?:for|over)\s*$")  # "for 12 weeks before opening night" is a duration
 NOT_DURATION_BEFORE = re.compile(
     r"(?:due|due in|due within|within|in the next|next|every|each|per|last|past|after|first|"
     r"notice of|up to)\s*$"
@@ -411,7 +412,7 @@ SUB_TASK_BEFORE_ENDS = (
     "only",
 )
 SUB_TASK_AFTER = re.compile(
-    r"^\s*-?\s*(?:(?:[a-z]+\s+)?(?:training|orientation|onboarding|kickoff|kick-off|meeting|"
+    r"^\s*-?\s*(?:(?:[a-z]+\s+){0,2}?(?:training|orientation|onboarding|kickoff|kick-off|meeting|"
     r"call|check-in|interview|onsite|session|webinar|workshop|shift|show|visit|mill|facility|hotline|"
     r"store|center|centre|station|clinic|desk|line|drive|flight|trip)s?)\b"
 )
@@ -599,7 +600,9 @@ def find_weeks(text: str) -> tuple[float, float] | None:
     named = None  # a period named ("a summer internship"), unless a count is stated too
     for match in duration.finditer(text):
         before = text[max(0, match.start() - 16) : match.start()]
-        if NOT_DURATION_BEFORE.search(before) or NOT_DURATION_AFTER.match(text[match.end() :]):
+        if NOT_DURATION_BEFORE.search(before) or (
+            NOT_DURATION_AFTER.match(text[match.end() :]) and not FOR_BEFORE.search(before)
+        ):
             continue
         number, upper, unit = match.group(1, 2, 3)
         if number:

@@ -73,6 +73,9 @@ def test_hours_in(text, expected):
         ("Teams have 24 hours to submit their deck.", None),
         ("Our videos run about 20 minutes.", None),
         ("Full-time analysts join from this 8-week program.", None),
+        ("Give 2 hours per week for 10 weeks before the launch.", (20, 20)),
+        ("We run a 24-hour animal rescue centre.", None),
+        ("Permanent contract, 38-hour working week.", None),
     ],
 )
 def test_more_ways_of_stating_hours(text, expected):
