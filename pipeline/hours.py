@@ -495,9 +495,11 @@ def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
 
 
 def _may_hold_sittings(text: str) -> bool:
-    """Whether SITTINGS or SITTINGS_EACH may match: it holds "h" or "min" (of "hours", "hrs",
-    "minutes"), and one of SITTING_WORDS or " each"."""
-    return ("h" in text or "min" in text) and (" each" in text or _has_any(text, SITTING_WORDS))
+    """Whether SITTINGS_EACH may match (" each" is in it), or SITTINGS ("hour" or "minute" and
+    one of SITTING_WORDS are)."""
+    if " each" in text:
+        return True
+    return ("hour" in text or "minute" in text) and _has_any(text, SITTING_WORDS)
 
 
 def _sittings_total(text: str) -> tuple[float, float] | None:
