@@ -397,19 +397,25 @@ OTHER_AFTER = re.compile(
     r"music)"
     r"|later|earlier|before|after|in advance|of (?:notice|training|orientation))\b"
 )
+# Parts of the work that are not the whole of it, and the words that may come between one and
+# its figure ("the kickoff call is about 1 hour").
+SUB_TASKS = (
+    *("training", "orientation", "onboarding", "kickoff", "kick-off", "meeting", "call"),
+    *("check-in", "session", "webinar", "workshop", "shift", "visit"),
+)
+SUB_TASK_LINKS = ("of", "takes?", "lasts?", "is", "are", "will take", ":")
+SUB_TASK_QUALIFIERS = ("about", "around", "only")
 SUB_TASK_BEFORE = re.compile(
-    r"(?:training|orientation|onboarding|kickoff|kick-off|meeting|call|check-in|session|webinar|"
-    r"workshop|shift|visit)s?\s+(?:of|takes?|lasts?|is|are|will take|:)?\s*(?:about|around|only)?"
-    r"\s*$"
+    rf"(?:{'|'.join(SUB_TASKS)})s?\s+(?:{'|'.join(SUB_TASK_LINKS)})?\s*"
+    rf"(?:{'|'.join(SUB_TASK_QUALIFIERS)})?\s*$"
 )
 # A text where SUB_TASK_BEFORE matches ends with one of these, then spaces: its last word.
 SUB_TASK_BEFORE_ENDS = (
-    *("training", "orientation", "onboarding", "kickoff", "kick-off", "meeting", "call"),
-    *("check-in", "session", "webinar", "workshop", "shift", "visit"),
-    *("trainings", "orientations", "onboardings", "kickoffs", "kick-offs", "meetings", "calls"),
-    *("check-ins", "sessions", "webinars", "workshops", "shifts", "visits"),
-    *("of", "take", "takes", "last", "lasts", "is", "are", "will take", ":", "about", "around"),
-    "only",
+    *SUB_TASKS,
+    *(f"{task}s" for task in SUB_TASKS),
+    *(link.replace("s?", "") for link in SUB_TASK_LINKS),
+    *(link.replace("?", "") for link in SUB_TASK_LINKS if link.endswith("s?")),
+    *SUB_TASK_QUALIFIERS,
 )
 SUB_TASK_AFTER = re.compile(
     r"^\s*-?\s*(?:(?:[a-z]+\s+){0,2}?(?:training|orientation|onboarding|kickoff|kick-off|meeting|"
@@ -420,15 +426,15 @@ SUB_TASK_AFTER = re.compile(
 
 # "three 2-hour working sessions" (after `words_to_digits`: "3 2-hour ..."), "two 90-minute
 # workshops": a count of sittings of a stated length, the whole work when nothing recurs.
-SITTINGS = FigurePattern(  # the count is FIGURE (see there), a whole number below 100
-    rf"{FIGURE}\s+{NUM}[- ](hour|minute)s?\s+(?:[a-z]+\s+){{0,2}}?"
-    r"(?:sessions?|workshops?|visits?|shifts?|classes|lessons?|blocks?)\b"
-)
 SITTING_WORDS = ("session", "workshop", "visit", "shift", "class", "lesson", "block")
+SITTING = rf"(?:{'|'.join(SITTING_WORDS)})(?:e?s)?\b"  # one of them, or its plural
+SITTINGS = FigurePattern(  # the count is FIGURE (see there), a whole number below 100
+    rf"{FIGURE}\s+{NUM}[- ](hour|minute)s?\s+(?:[a-z]+\s+){{0,2}}?{SITTING}"
+)
 # "two field days of about 5 hours each": a count of sittings, and the length of each.
 SITTINGS_EACH = FigurePattern(
-    rf"{FIGURE}\s+(?:[a-z]+\s+){{0,2}}?(?:days?|sessions?|workshops?|visits?|shifts?|classes|"
-    rf"lessons?|blocks?)\s+of\s+(?:about\s+|around\s+|roughly\s+|approx\.?\s+|approximately\s+)?"
+    rf"{FIGURE}\s+(?:[a-z]+\s+){{0,2}}?(?:days?\b|{SITTING})\s+of\s+"
+    rf"(?:about\s+|around\s+|roughly\s+|approx\.?\s+|approximately\s+)?"
     rf"{NUM}[- ]?(hour|hr|minute|min)s?\s+each\b"
 )
 EACH_AFTER = re.compile(r"\s*each\b")  # "5 hours each": per sitting or item, not the total

@@ -325,3 +325,16 @@ def test_a_line_is_its_words_joined_by_single_spaces(line):
 @given(SPACEY)
 def test_squash_replaces_what_its_pattern_matches(text):
     assert text_module.squash(text) == (text_module.EXTRA_SPACES.sub(" ", text).strip() or None)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    joined(
+        [*hours.SUB_TASKS, *hours.SUB_TASK_QUALIFIERS, "s", " ", "of", "takes", "lasts", "is"]
+        + ["are", "will take", ":", "x", "-"],
+        12,
+    )
+)
+def test_sub_task_guard_holds_the_last_word_of_every_match(text):
+    if hours.SUB_TASK_BEFORE.search(text):
+        assert text.rstrip().endswith(hours.SUB_TASK_BEFORE_ENDS)
