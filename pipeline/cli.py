@@ -18,8 +18,11 @@ from pipeline.evaluate import (
     DEDUPE_DEVSET,
     DEDUPE_HARD_NEGATIVES,
     TAGGING_DEVSET,
+    audit_micro,
     evaluate_dedupe,
+    evaluate_real,
     evaluate_tagging,
+    format_audit,
     format_dedupe_report,
     format_report,
     load_labelled,
@@ -29,6 +32,7 @@ from pipeline.gc_settings import tune_gc
 from pipeline.hours import HOUR_RANGES
 from pipeline.hugepages import reexec_with_huge_pages
 from pipeline.ingest import import_files
+from pipeline.realset import REAL_LABELS, realdata_root
 from pipeline.rebuild import keep_import
 from pipeline.rebuild import rebuild as rebuild_database
 from pipeline.sources import (
@@ -339,8 +343,29 @@ def discover(url: str, add: bool, sources_file: Path) -> None:
 @click.option(
     "--show", "show_misses", type=int, default=0, metavar="N", help="Also print N mistakes."
 )
+@click.option(
+    "--real",
+    is_flag=True,
+    help="Measure on the real labelled set (tests/realset), its dev and frozen test parts apart.",
+)
+@click.option(
+    "--audit",
+    is_flag=True,
+    help="With --real: list every posting of the captures flagged is_micro, with its evidence.",
+)
+@click.option(
+    "--realdata",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The capture folder (default: $MICROINTERN_REALDATA or ../shared/realdata).",
+)
 def evaluate(
-    labelled: Path | None, dedupe: bool, hard_negatives: Path | None, show_misses: int
+    labelled: Path | None,
+    dedupe: bool,
+    hard_negatives: Path | None,
+    show_misses: int,
+    real: bool,
+    audit: bool,
+    realdata: Path | None,
 ) -> None:
     """Measure the tagging against a labelled set (default: the dev set under tests/devset):
     hour-range accuracy, exact hours, industry accuracy, is_micro precision/recall/F1, kind,
@@ -350,8 +375,12 @@ def evaluate(
     Example:
 
         microintern evaluate --show 10
+        microintern evaluate --real --audit
         microintern evaluate --dedupe tests/devset/dedupe.jsonl
     """
+    if real or audit:
+        _evaluate_real(labelled, show_misses, audit, realdata)
+        return
     if dedupe:
         negatives_file = hard_negatives or (None if labelled else DEDUPE_HARD_NEGATIVES)
         negatives = load_labelled(negatives_file) if negatives_file else []
@@ -360,6 +389,27 @@ def evaluate(
         return
     report = evaluate_tagging(load_labelled(labelled or TAGGING_DEVSET))
     click.echo(format_report(report, show_misses))
+
+
+def _evaluate_real(
+    labelled: Path | None, show_misses: int, audit: bool, realdata: Path | None
+) -> None:
+    root = realdata_root(realdata)
+    if not (root / "ashby").is_dir() and not (root / "nights").is_dir():
+        raise click.ClickException(
+            f"no captures in {root}: pass --realdata or set MICROINTERN_REALDATA"
+        )
+    try:
+        dev, test = evaluate_real(load_labelled(labelled or REAL_LABELS), root)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo("real set, dev part")
+    click.echo(format_report(dev, show_misses))
+    click.echo("\nreal set, frozen test part (never used to make rules)")
+    click.echo(format_report(test, show_misses))
+    if audit:
+        click.echo("\nis_micro flags over every capture")
+        click.echo(format_audit(*audit_micro(root)))
 
 
 @cli.command(name="sources")

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.normalize import normalize_posting
+from pipeline.normalize import normalize_posting, normalize_postings
 from pipeline.raw import validate_item
+from pipeline.realset import in_test_part, label_key, latest_items, realdata_root
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TAGGING_DEVSET = PROJECT_ROOT / "tests" / "devset" / "tagging.jsonl"
@@ -28,6 +29,11 @@ class TaggingReport:
     hours_ok: int = 0
     industry_ok: int = 0
     kind_ok: int = 0
+    remote_ok: int = 0
+    remote_labelled: int = 0
+    pay_unit_ok: int = 0
+    pay_unit_labelled: int = 0
+    hours_unlabelled: int = 0  # hours given where the label has none
     micro: Counter[str] = field(default_factory=Counter)  # tp, fp, fn, tn
     industry_confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
     hour_range_confusions: Counter[tuple[str, str]] = field(default_factory=Counter)
@@ -52,6 +58,11 @@ class TaggingReport:
 
 def _ratio(a: float, b: float) -> float:
     return a / b if b else 0.0
+
+
+def _share_or_na(hits: int, misses: int) -> str:
+    """`hits / (hits + misses)` to three places, or "n/a" when both are 0."""
+    return f"{hits / (hits + misses):.3f}" if hits + misses else "n/a"
 
 
 def _f1(precision: float, recall: float) -> float:
@@ -103,14 +114,24 @@ def evaluate_tagging(examples: Iterable[dict[str, Any]]) -> TaggingReport:
         ] += 1
         if truth != guess:
             wrong.append("is_micro")
+        if got["hours_max"] is not None and labels.get("hours_max") is None:
+            report.hours_unlabelled += 1
+        if "remote" in labels:
+            report.remote_labelled += 1
+            report.remote_ok += got["remote"] == labels["remote"]
+        if "pay_unit" in labels:
+            report.pay_unit_labelled += 1
+            report.pay_unit_ok += got["pay_unit"] == labels["pay_unit"]
         if got["kind"] == labels.get("kind"):
             report.kind_ok += 1
         else:
             report.kind_confusions[(str(labels.get("kind")), str(got["kind"]))] += 1
+            wrong.append("kind")
         if wrong:
             report.misses.append(
                 {
-                    "id": f"{example['raw']['source']}:{example['raw']['source_id']}",
+                    "id": example.get("key")
+                    or f"{example['raw']['source']}:{example['raw']['source_id']}",
                     "title": got["title"],
                     "wrong": wrong,
                     "expected": {
@@ -151,10 +172,19 @@ def format_report(report: TaggingReport, show_misses: int = 0) -> str:
         f"({report.industry_ok}/{report.total})",
         f"kind accuracy:       {report.share(report.kind_ok):.1%} "
         f"({report.kind_ok}/{report.total})",
-        f"is_micro: precision {report.micro_precision:.3f}, recall {report.micro_recall:.3f}, "
+        f"is_micro: precision {_share_or_na(report.micro['tp'], report.micro['fp'])}, "
+        f"recall {_share_or_na(report.micro['tp'], report.micro['fn'])}, "
         f"F1 {report.micro_f1:.3f} (tp {report.micro['tp']}, fp {report.micro['fp']}, "
         f"fn {report.micro['fn']}, tn {report.micro['tn']})",
+        f"hours given where the label has none: {report.share(report.hours_unlabelled):.1%} "
+        f"({report.hours_unlabelled}/{report.total})",
     ]
+    for name, ok, labelled in (
+        ("remote", report.remote_ok, report.remote_labelled),
+        ("pay unit", report.pay_unit_ok, report.pay_unit_labelled),
+    ):
+        if labelled:
+            lines.append(f"{name} accuracy: {ok / labelled:.1%} ({ok}/{labelled})")
     for name, confusions in (
         ("industry", report.industry_confusions),
         ("hour range", report.hour_range_confusions),
@@ -167,6 +197,70 @@ def format_report(report: TaggingReport, show_misses: int = 0) -> str:
         lines.append(f"  {miss['id']} {miss['title']!r} wrong: {', '.join(miss['wrong'])}")
         lines.append(f"    expected {miss['expected']}")
         lines.append(f"    got      {miss['got']}")
+    return "\n".join(lines)
+
+
+def real_examples(
+    labelled: list[dict[str, Any]], root: Path | str | None = None
+) -> list[dict[str, Any]]:
+    """The labelled real postings as `{"key", "raw", "labels"}`, each raw item read by our
+    spider from its capture (its last night), in the order of `labelled`."""
+    items = latest_items(root)
+    examples = []
+    for line in labelled:
+        key = label_key(line["spider"], line["board"], line["source_id"])
+        if key not in items:
+            raise LookupError(
+                f"labelled posting {key} is in no capture under {realdata_root(root)}"
+            )
+        examples.append({"key": key, "raw": items[key]["raw"], "labels": line["labels"]})
+    return examples
+
+
+def evaluate_real(
+    labelled: list[dict[str, Any]], root: Path | str | None = None
+) -> tuple[TaggingReport, TaggingReport]:
+    """The tagging measured on the real set: its dev part, and its frozen test part apart."""
+    examples = real_examples(labelled, root)
+    dev = [example for example in examples if not in_test_part(example["key"])]
+    test = [example for example in examples if in_test_part(example["key"])]
+    return evaluate_tagging(dev), evaluate_tagging(test)
+
+
+def audit_micro(root: Path | str | None = None) -> tuple[int, list[dict[str, Any]]]:
+    """Every posting of the captures flagged `is_micro`, with its tags' evidence, and how many
+    postings there are in all."""
+    items = latest_items(root)
+    keys = sorted(items)
+    rows = normalize_postings([validate_item(items[key]["raw"]) for key in keys])
+    flagged = [
+        {"key": key, **{field: row.get(field) for field in AUDIT_FIELDS}}
+        for key, row in zip(keys, rows, strict=True)
+        if row["is_micro"]
+    ]
+    return len(keys), flagged
+
+
+AUDIT_FIELDS = (
+    "title",
+    "employment_type",
+    "kind",
+    "kind_evidence",
+    "hours_min",
+    "hours_max",
+    "hours_evidence",
+    "industry",
+    "industry_evidence",
+)
+
+
+def format_audit(total: int, flagged: list[dict[str, Any]]) -> str:
+    share = len(flagged) / total if total else 0.0
+    lines = [f"postings: {total}, flagged is_micro: {len(flagged)} ({share:.2%})"]
+    for row in flagged:
+        lines.append(f"  {row['key']} {row['title']!r} ({row['employment_type']})")
+        lines.append(f"    kind: {row['kind_evidence']!r}")
+        lines.append(f"    hours {row['hours_min']}-{row['hours_max']}: {row['hours_evidence']!r}")
     return "\n".join(lines)
 
 
