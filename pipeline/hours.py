@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
@@ -92,7 +93,7 @@ RANGE = rf"{NUM}{UNIT_BEFORE_DASH}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"
 # lets the regex engine skip from digit to digit, one that starts with a lookbehind is tried at
 # every position. The other digits are possessive (`+`): giving one back cannot lead to a match,
 # as what follows FIGURE in every pattern does not start with a digit.
-FIGURE = r"(\d(?<![\d.,$£€/]\d)\d{0,3}+(?:\.\d+)?)"
+FIGURE = r"(\d(?<![\d.,$£€/*×x]\d)\d{0,3}+(?:\.\d+)?)"
 # FIGURE for ASCII texts, where `\d` and `[0-9]` match the same characters: the regex engine
 # skips to a `[0-9]` faster than to a `\d` (any Unicode digit).
 ASCII_FIGURE = FIGURE.replace(r"(\d", "([0-9]", 1)
@@ -126,7 +127,8 @@ PER_DAY = r"\s*(?:per|a|/|each|every)\s*day\b|\s*daily\b"
 BOUND = r"(?:up to|no more than|not more than|at most|maximum(?: of)?|max\.?|a maximum of)"
 NOT_EFFORT_AFTER = re.compile(
     r"^\s*-?\s*(?:on-?call|support|service|coverage|access|shifts?|notice|turnaround|"
-    r"response|cycle|format|clock|operation|rotation|hackathon|window|days?|"
+    r"response|cycle|format|clock|operation|rotation|hackathon|window|days?|overlap|difference|"
+    r"time difference|ahead|behind|sla|resolution|"
     r"(?:case |design |coding )?sprint|to (?:submit|respond|reply|turn in|hand in))\b"
 )
 # Just before a figure, then spaces: `text.rstrip().endswith(NOT_EFFORT_BEFORE)` is a regex search
@@ -134,6 +136,8 @@ NOT_EFFORT_AFTER = re.compile(
 NOT_EFFORT_BEFORE = (
     *("within", "every", "in under", "in less than", "per", "/", "$", "£", "€"),
     "based on",  # "salary pro rata, based on 40 hours"
+    *("+/-", "±", " utc", " gmt", " cet", "timezone", "time zone"),  # an offset of time zones
+    *(" have", " has", " given", " get", " gets"),  # "teams have 48 hours to build": a window
 )
 
 # Starts with the figure so the regex engine can skip to digits; a "~" before it is added back
@@ -146,9 +150,9 @@ LABELLED = re.compile(  # "Estimated hours: 10-15", not "5-8 hours: one morning 
     rf"time required|effort|workload|commitment)\s*(?:needed|required|estimate)?\s*:\s*"
     rf"(?:about |approx\.? |approximately |~\s*|{BOUND}\s*)?{RANGE}\s*(?:{HOURS})?"
 )
-WEEKLY = re.compile(rf"(?<![\d.,$£€/])({BOUND}\s*)?{RANGE}\s*-?\s*{HOURS}(?:{PER_WEEK})")
+WEEKLY = re.compile(rf"(?<![\d.,$£€/])({BOUND}\s*)?{RANGE}\s*-?\s*{HOURS}\.?(?:{PER_WEEK})")
 # WEEKLY where no BOUND can match: the same matches, from the figure on (see FIGURE).
-WEEKLY_FIGURES = FigurePattern(rf"{FIGURE_RANGE}\s*-?\s*{HOURS}(?:{PER_WEEK})")
+WEEKLY_FIGURES = FigurePattern(rf"{FIGURE_RANGE}\s*-?\s*{HOURS}\.?(?:{PER_WEEK})")
 BOUND_PARTS = ("up to", "more than", "at most", "max")  # one is in every BOUND
 SHIFT_WORDS = ("shift", "show", "session", "block", "slot", "visit")  # one is in every SHIFTS
 SHIFTS = re.compile(
@@ -183,7 +187,8 @@ DURATION = re.compile(
     r"|\b(?:for|over|during|across|throughout|this|next|one|a|the|of)\s+"
     r"(?:(?:fall|spring|winter|summer|academic|full|entire|whole)[\s-]+){0,2}"
     r"(semester|summer|quarter)\b"
-    r"|\b(summer|semester)[- ](?:internship|program|programme|placement|fellowship)\b"
+    r"|\b(summer|semester)[- ](?:internship|program|programme|placement|fellowship"
+    r"|position|role|term|session)\b"
     r"|\b(?:fall|spring|winter|autumn)[- ](semester)\b"  # "spring semester", "spring-semester"
 )
 # One of these is in every match of DURATION's second and third alternatives...
@@ -202,8 +207,13 @@ NOT_DURATION_BEFORE = re.compile(
     r"notice of|up to)\s*$"
 )
 NOT_DURATION_AFTER = re.compile(  # a past time, a notice, a term of employment, a rotation
-    r"^\s*(?:ago|notice|later|before|after|in advance|of notice|in \d|(?:paid |unpaid )?"
-    r"(?:sabbatical|vacation|holiday|leave|probation|probationary|trial period)"
+    r"^\s*(?:ago|notice|later|before|after|in advance|of notice|in \d"
+    r"|(?:of\s+)?(?:(?:fully|paid|unpaid|parental|maternity|paternity|family|sick|annual|gender"
+    r"[- ]neutral|compassionate|bereavement|caregiv(?:er|ing)|primary|secondary)\s+){0,3}"
+    r"(?:sabbatical|vacation|holidays?|leave|probation|probationary|trial period|pto"
+    r"|paid time off|notice)"
+    r"|of\s+(?:[a-z-]+\s+){0,2}?(?:data|history|records|logs|footage|experience|training"
+    r"|onboarding|transactions)"
     r"|(?:on-?call )?(?:sprints?|rotations?|cycles?|iterations?))\b"
 )
 FULL_TIME = re.compile(  # not "full-time students", nor other people's jobs ("full-time analysts")
@@ -278,10 +288,41 @@ class Hours(NamedTuple):
     per_week_min: float | None = None
     per_week_max: float | None = None
     duration_weeks: float | None = None
+    evidence: str | None = None  # the words the total came from (EVIDENCE_CHARS at most)
 
     @property
     def known(self) -> bool:
         return self.total_max is not None
+
+
+class Found(NamedTuple):
+    """A figure found in a text: its range, and where its words are."""
+
+    low: float
+    high: float
+    start: int
+    end: int
+
+
+EVIDENCE_CHARS = 120
+
+
+def snippet(text: str, start: int, end: int, limit: int = EVIDENCE_CHARS) -> str:
+    """The words of `text[start:end]` with some context, cut at the snippet joins (" | ") and
+    line ends of a focused text, at most `limit` characters."""
+    room = max(0, (limit - (end - start)) // 2)
+    left, right = max(0, start - room), min(len(text), end + room)
+    for mark in (" | ", "\n"):
+        cut = text.rfind(mark, left, start)
+        left = cut + len(mark) if cut != -1 else left
+        cut = text.find(mark, end, right)
+        right = cut if cut != -1 else right
+    words = " ".join(text[left:right].split())
+    if left > 0 and " " in words and not text[left - 1].isspace():
+        words = words.split(" ", 1)[1]  # a word cut at the left
+    if right < len(text) and " " in words and not text[right].isspace():
+        words = words.rsplit(" ", 1)[0]
+    return words[:limit]
 
 
 def _has_any(text: str, parts: tuple[str, ...]) -> bool:
@@ -467,14 +508,16 @@ def _label_span(text: str) -> tuple[int, int] | None:
     return start, min(len(text), LABEL_TAIL.match(text, last + 1).end() + 1)
 
 
-def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
-    """Every figure of hours that may be the total, as `(score, position, (low, high))`."""
+def _total_candidates(text: str, body: bool) -> list[tuple[int, int, tuple[float, float], int]]:
+    """Every figure of hours that may be the total, as `(score, position, (low, high), end)`.
+    In a description (`body`), a figure alone in brackets after a name is that thing's length
+    ("Cultural fit (1h)", "Critical (48 hours)")."""
     found = []
     span = _label_span(text)
     for match in LABELLED.finditer(text, *span) if span else ():
         start, end = match.span()
         if _effort_context_ok(text, start, end) and not _is_weekly_after(text, end):
-            found.append((3, start, _pair(match.group(1), match.group(2))))
+            found.append((3, start, _pair(match.group(1), match.group(2)), end))
     for match in TOTAL.finditer(text):
         end = match.end()
         if _is_weekly_after(text, end) or _is_rate_after(text, end):
@@ -483,8 +526,10 @@ def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
         if not _effort_context_ok(text, start, end):
             continue
         after, before = text[end : end + 40], text[max(0, start - 40) : start]
-        if OTHER_AFTER.match(after):
+        if OTHER_AFTER.match(after) or (body and _item_length(text, start, end)):
             continue
+        if HYPHEN_HOURS.fullmatch(text, start, end) and not EFFORT_NOUN_AFTER.match(after):
+            continue  # "24-hour application logs": the length of something else
         stripped = before.rstrip()
         low, high = _pair(match.group(1), match.group(2))
         between = BETWEEN_BEFORE.search(before) if stripped.endswith("and") else None
@@ -496,8 +541,30 @@ def _total_candidates(text: str) -> list[tuple[int, int, tuple[float, float]]]:
         sub_task_before = stripped.endswith(SUB_TASK_BEFORE_ENDS) and SUB_TASK_BEFORE.search(before)
         if sub_task_before or SUB_TASK_AFTER.match(after) or EACH_AFTER.match(after):
             score -= 2
-        found.append((score, start, (low, high)))
+        found.append((score, start, (low, high), end))
     return found
+
+
+# "a 40-hour project" is effort; "24-hour application logs", "a 3-hour onsite" are not.
+HYPHEN_HOURS = re.compile(r"~?\s*[\d.]+(?:\s*(?:-|–|—|to|or)\s*[\d.]+)?-(?:hour|hr|h)\b")
+EFFORT_NOUN_AFTER = re.compile(
+    r"\s*(?:[a-z-]+\s+){0,2}?(?:project|task|assignment|engagement|commitment|micro|internship"
+    r"|contract|gig|job|role|position|program|programme|placement|week|month|total)"
+)
+EFFORT_WORD_BEFORE = re.compile(  # "about a day and a half (12 hours)" is the work's length
+    r"(?:hours?|commitment|effort|time|total|estimated?|workload|days?|half|weeks?|months?"
+    r"|morning|afternoon|evening|weekend|project|task|work)\s*$"
+)
+
+
+def _item_length(text: str, start: int, end: int) -> bool:
+    """Whether the figure at `text[start:end]` stands alone in brackets after a name that is not
+    a word of effort: the length of a step, a meeting or a service level."""
+    before = text[max(0, start - 40) : start].rstrip()
+    if not before.endswith("(") or not text[end : end + 3].lstrip().startswith(")"):
+        return False
+    name = before[:-1].rstrip()
+    return bool(name) and name[-1].isalpha() and not EFFORT_WORD_BEFORE.search(name)
 
 
 def _may_hold_sittings(text: str) -> bool:
@@ -519,11 +586,11 @@ def _sittings_total(text: str) -> tuple[float, float] | None:
         count, length, unit = float(match.group(1)), float(match.group(2)), match.group(3)
         if 0 < count < 100 and count.is_integer():
             total = count * (length if unit in ("hour", "hr") else length / 60)
-            return total, total
+            return Found(total, total, *match.span())
     return None
 
 
-def find_total(text: str) -> tuple[float, float] | None:
+def find_total(text: str, body: bool = False) -> Found | None:
     """The total effort stated in `text` (not weekly, not a rate), or None. Of several figures,
     the one worded most like an estimate of the whole work wins; between equals, the first.
     Without one, a count of sittings ("three 2-hour sessions"), then minutes, give the total."""
@@ -531,18 +598,18 @@ def find_total(text: str) -> tuple[float, float] | None:
     if match:
         low, high = _pair(match.group(1), match.group(2))
         days = float(match.group(3))
-        return low * days, high * days
+        return Found(low * days, high * days, *match.span())
     match = DAILY_FOR_WEEKS.search(text) if "day" in text and "week" in text else None
     if match:
         low, high = _pair(match.group(1), match.group(2))
         per_hour = 60.0 if match.group(3) else 1.0  # minutes
         days = float(match.group(5)) * (5 if WEEKDAYS.search(match.group(4)) else 7)
-        return low / per_hour * days, high / per_hour * days
-    candidates = _total_candidates(text)
+        return Found(low / per_hour * days, high / per_hour * days, *match.span())
+    candidates = _total_candidates(text, body)
     if candidates:
-        best = max(candidates, key=lambda c: (c[0], -c[1]))
-        if best[0] > 0:
-            return best[2]
+        score, start, (low, high), end = max(candidates, key=lambda c: (c[0], -c[1]))
+        if score > 0:
+            return Found(low, high, start, end)
     sittings = _sittings_total(text) if _may_hold_sittings(text) else None
     if sittings:
         return sittings
@@ -556,12 +623,12 @@ def find_total(text: str) -> tuple[float, float] | None:
         if low is None:  # "a 30-minute task"
             low = match.group(3)
         low_h, high_h = _pair(low, high)
-        return low_h / 60, high_h / 60
+        return Found(low_h / 60, high_h / 60, *match.span())
     return None
 
 
 LATER_PER_WEEK = re.compile(r"^[^.;,\n]{0,25}?\b(?:per|a|each|every)\s+(?:week|day)\b")
-PER_WEEK_OR_DAY = re.compile(rf"(?:{PER_WEEK}|{PER_DAY})")
+PER_WEEK_OR_DAY = re.compile(rf"\.?(?:{PER_WEEK}|{PER_DAY})")
 RATE_AFTER = re.compile(r"\s*(?:per|an|a|/)\s*hour\b|\s*rate\b")
 
 
@@ -579,22 +646,95 @@ def _is_rate_after(text: str, end: int) -> bool:
     return RATE_AFTER.match(text, end, end + 12) is not None
 
 
-def find_weekly(text: str) -> tuple[float, float] | None:
-    if "week" not in text and "wk" not in text:  # every weekly pattern names the week
+# "minimum 3 full days (24 hours) per week": a full day is 8 hours.
+FULL_DAYS = FigurePattern(
+    rf"{FIGURE}\s+(?:full|complete)[- ](?:time\s+)?(?:working\s+|work\s+)?days?\s*"
+    r"(?:\([^)]{0,20}\)\s*)?(?:a|per|each|every|/)\s*week\b"
+)
+FULL_DAY_HOURS = 8.0
+# "Monday-Friday 9 a.m.-4 p.m.": a weekday schedule of the candidate's own, five days a week.
+CLOCK = r"(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?"
+SCHEDULE = re.compile(
+    r"\b(?:monday|mon)\.?\s*(?:-|–|to|through|thru)\s*(?:friday|fri)\.?,?\s*(?:from\s+)?"
+    rf"{CLOCK}\s*(?:-|–|to|until)\s*{CLOCK}"
+)
+OPENING_BEFORE = re.compile(
+    r"open|opening|office hours|business hours|hours of operation|support|closed|customers"
+    r"|clients|reachable|contact"
+)
+
+
+def _clock(hour: str, minute: str | None, half: str | None) -> float:
+    value = float(hour) % 12 + (float(minute) / 60 if minute else 0.0)
+    return value + 12 if half and half.startswith("p") else value
+
+
+def _schedule_weekly(text: str) -> Found | None:
+    """Five times the day of a "Monday-Friday 9am-5pm" schedule, unless it names opening hours."""
+    match = SCHEDULE.search(text)
+    if match is None or OPENING_BEFORE.search(text, max(0, match.start() - 40), match.start()):
         return None
+    hour1, minute1, half1, hour2, minute2, half2 = match.groups()
+    if half2 is None:
+        return None  # "9-5" alone may be anything
+    start, end = _clock(hour1, minute1, half1), _clock(hour2, minute2, half2)
+    if half1 is None and start + 12 < end:
+        start += 12  # "1-5pm"
+    day = (end - start) % 24
+    if not 1 <= day <= 12:
+        return None
+    return Found(5 * day, 5 * day, *match.span())
+
+
+def find_weekly(text: str) -> Found | None:
+    if "week" not in text and "wk" not in text:  # every weekly pattern but SCHEDULE names it
+        return _schedule_weekly(text) if "fri" in text else None
     # "three 12-hour shifts per week" = 36
     match = SHIFTS.search(text) if _has_any(text, SHIFT_WORDS) and "hour" in text else None
     if match:
         count = float(match.group(1) or 1)
-        return count * float(match.group(2)), count * float(match.group(2))
-    weekly = WEEKLY if _has_any(text, BOUND_PARTS) else WEEKLY_FIGURES
-    for match in weekly.finditer(text):
+        weekly = count * float(match.group(2))
+        return Found(weekly, weekly, *match.span())
+    pattern = WEEKLY if _has_any(text, BOUND_PARTS) else WEEKLY_FIGURES
+    for match in pattern.finditer(text):
         if _effort_context_ok(text, *match.span()):
-            return _pair(*match.groups()[-2:])  # the range, after WEEKLY's BOUND
+            return Found(*_pair(*match.groups()[-2:]), *match.span())  # the range, after BOUND
+    match = FULL_DAYS.search(text) if "day" in text else None
+    if match:
+        weekly = float(match.group(1)) * FULL_DAY_HOURS
+        return Found(weekly, weekly, *match.span())
+    return _schedule_weekly(text) if "fri" in text else None
+
+
+MONTH_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+MONTH_INDEX = {
+    name: i for i, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug"))
+} | {"sep": 8, "oct": 9, "nov": 10, "dec": 11}
+# "January through April", "mid-May to mid-August", "from June - August 2027": months of work.
+MONTH_SPAN = re.compile(
+    rf"\b((?:mid|early|late)[- ])?({MONTH_NAME})\.?(?:\s+\d{{4}})?\s*(?:through|thru|to|until"
+    rf"|till|-|–|—)\s*((?:mid|early|late)[- ])?({MONTH_NAME})\b"
+)
+MONTH_PARTS = tuple(MONTH_INDEX)  # one is in every MONTH_SPAN match
+
+
+def _month_span(text: str) -> Found | None:
+    """The weeks of the first month span that is not a deadline, or None."""
+    for match in MONTH_SPAN.finditer(text):
+        if NOT_DURATION_BEFORE.search(text[max(0, match.start() - 16) : match.start()]):
+            continue
+        first, last = MONTH_INDEX[match.group(2)[:3]], MONTH_INDEX[match.group(4)[:3]]
+        months = (last - first) % 12 + 1 - 0.5 * bool(match.group(1)) - 0.5 * bool(match.group(3))
+        if months >= 1:
+            weeks = months * WEEKS_PER["month"]
+            return Found(weeks, weeks, *match.span())
     return None
 
 
-def find_weeks(text: str) -> tuple[float, float] | None:
+def find_weeks(text: str) -> Found | None:
     """The stated duration in weeks (a range when stated as one), or None. Deadlines ("due in
     2 weeks", "within 3 weeks") are not durations. A count of weeks or months beats a period
     named without one ("our summer internship runs for 12 weeks"), and "for a month" counts
@@ -616,33 +756,33 @@ def find_weeks(text: str) -> tuple[float, float] | None:
         if number:
             per = WEEKS_PER["month"] if unit.startswith("month") else 1.0
             low, high = _pair(number, upper)
-            return low * per, high * per
+            return Found(low * per, high * per, *match.span())
         period, program, season = match.group(4, 5, 6)  # DURATION's other alternatives
-        named = named or WEEKS_PER[(period or program or season).lower()]
-    if named:
-        return named, named
+        weeks = WEEKS_PER[(period or program or season).lower()]
+        named = named or Found(weeks, weeks, *match.span())
+    span = _month_span(text) if _has_any(text, MONTH_PARTS) else None
+    if span or named:
+        return span or named
     match = search_word(A_PERIOD, text) if _has_any(text, A_PERIOD_WORDS) else None
     if match:
         weeks = WEEKS_PER[match.group(1)]
-        return weeks, weeks
+        return Found(weeks, weeks, *match.span())
     return None
 
 
-def _checked(low: float, high: float, limit: float) -> tuple[float, float] | None:
-    if low <= 0 or high > limit:
+def _checked(found: Found | None, limit: float) -> Found | None:
+    if found is None or found.low <= 0 or found.high > limit:
         return None
-    return low, high
+    return found
 
 
-def _first(
-    find: Callable[[str], tuple[float, float] | None], texts: list[str]
-) -> tuple[float, float] | None:
-    """What `find` finds in the first text where it finds something."""
+def _first(find: Callable[[str], Found | None], texts: list[str]) -> tuple[Found | None, str]:
+    """What `find` finds in the first text where it finds something, and that text."""
     for text in texts:
         found = find(text)
         if found:
-            return found
-    return None
+            return found, text
+    return None, ""
 
 
 def _tidy(value: float) -> float | int:
@@ -663,39 +803,57 @@ def _permanent(text: str) -> bool:
     return search_word(PERMANENT, text) is not None
 
 
-def _full_time(text: str) -> bool:
-    return "full" in text and FULL_TIME.search(text) is not None  # "full" is in every FULL_TIME
-
-
-def parse_hours(texts: Iterable[str | None], full_time: bool = False) -> Hours:
+def parse_hours(texts: Iterable[str | None], full_time: bool = False, body_from: int = 2) -> Hours:
     """Estimate the effort from texts in priority order (see the module docstring).
 
     `full_time` says the source marks the job full-time, which with a stated period counts as
-    40 hours a week.
+    40 hours a week. Texts from position `body_from` on are descriptions, where a figure alone
+    in brackets after a name is the length of that thing, not the work's.
     """
-    cleaned = [words_to_digits(_focus_lower(t)) for t in texts if t]
-    total = _first(find_total, cleaned)
-    total = _checked(*total, MAX_TOTAL_HOURS) if total else None
-    weekly = _first(find_weekly, cleaned)
-    weekly = _checked(*weekly, MAX_WEEKLY_HOURS) if weekly else None
-    weeks = _first(find_weeks, cleaned)
+    cleaned = [words_to_digits(_focus_lower(t)) if t else "" for t in texts]
+    finders = [partial(find_total, body=i >= body_from) for i in range(len(cleaned))]
+    total, total_text = None, ""
+    for find, text in zip(finders, cleaned, strict=True):
+        total = _checked(find(text), MAX_TOTAL_HOURS) if text else None
+        if total:
+            total_text = text
+            break
+    weekly, weekly_text = _first(find_weekly, cleaned)
+    weekly = _checked(weekly, MAX_WEEKLY_HOURS)
+    weeks, weeks_text = _first(find_weeks, cleaned)
     if weeks and any(_permanent(t) for t in cleaned):
-        weeks_of_work = None  # the periods a permanent job names are not its length
-    else:
-        weeks_of_work = weeks
-    if weekly is None and weeks_of_work and (full_time or any(_full_time(t) for t in cleaned)):
-        weekly = (FULL_TIME_WEEKLY, FULL_TIME_WEEKLY)
-    if total is None and weekly and weeks_of_work:
+        weeks = None  # the periods a permanent job names are not its length
+    full_time_evidence = ""
+    if weekly is None and weeks:
+        full_time_evidence = "full-time" if full_time else _full_time_words(cleaned)
+        if full_time_evidence:
+            weekly = Found(FULL_TIME_WEEKLY, FULL_TIME_WEEKLY, 0, 0)
+    evidence = None
+    if total:
+        evidence = snippet(total_text, total.start, total.end)
+    elif weekly and weeks:
         total = _checked(
-            weekly[0] * weeks_of_work[0], weekly[1] * weeks_of_work[1], MAX_TOTAL_HOURS
+            Found(weekly.low * weeks.low, weekly.high * weeks.high, 0, 0), MAX_TOTAL_HOURS
         )
+        per_week = full_time_evidence or snippet(weekly_text, weekly.start, weekly.end, 58)
+        evidence = f"{per_week} … {snippet(weeks_text, weeks.start, weeks.end, 58)}"
     return Hours(
-        _tidy(total[0]) if total else None,
-        _tidy(total[1]) if total else None,
-        _tidy(weekly[0]) if weekly else None,
-        _tidy(weekly[1]) if weekly else None,
-        _tidy(weeks_of_work[1]) if weeks_of_work else None,
+        _tidy(total.low) if total else None,
+        _tidy(total.high) if total else None,
+        _tidy(weekly.low) if weekly else None,
+        _tidy(weekly.high) if weekly else None,
+        _tidy(weeks.high) if weeks else None,
+        evidence[:EVIDENCE_CHARS] if total and evidence else None,
     )
+
+
+def _full_time_words(cleaned: list[str]) -> str:
+    """The words saying full-time in the first text that says it, or ""."""
+    for text in cleaned:
+        match = FULL_TIME.search(text) if "full" in text else None
+        if match:
+            return snippet(text, *match.span(), 40)
+    return ""
 
 
 def hours_in(text: str) -> tuple[float, float] | None:

@@ -21,6 +21,10 @@ from ahocorasick_rs import BytesAhoCorasick
 
 TAXONOMY_FILE = Path(__file__).with_name("industries.toml")
 TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT = 3, 1.5, 1
+# The description's lines about the employer (its story, benefits, process: see
+# `pipeline.sections`) say little of the role's field: "a MySQL DBA at a marketing platform".
+EMPLOYER_WEIGHT = 0.25
+EVIDENCE_CHARS = 120
 REPEATED_TEXTS = 10_000
 # Texts at least this long are split into words by the automaton (`Taxonomy.chunk_finder`);
 # below it, splitting and looking up each chunk is faster.
@@ -160,6 +164,7 @@ class IndustryTag(NamedTuple):  # made for every posting: faster than a frozen d
     industry: str | None
     alt: str | None = None
     confidence: float | None = None
+    evidence: str | None = None  # the phrases the industry came from, where they were found
 
 
 @cache
@@ -219,45 +224,83 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
     )
 
 
-def score_industries(
-    title: str, categories: Iterable[str], description: str, taxonomy: Taxonomy | None = None
-) -> dict[str, float]:
-    """Each industry's score: phrase weights times where the phrase was found."""
-    taxonomy = taxonomy or load_taxonomy()
+FIELD_NAMES = ("title", "category", "text", "employer text")
+
+
+def _found_fields(
+    title: str, categories: Iterable[str], description: str, employer_text: str, taxonomy: Taxonomy
+) -> list[tuple[Iterable[str], float]]:
+    """The phrases found in each field, with the field's weight, in FIELD_NAMES order."""
     joined = " | ".join(categories)
-    fields = (
-        (title and taxonomy.found_in(title), TITLE_WEIGHT),
-        (joined and taxonomy.found_in_repeated(joined), CATEGORY_WEIGHT),
-        (description and taxonomy.found_in(description), DESCRIPTION_WEIGHT),
-    )
+    return [
+        (title and taxonomy.found_in(title) or (), TITLE_WEIGHT),
+        (joined and taxonomy.found_in_repeated(joined) or (), CATEGORY_WEIGHT),
+        (description and taxonomy.found_in(description) or (), DESCRIPTION_WEIGHT),
+        (employer_text and taxonomy.found_in(employer_text) or (), EMPLOYER_WEIGHT),
+    ]
+
+
+def _scores(fields: list[tuple[Iterable[str], float]], taxonomy: Taxonomy) -> dict[str, float]:
     scores: dict[str, float] = {}
     get, weights = scores.get, taxonomy.weights
     for found, field_weight in fields:
-        for phrase in found or ():
+        for phrase in found:
             for slug, weight in weights[phrase]:
                 scores[slug] = get(slug, 0.0) + weight * field_weight
     return scores
 
 
+def score_industries(
+    title: str,
+    categories: Iterable[str],
+    description: str,
+    taxonomy: Taxonomy | None = None,
+    employer_text: str = "",
+) -> dict[str, float]:
+    """Each industry's score: phrase weights times where the phrase was found."""
+    taxonomy = taxonomy or load_taxonomy()
+    return _scores(_found_fields(title, categories, description, employer_text, taxonomy), taxonomy)
+
+
+def _evidence(fields: list[tuple[Iterable[str], float]], slug: str, taxonomy: Taxonomy) -> str:
+    """The phrases that scored for `slug`, the weightiest first, by where they were found."""
+    parts = []
+    for name, (found, _) in zip(FIELD_NAMES, fields, strict=True):
+        phrases = sorted(
+            (p for p in found if slug in taxonomy.phrases[p]),
+            key=lambda p: (-taxonomy.phrases[p][slug], p),
+        )
+        if phrases:
+            parts.append(f"{name}: {', '.join(phrases[:4])}")
+    return "; ".join(parts)[:EVIDENCE_CHARS]
+
+
 def tag_industry(
-    title: str, categories: Iterable[str], description: str, taxonomy: Taxonomy | None = None
+    title: str,
+    categories: Iterable[str],
+    description: str,
+    taxonomy: Taxonomy | None = None,
+    employer_text: str = "",
 ) -> IndustryTag:
-    """The best-scoring industry, its runner-up and the best score's share of all scores.
+    """The best-scoring industry, its runner-up, the best score's share of all scores and the
+    phrases it came from. `employer_text` (the description's lines about the employer) weighs
+    EMPLOYER_WEIGHT.
 
     Below `min_score`: `other` when the posting has a real description, else unknown.
     """
     taxonomy = taxonomy or load_taxonomy()
-    scores = score_industries(title, categories, description, taxonomy)
+    fields = _found_fields(title, categories, description, employer_text, taxonomy)
+    scores = _scores(fields, taxonomy)
     # Highest score first, ties in the taxonomy's order: (-score, position, slug) tuples, which
     # compare in C rather than through a key function.
     ranked = sorted(
         zip(map(neg, scores.values()), map(taxonomy.order.__getitem__, scores), scores, strict=True)
     )
     if not ranked or scores[ranked[0][2]] < taxonomy.min_score:
-        if len(description or "") >= taxonomy.other_min_text:
-            return IndustryTag("other", None, None)
+        if len(description or "") + len(employer_text) >= taxonomy.other_min_text:
+            return IndustryTag("other", None, None, "no field's words found")
         return IndustryTag(None)
     best = ranked[0][2]
     alt = ranked[1][2] if len(ranked) > 1 else None
     confidence = round(scores[best] / sum(scores.values()), 2)
-    return IndustryTag(best, alt, confidence)
+    return IndustryTag(best, alt, confidence, _evidence(fields, best, taxonomy))

@@ -14,41 +14,23 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import orjson
-from ahocorasick_rs import AhoCorasick
 
 from pipeline.dates import deadline_date, is_past, posted_date
 from pipeline.dedupe import canonical_url, company_key, match_key, posting_id
 from pipeline.hours import hour_range, parse_hours
 from pipeline.industry import tag_industry
+from pipeline.kind import FULL_TIME, decide_kind
 from pipeline.pay import parse_pay
+from pipeline.sections import split_sections
 from pipeline.text import (
-    folds_like_lower,
     html_to_text,
     sanitize_html,
     search_word,
     squash,
-    word_char_at,
 )
 
 MAX_DESCRIPTION_CHARS = 1_000_000
 T = TypeVar("T")
-# The patterns in capitals below run on lower-case text, each match starting a word
-# (`search_word`): without a leading `\b` the regex engine skips ahead to their first letters.
-MICRO_MARKERS = re.compile(
-    r"micro[- ]?internships?\b|micro[- ]?projects?\b|project[- ]based internships?\b"
-    r"|short[- ]term (?:paid |freelance |remote )?projects?\b|mini[- ]internships?\b"
-    r"|freelance (?:micro[- ])?projects?\b|paid (?:short|micro)[- ]projects?\b"
-)
-PART_TIME_ONGOING = re.compile(r"ongoing\b|permanent part[- ]time\b|regular part[- ]time")
-VOLUNTEER = re.compile(r"volunteers?\b")
-PROJECT = re.compile(r"project\b|deliverables?\b|assignment\b|gig\b")
-FULL_TIME = re.compile(r"(?i)(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)|(?<![a-z])permanent")
-# "Virtual work experience" (program or not) is the common name of free, self-paced simulations.
-SIMULATION = re.compile(r"(?i)\bsimulation\b|\bvirtual (?:work )?experience\b")
-COMPETITION = re.compile(r"(?i)\bcase competition\b|\bhackathon\b|\bcompetition\b|\bchallenge\b")
-FELLOWSHIP = re.compile(r"(?i)\bfellow(?:ship)?s?\b")
-INTERNSHIP = re.compile(r"(?i)\bintern(?:ship)?s?\b|\bco-?op\b")
-PROJECT_EMPLOYMENT = re.compile(r"(?i)contract|temporary|freelance|project|gig|fixed[_ -]term")
 REMOTE_YES = re.compile(  # lower case, by `search_word`
     r"remote\b(?![- ]first)|telecommute\b|work from (?:home|anywhere)\b|fully remote\b"
 )
@@ -68,100 +50,12 @@ def raw_hash(raw: dict[str, Any]) -> str:
     return hashlib.sha256(encoded).hexdigest()[:32]
 
 
-# One of these is in every match of the pattern they are named after, in lower case: where
-# `folds_like_lower` holds, a text without them needs no search.
-SIMULATION_WORDS = ("simulation", "virtual")
-COMPETITION_WORDS = ("competition", "hackathon", "challenge")
-FELLOWSHIP_WORDS = ("fellow",)
-FULL_TIME_WORDS = ("full", "permanent")
-INTERNSHIP_WORDS = ("intern", "co")
-# Each MICRO_MARKERS match starts with one of these: the only places it needs trying.
-MICRO_MARKER_STARTS = AhoCorasick(["micro", "project", "short", "mini", "freelance", "paid"])
-
-
-def decide_kind(
-    title: str,
-    description: str,
-    employment_type: str | None,
-    hours_max: float | None,
-    weekly: bool,
-    unpaid: bool | None,
-    source: str = "",
-) -> str:
-    """One of micro-internship, internship, simulation, job, volunteer, fellowship, competition."""
-    head = f"{title} | {employment_type or ''}"
-    head_lower, body = head.lower(), description[:3000].lower()
-    title_lower = title.lower()
-    # Whether a pattern may match: one of its words is there, or the text folds unlike lower().
-    may_match = _holds_any if folds_like_lower(head) else _always
-
-    if source == "forage" or (
-        may_match(head_lower, SIMULATION_WORDS)
-        and (SIMULATION.search(employment_type or "") or SIMULATION.search(title))
-    ):
-        return "simulation"
-    if may_match(title_lower, COMPETITION_WORDS) and COMPETITION.search(title):
-        return "competition"
-    if may_match(title_lower, FELLOWSHIP_WORDS) and FELLOWSHIP.search(title):
-        return "fellowship"
-    if search_word(MICRO_MARKERS, head_lower) or _has_micro_marker(body):
-        return "micro-internship"
-    text = f"{head_lower} | {body}"
-    if search_word(VOLUNTEER, head_lower) or (unpaid and search_word(VOLUNTEER, text)):
-        return "volunteer"
-    full_time = may_match(head_lower, FULL_TIME_WORDS) and FULL_TIME.search(head)
-    internship = may_match(head_lower, INTERNSHIP_WORDS) and INTERNSHIP.search(head)
-    if hours_max is not None and hours_max <= 40 and not full_time:
-        return "micro-internship"
-    if internship:
-        return "internship"
-    if full_time or (weekly and search_word(PART_TIME_ONGOING, text)):
-        return "job"
-    if (
-        hours_max is None
-        and not weekly
-        and (PROJECT_EMPLOYMENT.search(employment_type or "") and search_word(PROJECT, text))
-    ):
-        return "micro-internship"
-    return "job"
-
-
-def _holds_any(text: str, words: tuple[str, ...]) -> bool:
-    for word in words:  # a loop: quicker than any() over a generator for a few words
-        if word in text:
-            return True
-    return False
-
-
-def _always(text: str, words: tuple[str, ...]) -> bool:
-    return True
-
-
-# Just before a marker: it is denied ("this is not a micro-internship", "no mini-internships").
-DENIED_BEFORE = re.compile(r"(?:\bnot|n't|\bno)(?:\s+an?)?\s*$")
-
-
-def _has_micro_marker(lower: str) -> bool:
-    """Whether MICRO_MARKERS matches at the start of a word (`search_word`) where it is not
-    denied (DENIED_BEFORE), trying the pattern only where one of its first words starts a word."""
-    found = MICRO_MARKER_STARTS.find_matches_as_indexes(lower, overlapping=True)
-    for at in sorted({at for _, at, _ in found if not word_char_at(lower, at - 1)}):
-        if MICRO_MARKERS.match(lower, at) and not _denied(lower, at):
-            return True
-    return False
-
-
-def _denied(lower: str, at: int) -> bool:
-    return DENIED_BEFORE.search(lower, max(0, at - 12), at) is not None
-
-
 def decide_is_micro(
     title: str, description: str, employment_type: str | None, hours_max: float | None
 ) -> bool:
     """True for a micro-internship: stated as one, or a project of at most 40 hours."""
-    return decide_kind(title, description, employment_type, hours_max, False, None) == (
-        "micro-internship"
-    )
+    kind = decide_kind(title, description, employment_type, hours_max, False, None)
+    return kind.kind == "micro-internship"
 
 
 def _remote(
@@ -219,6 +113,7 @@ def normalize_postings(
             issues[i].append("description_truncated")
     titles = [squash(raw["title"]) or "" for raw in raws]
     descriptions = list(map(html_to_text, markups))
+    sections = list(map(split_sections, descriptions))
     companies = [raw["company"] for raw in raws]
     locations = _each(squash, [raw.get("location") for raw in raws])
     employment_types = _each(squash, [raw.get("employment_type") for raw in raws])
@@ -226,19 +121,17 @@ def normalize_postings(
     pay_texts = [raw.get("pay_text") for raw in raws]
     full_time = _each(_says_full_time, employment_types)
     hours = [
-        parse_hours([hours_text, title, description], full_time=full)
-        for hours_text, title, description, full in zip(
-            hours_texts, titles, descriptions, full_time, strict=True
+        parse_hours([hours_text, title, parts.role], full_time=full)
+        for hours_text, title, parts, full in zip(
+            hours_texts, titles, sections, full_time, strict=True
         )
     ]
     for hours_text, estimate, problems in zip(hours_texts, hours, issues, strict=True):
         if hours_text and not estimate.known and estimate.per_week_max is None:
             problems.append("hours_text_unreadable")
     pays = [
-        parse_pay([pay_text, title, description], estimate.total_min, estimate.total_max)
-        for pay_text, title, description, estimate in zip(
-            pay_texts, titles, descriptions, hours, strict=True
-        )
+        parse_pay([pay_text, title, parts.pay, parts.role], estimate.total_min, estimate.total_max)
+        for pay_text, title, parts, estimate in zip(pay_texts, titles, sections, hours, strict=True)
     ]
     posted = _each(posted_date, [raw.get("posted_at") for raw in raws], seens)
     deadlines = [
@@ -251,19 +144,25 @@ def normalize_postings(
         problems += ["posted_at_unreadable"] * posted_failed
         problems += ["deadline_unreadable"] * deadline_failed
     categories = [list(raw.get("categories") or []) for raw in raws]
-    tags = list(map(tag_industry, titles, categories, descriptions))
+    tags = [
+        tag_industry(title, category_list, parts.role, employer_text=parts.other)
+        for title, category_list, parts in zip(titles, categories, sections, strict=True)
+    ]
     kinds = [
         decide_kind(
             title,
-            description,
+            parts.role,
             employment_type,
             estimate.total_max,
             estimate.per_week_max is not None,
             pay.unpaid,
             source,
+            estimate.evidence,
+            pay.unit,
+            parts.other,
         )
-        for source, title, description, employment_type, estimate, pay in zip(
-            sources, titles, descriptions, employment_types, hours, pays, strict=True
+        for source, title, parts, employment_type, estimate, pay in zip(
+            sources, titles, sections, employment_types, hours, pays, strict=True
         )
     ]
     deadline_days = [day for day, _ in deadlines]
@@ -324,14 +223,17 @@ def normalize_postings(
             "industry": tag.industry,
             "industry_alt": tag.alt,
             "industry_confidence": tag.confidence,
+            "industry_evidence": tag.evidence,
             "hours_min": estimate.total_min,
             "hours_max": estimate.total_max,
             "hour_range": hour_range(estimate.total_max),
             "hours_per_week_min": estimate.per_week_min,
             "hours_per_week_max": estimate.per_week_max,
             "duration_weeks": estimate.duration_weeks,
-            "kind": kind,
-            "is_micro": kind == "micro-internship",
+            "hours_evidence": estimate.evidence,
+            "kind": kind.kind,
+            "kind_evidence": kind.evidence,
+            "is_micro": kind.kind == "micro-internship",
             "pay_text": pay_text,
             "pay_min": pay.min,
             "pay_max": pay.max,

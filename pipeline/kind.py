@@ -1,0 +1,223 @@
+"""What kind of opportunity a posting is, and the words that say so.
+
+Precision first: a listing is a micro-internship only on positive evidence (it is called one, a
+short project for students or early-career people, or an effort statement of at most 40 hours)
+and never against evidence of regular employment (a permanent or open-ended contract, "CDI", a
+benefits package, an annual salary, a seniority title, years of experience required).
+Internships are recognised in the languages real boards use. Pure: strings in, `Kind` out.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from ahocorasick_rs import AhoCorasick
+
+from pipeline.hours import snippet
+from pipeline.text import folds_like_lower, search_word, word_char_at
+
+# The patterns in capitals below run on lower-case text; those used with `search_word` must
+# match at the start of a word.
+# Names of the thing itself: a title or employment type that says one of these is one.
+STRONG_MICRO = re.compile(
+    r"micro[- ]?internships?\b|micro[- ]?projects?\b|project[- ]based internships?\b"
+    r"|mini[- ]internships?\b"
+)
+MICRO_MARKERS = re.compile(
+    r"micro[- ]?internships?\b|micro[- ]?projects?\b|project[- ]based internships?\b"
+    r"|short[- ]term (?:paid |freelance |remote )?projects?\b|mini[- ]internships?\b"
+    r"|freelance (?:micro[- ])?projects?\b|paid (?:short|micro)[- ]projects?\b"
+)
+# Each MICRO_MARKERS match starts with one of these: the only places it needs trying.
+MICRO_MARKER_STARTS = AhoCorasick(["micro", "project", "short", "mini", "freelance", "paid"])
+# Just before a marker: it is denied ("this is not a micro-internship", "no mini-internships").
+DENIED_BEFORE = re.compile(r"(?:\bnot|n't|\bno)(?:\s+an?)?\s*$")
+PART_TIME_ONGOING = re.compile(r"ongoing\b|permanent part[- ]time\b|regular part[- ]time")
+VOLUNTEER = re.compile(r"volunteers?\b")
+PROJECT = re.compile(r"project\b|deliverables?\b|assignment\b|gig\b")
+FULL_TIME = re.compile(r"(?i)(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)|(?<![a-z])permanent")
+# "Virtual work experience" (program or not) is the common name of free, self-paced simulations.
+SIMULATION = re.compile(r"(?i)\bsimulation\b|\bvirtual (?:work )?experience\b")
+COMPETITION = re.compile(r"(?i)\bcase competition\b|\bhackathon\b|\bcompetition\b|\bchallenge\b")
+FELLOWSHIP = re.compile(r"(?i)\bfellow(?:ship)?s?\b")
+# Internship words of the languages real boards use: English, French (stage, stagiaire,
+# alternance), German (Praktikum), Spanish (prácticas, becario), Portuguese (estágio), Dutch
+# (stagiair), Italian (tirocinio), Polish (staż). "Stage" only where it is the French word, not
+# "early stage" or "stage manager".
+INTERNSHIP = re.compile(
+    r"(?i)\bintern(?:ship)?s?\b|\bco-?op\b|\bstagiaires?\b|\balternan(?:ce|te?s?)\b"
+    r"|(?<!early )(?<!early-)(?<!late )(?<!growth )(?<!seed )(?<!next )(?<!final )(?<!any )"
+    r"(?<!every )(?<!this )(?<!that )\bstages?\b(?!\s*(?:manager|technician|hand|crew|design"
+    r"|director|lighting|focus|company|startup|investor|venture|gate|[0-9]))"
+    r"|\bpraktik(?:um|ant(?:in)?)\b|\bpr[áa]cticas\b|\bbecari[oa]s?\b|\best[áa]gi(?:o|ári[oa])\b"
+    r"|\bstagiair(?:e|s)?\b|\btirocin(?:io|ante)\b|\bsta[żz](?:ysta|ystka)?\b"
+)
+# A program for students whose text calls it an internship ("a 3-6 month internship programme").
+PROGRAM_HEAD = re.compile(r"(?i)\bprogram(?:me)?\b|\baccelerator\b|\bcampus\b|\bstudents?\b")
+INTERNSHIP_PROGRAM = re.compile(
+    r"(?i)\binternship[- ]program(?:me)?\b|\b(?:this|our|the|an?) (?:\w+[- ])?internship\b"
+)
+PROJECT_EMPLOYMENT = re.compile(r"(?i)contract|temporary|freelance|project|gig|fixed[_ -]term")
+# Who a short project is for: students and people early in their career.
+EARLY_CAREER = re.compile(
+    r"(?i)\bstudents?\b|\bundergrad|\bgraduates?\b|\bnew grads?\b|\bearly[- ]career\b"
+    r"|\bentry[- ]level\b|\bno (?:prior )?experience (?:is )?(?:required|necessary|needed)\b"
+)
+# Regular employment, in the title or employment type: permanent, or a senior role.
+REGULAR_HEAD = re.compile(
+    r"(?i)\bcdi\b|\bperm(?:anent)?\b|\bsenior\b|\bsr\.?(?!\w)|\bprincipal\b"
+    r"|\b(?:team|tech|technical|engineering|design|product|project|program)\s+lead\b"
+    r"|\blead\s+(?:engineer|developer|designer|architect|scientist|analyst|product|data"
+    r"|software|consultant|recruiter|counsel|accountant|researcher)"
+    r"|\bstaff\b|\bdirector\b|\bhead of\b|\bvp\b|\bvice president\b|\bchief\b|\bmanager\b"
+    r"|\barchitect\b"
+)
+# Regular employment, in the text: a permanent or open-ended contract, benefits, a salary by the
+# year, years of experience required.
+REGULAR_TEXT = re.compile(
+    r"(?i)\bcdi\b|contrat [àa] dur[ée]e ind[ée]termin[ée]e|\bpermanent (?:contract|position|role"
+    r"|employment|job|post)\b|\bopen[- ]ended contract\b|\bbenefits package\b|\b401\(?k\)?"
+    r"|\bhealth(?:care)? insurance\b|\bmedical, dental\b|\bstock options\b"
+    r"|\bequity (?:grant|package|compensation|stake)s?\b"
+    r"|\bannual salary\b|\bper annum\b|\bsalary range\b|\bbase salary\b"
+    r"|\b\d{1,2}\+?\s*(?:-|–|to)?\s*(?:\d{1,2}\s*)?\+?\s*years?\s+(?:of\s+)?(?:[a-z/-]+\s+){0,3}?"
+    r"experience\b|\bans d.exp[ée]rience\b"
+)
+YEARLY_UNITS = ("year",)
+
+
+class Kind(NamedTuple):
+    kind: str
+    evidence: str | None  # the words or field the kind came from (120 characters at most)
+
+
+# One of these is in every match of the pattern they are named after, in lower case: where
+# `folds_like_lower` holds, a text without them needs no search.
+SIMULATION_WORDS = ("simulation", "virtual")
+COMPETITION_WORDS = ("competition", "hackathon", "challenge")
+FELLOWSHIP_WORDS = ("fellow",)
+FULL_TIME_WORDS = ("full", "permanent")
+
+
+def decide_kind(
+    title: str,
+    description: str,
+    employment_type: str | None,
+    hours_max: float | None,
+    weekly: bool,
+    unpaid: bool | None,
+    source: str = "",
+    hours_evidence: str | None = None,
+    pay_unit: str | None = None,
+    employer_text: str = "",
+) -> Kind:
+    """One of micro-internship, internship, simulation, job, volunteer, fellowship,
+    competition, with its evidence. `description` is the role's own text; `employer_text` the
+    rest of the description (its benefits, contract terms), read only for regular employment."""
+    head = f"{title} | {employment_type or ''}"
+    head_lower, body = head.lower(), description[:3000].lower()
+    title_lower = title.lower()
+    may_match = _holds_any if folds_like_lower(head) else _always
+
+    if source == "forage":
+        return Kind("simulation", f"source: {source}")
+    if may_match(head_lower, SIMULATION_WORDS):
+        match = SIMULATION.search(employment_type or "") or SIMULATION.search(title)
+        if match:
+            return Kind("simulation", _quote(match))
+    if may_match(title_lower, COMPETITION_WORDS):
+        match = COMPETITION.search(title)
+        if match:
+            return Kind("competition", _quote(match))
+    if may_match(title_lower, FELLOWSHIP_WORDS):
+        match = FELLOWSHIP.search(title)
+        if match:
+            return Kind("fellowship", _quote(match))
+    strong = search_word(STRONG_MICRO, head_lower)
+    if strong:
+        return Kind("micro-internship", _quote(strong))
+    regular = _regular(head, body, employer_text, pay_unit)
+    marker = search_word(MICRO_MARKERS, head_lower) or _micro_marker(body)
+    if marker and not regular:
+        return Kind("micro-internship", _quote(marker))
+    text = f"{head_lower} | {body}"
+    volunteer = search_word(VOLUNTEER, head_lower) or (unpaid and search_word(VOLUNTEER, text))
+    if volunteer:
+        return Kind("volunteer", _quote(volunteer))
+    full_time = FULL_TIME.search(head) if may_match(head_lower, FULL_TIME_WORDS) else None
+    internship = INTERNSHIP.search(head) or _internship_program(head, body)
+    if hours_max is not None and hours_max <= 40 and not full_time and not regular:
+        return Kind("micro-internship", f"hours: {hours_evidence}" if hours_evidence else None)
+    if internship:
+        return Kind("internship", _quote(internship))
+    if full_time:
+        return Kind("job", _quote(full_time))
+    ongoing = search_word(PART_TIME_ONGOING, text) if weekly else None
+    if ongoing:
+        return Kind("job", _quote(ongoing))
+    employment = PROJECT_EMPLOYMENT.search(employment_type or "")
+    if hours_max is None and not weekly and employment and not regular:
+        project, early = search_word(PROJECT, text), EARLY_CAREER.search(text)
+        if project and early:
+            return Kind(
+                "micro-internship",
+                f"employment type: {employment_type}; {_quote(project)}; {_quote(early)}",
+            )
+    if regular:
+        return Kind("job", regular)
+    if employment_type:
+        return Kind("job", f"employment type: {employment_type}"[:120])
+    return Kind("job", None)
+
+
+def _regular(head: str, body: str, employer_text: str, pay_unit: str | None) -> str | None:
+    """The evidence of regular employment, or None."""
+    match = REGULAR_HEAD.search(head)
+    if match:
+        return _quote(match)
+    for text in (body, employer_text[:4000]):
+        match = REGULAR_TEXT.search(text)
+        if match:
+            return _quote(match)
+    if pay_unit in YEARLY_UNITS:
+        return "pay by the year"
+    return None
+
+
+def _internship_program(head: str, body: str) -> re.Match[str] | None:
+    """A program for students whose text calls it an internship."""
+    if not PROGRAM_HEAD.search(head):
+        return None
+    return INTERNSHIP_PROGRAM.search(body)
+
+
+def _quote(match: re.Match[str]) -> str:
+    """The words of a match with some context, as evidence."""
+    return snippet(match.string, *match.span(), 80)
+
+
+def _holds_any(text: str, words: tuple[str, ...]) -> bool:
+    for word in words:  # a loop: quicker than any() over a generator for a few words
+        if word in text:
+            return True
+    return False
+
+
+def _always(text: str, words: tuple[str, ...]) -> bool:
+    return True
+
+
+def _micro_marker(lower: str) -> re.Match[str] | None:
+    """The first MICRO_MARKERS match at the start of a word (`search_word`) that is not
+    denied (DENIED_BEFORE), trying the pattern only where one of its first words starts."""
+    found = MICRO_MARKER_STARTS.find_matches_as_indexes(lower, overlapping=True)
+    for at in sorted({at for _, at, _ in found if not word_char_at(lower, at - 1)}):
+        match = MICRO_MARKERS.match(lower, at)
+        if match and not _denied(lower, at):
+            return match
+    return None
+
+
+def _denied(lower: str, at: int) -> bool:
+    return DENIED_BEFORE.search(lower, max(0, at - 12), at) is not None

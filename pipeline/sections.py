@@ -1,0 +1,110 @@
+"""A description's own parts: what the role is, and what is about the employer.
+
+Real postings wrap a few lines about the role in pages of the company's story, its benefits, its
+interview process and legal notices. Figures there are not the candidate's effort ("26 weeks of
+parental leave", "Cultural fit (1h)"), amounts there are not the role's pay ("HRA up to $10,000
+per year") and words there do not name the role's field. `split_sections` sorts the lines of a
+plain-text description (one block a line, as `pipeline.text.html_to_text` gives) by the heading
+they sit under, and sets aside benefit and legal lines wherever they stand.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+HEADING_MAX_CHARS = 70
+HEADING_MAX_WORDS = 9
+
+# Headings of sections about the role itself (what to do, who may apply, when, for how long).
+# What a role is called in a heading: "The micro-internship", "Your project", "About the co-op".
+ROLE_NOUN = (
+    r"(?:role|job|position|opportunity|team|you|work|project|internship|micro-internship"
+    r"|micro-project|program|programme|fellowship|co-op|coop|sprint|brief|task|assignment"
+    r"|placement|gig|challenge|engagement|commitment|deliverables?|scope|details|timeline|ask)s?"
+)
+ROLE_HEADING = re.compile(
+    rf"(?:about (?:the |this |your )?{ROLE_NOUN}|(?:the|your|this) (?:[\w-]+ ){{0,2}}?{ROLE_NOUN}"
+    r"|what we need|what(?:'s| is) involved|how it works|key details|logistics"
+    r"|(?:the |this |your |key |role |job |position )?(?:role|job|position"
+    r"|opportunity|project|internship|assignment|mission|missions|tasks|responsibilities"
+    r"|duties|requirements|qualifications|skills|experience|profile)(?: (?:overview|summary"
+    r"|description|details|and responsibilities|& responsibilities))?"
+    r"|(?:job|role|position|project) (?:description|overview|summary|details)|overview"
+    r"|what you(?:'ll| will) (?:do|own|be doing|need|bring|work on|learn)|what you bring"
+    r"|you bring|what you have|who you are|what we(?:'re| are) looking for|what we look for"
+    r"|who we(?:'re| are) looking for|who may apply|who can apply|eligibility|nice[- ]to[- ]haves?"
+    r"|bonus points(?: if you have| for)?|(?:minimum |basic |preferred |required )"
+    r"(?:qualifications|requirements|skills|experience)|preferred|required|must[- ]haves?"
+    r"|time commitment|schedule|hours|duration|dates|timeline|location|deliverables"
+    r"|(?:tes |vos |ton |votre |les )?(?:futures )?(?:missions|responsabilit[eé]s|r[oô]le|profil"
+    r"(?: recherch[eé])?|comp[eé]tences|[eé]quipe)|le poste|ton [eé]quipe|your tasks)"
+)
+# Headings of sections about the employer: its story, benefits, hiring process, legal notices.
+OTHER_HEADING = re.compile(
+    rf"(?:about (?!(?:the |this |your )?{ROLE_NOUN}$).+|[aà] propos.*|who (?:we are|are we)"
+    r"|our (?:story|mission|culture|values|vision|company|approach|stance|offer|benefits|perks"
+    r"|process)"
+    r"|(?:the )?company(?: overview| description)?|why (?:join|work|you.ll love).*|why \w+"
+    r"|life at .+|join us|qui sommes[- ]nous|pourquoi (?:nous )?rejoindre.*|l.entreprise"
+    r"|l.environnement|l.histoire.*|le package|nos avantages|avantages"
+    r"|(?:\w+ )?benefits(?: (?:&|and) perks)?|perks(?: (?:&|and) benefits)?|what we offer"
+    r"|we offer|what.s in it for you|rewards|total rewards|compensation(?: (?:&|and) benefits)?"
+    r"|pay transparency|salary(?: range)?"
+    r"|(?:the |our )?(?:interview|recruitment|recruiting|hiring|application|selection)"
+    r" (?:process|steps|stages)|(?:processus|[eé]tapes) de recrutement|how to apply|next steps"
+    r"|equal (?:employment )?opportunity.*|eeo.*|diversity.*|accommodations?.*|privacy.*"
+    r"|disclaimer|notice.*|e-verify)"
+)
+PAY_HEADING = re.compile(r"compensation.*|pay transparency|salary.*|le package")
+# A line anywhere that is a benefit or a legal notice, not the role.
+BENEFIT_LINE = re.compile(
+    r"(?i)\b(?:parental|maternity|paternity|family|sick|annual|bereavement) leave\b|\b401\(?k\)?"
+    r"|\bpto\b|paid time off|\bvacation\b|\bholidays?\b|health(?:care)? insurance|\bdental\b"
+    r"|\bvision\b.{0,20}\binsurance|\bhra\b|\bhsa\b|\bfsa\b|\bfertility\b|\bwellness\b|\bgym\b"
+    r"|\bpension\b|\bmutuelle\b|\brtt\b|\bticket[s-]?restaurants?\b|equal (?:employment )?"
+    r"opportunity employer|without regard to (?:race|age|sex)|reasonable accommodations?"
+)
+BENEFIT_LINE_CHARS = 160  # a longer line is prose that may say more than a benefit
+UNDECORATE = re.compile(r"[^\w&'’ +/-]+")
+
+
+class Sections(NamedTuple):
+    role: str  # lines about the role, and lines before any heading
+    other: str  # lines about the employer: story, benefits, process, legal
+    pay: str  # lines under a compensation heading
+
+
+def heading_kind(line: str) -> str | None:
+    """`role`, `other` or `pay` when the line is a heading of that kind of section, else None."""
+    if len(line) > HEADING_MAX_CHARS or line.endswith((".", ",", ";")):
+        return None
+    name = UNDECORATE.sub(" ", line.lower()).replace("’", "'").strip(" -:")
+    if not name or len(name.split()) > HEADING_MAX_WORDS:
+        return None
+    name = " ".join(name.split())
+    if ROLE_HEADING.fullmatch(name):
+        return "role"
+    if OTHER_HEADING.fullmatch(name):
+        return "pay" if PAY_HEADING.fullmatch(name) else "other"
+    return None
+
+
+def split_sections(text: str) -> Sections:
+    """The role's lines, the employer's lines and the pay lines of a plain-text description."""
+    if "\n" not in text:
+        return Sections(text, "", "")
+    role: list[str] = []
+    other: list[str] = []
+    pay: list[str] = []
+    current = role
+    for line in text.split("\n"):
+        kind = heading_kind(line)
+        if kind is not None:
+            current = role if kind == "role" else pay if kind == "pay" else other
+            continue
+        if current is not other and len(line) <= BENEFIT_LINE_CHARS and BENEFIT_LINE.search(line):
+            other.append(line)
+        else:
+            current.append(line)
+    return Sections("\n".join(role), "\n".join(other), "\n".join(pay))
