@@ -22,9 +22,8 @@ from urllib.parse import quote
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
-from spiders.fields import text_or_none, valid_id
+from spiders.fields import remote_from_workplace, text_or_none, valid_id
 from spiders.items import RawListing
-from spiders.lever import remote_from_workplace
 
 
 class AshbySpider(BoardSpider):
@@ -99,11 +98,15 @@ class AshbySpider(BoardSpider):
         return "; ".join(dict.fromkeys(name for name in names if name)) or None
 
     def _parse_remote(self, job: dict[str, Any]) -> bool | None:
-        """`isRemote` as given. When it is null, a `workplaceType` (not in Ashby's documented
-        response, but sent by some boards: `Remote`, `OnSite`, `Hybrid`); else None."""
+        """False for a `workplaceType` of `Hybrid` or `OnSite`, whatever `isRemote` says (boards
+        flag hybrid jobs remote); else `isRemote` as given; when it is null, True for a
+        `workplaceType` of `Remote`; else None."""
+        workplace = remote_from_workplace(job.get("workplaceType"))
+        if workplace is False:
+            return False
         if isinstance(job.get("isRemote"), bool):
             return job["isRemote"]
-        return remote_from_workplace(job.get("workplaceType"))
+        return workplace
 
     def _parse_pay_text(self, job: dict[str, Any]) -> str | None:
         """The compensation summary, unless the employer chose not to show pay on the posting."""

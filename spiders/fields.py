@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+REMOTE_BY_WORKPLACE = {"remote": True, "onsite": False, "hybrid": False}
+
 
 def text_or_none(value: Any) -> str | None:
     """A stripped string, or None for anything else (missing, blank, wrong type)."""
@@ -15,3 +17,10 @@ def valid_id(value: Any) -> bool:
     if isinstance(value, str):
         return bool(value.strip())
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def remote_from_workplace(value: Any) -> bool | None:
+    """True for a remote workplace type, False for on-site or hybrid, None otherwise."""
+    text = text_or_none(value)
+    key = "".join(c for c in text.lower() if c.isalpha()) if text else ""
+    return REMOTE_BY_WORKPLACE.get(key)

@@ -26,18 +26,10 @@ import scrapy
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
-from spiders.fields import text_or_none, valid_id
+from spiders.fields import remote_from_workplace, text_or_none, valid_id
 from spiders.items import RawListing
 
 DEFAULT_PAGE_SIZE = 100
-REMOTE_BY_WORKPLACE = {"remote": True, "onsite": False, "hybrid": False}
-
-
-def remote_from_workplace(value: Any) -> bool | None:
-    """True for a remote workplace type, False for on-site or hybrid, None otherwise."""
-    text = text_or_none(value)
-    key = "".join(c for c in text.lower() if c.isalpha()) if text else ""
-    return REMOTE_BY_WORKPLACE.get(key)
 
 
 def number_text(value: Any) -> str | None:

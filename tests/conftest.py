@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.http import TextResponse
 
 from pipeline.crawl import CrawlJob, capture_paths, run_spider_process, spider_command
 from pipeline.demo import LOCAL_SETTINGS, build_demo
@@ -59,6 +60,19 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "listings.db"
     build_demo(path, echo=lambda *_: None)
     return path
+
+
+def offline_spider(spider_class: type, **arguments: str) -> Any:
+    """A spider bound to a crawler (for its stats) that does not crawl: its `parse` methods are
+    called in process on responses a test builds."""
+    from scrapy.utils.test import get_crawler
+
+    return spider_class.from_crawler(get_crawler(spider_class), **arguments)
+
+
+def json_response(url: str, data: Any) -> TextResponse:
+    """A JSON API response for `url` whose body is `data`."""
+    return TextResponse(url=url, body=json.dumps(data).encode(), encoding="utf-8")
 
 
 def copy_database(source: Path, target: Path) -> Path:

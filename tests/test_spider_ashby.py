@@ -2,8 +2,10 @@
 
 import json
 
+import pytest
+
 from spiders.ashby import AshbySpider
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, json_response, offline_spider
 
 BOARDS = FIXTURES / "ashby" / "posting-api" / "job-board"
 
@@ -148,7 +150,6 @@ def test_ashby_remote_and_pay_rules():
     spider = AshbySpider(board="acme")
     assert spider._parse_remote({"isRemote": False, "workplaceType": "Remote"}) is False
     assert spider._parse_remote({"isRemote": None}) is None
-    # Not in the documented response; read only when isRemote is null.
     assert spider._parse_remote({"isRemote": None, "workplaceType": "Remote"}) is True
     assert spider._parse_remote({"isRemote": None, "workplaceType": "OnSite"}) is False
     assert spider._parse_remote({"isRemote": None, "workplaceType": "Hybrid"}) is False
@@ -160,3 +161,23 @@ def test_ashby_remote_and_pay_rules():
     assert spider._parse_pay_text({"compensation": compensation}) == "$50K - $70K"
     hidden = {"shouldDisplayCompensationOnJobPostings": False, "compensation": compensation}
     assert spider._parse_pay_text(hidden) is None
+
+
+@pytest.mark.parametrize(
+    ("is_remote", "workplace", "remote"),
+    [
+        (True, "Hybrid", False),  # a hybrid job some boards also flag isRemote
+        (True, "OnSite", False),
+        (None, "Remote", True),
+        (True, "Remote", True),
+        (False, None, False),
+        (True, None, True),
+    ],
+)
+def test_ashby_workplace_type_hybrid_or_on_site_wins_over_is_remote(is_remote, workplace, remote):
+    board = json.loads((BOARDS / "kestrel.json").read_text())
+    job = {**board["jobs"][0], "isRemote": is_remote, "workplaceType": workplace}
+    spider = offline_spider(AshbySpider, board="kestrel")
+    url = "https://api.ashbyhq.com/posting-api/job-board/kestrel?includeCompensation=true"
+    [item] = spider.parse(json_response(url, {**board, "jobs": [job]}), board="kestrel")
+    assert item.remote is remote
