@@ -22,7 +22,13 @@ from urllib.parse import quote
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
-from spiders.fields import remote_from_workplace, text_or_none, valid_id
+from spiders.fields import (
+    html_description,
+    plain_text,
+    remote_from_workplace,
+    text_or_none,
+    valid_id,
+)
 from spiders.items import RawListing
 
 
@@ -66,7 +72,7 @@ class AshbySpider(BoardSpider):
             self.parse_failed(response, f"job {number} is not an object")
             return None
         source_id = job.get("id")
-        title = text_or_none(job.get("title"))
+        title = plain_text(job.get("title"))
         url = text_or_none(job.get("jobUrl")) or text_or_none(job.get("applyUrl"))
         if not valid_id(source_id) or not title or not url:
             self.parse_failed(response, f"job {number} lacks an id, a title or a URL")
@@ -87,7 +93,7 @@ class AshbySpider(BoardSpider):
 
     def _parse_description(self, job: dict[str, Any]) -> str:
         html = text_or_none(job.get("descriptionHtml"))
-        return html or text_or_none(job.get("descriptionPlain")) or ""
+        return html_description(html or text_or_none(job.get("descriptionPlain")))
 
     def _parse_location(self, job: dict[str, Any]) -> str | None:
         names = [text_or_none(job.get("location"))]

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 REMOTE_BY_WORKPLACE = {"remote": True, "onsite": False, "hybrid": False}
+# An escaped tag such as "&lt;p&gt;", "&lt;/li&gt;" or "&#60;br /&#62;".
+ESCAPED_TAG = re.compile(
+    r"&(?:lt|#0*60|#x0*3c);/?[a-z][a-z0-9]*(?:\s[^<>]*?)?/?&(?:gt|#0*62|#x0*3e);", re.IGNORECASE
+)
+REAL_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?>")
 
 
 def text_or_none(value: Any) -> str | None:
@@ -17,6 +24,30 @@ def valid_id(value: Any) -> bool:
     if isinstance(value, str):
         return bool(value.strip())
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def plain_text(value: Any) -> str | None:
+    """A plain-text value such as a title with its HTML entities decoded once
+    (`"R&amp;D"` -> `"R&D"`), stripped; None like `text_or_none`."""
+    text = text_or_none(value)
+    if text is None or "&" not in text:
+        return text
+    return text_or_none(html.unescape(text))
+
+
+def looks_escaped(markup: str) -> bool:
+    """True for HTML escaped once too often: it shows escaped tags ("&lt;p&gt;") and no real tag."""
+    return "&" in markup and bool(ESCAPED_TAG.search(markup)) and not REAL_TAG.search(markup)
+
+
+def html_description(value: Any, escaped: bool = False) -> str:
+    """Description HTML. `escaped` is for a source that escapes its HTML once by design
+    (Greenhouse's `content`): it is unescaped once. Text that still looks escaped
+    ("&lt;p&gt;..." and no real tag) was escaped once more, and is unescaped once more."""
+    text = value if isinstance(value, str) else ""
+    if escaped and "&" in text:
+        text = html.unescape(text)
+    return html.unescape(text) if looks_escaped(text) else text
 
 
 def remote_from_workplace(value: Any) -> bool | None:

@@ -1,20 +1,21 @@
 """Greenhouse Job Board API: every published job of one or more boards.
 
 GET {base_url}/v1/boards/{token}/jobs?content=true returns `{"jobs": [...], "meta": {"total": N}}`.
-`content` is the job description as HTML whose entities are escaped once more; `metadata` is null
-or a list of custom fields (`name`, `value`, `value_type`), one of which often holds the
-employment type. Docs: Greenhouse Job Board API, "List Jobs".
+`content` is the job description as HTML whose entities are escaped once more (twice on some
+boards: then it is unescaped twice); `metadata` is null or a list of custom fields (`name`,
+`value`, `value_type`), one of which often holds the employment type. Docs: Greenhouse Job Board
+API, "List Jobs".
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator
 from typing import Any
 
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
+from spiders.fields import html_description, plain_text
 from spiders.items import RawListing
 
 EMPLOYMENT_TYPE_FIELDS = {"employment type", "employment_type", "job type", "commitment", "type"}
@@ -33,7 +34,7 @@ class GreenhouseSpider(BoardSpider):
             yield self.make_item(
                 source_id=str(job["id"]),
                 url=job.get("absolute_url") or "",
-                title=(job.get("title") or "").strip(),
+                title=plain_text(job.get("title")) or "",
                 company=self._parse_company(job, board),
                 description=self._parse_description(job),
                 location=self._parse_location(job),
@@ -47,7 +48,8 @@ class GreenhouseSpider(BoardSpider):
         return (job.get("company_name") or board).strip()
 
     def _parse_description(self, job: dict[str, Any]) -> str:
-        return html.unescape(job.get("content") or "")
+        """`content` unescaped once, as it is sent; twice when it was escaped twice."""
+        return html_description(job.get("content"), escaped=True)
 
     def _parse_location(self, job: dict[str, Any]) -> str | None:
         name = (job.get("location") or {}).get("name")

@@ -19,6 +19,7 @@ from scrapy.utils.sitemap import Sitemap
 
 from spiders import structured_data as sd
 from spiders.base import BaseSpider, split_arg
+from spiders.fields import html_description, plain_text
 from spiders.items import RawListing
 
 
@@ -62,7 +63,7 @@ class JsonLdSpider(BaseSpider):
         if not found:  # microdata only where the page has no JSON-LD posting (no doubles)
             for obj in sd.microdata_objects(page.root):
                 if sd.is_job_posting(obj):
-                    item = self._parse_posting(obj, response)
+                    item = self._parse_posting(obj, response, microdata=True)
                     if item is not None:
                         yield item
 
@@ -107,8 +108,14 @@ class JsonLdSpider(BaseSpider):
         for entry in sitemap:
             yield scrapy.Request(response.urljoin(entry["loc"]), callback=callback)
 
-    def _parse_posting(self, obj: dict[str, Any], response: Response) -> RawListing | None:
+    def _parse_posting(
+        self, obj: dict[str, Any], response: Response, microdata: bool = False
+    ) -> RawListing | None:
+        """One JobPosting as a raw item, or None after counting a parse failure. Microdata
+        values are page text, decoded by the HTML parser; JSON-LD strings are raw JSON, so their
+        title's entities are decoded here, once."""
         title = sd.text_of(obj.get("title"))
+        title = title if microdata else plain_text(title)
         company = self._parse_company(obj)
         if not title or not company:
             self.parse_failed(response, "JobPosting without title or hiringOrganization name")
@@ -119,7 +126,7 @@ class JsonLdSpider(BaseSpider):
             url=url,
             title=title,
             company=company,
-            description=sd.text_of(obj.get("description")) or "",
+            description=html_description(sd.text_of(obj.get("description"))),
             location=sd.place_text(obj.get("jobLocation")),
             remote=self._parse_remote(obj),
             employment_type=sd.text_of(obj.get("employmentType")),

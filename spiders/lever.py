@@ -26,7 +26,13 @@ import scrapy
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
-from spiders.fields import remote_from_workplace, text_or_none, valid_id
+from spiders.fields import (
+    html_description,
+    plain_text,
+    remote_from_workplace,
+    text_or_none,
+    valid_id,
+)
 from spiders.items import RawListing
 
 DEFAULT_PAGE_SIZE = 100
@@ -104,7 +110,7 @@ class LeverSpider(BoardSpider):
             self.parse_failed(response, f"posting {number} is not an object")
             return None
         source_id = posting.get("id")
-        title = text_or_none(posting.get("text"))
+        title = plain_text(posting.get("text"))
         url = text_or_none(posting.get("hostedUrl")) or text_or_none(posting.get("applyUrl"))
         if not valid_id(source_id) or not title or not url:
             self.parse_failed(response, f"posting {number} lacks an id, a title (text) or a URL")
@@ -128,20 +134,18 @@ class LeverSpider(BoardSpider):
     def _parse_description(self, posting: dict[str, Any]) -> str:
         """`description` (opening and body), then each list as a heading and its items, then
         `additional`: what Lever's hosted posting page shows."""
-        parts = [
-            text_or_none(posting.get("description"))
-            or text_or_none(posting.get("descriptionPlain"))
-        ]
+        opening = text_or_none(posting.get("description"))
+        parts = [html_description(opening or text_or_none(posting.get("descriptionPlain")))]
         lists = posting.get("lists")
         for entry in lists if isinstance(lists, list) else []:
             if not isinstance(entry, dict):
                 continue
-            heading, content = text_or_none(entry.get("text")), text_or_none(entry.get("content"))
+            heading, content = plain_text(entry.get("text")), text_or_none(entry.get("content"))
             if heading:
                 parts.append(f"<h3>{html.escape(heading, quote=False)}</h3>")
             if content:
-                parts.append(f"<ul>{content}</ul>")
-        parts.append(text_or_none(posting.get("additional")))
+                parts.append(f"<ul>{html_description(content)}</ul>")
+        parts.append(html_description(text_or_none(posting.get("additional"))))
         return "\n".join(part for part in parts if part)
 
     def _parse_location(self, categories: dict[str, Any]) -> str | None:

@@ -27,7 +27,7 @@ from typing import Any
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
-from spiders.fields import text_or_none
+from spiders.fields import html_description, plain_text, text_or_none
 from spiders.items import RawListing
 
 BOARD_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,62}")  # a host name label
@@ -66,7 +66,7 @@ class RecruiteeSpider(BoardSpider):
     def _parse_offer(self, offer: Any, board: str) -> RawListing | None:
         if not isinstance(offer, dict):
             return None
-        title = text_or_none(offer.get("title"))
+        title = plain_text(offer.get("title"))
         if offer.get("id") in (None, "") or not title:
             return None
         return self.make_item(
@@ -98,7 +98,7 @@ class RecruiteeSpider(BoardSpider):
                         text_or_none(chosen.get("description")),
                         text_or_none(chosen.get("requirements")),
                     ]
-        return "\n".join(p for p in parts if p)
+        return "\n".join(html_description(p) for p in parts if p)
 
     def _parse_location(self, offer: dict[str, Any]) -> str | None:
         location = text_or_none(offer.get("location"))

@@ -32,7 +32,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from spiders.base import BoardSpider
-from spiders.fields import text_or_none
+from spiders.fields import html_description, plain_text, text_or_none
 from spiders.items import RawListing
 
 MAX_LIMIT = 100  # the Posting API's largest page
@@ -121,7 +121,7 @@ class SmartRecruitersSpider(BoardSpider):
     ) -> RawListing | None:
         source_id = self._parse_source_id(entry) or ""
         posting = {**entry, **(details or {})}  # details are the full object; the list may omit
-        title = text_or_none(posting.get("name"))
+        title = plain_text(posting.get("name"))
         if not title:
             self.logger.error("Skipped posting %s of board %r: it has no name", source_id, board)
             self.crawler.stats.inc_value("microintern/parse_errors")
@@ -176,9 +176,9 @@ class SmartRecruitersSpider(BoardSpider):
         parts = []
         for key in SECTIONS:
             section = _obj(sections.get(key))
-            text = text_or_none(section.get("text"))
+            text = html_description(text_or_none(section.get("text")))
             if text:
-                heading = text_or_none(section.get("title"))
+                heading = plain_text(section.get("title"))
                 parts.append(f"<h3>{html.escape(heading)}</h3>{text}" if heading else text)
         return "".join(parts)
 

@@ -20,7 +20,7 @@ from typing import Any
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
-from spiders.fields import text_or_none
+from spiders.fields import html_description, plain_text, text_or_none
 from spiders.items import RawListing
 
 CATEGORY_FIELDS = ("department", "function", "industry")
@@ -47,7 +47,7 @@ class WorkableSpider(BoardSpider):
             if not isinstance(job, dict):
                 self.parse_failed(response, "a job that is not an object")
                 continue
-            shortcode, title = text_or_none(job.get("shortcode")), text_or_none(job.get("title"))
+            shortcode, title = text_or_none(job.get("shortcode")), plain_text(job.get("title"))
             url = self._parse_url(job)
             if not (shortcode and title and url):
                 self.parse_failed(response, f"job {shortcode!r} lacks a shortcode, title or url")
@@ -76,7 +76,7 @@ class WorkableSpider(BoardSpider):
         return None
 
     def _parse_description(self, job: dict[str, Any]) -> str:
-        return text_or_none(job.get("description")) or ""
+        return html_description(text_or_none(job.get("description")))
 
     def _parse_location(self, job: dict[str, Any]) -> str | None:
         """The job's main place; else its visible `locations`, joined with "; "."""

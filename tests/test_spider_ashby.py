@@ -1,5 +1,6 @@
 """The Ashby spider, crawled for real against fixture job boards on 127.0.0.1."""
 
+import html
 import json
 
 import pytest
@@ -181,3 +182,18 @@ def test_ashby_workplace_type_hybrid_or_on_site_wins_over_is_remote(is_remote, w
     url = "https://api.ashbyhq.com/posting-api/job-board/kestrel?includeCompensation=true"
     [item] = spider.parse(json_response(url, {**board, "jobs": [job]}), board="kestrel")
     assert item.remote is remote
+
+
+def test_ashby_title_entities_and_description_escaped_twice_are_decoded():
+    board = json.loads((BOARDS / "italic.json").read_text())
+    real = board["jobs"][0]
+    job = {
+        **real,
+        "title": "R&amp;D Paid Search Manager",
+        "descriptionHtml": html.escape(real["descriptionHtml"]),
+    }
+    spider = offline_spider(AshbySpider, board="italic")
+    url = "https://api.ashbyhq.com/posting-api/job-board/italic?includeCompensation=true"
+    [item] = spider.parse(json_response(url, {**board, "jobs": [job]}), board="italic")
+    assert item.title == "R&D Paid Search Manager"
+    assert item.description == real["descriptionHtml"]

@@ -3,7 +3,8 @@
 import html
 import json
 
-from tests.conftest import FIXTURES
+from spiders.greenhouse import GreenhouseSpider
+from tests.conftest import FIXTURES, json_response, offline_spider
 
 BOARDS = FIXTURES / "greenhouse" / "v1" / "boards"
 
@@ -58,3 +59,32 @@ def test_greenhouse_malformed_board_is_counted_not_fatal(serve_fixtures, run_spi
     items = run_spider("greenhouse", base_url=sites.base_url, board="broken,fieldnotes")
     assert [item["source_id"] for item in items] == ["4410932007"]
     assert run_spider.stats["microintern/parse_errors"] == 1
+
+
+def parse_jobs(jobs):
+    """The items for a board response holding `jobs`, parsed in process."""
+    spider = offline_spider(GreenhouseSpider, board="algolia")
+    url = "https://boards-api.greenhouse.io/v1/boards/algolia/jobs?content=true"
+    return list(spider.parse(json_response(url, {"jobs": jobs, "meta": {"total": 1}}), "algolia"))
+
+
+def real_job(**changes):
+    """The real Algolia job, with `changes`."""
+    return {**json.loads((BOARDS / "algolia" / "jobs.json").read_text())["jobs"][0], **changes}
+
+
+def test_greenhouse_title_entities_are_decoded_once():
+    [item] = parse_jobs([real_job(title="R&amp;D Analyst &amp;amp; Intern ")])
+    assert item.title == "R&D Analyst &amp; Intern"
+
+
+def test_greenhouse_content_escaped_twice_is_unescaped_twice():
+    real = real_job()
+    [item] = parse_jobs([real_job(content=html.escape(real["content"]))])
+    assert item.description == html.unescape(real["content"])
+    assert item.description.startswith('<div class="content-intro"><p>At Algolia')
+
+    # Escaped once, as sent: an escaped tag the HTML shows as text stays escaped.
+    content = html.escape("<p>Write the &lt;div&gt; markup of our pricing page.</p>")
+    [item] = parse_jobs([real_job(content=content)])
+    assert item.description == "<p>Write the &lt;div&gt; markup of our pricing page.</p>"

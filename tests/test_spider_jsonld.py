@@ -1,6 +1,14 @@
 """The schema.org JobPosting spider, crawled for real against fixture pages on 127.0.0.1."""
 
+import json
+
 import pytest
+from scrapy.http import HtmlResponse
+
+from spiders.jsonld import JsonLdSpider
+from tests.conftest import FIXTURES, offline_spider
+
+PAGE_URL = "https://careers.riverbend.example/jobs/rb-90.html"
 
 
 @pytest.fixture
@@ -104,3 +112,37 @@ def test_start_page_that_is_not_html_is_a_parse_error(serve_fixtures, run_spider
 def test_relative_start_page_with_base_url(site, run_spider):
     items = run_spider("jsonld", base_url=site.base_url, url="/jobs/graph.html")
     assert [item["title"] for item in items] == ["Data Cleaning Project"]
+
+
+def parse_page(body, url=PAGE_URL):
+    """The items of one career page, parsed in process."""
+    spider = offline_spider(JsonLdSpider, url=url)
+    return list(spider.parse_page(HtmlResponse(url=url, body=body.encode(), encoding="utf-8")))
+
+
+def json_ld_page(posting):
+    return (
+        '<!DOCTYPE html><html><head><script type="application/ld+json">'
+        f"{json.dumps(posting)}</script></head><body></body></html>"
+    )
+
+
+def test_json_ld_title_entities_and_escaped_description_are_decoded():
+    posting = {
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "title": "R&amp;D Micro-Internship",
+        "description": "&lt;p&gt;Test three soil samples &amp;amp; log the results.&lt;/p&gt;",
+        "identifier": {"@type": "PropertyValue", "name": "Riverbend Co-op", "value": "RB-90"},
+        "hiringOrganization": {"@type": "Organization", "name": "Riverbend Co-op"},
+    }
+    [item] = parse_page(json_ld_page(posting))
+    assert item.title == "R&D Micro-Internship"
+    assert item.description == "<p>Test three soil samples &amp; log the results.</p>"
+
+
+def test_microdata_title_is_decoded_once_by_the_html_parser():
+    page = (FIXTURES / "jsonld" / "jobs" / "microdata.html").read_text()
+    page = page.replace("Bookkeeping Micro-Internship</h1>", "R&amp;D &amp;amp; Bookkeeping</h1>")
+    [item] = parse_page(page)
+    assert item.title == "R&D &amp; Bookkeeping"

@@ -1,11 +1,12 @@
 """The Lever spider, crawled for real against fixture sites on 127.0.0.1."""
 
+import html
 import json
 
 import pytest
 
 from spiders.lever import LeverSpider
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, json_response, offline_spider
 
 POSTINGS = FIXTURES / "lever" / "v0" / "postings"
 
@@ -184,3 +185,36 @@ def test_lever_stops_when_a_server_ignores_skip(serve_fixtures, run_spider):
         "/v0/postings/loop?mode=json&skip=0&limit=2",
         "/v0/postings/loop?mode=json&skip=2&limit=2",
     ]
+
+
+def parse_postings(postings):
+    """The items for one page of `postings` of Metabase's site, parsed in process."""
+    spider = offline_spider(LeverSpider, board="metabase")
+    url = "https://api.lever.co/v0/postings/metabase?mode=json&skip=0&limit=100"
+    return list(spider.parse(json_response(url, postings), board="metabase"))
+
+
+def real_posting(number=0, **changes):
+    """A real Metabase posting, with `changes`."""
+    real = json.loads((POSTINGS / "metabase@mode=json&skip=0&limit=2.json").read_text())[number]
+    return {**real, **changes}
+
+
+def test_lever_title_entities_are_decoded_once():
+    [item] = parse_postings([real_posting(text="R&amp;D Analytics Engineer")])
+    assert item.title == "R&D Analytics Engineer"
+
+
+def test_lever_html_escaped_once_too_often_is_unescaped():
+    real = real_posting(1)
+    entry = real["lists"][0]
+    escaped = real_posting(
+        1,
+        description=html.escape(real["description"]),
+        lists=[{**entry, "content": html.escape(entry["content"])}],
+        additional=html.escape(real["additional"]),
+    )
+    [item] = parse_postings([escaped])
+    assert item.description.startswith(real["description"] + "\n<h3>What You'll Do</h3>\n<ul>")
+    assert f"<ul>{entry['content'].strip()}</ul>" in item.description
+    assert item.description.endswith(real["additional"])

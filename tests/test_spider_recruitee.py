@@ -5,12 +5,16 @@ The fixture responses are saved without an extension (`<board>/api/offers`): the
 of the same name, served as JSON.
 """
 
+import html
 import json
 
 import pytest
 
 from pipeline.hours import total_hours
 from spiders.recruitee import RecruiteeSpider
+from tests.conftest import FIXTURES, json_response, offline_spider
+
+OFFERS = FIXTURES / "recruitee"
 
 
 def test_recruitee_items_exact(serve_fixtures, run_spider):
@@ -125,3 +129,29 @@ def test_unexpected_shapes_are_counted_not_fatal(serve_fixtures, run_spider):
     assert items[0]["hours_text"] == "up to 12.5 hours per week"
     assert items[0]["posted_at"] == "2026-11-20T10:00:00+01:00"  # already ISO 8601: kept
     assert run_spider.stats["microintern/parse_errors"] == 3
+
+
+def parse_offers(offers):
+    """The items for a career site's response holding `offers`, parsed in process."""
+    spider = offline_spider(RecruiteeSpider, board="tidewater")
+    url = "https://tidewater.recruitee.com/api/offers/"
+    return list(spider.parse(json_response(url, {"offers": offers}), board="tidewater"))
+
+
+def real_offer(number=0, **changes):
+    return {
+        **json.loads((OFFERS / "tidewater" / "api" / "offers").read_text())["offers"][number],
+        **changes,
+    }
+
+
+def test_title_entities_and_description_escaped_twice_are_decoded():
+    real = real_offer()
+    escaped = real_offer(
+        title="Coastal Survey Data Cleanup &amp; Summary",
+        description=html.escape(real["description"]),
+        requirements=html.escape(real["requirements"]),
+    )
+    [item] = parse_offers([escaped])
+    assert item.title == "Coastal Survey Data Cleanup & Summary"
+    assert item.description == f"{real['description']}\n{real['requirements']}"

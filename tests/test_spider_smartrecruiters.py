@@ -1,12 +1,13 @@
 """The SmartRecruiters spider, crawled for real against fixture companies on 127.0.0.1."""
 
+import html
 import json
 
 import pytest
 
 from spiders.settings import RETRY_TIMES
 from spiders.smartrecruiters import SmartRecruitersSpider
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, json_response, offline_spider
 
 COMPANY = FIXTURES / "smartrecruiters" / "v1" / "companies" / "TidewaterLabs"
 LIST = "/v1/companies/TidewaterLabs/postings"
@@ -167,3 +168,25 @@ def test_smartrecruiters_urls_and_arguments():
             SmartRecruitersSpider(board="a", limit=limit)
     with pytest.raises(ValueError, match="board"):
         SmartRecruitersSpider()
+
+
+def parse_details(posting):
+    """The item for one posting's details (its list entry being the same object), in process."""
+    spider = offline_spider(SmartRecruitersSpider, board="TidewaterLabs")
+    response = json_response(spider.posting_url("TidewaterLabs", posting["id"]), posting)
+    [item] = spider.parse_posting(response, board="TidewaterLabs", entry=posting)
+    return item
+
+
+def test_smartrecruiters_title_entities_and_text_escaped_twice_are_decoded():
+    real = details("744000061234503")
+    sections = real["jobAd"]["sections"]
+    text = sections["jobDescription"]["text"]
+    escaped = {
+        **real,
+        "name": "R&amp;D Data Engineer ",
+        "jobAd": {"sections": {"jobDescription": {"title": "R&amp;D", "text": html.escape(text)}}},
+    }
+    item = parse_details(escaped)
+    assert item.title == "R&D Data Engineer"
+    assert item.description == f"<h3>R&amp;D</h3>{text}"

@@ -1,9 +1,10 @@
 """The Workable spider, crawled for real against a fixture account on 127.0.0.1."""
 
+import html
 import json
 
 from spiders.workable import WorkableSpider
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, json_response, offline_spider
 
 ACCOUNT = FIXTURES / "workable" / "api" / "v1" / "widget" / "accounts" / "fernwood-studio.json"
 
@@ -111,3 +112,27 @@ def test_workable_urls_and_arguments():
     mirror = WorkableSpider(board="a, b", base_url="http://127.0.0.1:8765/")
     assert mirror.boards == ["a", "b"]
     assert mirror.board_url("b") == "http://127.0.0.1:8765/api/v1/widget/accounts/b?details=true"
+
+
+def parse_account(jobs):
+    """The items for the real-shaped account response holding `jobs`, parsed in process."""
+    account = json.loads(ACCOUNT.read_text())
+    spider = offline_spider(WorkableSpider, board="fernwood-studio")
+    url = "https://apply.workable.com/api/v1/widget/accounts/fernwood-studio?details=true"
+    response = json_response(url, {**account, "jobs": jobs})
+    return list(spider.parse(response, board="fernwood-studio"))
+
+
+def real_job(number=0, **changes):
+    return {**json.loads(ACCOUNT.read_text())["jobs"][number], **changes}
+
+
+def test_workable_title_entities_and_description_escaped_twice_are_decoded():
+    real = real_job()
+    escaped = real_job(
+        title="Podcast Show Notes &amp; Summaries Writer",
+        description=html.escape(real["description"]),
+    )
+    [item] = parse_account([escaped])
+    assert item.title == "Podcast Show Notes & Summaries Writer"
+    assert item.description == real["description"]
