@@ -32,7 +32,7 @@ from pipeline.text import merge_spans, search_word, tidy_number, word_char_at
 
 WEEKS_PER = {"month": 4.33, "semester": 15.0, "summer": 10.0, "quarter": 13.0, "week": 1.0}
 FULL_TIME_WEEKLY = 40.0
-MAX_TOTAL_HOURS = 2000.0
+MAX_TOTAL_HOURS = 4500.0  # two years full-time and some
 MAX_WEEKLY_HOURS = 80.0
 
 
@@ -121,6 +121,7 @@ HOURS = r"(?:hours?|hrs?\.?|h)\b"
 PER_WEEK = (
     r"\s*(?:per|a|/|each|every|an?)\s*(?:week|wk)\b|\s*weekly\b|\s*(?:hrs?|hours)?/wk\b"
     r"|\s*p/?w\b"  # "4 hrs p/w"
+    r"|\s*(?:pro woche|par semaine|por semana|a la semana|per settimana|per tydzień)"
     r"|\s*(?:work(?:ing)?\s*)?week\b"  # "a 40-hour week", "a 36-hour working week"
 )
 PER_DAY = r"\s*(?:per|a|/|each|every)\s*day\b|\s*daily\b"
@@ -182,9 +183,21 @@ MEDIA_BEFORE = re.compile(
     r"presentations?|talks?|pitch(?:es)?)\s+(?:runs?|lasts?|are|is)?\s*$"
 )
 BARE_MINUTES = re.compile(rf"^\s*{RANGE}\s*(?:minutes|mins?)\b")
+# Weeks and months in the languages real boards use, and years of a contract ("a 1-year
+# contract"; a year alone is too often an age or experience).
+DURATION_UNIT = (
+    r"(weeks?|wks?|months?|monate?n?|mois|meses|mesi|miesi[ęe]cy|wochen|semaines|semanas"
+    r"|settimane|years?(?=[- ](?:contract(?:or|ual)?|role|position|program(?:me)?|appointment"
+    r"|assignment|term|fellowship|internship|placement|engagement)\b))\b"
+)
+DURATION_RANGE = r"(?:\s*(?:-|–|to|à|bis)\s*"
+DURATION_UNIT_WORDS = (
+    *("week", "wk", "month", "monat", "mois", "mes", "mesi", "miesi", "wochen", "semaine"),
+    *("semana", "settiman", "year"),
+)  # one is in every DURATION_UNIT match
 DURATION = re.compile(
-    rf"(?<![\d.,$£€/]){NUM}(?:\s*(?:-|–|to)\s*{NUM})?[- ](weeks?|wks?|months?)\b"
-    r"|\b(?:for|over|during|across|throughout|this|next|one|a|the|of)\s+"
+    rf"(?<![\d.,$£€/]){NUM}{DURATION_RANGE}{NUM})?(?:-|\s*){DURATION_UNIT}"
+    r"|\b(?:for|over|during|across|throughout|this|next|one|a|the|of|all)\s+"
     r"(?:(?:fall|spring|winter|summer|academic|full|entire|whole)[\s-]+){0,2}"
     r"(semester|summer|quarter)\b"
     r"|\b(summer|semester)[- ](?:internship|program|programme|placement|fellowship"
@@ -195,7 +208,7 @@ DURATION = re.compile(
 PERIOD_WORDS = ("semester", "summer", "quarter")
 # ... so in a text without them only the first can match, "week" or "month" in it: this pattern
 # (see FIGURE).
-DURATION_FIGURES = FigurePattern(rf"{FIGURE}(?:\s*(?:-|–|to)\s*{NUM})?[- ](weeks?|wks?|months?)\b")
+DURATION_FIGURES = FigurePattern(rf"{FIGURE}{DURATION_RANGE}{NUM})?(?:-|\s*){DURATION_UNIT}")
 # "for a month", "over a week": a period named without a count, read when no other is stated.
 A_PERIOD = re.compile(  # by `search_word`, which checks the word boundary before it
     r"(?:for|over|across|during|throughout)\s+a\s+(?:full\s+|whole\s+|single\s+)?(month|week)\b"
@@ -204,7 +217,7 @@ A_PERIOD_WORDS = ("a month", "a week", "a full", "a whole", "a single")  # one i
 FOR_BEFORE = re.compile(r"\b(?:for|over)\s*$")  # "for 12 weeks before opening night" is a duration
 NOT_DURATION_BEFORE = re.compile(
     r"(?:due|due in|due within|within|in the next|next|every|each|per|last|past|after|first|"
-    r"notice of|up to)\s*$"
+    r"notice of|up to|(?:in|within) (?:just|only|under|less than)|\bquarter)\s*$"
 )
 NOT_DURATION_AFTER = re.compile(  # a past time, a notice, a term of employment, a rotation
     r"^\s*(?:ago|notice|later|before|after|in advance|of notice|in \d"
@@ -215,10 +228,12 @@ NOT_DURATION_AFTER = re.compile(  # a past time, a notice, a term of employment,
     r"|of\s+(?:[a-z-]+\s+){0,2}?(?:data|history|records|logs|footage|experience|training"
     r"|onboarding|transactions)"
     r"|(?:on-?call )?(?:sprints?|rotations?|cycles?|iterations?))\b"
+    r"|^\s*,\s*(?:you|we)\b"  # "one week, you might be preparing reports": a time of the job
 )
 FULL_TIME = re.compile(  # not "full-time students", nor other people's jobs ("full-time analysts")
-    r"(?<![a-z])full[- _]?time(?![a-z])"
-    r"(?!\s+(?:students?|analysts?|employees?|staff|colleagues|hires?|offers?|team members))"
+    r"(?:(?<![a-z])full[- _]?time(?![a-z])|vollzeit|temps plein|tiempo completo|tempo integral)"
+    r"(?!\s+(?:students?|analysts?|employees?|staff|colleagues|hires?|offers?|team\b|education"
+    r"|study|studies|degree|enrolment|enrollment|[a-z-]+ (?:engineers|team|employees|staff)))"
 )
 
 
@@ -240,6 +255,10 @@ HINTS = (
     "full time",
     "fulltime",
     " day",
+    # other languages, and the months a span of them names ("January through April")
+    *("monat", "mois", "meses", "woche", "semaine", "semana", "vollzeit", "temps plein"),
+    *("january", "february", "march", "april", "june", "july", "august", "september"),
+    *("october", "november", "december"),
 )
 WINDOW = 120
 SHORT_TEXT = 300
@@ -289,6 +308,7 @@ class Hours(NamedTuple):
     per_week_max: float | None = None
     duration_weeks: float | None = None
     evidence: str | None = None  # the words the total came from (EVIDENCE_CHARS at most)
+    full_time_total: bool = False  # the total is "full-time" (40 hours a week) over a period
 
     @property
     def known(self) -> bool:
@@ -553,18 +573,32 @@ EFFORT_NOUN_AFTER = re.compile(
 )
 EFFORT_WORD_BEFORE = re.compile(  # "about a day and a half (12 hours)" is the work's length
     r"(?:hours?|commitment|effort|time|total|estimated?|workload|days?|half|weeks?|months?"
-    r"|morning|afternoon|evening|weekend|project|task|work)\s*$"
+    r"|morning|afternoon|evening|weekend|project|task|work|duration|length|scope|estimate)\s*$"
 )
+
+
+# "Operating principles & impact - 1 hour" alone on a line: a list of steps and their lengths.
+LIST_ITEM = re.compile(r"[a-z&'’/ ]{2,60}?\s*[-–—:]\s*")
+LINE_ENDS = ("\n", " | ")
 
 
 def _item_length(text: str, start: int, end: int) -> bool:
     """Whether the figure at `text[start:end]` stands alone in brackets after a name that is not
-    a word of effort: the length of a step, a meeting or a service level."""
+    a word of effort ("Cultural fit (1h)", "Critical (48 hours)"), or ends a line that names
+    something else before it ("Technical interview - 1 hour"): the length of a step, a meeting
+    or a service level."""
     before = text[max(0, start - 40) : start].rstrip()
-    if not before.endswith("(") or not text[end : end + 3].lstrip().startswith(")"):
+    if before.endswith("(") and text[end : end + 3].lstrip().startswith(")"):
+        name = before[:-1].rstrip()
+        return bool(name) and name[-1].isalpha() and not EFFORT_WORD_BEFORE.search(name)
+    line_start = max(text.rfind(mark, 0, start) + len(mark) for mark in LINE_ENDS)
+    rest = text[end : end + 4].rstrip(" .")
+    if line_start <= 0 or (rest and not rest.startswith(LINE_ENDS[0]) and rest[:3] != " | "):
         return False
-    name = before[:-1].rstrip()
-    return bool(name) and name[-1].isalpha() and not EFFORT_WORD_BEFORE.search(name)
+    item = LIST_ITEM.fullmatch(text, line_start, start)
+    if item is None or len(item.group(0).split()) > 7:
+        return False
+    return not EFFORT_WORD_BEFORE.search(item.group(0).rstrip(" -–—:"))
 
 
 def _may_hold_sittings(text: str) -> bool:
@@ -632,7 +666,9 @@ PER_WEEK_OR_DAY = re.compile(rf"\.?(?:{PER_WEEK}|{PER_DAY})")
 RATE_AFTER = re.compile(r"\s*(?:per|an|a|/)\s*hour\b|\s*rate\b")
 
 
-WEEK_OR_DAY_WORDS = ("week", "wk", "day", "daily")  # one is in every match of the two above
+# One is in every match of the two above.
+WEEK_WORDS = ("week", "wk", "woche", "semaine", "semana", "settimana", "tydzie")
+WEEK_OR_DAY_WORDS = ("day", "daily", *WEEK_WORDS)
 
 
 def _is_weekly_after(text: str, end: int) -> bool:
@@ -687,7 +723,7 @@ def _schedule_weekly(text: str) -> Found | None:
 
 
 def find_weekly(text: str) -> Found | None:
-    if "week" not in text and "wk" not in text:  # every weekly pattern but SCHEDULE names it
+    if not _has_any(text, WEEK_WORDS):  # every weekly pattern but SCHEDULE names the week
         return _schedule_weekly(text) if "fri" in text else None
     # "three 12-hour shifts per week" = 36
     match = SHIFTS.search(text) if _has_any(text, SHIFT_WORDS) and "hour" in text else None
@@ -721,10 +757,24 @@ MONTH_SPAN = re.compile(
 MONTH_PARTS = tuple(MONTH_INDEX)  # one is in every MONTH_SPAN match
 
 
+def _weeks_per(unit: str) -> float:
+    """Weeks in one of a DURATION_UNIT."""
+    if unit.startswith("year"):
+        return 12 * WEEKS_PER["month"]
+    if unit.startswith(("w", "s")):  # weeks, wks, wochen, semaines, semanas, settimane
+        return 1.0
+    return WEEKS_PER["month"]
+
+
+GRADUATION_BEFORE = re.compile(r"graduat|degree|class of|enrol")
+
+
 def _month_span(text: str) -> Found | None:
-    """The weeks of the first month span that is not a deadline, or None."""
+    """The weeks of the first month span that is not a deadline nor a time of study, or None."""
     for match in MONTH_SPAN.finditer(text):
         if NOT_DURATION_BEFORE.search(text[max(0, match.start() - 16) : match.start()]):
+            continue
+        if GRADUATION_BEFORE.search(text, max(0, match.start() - 60), match.start()):
             continue
         first, last = MONTH_INDEX[match.group(2)[:3]], MONTH_INDEX[match.group(4)[:3]]
         months = (last - first) % 12 + 1 - 0.5 * bool(match.group(1)) - 0.5 * bool(match.group(3))
@@ -741,10 +791,10 @@ def find_weeks(text: str) -> Found | None:
     when no other is stated."""
     if _has_any(text, PERIOD_WORDS):
         duration = DURATION
-    elif "week" in text or "wk" in text or "month" in text:
+    elif _has_any(text, DURATION_UNIT_WORDS):
         duration = DURATION_FIGURES
     else:
-        return None
+        return _month_span(text) if _has_any(text, MONTH_PARTS) else None
     named = None  # a period named ("a summer internship"), unless a count is stated too
     for match in duration.finditer(text):
         before = text[max(0, match.start() - 16) : match.start()]
@@ -754,7 +804,7 @@ def find_weeks(text: str) -> Found | None:
             continue
         number, upper, unit = match.group(1, 2, 3)
         if number:
-            per = WEEKS_PER["month"] if unit.startswith("month") else 1.0
+            per = _weeks_per(unit)
             low, high = _pair(number, upper)
             return Found(low * per, high * per, *match.span())
         period, program, season = match.group(4, 5, 6)  # DURATION's other alternatives
@@ -793,14 +843,23 @@ def _tidy(value: float) -> float | int:
 # A permanent job: its full-time weeks have no end, whatever periods its text names (the length
 # of its projects, sprints, notice or leave).
 PERMANENT = re.compile(  # by `search_word`, which checks the word boundary before it
-    r"permanent(?:,|\s+(?:position|role|job|contract|post|employment|full|part|hire))|pto\b"
-    r"|paid time off|401\(k\)|per annum|holiday allowance|annual leave"
+    r"permanent(?:,|\s+(?:position|role|job|contract|post|employment|full|part|hire))|cdi\b"
+)
+# Benefits of employment: a permanent job's, unless the text says the role has an end.
+EMPLOYEE_BENEFITS = re.compile(  # by `search_word`
+    r"pto\b|paid time off|401\(k\)|per annum|holiday allowance|annual leave"
     r"|days[’']? (?:of )?(?:holiday|vacation)"
+)
+FIXED_TERM = re.compile(
+    r"\b(?:seasonal|fixed[- ]term|temporary|contract|contractor|internship|intern|interns"
+    r"|placement|stage|praktikum)\b"
 )
 
 
 def _permanent(text: str) -> bool:
-    return search_word(PERMANENT, text) is not None
+    if search_word(PERMANENT, text):
+        return True
+    return search_word(EMPLOYEE_BENEFITS, text) is not None and not FIXED_TERM.search(text)
 
 
 def parse_hours(texts: Iterable[str | None], full_time: bool = False, body_from: int = 2) -> Hours:
@@ -844,13 +903,14 @@ def parse_hours(texts: Iterable[str | None], full_time: bool = False, body_from:
         _tidy(weekly.high) if weekly else None,
         _tidy(weeks.high) if weeks else None,
         evidence[:EVIDENCE_CHARS] if total and evidence else None,
+        bool(total and full_time_evidence),
     )
 
 
 def _full_time_words(cleaned: list[str]) -> str:
     """The words saying full-time in the first text that says it, or ""."""
     for text in cleaned:
-        match = FULL_TIME.search(text) if "full" in text else None
+        match = FULL_TIME.search(text)
         if match:
             return snippet(text, *match.span(), 40)
     return ""

@@ -52,11 +52,15 @@ INTERNSHIP = re.compile(
     r"|director|lighting|focus|company|startup|investor|venture|gate|[0-9]))"
     r"|\bpraktik(?:um|ant(?:in)?)\b|\bpr[áa]cticas\b|\bbecari[oa]s?\b|\best[áa]gi(?:o|ári[oa])\b"
     r"|\bstagiair(?:e|s)?\b|\btirocin(?:io|ante)\b|\bsta[żz](?:ysta|ystka)?\b"
+    r"|\b(?:industrial|student|sandwich|work) placements?\b|^placement\b"  # British English
+    r"|\bplacement (?:student|year|programme|program)\b"
 )
 # A program for students whose text calls it an internship ("a 3-6 month internship programme").
 PROGRAM_HEAD = re.compile(r"(?i)\bprogram(?:me)?\b|\baccelerator\b|\bcampus\b|\bstudents?\b")
 INTERNSHIP_PROGRAM = re.compile(
     r"(?i)\binternship[- ]program(?:me)?\b|\b(?:this|our|the|an?) (?:\w+[- ])?internship\b"
+    r"|(?:(?<=\n)|\b(?:for|to|open to|are) )current (?:university |college )?students\b"
+    r"|\bcurrently enrolled\b"
 )
 PROJECT_EMPLOYMENT = re.compile(r"(?i)contract|temporary|freelance|project|gig|fixed[_ -]term")
 # Who a short project is for: students and people early in their career.
@@ -111,10 +115,13 @@ def decide_kind(
     hours_evidence: str | None = None,
     pay_unit: str | None = None,
     employer_text: str = "",
+    stated_effort: bool = True,
 ) -> Kind:
     """One of micro-internship, internship, simulation, job, volunteer, fellowship,
     competition, with its evidence. `description` is the role's own text; `employer_text` the
-    rest of the description (its benefits, contract terms), read only for regular employment."""
+    rest of the description (its benefits, contract terms), read only for regular employment.
+    `stated_effort` says `hours_max` comes from a statement of effort, not from "full-time" over
+    a period: only such hours are evidence of a micro-internship."""
     head = f"{title} | {employment_type or ''}"
     head_lower, body = head.lower(), description[:3000].lower()
     title_lower = title.lower()
@@ -146,8 +153,9 @@ def decide_kind(
     if volunteer:
         return Kind("volunteer", _quote(volunteer))
     full_time = FULL_TIME.search(head) if may_match(head_lower, FULL_TIME_WORDS) else None
-    internship = INTERNSHIP.search(head) or _internship_program(head, body)
-    if hours_max is not None and hours_max <= 40 and not full_time and not regular:
+    internship = INTERNSHIP.search(head) or _internship_program(head, body, employer_text)
+    short = hours_max is not None and hours_max <= 40 and stated_effort
+    if short and not full_time and not regular:
         return Kind("micro-internship", f"hours: {hours_evidence}" if hours_evidence else None)
     if internship:
         return Kind("internship", _quote(internship))
@@ -185,11 +193,12 @@ def _regular(head: str, body: str, employer_text: str, pay_unit: str | None) -> 
     return None
 
 
-def _internship_program(head: str, body: str) -> re.Match[str] | None:
-    """A program for students whose text calls it an internship."""
+def _internship_program(head: str, body: str, employer_text: str) -> re.Match[str] | None:
+    """A program for students whose text calls it an internship (in any part of it: its
+    "About the program" section may sit with the employer's)."""
     if not PROGRAM_HEAD.search(head):
         return None
-    return INTERNSHIP_PROGRAM.search(body)
+    return INTERNSHIP_PROGRAM.search(body) or INTERNSHIP_PROGRAM.search(employer_text[:4000])
 
 
 def _quote(match: re.Match[str]) -> str:

@@ -160,6 +160,7 @@ def normalize_postings(
             estimate.evidence,
             pay.unit,
             parts.other,
+            not estimate.full_time_total,
         )
         for source, title, parts, employment_type, estimate, pay in zip(
             sources, titles, sections, employment_types, hours, pays, strict=True

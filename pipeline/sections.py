@@ -24,8 +24,9 @@ ROLE_NOUN = (
     r"|placement|gig|challenge|engagement|commitment|deliverables?|scope|details|timeline|ask)s?"
 )
 ROLE_HEADING = re.compile(
-    rf"(?:about (?:the |this |your )?{ROLE_NOUN}|(?:the|your|this) (?:[\w-]+ ){{0,2}}?{ROLE_NOUN}"
+    rf"(?:about (?:[\w&'-]+ ){{0,5}}?{ROLE_NOUN}|(?:the|your|this) (?:[\w-]+ ){{0,2}}?{ROLE_NOUN}"
     r"|what we need|what(?:'s| is) involved|how it works|key details|logistics"
+    r"|about (?:[\w&'-]+ ){0,4}?(?:program|programme|internship|fellowship|accelerator)"
     r"|(?:the |this |your |key |role |job |position )?(?:role|job|position"
     r"|opportunity|project|internship|assignment|mission|missions|tasks|responsibilities"
     r"|duties|requirements|qualifications|skills|experience|profile)(?: (?:overview|summary"
@@ -69,6 +70,16 @@ BENEFIT_LINE_CHARS = 160  # a longer line is prose that may say more than a bene
 UNDECORATE = re.compile(r"[^\w&'’ +/-]+")
 
 
+# A short line that speaks to the candidate or names the role: under the employer's heading, it
+# starts the role's part again ("If you're drafted, you'll...", "More about the internship...").
+ROLE_LINE = re.compile(
+    r"(?i)\byou(?:'ll|’ll|'re|’re|r)?\b|\b(?:internship|micro-internship|responsibilities"
+    r"|requirements|qualifications|role|position|project|program|programme|fellowship"
+    r"|assignment|placement)s?\b"
+)
+SHORT_LINE_WORDS = 9
+
+
 class Sections(NamedTuple):
     role: str  # lines about the role, and lines before any heading
     other: str  # lines about the employer: story, benefits, process, legal
@@ -90,6 +101,17 @@ def heading_kind(line: str) -> str | None:
     return None
 
 
+def _role_line(line: str) -> bool:
+    """A short line, not a sentence, that speaks to the candidate or names the role."""
+    return (
+        len(line) <= HEADING_MAX_CHARS
+        and not line.endswith((".", ";", ","))
+        and len(line.split()) <= SHORT_LINE_WORDS
+        and not BENEFIT_LINE.search(line)
+        and ROLE_LINE.search(line) is not None
+    )
+
+
 def split_sections(text: str) -> Sections:
     """The role's lines, the employer's lines and the pay lines of a plain-text description."""
     if "\n" not in text:
@@ -103,6 +125,8 @@ def split_sections(text: str) -> Sections:
         if kind is not None:
             current = role if kind == "role" else pay if kind == "pay" else other
             continue
+        if current is other and _role_line(line):
+            current = role
         if current is not other and len(line) <= BENEFIT_LINE_CHARS and BENEFIT_LINE.search(line):
             other.append(line)
         else:
