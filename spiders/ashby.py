@@ -24,6 +24,7 @@ from scrapy.http import Response
 from spiders.base import BoardSpider
 from spiders.fields import (
     html_description,
+    place_or_none,
     plain_text,
     remote_from_workplace,
     text_or_none,
@@ -96,11 +97,11 @@ class AshbySpider(BoardSpider):
         return html_description(html or text_or_none(job.get("descriptionPlain")))
 
     def _parse_location(self, job: dict[str, Any]) -> str | None:
-        names = [text_or_none(job.get("location"))]
+        names = [place_or_none(job.get("location"))]
         secondary = job.get("secondaryLocations")
         for entry in secondary if isinstance(secondary, list) else []:
             if isinstance(entry, dict):
-                names.append(text_or_none(entry.get("location")))
+                names.append(place_or_none(entry.get("location")))
         return "; ".join(dict.fromkeys(name for name in names if name)) or None
 
     def _parse_remote(self, job: dict[str, Any]) -> bool | None:

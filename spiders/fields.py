@@ -7,6 +7,9 @@ import re
 from typing import Any
 
 REMOTE_BY_WORKPLACE = {"remote": True, "onsite": False, "hybrid": False}
+# Location values that name no place, compared case-insensitively. "NA" is also Namibia's code:
+# see `place_or_none(country_code=True)`.
+PLACEHOLDER_PLACES = frozenset({"unavailable", "n/a", "na", "tbd", "tba", "-", "none", "unknown"})
 # An escaped tag such as "&lt;p&gt;", "&lt;/li&gt;" or "&#60;br /&#62;".
 ESCAPED_TAG = re.compile(
     r"&(?:lt|#0*60|#x0*3c);/?[a-z][a-z0-9]*(?:\s[^<>]*?)?/?&(?:gt|#0*62|#x0*3e);", re.IGNORECASE
@@ -33,6 +36,18 @@ def plain_text(value: Any) -> str | None:
     if text is None or "&" not in text:
         return text
     return text_or_none(html.unescape(text))
+
+
+def place_or_none(value: Any, country_code: bool = False) -> str | None:
+    """A location as given, or None when it is missing or a placeholder ("N/A", "TBD",
+    "UNAVAILABLE", "-", ...). With `country_code`, "NA" is Namibia, not a placeholder."""
+    text = text_or_none(value)
+    if text is None or not any(c.isalnum() for c in text):
+        return None
+    key = text.casefold()
+    if key in PLACEHOLDER_PLACES and not (country_code and key == "na"):
+        return None
+    return text
 
 
 def looks_escaped(markup: str) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
-from spiders.fields import html_description, plain_text
+from spiders.fields import html_description, place_or_none, plain_text
 from spiders.items import RawListing
 
 EMPLOYMENT_TYPE_FIELDS = {"employment type", "employment_type", "job type", "commitment", "type"}
@@ -52,8 +52,7 @@ class GreenhouseSpider(BoardSpider):
         return html_description(job.get("content"), escaped=True)
 
     def _parse_location(self, job: dict[str, Any]) -> str | None:
-        name = (job.get("location") or {}).get("name")
-        return name.strip() if name and name.strip() else None
+        return place_or_none((job.get("location") or {}).get("name"))
 
     def _parse_employment_type(self, job: dict[str, Any]) -> str | None:
         for entry in job.get("metadata") or []:

@@ -28,6 +28,7 @@ from scrapy.http import Response
 from spiders.base import BoardSpider
 from spiders.fields import (
     html_description,
+    place_or_none,
     plain_text,
     remote_from_workplace,
     text_or_none,
@@ -149,11 +150,11 @@ class LeverSpider(BoardSpider):
         return "\n".join(part for part in parts if part)
 
     def _parse_location(self, categories: dict[str, Any]) -> str | None:
-        primary = text_or_none(categories.get("location"))
+        primary = place_or_none(categories.get("location"))
         others = categories.get("allLocations")
         names = [primary]
         if isinstance(others, list):
-            names += [text_or_none(name) for name in others]
+            names += [place_or_none(name) for name in others]
         unique = list(dict.fromkeys(name for name in names if name))
         return "; ".join(unique) or None
 

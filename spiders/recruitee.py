@@ -27,7 +27,7 @@ from typing import Any
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
-from spiders.fields import html_description, plain_text, text_or_none
+from spiders.fields import html_description, place_or_none, plain_text, text_or_none
 from spiders.items import RawListing
 
 BOARD_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,62}")  # a host name label
@@ -101,10 +101,10 @@ class RecruiteeSpider(BoardSpider):
         return "\n".join(html_description(p) for p in parts if p)
 
     def _parse_location(self, offer: dict[str, Any]) -> str | None:
-        location = text_or_none(offer.get("location"))
+        location = place_or_none(offer.get("location"))
         if location:
             return location
-        parts = [text_or_none(offer.get("city")), text_or_none(offer.get("country"))]
+        parts = [place_or_none(offer.get("city")), place_or_none(offer.get("country"))]
         return ", ".join(p for p in parts if p) or None
 
     def _parse_remote(self, offer: dict[str, Any]) -> bool | None:

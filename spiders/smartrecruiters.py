@@ -32,7 +32,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from spiders.base import BoardSpider
-from spiders.fields import html_description, plain_text, text_or_none
+from spiders.fields import html_description, place_or_none, plain_text, text_or_none
 from spiders.items import RawListing
 
 MAX_LIMIT = 100  # the Posting API's largest page
@@ -183,14 +183,15 @@ class SmartRecruitersSpider(BoardSpider):
         return "".join(parts)
 
     def _parse_location(self, location: dict[str, Any]) -> str | None:
+        """`fullLocation`, else city, region and country (a code); empty and placeholder parts
+        ("Singapore, , Singapore", "N/A") are dropped."""
         full = text_or_none(location.get("fullLocation"))
-        # fullLocation keeps empty parts ("Singapore, , Singapore"); drop them.
         if full:
-            parts: list[Any] = full.split(",")
+            parts = [place_or_none(part) for part in full.split(",")]
         else:
-            parts = [location.get(key) for key in ("city", "region", "country")]
-        parts = [p.strip() for p in parts if isinstance(p, str) and p.strip()]
-        return ", ".join(parts) or None
+            parts = [place_or_none(location.get(key)) for key in ("city", "region")]
+            parts.append(place_or_none(location.get("country"), country_code=True))
+        return ", ".join(part for part in parts if part) or None
 
     def _parse_employment_type(self, posting: dict[str, Any]) -> str | None:
         kind = _obj(posting.get("typeOfEmployment"))

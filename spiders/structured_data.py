@@ -15,6 +15,8 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from spiders.fields import place_or_none
+
 MICRODATA_URL_ATTRS = {
     "a": "href",
     "link": "href",
@@ -79,20 +81,24 @@ def text_of(value: Any) -> str | None:
 
 
 def place_text(place: Any) -> str | None:
-    """`"Gainesville, FL, US"` from a Place / PostalAddress (or a list of them)."""
+    """`"Gainesville, FL, US"` from a Place / PostalAddress (or a list of them); placeholders
+    such as "N/A" or "TBD" are dropped."""
     if isinstance(place, list):
         parts = [place_text(p) for p in place]
         return "; ".join(p for p in parts if p) or None
     if not isinstance(place, dict):
-        return text_of(place)
+        return place_or_none(text_of(place))
     address = place.get("address", place)
     if isinstance(address, dict):
-        keys = ("addressLocality", "addressRegion", "addressCountry")
-        parts = [text_of(address.get(k)) for k in keys]
+        parts = [
+            place_or_none(text_of(address.get(k))) for k in ("addressLocality", "addressRegion")
+        ]
+        parts.append(place_or_none(text_of(address.get("addressCountry")), country_code=True))
         joined = ", ".join(p for p in parts if p)
         if joined:
             return joined
-    return text_of(address) if not isinstance(address, dict) else text_of(place.get("name"))
+    name = text_of(address) if not isinstance(address, dict) else text_of(place.get("name"))
+    return place_or_none(name)
 
 
 def salary_text(salary: Any) -> str | None:

@@ -20,14 +20,14 @@ from typing import Any
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
-from spiders.fields import html_description, plain_text, text_or_none
+from spiders.fields import html_description, place_or_none, plain_text, text_or_none
 from spiders.items import RawListing
 
 CATEGORY_FIELDS = ("department", "function", "industry")
 
 
 def _place(*parts: Any) -> str | None:
-    texts = [text for text in map(text_or_none, parts) if text]
+    texts = [text for text in map(place_or_none, parts) if text]
     return ", ".join(dict.fromkeys(texts)) or None
 
 

@@ -197,3 +197,17 @@ def test_ashby_title_entities_and_description_escaped_twice_are_decoded():
     [item] = spider.parse(json_response(url, {**board, "jobs": [job]}), board="italic")
     assert item.title == "R&D Paid Search Manager"
     assert item.description == real["descriptionHtml"]
+
+
+def test_ashby_placeholder_locations_are_dropped():
+    board = json.loads((BOARDS / "italic.json").read_text())
+    real = board["jobs"][0]
+    secondary = {**real["secondaryLocations"][0], "location": "Paris"}
+    jobs = [
+        {**real, "location": "UNAVAILABLE", "secondaryLocations": [secondary]},
+        {**real, "location": "N/A", "secondaryLocations": [{**secondary, "location": "TBD"}]},
+    ]
+    spider = offline_spider(AshbySpider, board="italic")
+    url = "https://api.ashbyhq.com/posting-api/job-board/italic?includeCompensation=true"
+    items = spider.parse(json_response(url, {**board, "jobs": jobs}), board="italic")
+    assert [item.location for item in items] == ["Paris", None]

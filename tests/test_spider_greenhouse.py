@@ -3,6 +3,8 @@
 import html
 import json
 
+import pytest
+
 from spiders.greenhouse import GreenhouseSpider
 from tests.conftest import FIXTURES, json_response, offline_spider
 
@@ -88,3 +90,11 @@ def test_greenhouse_content_escaped_twice_is_unescaped_twice():
     content = html.escape("<p>Write the &lt;div&gt; markup of our pricing page.</p>")
     [item] = parse_jobs([real_job(content=content)])
     assert item.description == "<p>Write the &lt;div&gt; markup of our pricing page.</p>"
+
+
+@pytest.mark.parametrize(
+    "name", ["UNAVAILABLE", "N/A", "na", "TBD", "tba", "-", "None", "unknown", " Unknown "]
+)
+def test_greenhouse_placeholder_location_is_dropped(name):
+    [item] = parse_jobs([real_job(location={"name": name})])
+    assert item.location is None

@@ -146,3 +146,23 @@ def test_microdata_title_is_decoded_once_by_the_html_parser():
     page = page.replace("Bookkeeping Micro-Internship</h1>", "R&amp;D &amp;amp; Bookkeeping</h1>")
     [item] = parse_page(page)
     assert item.title == "R&D &amp; Bookkeeping"
+
+
+def test_placeholder_location_parts_are_dropped():
+    address = {"@type": "PostalAddress", "addressLocality": "TBD", "addressRegion": "-"}
+    posting = {
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "title": "Soil Sampling Project",
+        "hiringOrganization": {"@type": "Organization", "name": "Riverbend Co-op"},
+        "jobLocation": [
+            {"@type": "Place", "address": {**address, "addressCountry": "N/A"}},
+            {"@type": "Place", "address": "Unknown"},
+        ],
+    }
+    [item] = parse_page(json_ld_page(posting))
+    assert item.location is None
+    # A two-letter addressCountry is a country code: "NA" is Namibia.
+    posting["jobLocation"][0]["address"]["addressCountry"] = "NA"
+    [item] = parse_page(json_ld_page(posting))
+    assert item.location == "NA"

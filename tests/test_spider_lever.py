@@ -218,3 +218,16 @@ def test_lever_html_escaped_once_too_often_is_unescaped():
     assert item.description.startswith(real["description"] + "\n<h3>What You'll Do</h3>\n<ul>")
     assert f"<ul>{entry['content'].strip()}</ul>" in item.description
     assert item.description.endswith(real["additional"])
+
+
+def test_lever_placeholder_locations_are_dropped():
+    real = real_posting()
+    placeholders = {**real["categories"], "location": "N/A", "allLocations": ["N/A", "TBD"]}
+    mixed = {**real["categories"], "location": "Unknown", "allLocations": ["-", "Remote - US"]}
+    items = parse_postings(
+        [
+            real_posting(id="a", categories=placeholders),
+            real_posting(id="b", categories=mixed),
+        ]
+    )
+    assert [item.location for item in items] == [None, "Remote - US"]

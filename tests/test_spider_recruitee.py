@@ -155,3 +155,11 @@ def test_title_entities_and_description_escaped_twice_are_decoded():
     [item] = parse_offers([escaped])
     assert item.title == "Coastal Survey Data Cleanup & Summary"
     assert item.description == f"{real['description']}\n{real['requirements']}"
+
+
+def test_placeholder_locations_are_dropped():
+    offers = [
+        real_offer(id=1, location="UNAVAILABLE", city="Astoria", country="United States"),
+        real_offer(id=2, location="N/A", city="tbd", country="None"),
+    ]
+    assert [item.location for item in parse_offers(offers)] == ["Astoria, United States", None]

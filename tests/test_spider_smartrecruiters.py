@@ -190,3 +190,14 @@ def test_smartrecruiters_title_entities_and_text_escaped_twice_are_decoded():
     item = parse_details(escaped)
     assert item.title == "R&D Data Engineer"
     assert item.description == f"<h3>R&amp;D</h3>{text}"
+
+
+def test_smartrecruiters_placeholder_location_parts_are_dropped():
+    real = details("744000061234503")
+    location = {key: real["location"][key] for key in ("city", "region", "country", "remote")}
+    assert parse_details({**real, "location": {**location, "fullLocation": "N/A"}}).location is None
+    full = {**location, "fullLocation": "TBD, , United States"}
+    assert parse_details({**real, "location": full}).location == "United States"
+    # Without fullLocation: the country is a code, and "na" is Namibia.
+    namibia = {**location, "city": "Windhoek", "region": "Unknown", "country": "na"}
+    assert parse_details({**real, "location": namibia}).location == "Windhoek, na"

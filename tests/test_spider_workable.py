@@ -136,3 +136,11 @@ def test_workable_title_entities_and_description_escaped_twice_are_decoded():
     [item] = parse_account([escaped])
     assert item.title == "Podcast Show Notes & Summaries Writer"
     assert item.description == real["description"]
+
+
+def test_workable_placeholder_location_parts_are_dropped():
+    located = real_job(shortcode="A1", city="TBD", state="-", country="United States")
+    hidden = {"country": "N/A", "countryCode": "", "city": "Unknown", "region": "", "hidden": False}
+    unknown = real_job(shortcode="A2", city="", state="", country="N/A", locations=[hidden])
+    items = parse_account([located, unknown])
+    assert [item.location for item in items] == ["United States", None]
