@@ -139,6 +139,7 @@ NOT_EFFORT_BEFORE = (
     "based on",  # "salary pro rata, based on 40 hours"
     *("+/-", "±", " utc", " gmt", " cet", "timezone", "time zone"),  # an offset of time zones
     *(" have", " has", " given", " get", " gets"),  # "teams have 48 hours to build": a window
+    *("<", ">", "≤", "≥", " drive", " drives of", " driving", " commute", " flight"),
 )
 
 # Starts with the figure so the regex engine can skip to digits; a "~" before it is added back
@@ -456,7 +457,10 @@ OTHER_AFTER = re.compile(
     r"^\s*(?:(?:a|per|each|every)\s+(?:month|year|quarter|semester)|monthly|annually|ago|"
     r"saved|of (?:[a-z]+ )?(?:footage|video|audio|recordings?|interviews?|content|data|calls?|tape|"
     r"music)"
-    r"|later|earlier|before|after|in advance|of (?:notice|training|orientation))\b"
+    r"|later|earlier|before|after|in advance"
+    r"|of (?:[a-z/-]+ ){0,2}?(?:notice|training|orientation|overlap|travel|driving|leave)"
+    r"|[^.;\n]{0,40}?\b(?:annually|per year|a year|each year|every year)"
+    r"|(?:time )?differences?)\b"
 )
 # Parts of the work that are not the whole of it, and the words that may come between one and
 # its figure ("the kickoff call is about 1 hour").
@@ -862,17 +866,34 @@ def _permanent(text: str) -> bool:
     return search_word(EMPLOYEE_BENEFITS, text) is not None and not FIXED_TERM.search(text)
 
 
-def parse_hours(texts: Iterable[str | None], full_time: bool = False, body_from: int = 2) -> Hours:
+def parse_hours(
+    texts: Iterable[str | None],
+    full_time: bool = False,
+    body_from: int = 2,
+    fixed_term: bool = False,
+) -> Hours:
     """Estimate the effort from texts in priority order (see the module docstring).
 
     `full_time` says the source marks the job full-time, which with a stated period counts as
     40 hours a week. Texts from position `body_from` on are descriptions, where a figure alone
-    in brackets after a name is the length of that thing, not the work's.
+    in brackets after a name is the length of that thing, not the work's. Full-time work has a
+    total only over the engagement's own period: one said of an internship, a contract, a
+    program ("a 6-month contract"), or any period where the engagement has an end (`fixed_term`:
+    the source says so, or the texts before `body_from` name a fixed-term engagement). A
+    permanent job ("CDI", "permanent contract") has no total; nor does the description of a job
+    the source marks full-time with no end: its figures are of other things (an interview, a
+    shift, a take-home task), its periods too unless said of the engagement itself.
     """
     cleaned = [words_to_digits(_focus_lower(t)) if t else "" for t in texts]
+    if any(search_word(PERMANENT, t) for t in cleaned[:body_from]):
+        return Hours()  # a permanent job: no total, whatever its text says
+    bounded = fixed_term or any(FIXED_TERM_HEAD.search(t) for t in cleaned[:body_from])
+    open_ended = full_time and not bounded
     finders = [partial(find_total, body=i >= body_from) for i in range(len(cleaned))]
     total, total_text = None, ""
-    for find, text in zip(finders, cleaned, strict=True):
+    for at, (find, text) in enumerate(zip(finders, cleaned, strict=True)):
+        if open_ended and at >= body_from:
+            break
         total = _checked(find(text), MAX_TOTAL_HOURS) if text else None
         if total:
             total_text = text
@@ -882,10 +903,12 @@ def parse_hours(texts: Iterable[str | None], full_time: bool = False, body_from:
     weeks, weeks_text = _first(find_weeks, cleaned)
     if weeks and any(_permanent(t) for t in cleaned):
         weeks = None  # the periods a permanent job names are not its length
+    if weeks and open_ended and not _engagement_period(weeks_text, weeks):
+        weeks = None
     full_time_evidence = ""
     if weekly is None and weeks:
         full_time_evidence = "full-time" if full_time else _full_time_words(cleaned)
-        if full_time_evidence:
+        if full_time_evidence and (bounded or _engagement_period(weeks_text, weeks)):
             weekly = Found(FULL_TIME_WEEKLY, FULL_TIME_WEEKLY, 0, 0)
     evidence = None
     if total:
@@ -905,6 +928,31 @@ def parse_hours(texts: Iterable[str | None], full_time: bool = False, body_from:
         evidence[:EVIDENCE_CHARS] if total and evidence else None,
         bool(total and full_time_evidence),
     )
+
+
+# Words that make a period the length of the engagement itself ("a 6-month contract", "a 3-6
+# month internship programme", "duration: 3-6 months"), not of something in a permanent job
+# ("deal cycles of 3-6 months", "success in 12 months", "2-week sprints").
+ENGAGEMENT_WORDS = re.compile(
+    r"\b(?:intern(?:ship)?s?|contract(?:or|ual)?|program(?:me)?|placement|residency|fellowship"
+    r"|assignment|appointment|engagement|duration|length|seasonal|fixed[- ]term"
+    r"|temporary(?! (?:housing|accommodation|lodging|relocation))"
+    r"|stage|praktikum|dauer|dur[ée]e|period of|tenure|commitment|co-?op|summer|semester"
+    r"|vollzeitpraktikum|cohort)\b"
+)
+ENGAGEMENT_REACH = 50  # characters either side of the period
+# A title or structured hours that name an engagement with an end.
+FIXED_TERM_HEAD = re.compile(
+    r"\b(?:intern(?:ship)?s?|contract(?:or|ual)?|temporary|seasonal|fixed[- ]term|fellow(?:ship)?"
+    r"|co-?op|placement|residency|program(?:me)?|stage|praktikum|summer|semester|\d+[- ]?months?"
+    r"|\d+[- ]?weeks?)\b"
+)
+
+
+def _engagement_period(text: str, weeks: Found) -> bool:
+    """Whether the period found is said of the engagement itself: ENGAGEMENT_WORDS near it."""
+    start = max(0, weeks.start - ENGAGEMENT_REACH)
+    return ENGAGEMENT_WORDS.search(text, start, weeks.end + ENGAGEMENT_REACH) is not None
 
 
 def _full_time_words(cleaned: list[str]) -> str:

@@ -120,10 +120,11 @@ def normalize_postings(
     hours_texts = _each(squash, [raw.get("hours_text") for raw in raws])
     pay_texts = [raw.get("pay_text") for raw in raws]
     full_time = _each(_says_full_time, employment_types)
+    fixed_term = _each(_says_fixed_term, employment_types)
     hours = [
-        parse_hours([hours_text, title, parts.role], full_time=full)
-        for hours_text, title, parts, full in zip(
-            hours_texts, titles, sections, full_time, strict=True
+        parse_hours([hours_text, title, parts.role], full_time=full, fixed_term=bounded)
+        for hours_text, title, parts, full, bounded in zip(
+            hours_texts, titles, sections, full_time, fixed_term, strict=True
         )
     ]
     for hours_text, estimate, problems in zip(hours_texts, hours, issues, strict=True):
@@ -281,6 +282,16 @@ def normalize_postings(
 
 def _says_full_time(employment_type: str | None) -> bool:
     return bool(FULL_TIME.search(employment_type or ""))
+
+
+# An employment type of an engagement with an end: its full-time weeks can be counted.
+FIXED_TERM_TYPE = re.compile(
+    r"(?i)intern|contract|temporary|seasonal|fixed|freelance|stage|praktikum|program|fellow"
+)
+
+
+def _says_fixed_term(employment_type: str | None) -> bool:
+    return bool(FIXED_TERM_TYPE.search(employment_type or ""))
 
 
 def _each(function: Callable[..., T], *columns: Sequence[Any]) -> list[T]:

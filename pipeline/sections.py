@@ -72,11 +72,12 @@ UNDECORATE = re.compile(r"[^\w&'’ +/-]+")
 
 # A short line that speaks to the candidate or names the role: under the employer's heading, it
 # starts the role's part again ("If you're drafted, you'll...", "More about the internship...").
-ROLE_LINE = re.compile(
-    r"(?i)\byou(?:'ll|’ll|'re|’re|r)?\b|\b(?:internship|micro-internship|responsibilities"
-    r"|requirements|qualifications|role|position|project|program|programme|fellowship"
-    r"|assignment|placement)s?\b"
+ROLE_LINE = re.compile(r"(?i)\byou(?:'ll|’ll|'re|’re|r)?\b")
+ROLE_NAME = re.compile(
+    r"(?i)\b(?:internship|micro-internship|responsibilities|requirements|qualifications|role"
+    r"|position|project|program|programme|fellowship|assignment|placement)s?\b"
 )
+HEADING_ENDS = (":", "…", "...", "?")
 SHORT_LINE_WORDS = 9
 
 
@@ -102,13 +103,17 @@ def heading_kind(line: str) -> str | None:
 
 
 def _role_line(line: str) -> bool:
-    """A short line, not a sentence, that speaks to the candidate or names the role."""
+    """A short line, not a sentence, that speaks to the candidate, or a heading that names the
+    role."""
     return (
         len(line) <= HEADING_MAX_CHARS
         and not line.endswith((".", ";", ","))
         and len(line.split()) <= SHORT_LINE_WORDS
         and not BENEFIT_LINE.search(line)
-        and ROLE_LINE.search(line) is not None
+        and (
+            ROLE_LINE.search(line) is not None
+            or (line.endswith(HEADING_ENDS) and ROLE_NAME.search(line) is not None)
+        )
     )
 
 
