@@ -9,6 +9,7 @@ API, "List Jobs".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,7 +19,27 @@ from spiders.base import BoardSpider
 from spiders.fields import html_description, place_or_none, plain_text
 from spiders.items import RawListing
 
-EMPLOYMENT_TYPE_FIELDS = {"employment type", "employment_type", "job type", "commitment", "type"}
+# Custom field names that hold the employment type, compared by `_field_key`.
+EMPLOYMENT_TYPE_FIELDS = frozenset(
+    {
+        "employment type",
+        "type of employment",
+        "contract type",
+        "type of contract",
+        "contract",
+        "job type",
+        "position type",
+        "work type",
+        "commitment",
+        "type",
+    }
+)
+NOT_LETTERS = re.compile(r"[\W_]+")
+
+
+def _field_key(name: Any) -> str:
+    """`"Contract_Type:"` -> `"contract type"`: lower case, words split by single spaces."""
+    return NOT_LETTERS.sub(" ", name).strip().lower() if isinstance(name, str) else ""
 
 
 class GreenhouseSpider(BoardSpider):
@@ -55,12 +76,17 @@ class GreenhouseSpider(BoardSpider):
         return place_or_none((job.get("location") or {}).get("name"))
 
     def _parse_employment_type(self, job: dict[str, Any]) -> str | None:
+        """The first custom field named for the employment type ("Employment Type", "Contract
+        Type", "Job Type", ...; any case) that has a text value (a multi-select's values joined)."""
         for entry in job.get("metadata") or []:
-            if (entry.get("name") or "").strip().lower() in EMPLOYMENT_TYPE_FIELDS:
-                value = entry.get("value")
-                if isinstance(value, list):
-                    value = ", ".join(str(v) for v in value if v)
-                return str(value).strip() if value else None
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if _field_key(name) not in EMPLOYMENT_TYPE_FIELDS:
+                continue
+            value = entry.get("value")
+            if isinstance(value, list):
+                value = ", ".join(v.strip() for v in value if isinstance(v, str) and v.strip())
+            if isinstance(value, str) and value.strip():
+                return value.strip()
         return None
 
     def _parse_categories(self, job: dict[str, Any]) -> list[str]:

@@ -98,3 +98,44 @@ def test_greenhouse_content_escaped_twice_is_unescaped_twice():
 def test_greenhouse_placeholder_location_is_dropped(name):
     [item] = parse_jobs([real_job(location={"name": name})])
     assert item.location is None
+
+
+def custom_field(name, value, value_type="single_select", field_id=4180401004):
+    """One entry of a job's `metadata`, as the Job Board API sends custom fields."""
+    return {"id": field_id, "name": name, "value": value, "value_type": value_type}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Contract Type",
+        "contract type",
+        "Employment Type",
+        "Type of contract",
+        "Job Type",
+        "Position Type",
+        "Work Type",
+        "CONTRACT",
+        "Employment_Type",
+    ],
+)
+def test_greenhouse_employment_type_from_a_custom_field(name):
+    metadata = [
+        custom_field("Cost Center", "EMEA Sales", field_id=4180402004),
+        custom_field(name, "Fixed Term Contract"),
+    ]
+    [item] = parse_jobs([real_job(metadata=metadata)])
+    assert item.employment_type == "Fixed Term Contract"
+
+
+def test_greenhouse_employment_type_skips_empty_and_other_fields():
+    metadata = [
+        custom_field("Contract Length", "6 months"),
+        custom_field("Employment Type", None),
+        custom_field("Contract", True, "yes_no"),
+        custom_field("Job Type", ["Internship", "Part-time"], "multi_select"),
+    ]
+    [item] = parse_jobs([real_job(metadata=metadata)])
+    assert item.employment_type == "Internship, Part-time"
+    [item] = parse_jobs([real_job(metadata=metadata[:3])])
+    assert item.employment_type is None
