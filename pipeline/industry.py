@@ -94,6 +94,9 @@ class Taxonomy:
     # Phrases of several words and stems the automaton cannot find (with characters a separated
     # text does not keep): searched for in the text itself.
     unfindable: frozenset[str]
+    # Job titles naming a field (`[roles]`): one pattern of them all, and each one's slug.
+    roles: re.Pattern[str] | None = None
+    role_slugs: dict[str, str] = field(default_factory=dict)
     # `found_in` of texts that repeat from posting to posting (a source's departments and
     # functions): text -> the phrases, in the order `found_in` gives them.
     repeated: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
@@ -171,6 +174,9 @@ class IndustryTag(NamedTuple):  # made for every posting: faster than a frozen d
 def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     industries = data["industries"]
+    role_slugs = {
+        name.lower(): slug for slug, names in data.get("roles", {}).items() for name in names
+    }
     phrases: dict[str, dict[str, float]] = {}
     for slug, spec in industries.items():
         for phrase, weight in spec["phrases"].items():
@@ -221,7 +227,39 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         prefixes=prefixes,
         stems=tuple(stems),
         order={slug: i for i, slug in enumerate(industries)},
+        roles=_roles_pattern(role_slugs) if role_slugs else None,
+        role_slugs=role_slugs,
     )
+
+
+def _roles_pattern(role_slugs: dict[str, str]) -> re.Pattern[str]:
+    """Every role title, whole words, longest first so that "data engineer" beats "engineer"."""
+    names = sorted(role_slugs, key=len, reverse=True)
+    return re.compile(rf"(?<![\w&])(?:{'|'.join(map(re.escape, names))})(?![\w&])")
+
+
+# Where a title's parts split: "Senior Product Manager, Compliance (6 months contract)".
+TITLE_PARTS = re.compile(r"\s+[-–—|/]\s+|[,(\[:|]")
+
+
+# What may follow the role title that heads a part: a level, "intern", a gender note.
+ROLE_TAIL = re.compile(
+    r"(?:\s+(?:intern|internship|contractor|trainee|apprentice|working student|[ivx]{1,3}|\d|l\d"
+    r"|m/w/d|f/m/d|m/f/d|w/m/d|m/f/x|h/f|f/h))*[\s.!*]*"
+)
+
+
+def title_role(title: str, taxonomy: Taxonomy) -> str | None:
+    """The role title that heads the first part of `title` that has one: the one its part ends
+    with, but for a level or "intern" ("Commercial Counsel II" is counsel; "Nurse Recruitment
+    Project" has none). Of two ending there, the longer ("data engineer", not "engineer")."""
+    if taxonomy.roles is None:
+        return None
+    for part in TITLE_PARTS.split(title.lower()):
+        heads = [m for m in taxonomy.roles.finditer(part) if ROLE_TAIL.fullmatch(part, m.end())]
+        if heads:
+            return max(heads, key=lambda m: (m.end(), len(m.group(0)))).group(0)
+    return None
 
 
 FIELD_NAMES = ("title", "category", "text", "employer text")
@@ -291,6 +329,13 @@ def tag_industry(
     taxonomy = taxonomy or load_taxonomy()
     fields = _found_fields(title, categories, description, employer_text, taxonomy)
     scores = _scores(fields, taxonomy)
+    role = title_role(title, taxonomy) if title else None
+    if role is not None:
+        slug = taxonomy.role_slugs[role]
+        others = sorted((s for s in scores if s != slug), key=lambda s: -scores[s])
+        total = sum(scores.values()) or 1.0
+        share = round(max(scores.get(slug, 0.0) / total, 0.5), 2)
+        return IndustryTag(slug, others[0] if others else None, share, f"title: {role}")
     # Highest score first, ties in the taxonomy's order: (-score, position, slug) tuples, which
     # compare in C rather than through a key function.
     ranked = sorted(
