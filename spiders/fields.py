@@ -38,6 +38,20 @@ def plain_text(value: Any) -> str | None:
     return text_or_none(html.unescape(text))
 
 
+def amount_text(value: Any) -> str | None:
+    """`"30"` from 30, 30.0 or "30.0"; `"7.5"` from 7.5; None for zero or less (a range left at
+    0 names no amount), blank and non-numbers."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < number < float("inf"):
+        return None
+    return str(int(number)) if number.is_integer() else str(number)
+
+
 def place_or_none(value: Any, country_code: bool = False) -> str | None:
     """A location as given, or None when it is missing or a placeholder ("N/A", "TBD",
     "UNAVAILABLE", "-", ...). With `country_code`, "NA" is Namibia, not a placeholder."""

@@ -27,6 +27,7 @@ from scrapy.http import Response
 
 from spiders.base import BoardSpider
 from spiders.fields import (
+    amount_text,
     html_description,
     place_or_none,
     plain_text,
@@ -37,13 +38,6 @@ from spiders.fields import (
 from spiders.items import RawListing
 
 DEFAULT_PAGE_SIZE = 100
-
-
-def number_text(value: Any) -> str | None:
-    """`20` -> `"20"`, `22.5` -> `"22.5"`, `20.0` -> `"20"`; None for non-numbers."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 class LeverSpider(BoardSpider):
@@ -173,14 +167,16 @@ class LeverSpider(BoardSpider):
         return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
     def _parse_pay_text(self, posting: dict[str, Any]) -> str | None:
-        """`"USD 20-25 per-hour-wage"` from `salaryRange`, keeping Lever's interval wording; else
-        the plain salary description."""
+        """`"USD 20-25 per-hour-wage"` from `salaryRange`, keeping Lever's interval wording
+        (`"up to USD 25 ..."` when only the maximum is above 0); else the plain salary
+        description. A range whose min and max are 0 or missing names no pay."""
         salary = posting.get("salaryRange")
         if isinstance(salary, dict):
-            low, high = number_text(salary.get("min")), number_text(salary.get("max"))
+            low, high = amount_text(salary.get("min")), amount_text(salary.get("max"))
             amount = f"{low}-{high}" if low and high and low != high else low or high
             if amount:
                 parts = [
+                    None if low else "up to",
                     text_or_none(salary.get("currency")),
                     amount,
                     text_or_none(salary.get("interval")),

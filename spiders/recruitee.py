@@ -27,7 +27,13 @@ from typing import Any
 from scrapy.http import Response
 
 from spiders.base import BoardSpider
-from spiders.fields import html_description, place_or_none, plain_text, text_or_none
+from spiders.fields import (
+    amount_text,
+    html_description,
+    place_or_none,
+    plain_text,
+    text_or_none,
+)
 from spiders.items import RawListing
 
 BOARD_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,62}")  # a host name label
@@ -120,7 +126,7 @@ class RecruiteeSpider(BoardSpider):
         """`"EUR 18-22 per hour"` from the `salary` object; None when no amount is published."""
         if not isinstance(salary, dict):
             return None
-        low, high = _number(salary.get("min")), _number(salary.get("max"))
+        low, high = amount_text(salary.get("min")), amount_text(salary.get("max"))
         if low and high:
             bound, amount = "", low if low == high else f"{low}-{high}"
         elif low or high:
@@ -135,7 +141,7 @@ class RecruiteeSpider(BoardSpider):
     def _parse_hours(self, offer: dict[str, Any]) -> str | None:
         """Weekly hours as the offer states them: "10-15 hours per week", never a total."""
         for low_key, high_key in HOURS_FIELDS:
-            low, high = _number(offer.get(low_key)), _number(offer.get(high_key))
+            low, high = amount_text(offer.get(low_key)), amount_text(offer.get(high_key))
             if low and high:
                 span = low if low == high else f"{low}-{high}"
                 return f"{span} hours per week"
@@ -157,19 +163,6 @@ class RecruiteeSpider(BoardSpider):
             if text and text not in found:
                 found.append(text)
         return found
-
-
-def _number(value: Any) -> str | None:
-    """`"30"` from 30, 30.0 or "30.0"; `"7.5"` from 7.5; None for zero, blank or non-numbers."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    if number <= 0 or number != number or number == float("inf"):
-        return None
-    return str(int(number)) if number.is_integer() else f"{number:g}"
 
 
 def _iso_time(value: Any) -> str | None:

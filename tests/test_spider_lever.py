@@ -231,3 +231,35 @@ def test_lever_placeholder_locations_are_dropped():
         ]
     )
     assert [item.location for item in items] == [None, "Remote - US"]
+
+
+@pytest.mark.parametrize(
+    ("salary_range", "pay_text"),
+    [
+        ({"currency": "EUR", "interval": "per-year-salary", "min": 0, "max": 0}, None),
+        ({"currency": "EUR", "interval": "per-year-salary", "min": 0.0}, None),
+        ({"currency": "EUR", "interval": "per-month-salary"}, None),
+        (
+            {"currency": "EUR", "interval": "per-month-salary", "min": 0, "max": 1500},
+            "up to EUR 1500 per-month-salary",
+        ),
+        (
+            {"currency": "EUR", "interval": "per-month-salary", "min": 1500, "max": 1500},
+            "EUR 1500 per-month-salary",
+        ),
+        (
+            {"currency": "EUR", "interval": "per-year-salary", "min": 44000, "max": 80000},
+            "EUR 44000-80000 per-year-salary",
+        ),
+    ],
+)
+def test_lever_salary_range_of_zeros_names_no_pay(salary_range, pay_text):
+    [item] = parse_postings([real_posting(salaryRange=salary_range)])
+    assert item.pay_text == pay_text
+
+
+def test_lever_zero_salary_range_falls_back_to_the_salary_description():
+    zeros = {"currency": "USD", "interval": "per-hour-wage", "min": 0, "max": 0}
+    posting = real_posting(salaryRange=zeros, salaryDescriptionPlain="$20-$25 an hour.")
+    [item] = parse_postings([posting])
+    assert item.pay_text == "$20-$25 an hour."
