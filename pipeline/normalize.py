@@ -58,11 +58,32 @@ def decide_is_micro(
     return kind.kind == "micro-internship"
 
 
+# A role whose own words say it is hybrid or office-based is not remote, whatever a source's
+# remote flag says (boards set it for "remote-friendly" hybrid roles).
+NOT_REMOTE_TEXT = re.compile(  # lower case, by `search_word`
+    r"hybrid (?:role|position|job|work|working|schedule|model|setup|set-up|arrangement|policy"
+    r"|environment|opportunity|basis)\b|(?:role|position|job) is hybrid\b"
+    r"|(?:work|working) hybrid\b|\d days? (?:a|per|each) week (?:in|at|from) (?:the|our) office\b"
+    r"|in[- ]office (?:\d|two|three|four) days\b"
+    r"|(?:fully |100% )?on[- ]?site (?:role|position|job)\b"
+)
+
+
 def _remote(
-    stated: Any, location: str | None, title: str, location_says: bool | None
+    stated: Any,
+    location: str | None,
+    title: str,
+    location_says: bool | None,
+    role_text: str = "",
 ) -> bool | None:
-    """Remote or not: as the source states it, else as the location (`location_says`, from
-    `_remote_location`) or the title says it."""
+    """Remote or not: hybrid or on-site where the location, the title or the role's own text
+    says so (`location_says`, from `_remote_location`); else as the source states it; else
+    remote where the location or the title says it."""
+    if location_says is False or search_word(REMOTE_NO, title.lower()):
+        return False
+    if "hybrid" in role_text.lower() or "office" in role_text.lower() or "site" in role_text:
+        if search_word(NOT_REMOTE_TEXT, role_text.lower()):
+            return False
     if stated is not None:
         return bool(stated)
     if location_says or search_word(REMOTE_YES, title.lower()):
@@ -188,6 +209,7 @@ def normalize_postings(
                 locations,
                 titles,
                 _each(_remote_location, locations),
+                [parts.role for parts in sections],
             )
         ),
         employment_types,

@@ -27,13 +27,21 @@ SYMBOLS = {
     "A$": "AUD",
     "AU$": "AUD",
     "₹": "INR",
+    "₱": "PHP",
+    "₩": "KRW",
+    "CN¥": "CNY",
+    "JP¥": "JPY",
 }
-CODES = ("USD", "EUR", "GBP", "CAD", "AUD", "INR", "CHF", "SGD", "NZD")
+CODES = (
+    *("USD", "EUR", "GBP", "CAD", "AUD", "INR", "CHF", "SGD", "NZD", "SAR", "AED", "JPY", "CNY"),
+    *("HKD", "SEK", "NOK", "DKK", "PLN", "BRL", "MXN", "ZAR", "PHP", "IDR", "MYR", "THB", "KRW"),
+    *("TWD", "ILS", "TRY", "NGN", "KES", "EGP", "PKR", "VND", "CZK", "HUF", "RON", "COP", "ARS"),
+)
 AMOUNT = r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?\s*([kK])?"
 # `\bUSD\b` is written `U(?<!\wU)SD\b`: the same test, but every alternative now starts with a
 # literal character, so the regex engine only tries a match where one of those characters is.
 CURRENCY = (
-    r"(US\$|C\$|CA\$|A\$|AU\$|\$|£|€|₹|"
+    r"(US\$|C\$|CA\$|A\$|AU\$|CN¥|JP¥|\$|£|€|₹|₱|₩|"
     + "|".join(rf"{code[0]}(?<!\w{code[0]}){code[1:]}\b" for code in CODES)
     + ")"
 )
@@ -49,7 +57,7 @@ MONEY_AFTER = re.compile(  # "1,200 USD", "450 €"
     rf"{FIRST_AMOUNT}(?:\s*(?:-|–|—|to)\s*{AMOUNT})?\s*(€|£|\b(?:{'|'.join(CODES)})\b)"
 )
 # Every MONEY or MONEY_AFTER match holds one of these: a cheap test before the costly patterns.
-MONEY_HINT = re.compile(rf"\$|£|€|₹|{'|'.join(CODES)}")
+MONEY_HINT = re.compile(rf"\$|£|€|₹|₱|₩|¥|{'|'.join(CODES)}")
 # Every ASCII character a MONEY_AFTER match can hold before its currency (its amounts, spaces,
 # range words): keep in step with AMOUNT, FIRST_AMOUNT and MONEY_AFTER's range separators.
 AMOUNT_CHARS = "0123456789,.kK-–—to \t\n\r\f\v"
@@ -83,6 +91,10 @@ UNIT_WORDS: list[tuple[str, tuple[str, ...]]] = [
             "yearly",
             "per-year",
             "salary",
+            r"\bote\b",  # on-target earnings, by the year
+            "on[- ]target earnings",
+            "per annum",
+            r"\bp\.a\.",
             r"\byear\b",
         ),
     ),
@@ -143,8 +155,10 @@ NOT_PAY_BEFORE_WORDS = (
     "grant of",
 )
 NOT_PAY_BEFORE = re.compile(rf"(?i)(?:{'|'.join(NOT_PAY_BEFORE_WORDS)})\s*$")
-UNPAID = re.compile(
-    r"(?i)\bunpaid\b|\bno (?:pay|compensation|stipend)\b|\bnot paid\b|\bvolunteer (?:role|"
+UNPAID = re.compile(  # not "unpaid invoices" nor "unpaid leave": other things unpaid
+    r"(?i)\bunpaid\b(?!\s+(?:invoices?|bills?|balances?|debts?|accounts?|amounts?|receivables?"
+    r"|leave|time off|parental|sabbatical|vacation|breaks?|days?|claims?|premiums?|rent|taxes))"
+    r"|\bno (?:pay|compensation|stipend)\b|\bnot paid\b|\bvolunteer (?:role|"
     r"position|opportunity)\b|\bfree (?:job )?simulation\b|\bfor academic credit only\b"
 )
 PAY_CONTEXT = re.compile(
@@ -158,6 +172,9 @@ HINTS = (
     "£",
     "€",
     "₹",
+    "₱",
+    "₩",
+    "¥",
     *(code.lower() for code in CODES),
     "unpaid",
     "no pay",
@@ -235,6 +252,9 @@ def _currency(symbol: str | None, code: str | None) -> str | None:
     return None
 
 
+YEARLY_FROM = 20000  # an amount this large with no unit is a yearly salary
+
+
 def _unit(after: str, before: str, amount: float, folds: bool) -> str | None:
     if folds:  # the faster, case-sensitive patterns on lower-cased text
         after, before, patterns = after.lower(), before.lower(), LOWER_UNIT_PATTERNS
@@ -244,10 +264,12 @@ def _unit(after: str, before: str, amount: float, folds: bool) -> str | None:
     for unit, pattern in patterns if any_unit else ():
         if pattern.search(after):
             return unit
+    if amount >= YEARLY_FROM:
+        return "year"  # "$150K-$190K": salaries are stated by the year
     for unit, pattern in patterns:
         if unit in ("stipend", "fixed") and pattern.search(before):
             return unit
-    return "year" if amount >= 20000 else None
+    return None
 
 
 def _not_pay_before(before: str, folds: bool) -> bool:
