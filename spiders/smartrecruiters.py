@@ -9,7 +9,10 @@ GET {base_url}/v1/companies/{companyIdentifier}/postings/{postingId}, whose
 `additionalInformation`, each `{"title", "text"}` with HTML) make the description and whose
 `postingUrl` is the page a student reads. Structured signals kept: `typeOfEmployment.label`,
 `department`/`function`/`industry` labels, `location` (`fullLocation`, `remote`),
-`releasedDate` and `company.name`. Docs: SmartRecruiters Posting API ("/postings" and
+`releasedDate`, `company.name` and the pay: the details' `compensation` (`min`, `max`,
+`currency`, `period` such as `HOURLY` or `YEARLY`; on a minority of postings), else a
+`customField` entry (`fieldId`, `fieldLabel`, `valueId`, `valueLabel`) labelled "Salary Range".
+Docs: SmartRecruiters Posting API ("/postings" and
 "/postings/{postingId}", https://developers.smartrecruiters.com/docs/posting-api).
 
 A details request that fails (HTTP error, robots.txt, invalid JSON) does not lose the posting:
@@ -32,13 +35,34 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from spiders.base import BoardSpider
-from spiders.fields import html_description, place_or_none, plain_text, text_or_none
+from spiders.fields import (
+    amount_text,
+    html_description,
+    place_or_none,
+    plain_text,
+    text_or_none,
+)
 from spiders.items import RawListing
 
 MAX_LIMIT = 100  # the Posting API's largest page
 JOB_PAGE = "https://jobs.smartrecruiters.com/{company}/{posting_id}"
 SECTIONS = ("companyDescription", "jobDescription", "qualifications", "additionalInformation")
 CATEGORY_FIELDS = ("department", "function", "industry")
+PAY_PERIODS = {
+    "hour": "hour",
+    "hourly": "hour",
+    "day": "day",
+    "daily": "day",
+    "week": "week",
+    "weekly": "week",
+    "month": "month",
+    "monthly": "month",
+    "year": "year",
+    "yearly": "year",
+    "annual": "year",
+    "annually": "year",
+}
+SALARY_FIELD_LABELS = frozenset({"salary range", "salary", "pay range", "compensation"})
 
 
 def _obj(value: Any) -> dict[str, Any]:
@@ -137,6 +161,7 @@ class SmartRecruitersSpider(BoardSpider):
             remote=location.get("remote") if isinstance(location.get("remote"), bool) else None,
             employment_type=self._parse_employment_type(posting),
             posted_at=text_or_none(posting.get("releasedDate")),
+            pay_text=self._parse_pay_text(posting),
             categories=self._parse_categories(posting),
         )
 
@@ -196,6 +221,30 @@ class SmartRecruitersSpider(BoardSpider):
     def _parse_employment_type(self, posting: dict[str, Any]) -> str | None:
         kind = _obj(posting.get("typeOfEmployment"))
         return text_or_none(kind.get("label")) or text_or_none(kind.get("id"))
+
+    def _parse_pay_text(self, posting: dict[str, Any]) -> str | None:
+        """`"USD 20-25 per hour"` from `compensation` (`"up to ..."` or `"from ..."` with one
+        bound); without an amount there, the value of a "Salary Range" custom field."""
+        compensation = _obj(posting.get("compensation"))
+        low, high = amount_text(compensation.get("min")), amount_text(compensation.get("max"))
+        if low or high:
+            amount = f"{low}-{high}" if low and high and low != high else low or high
+            bound = "" if low and high else "from " if low else "up to "
+            currency = (text_or_none(compensation.get("currency")) or "").upper()
+            money = f"{bound}{currency} {amount}" if currency else f"{bound}{amount}"
+            period = text_or_none(compensation.get("period") or compensation.get("interval"))
+            if not period:
+                return money
+            unit = PAY_PERIODS.get("".join(c for c in period.lower() if c.isalpha()))
+            return f"{money} per {unit}" if unit else f"{money} {period.lower()}"
+        fields = posting.get("customField")
+        for field in fields if isinstance(fields, list) else []:
+            label = text_or_none(_obj(field).get("fieldLabel"))
+            if label and label.lower() in SALARY_FIELD_LABELS:
+                value = plain_text(field.get("valueLabel"))
+                if value:
+                    return value
+        return None
 
     def _parse_categories(self, posting: dict[str, Any]) -> list[str]:
         labels = [_label(posting.get(field)) for field in CATEGORY_FIELDS]

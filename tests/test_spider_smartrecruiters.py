@@ -201,3 +201,46 @@ def test_smartrecruiters_placeholder_location_parts_are_dropped():
     # Without fullLocation: the country is a code, and "na" is Namibia.
     namibia = {**location, "city": "Windhoek", "region": "Unknown", "country": "na"}
     assert parse_details({**real, "location": namibia}).location == "Windhoek, na"
+
+
+@pytest.mark.parametrize(
+    ("compensation", "pay_text"),
+    [
+        ({"min": 20, "max": 25, "currency": "USD", "period": "HOURLY"}, "USD 20-25 per hour"),
+        (
+            {"min": 165000.0, "max": 190000.0, "currency": "USD", "period": "YEARLY"},
+            "USD 165000-190000 per year",
+        ),
+        ({"min": 5929, "max": 5929, "currency": "CHF", "period": "MONTHLY"}, "CHF 5929 per month"),
+        ({"min": 18, "currency": "usd", "period": "HOURLY"}, "from USD 18 per hour"),
+        ({"max": 600, "currency": "USD"}, "up to USD 600"),
+        ({"min": 0, "max": 0, "currency": "USD", "period": "YEARLY"}, None),
+        ({}, None),
+    ],
+)
+def test_smartrecruiters_pay_from_compensation(compensation, pay_text):
+    posting = {**details("744000061234503"), "compensation": compensation}
+    assert parse_details(posting).pay_text == pay_text
+
+
+def test_smartrecruiters_pay_from_a_salary_range_custom_field():
+    real = details("744000061234503")
+    salary = {
+        "fieldId": "64f1c2a9e4b0d51c3a7e9f10",
+        "fieldLabel": "Salary Range",
+        "valueId": "8c1d7e52-3a4f-4b6e-9d20-71f5a3c8e946",
+        "valueLabel": "$165,000 - $190,000 per year",
+    }
+    fields = [*real["customField"], salary]
+    assert parse_details({**real, "customField": fields}).pay_text == (
+        "$165,000 - $190,000 per year"
+    )
+    # An amount in `compensation` wins; an empty one does not.
+    paid = {"min": 80, "max": 95, "currency": "USD", "period": "HOURLY"}
+    with_both = {**real, "customField": fields, "compensation": paid}
+    assert parse_details(with_both).pay_text == "USD 80-95 per hour"
+    empty = {"min": None, "max": None, "currency": "USD", "period": "YEARLY"}
+    with_empty = {**real, "customField": fields, "compensation": empty}
+    assert parse_details(with_empty).pay_text == "$165,000 - $190,000 per year"
+    # Other custom fields are not pay.
+    assert parse_details(real).pay_text is None
