@@ -3,7 +3,9 @@
 `-a url=START[,START...]` takes career pages or XML sitemaps, absolute or relative to
 `-a base_url=`. A sitemap's `<loc>` pages are fetched; on an HTML start page, postings on the page
 are read and links to other pages of the same site are followed one level deep. Fields follow
-schema.org JobPosting and Google's job-posting structured-data guide.
+schema.org JobPosting and Google's job-posting structured-data guide. A page's only microdata
+JobPosting without a `title` (its heading sits outside the item) takes the page's `og:title`,
+else its `<h1>`, else its `<title>`.
 """
 
 from __future__ import annotations
@@ -61,11 +63,13 @@ class JsonLdSpider(BaseSpider):
             found = True
             yield item
         if not found:  # microdata only where the page has no JSON-LD posting (no doubles)
-            for obj in sd.microdata_objects(page.root):
-                if sd.is_job_posting(obj):
-                    item = self._parse_posting(obj, response, microdata=True)
-                    if item is not None:
-                        yield item
+            postings = [obj for obj in sd.microdata_objects(page.root) if sd.is_job_posting(obj)]
+            # The page's own title names the posting only when the page holds just one.
+            page_title = _page_title(page) if len(postings) == 1 else None
+            for obj in postings:
+                item = self._parse_posting(obj, response, microdata=True, page_title=page_title)
+                if item is not None:
+                    yield item
 
     @staticmethod
     def _html(response: Response) -> Selector | None:
@@ -109,13 +113,17 @@ class JsonLdSpider(BaseSpider):
             yield scrapy.Request(response.urljoin(entry["loc"]), callback=callback)
 
     def _parse_posting(
-        self, obj: dict[str, Any], response: Response, microdata: bool = False
+        self,
+        obj: dict[str, Any],
+        response: Response,
+        microdata: bool = False,
+        page_title: str | None = None,
     ) -> RawListing | None:
         """One JobPosting as a raw item, or None after counting a parse failure. Microdata
         values are page text, decoded by the HTML parser; JSON-LD strings are raw JSON, so their
-        title's entities are decoded here, once."""
+        title's entities are decoded here, once. `page_title` stands in for a missing title."""
         title = sd.text_of(obj.get("title"))
-        title = title if microdata else plain_text(title)
+        title = (title if microdata else plain_text(title)) or page_title
         company = self._parse_company(obj)
         if not title or not company:
             self.parse_failed(response, "JobPosting without title or hiringOrganization name")
@@ -162,3 +170,17 @@ class JsonLdSpider(BaseSpider):
                 if text and text not in found:
                     found.append(text)
         return found
+
+
+def _page_title(page: Selector) -> str | None:
+    """The page's `og:title`, else its first `<h1>`, else its `<title>`: text as shown."""
+    candidates = (
+        page.xpath('//meta[@property="og:title"]/@content').get(),
+        " ".join(page.xpath("(//h1)[1]//text()").getall()),
+        page.xpath("//title/text()").get(),
+    )
+    for text in candidates:
+        words = " ".join((text or "").split())
+        if words:
+            return words
+    return None

@@ -166,3 +166,34 @@ def test_placeholder_location_parts_are_dropped():
     posting["jobLocation"][0]["address"]["addressCountry"] = "NA"
     [item] = parse_page(json_ld_page(posting))
     assert item.location == "NA"
+
+
+HEADING_PAGE = FIXTURES / "jsonld" / "jobs" / "microdata-heading.html"
+
+
+def test_microdata_title_outside_the_posting_falls_back_to_the_page():
+    page = HEADING_PAGE.read_text()
+    [item] = parse_page(page)
+    assert item.title == "Grant Research Micro-Internship"  # og:title
+    assert item.source_id == "careers.riverbend.example:RB-84"
+    assert item.company == "Riverbend Co-op"
+    assert item.location == "Madison, WI"
+    assert item.employment_type == "CONTRACTOR"
+
+    page = page.replace('<meta property="og:title" content="Grant Research Micro-Internship">', "")
+    [item] = parse_page(page)
+    assert item.title == "Grant Research Micro-Internship"  # the <h1>, its inline tags read
+
+    page = page.replace('<h1 class="job-title">Grant <em>Research</em> Micro-Internship</h1>', "")
+    [item] = parse_page(page)
+    assert item.title == "Grant Research Micro-Internship | Riverbend Co-op Careers"
+
+
+def test_microdata_postings_without_titles_do_not_share_the_page_title():
+    page = HEADING_PAGE.read_text()
+    start, end = page.index("<article"), page.index("</article>") + len("</article>")
+    spider = offline_spider(JsonLdSpider, url=PAGE_URL)
+    body = page[:end] + page[start:end] + page[end:]
+    response = HtmlResponse(url=PAGE_URL, body=body.encode(), encoding="utf-8")
+    assert list(spider.parse_page(response)) == []
+    assert spider.crawler.stats.get_value("microintern/parse_errors") == 2
