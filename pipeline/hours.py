@@ -234,7 +234,16 @@ NOT_DURATION_AFTER = re.compile(  # a past time, a notice, a term of employment,
 FULL_TIME = re.compile(  # not "full-time students", nor other people's jobs ("full-time analysts")
     r"(?:(?<![a-z])full[- _]?time(?![a-z])|vollzeit|temps plein|tiempo completo|tempo integral)"
     r"(?!\s+(?:students?|analysts?|employees?|staff|colleagues|hires?|offers?|team\b|education"
-    r"|study|studies|degree|enrolment|enrollment|[a-z-]+ (?:engineers|team|employees|staff)))"
+    r"|study|studies|degree|enrolment|enrollment|(?:[a-z-]+ )?(?:engineers|developers|designers"
+    r"|researchers|scientists|people|workers|members|teammates|professionals|specialists"
+    r"|managers|team|employees|staff)\b))"
+)
+# "3 days per week": a part of the week, so "full-time" does not make it 40 hours (but "3 days a
+# week in the office" is where, not how much).
+PART_WEEK_DAYS = re.compile(
+    r"\b[1-4](?:\s*(?:-|–|to|or)\s*[1-4])?\s+(?:working\s+|work\s+)?days?\s*(?:a|per|each|/)\s*"
+    r"week\b(?!\s*(?:(?:in|at|from)\s+(?:the|our|an?)?\s*(?:office|hq|studio|site|person|home)"
+    r"|in-person|on-?site|remote))"
 )
 
 
@@ -686,6 +695,11 @@ def _is_rate_after(text: str, end: int) -> bool:
     return RATE_AFTER.match(text, end, end + 12) is not None
 
 
+# "at least 20 hours/week, at most 35 hours/week": a lower and an upper bound make a range.
+WEEKLY_MOST_AFTER = re.compile(
+    rf"[^.;\n]{{0,20}}?\b(?:at most|maximum(?: of)?|max\.?|up to|no more than)\s*{NUM}\s*-?\s*"
+    rf"{HOURS}\.?(?:{PER_WEEK})"
+)
 # "minimum 3 full days (24 hours) per week": a full day is 8 hours.
 FULL_DAYS = FigurePattern(
     rf"{FIGURE}\s+(?:full|complete)[- ](?:time\s+)?(?:working\s+|work\s+)?days?\s*"
@@ -738,7 +752,11 @@ def find_weekly(text: str) -> Found | None:
     pattern = WEEKLY if _has_any(text, BOUND_PARTS) else WEEKLY_FIGURES
     for match in pattern.finditer(text):
         if _effort_context_ok(text, *match.span()):
-            return Found(*_pair(*match.groups()[-2:]), *match.span())  # the range, after BOUND
+            low, high = _pair(*match.groups()[-2:])  # the range, after WEEKLY's BOUND
+            most = WEEKLY_MOST_AFTER.match(text, match.end())
+            if most and low == high and float(most.group(1)) > high:
+                return Found(low, float(most.group(1)), match.start(), most.end())
+            return Found(low, high, *match.span())
     match = FULL_DAYS.search(text) if "day" in text else None
     if match:
         weekly = float(match.group(1)) * FULL_DAY_HOURS
@@ -906,7 +924,7 @@ def parse_hours(
     if weeks and open_ended and not _engagement_period(weeks_text, weeks):
         weeks = None
     full_time_evidence = ""
-    if weekly is None and weeks:
+    if weekly is None and weeks and not any(PART_WEEK_DAYS.search(t) for t in cleaned):
         full_time_evidence = "full-time" if full_time else _full_time_words(cleaned)
         if full_time_evidence and (bounded or _engagement_period(weeks_text, weeks)):
             weekly = Found(FULL_TIME_WEEKLY, FULL_TIME_WEEKLY, 0, 0)

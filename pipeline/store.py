@@ -38,11 +38,14 @@ LISTING_COLUMNS: dict[str, type] = {
     "remote": int,
     "employment_type": str,
     "kind": str,
+    "kind_evidence": str,  # the words or field the kind came from (as the three below)
     "is_micro": int,
     "industry": str,
     "industry_alt": str,
     "industry_confidence": float,
+    "industry_evidence": str,
     "hour_range": str,
+    "hours_evidence": str,
     # INTEGER affinity stores whole hours as integers (10, not 10.0) and keeps 2.5 as a real.
     "hours_min": int,
     "hours_max": int,
@@ -265,9 +268,9 @@ VIEWS = {
         order by p.first_seen desc
     """,
     "open_listings": """
-        select id, title, company, kind, industry, hour_range, hours_min, hours_max, is_micro,
-               remote, location, pay_text, pay_per_hour, deadline, posted_at, url, sources,
-               first_seen, last_seen
+        select id, title, company, kind, industry, hour_range, hours_min, hours_max,
+               hours_evidence, is_micro, remote, location, pay_text, pay_per_hour, deadline,
+               posted_at, url, sources, first_seen, last_seen
         from listings where status in ('open', 'reopened')
         order by coalesce(posted_at, first_seen) desc
     """,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.hours import HOUR_RANGES, hour_range, hours_in, total_hours
+from pipeline.hours import HOUR_RANGES, hour_range, hours_in, parse_hours, total_hours
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,182 @@ def test_hour_range(hours_max, bucket):
 
 def test_hour_ranges_are_in_bucket_order():
     assert HOUR_RANGES == ("under-5", "5-10", "10-20", "20-40", "over-40")
+
+
+# How real internship pages and job boards state effort (sentences of our own, in their forms):
+# (hours text, title, description, full-time by the source, fixed-term by the source) -> total.
+REAL_FORMS = [
+    # weekly hours over a span of named months: January through April is four months
+    (
+        None,
+        "Policy Intern",
+        "Interns work at least 20 hours/week, at most 35 hours/week, from January through April.",
+        False,
+        False,
+        (346.4, 606.2),
+    ),
+    (
+        "",
+        "Research Intern",
+        "Minimum 2 full days (16 hours) per week, February-May.",
+        False,
+        False,
+        (277.12, 277.12),
+    ),
+    # full-time over a season given as dates
+    (
+        None,
+        "Summer Intern",
+        "We ask for a full-time summer schedule (roughly mid-June through mid-September).",
+        False,
+        False,
+        (519.6, 519.6),
+    ),
+    # a minimum of weekly hours with a program length ("hrs./week" is weekly, not a total)
+    (
+        None,
+        "Design Intern",
+        "A minimum of 30 hrs./week is expected across our typical 10-week program.",
+        False,
+        False,
+        (300, 300),
+    ),
+    # a weekday schedule with a duration
+    (
+        None,
+        "Field Assistant",
+        "Hours are Monday-Friday, 8 a.m.-2 p.m., for six weeks.",
+        False,
+        False,
+        (180, 180),
+    ),
+    # full days per week over months
+    (
+        None,
+        "Marketing Intern",
+        "Available 4 full working days per week for 3 months.",
+        False,
+        False,
+        (415.68, 415.68),
+    ),
+    # other languages: German and French durations with full-time
+    (None, "Praktikum Marketing", "Dauer: 4 Monate\nArt: Vollzeit", False, False, (692.8, 692.8)),
+    (None, "Stage Data Analyst", "Stage de 6 mois à temps plein.", False, False, (1039.2, 1039.2)),
+    (None, "Werkstudent Vertrieb", "Du kannst 16h pro Woche arbeiten.", False, False, None),
+    # a fixed-term contract said by the source, full-time
+    (
+        None,
+        "Analyst (9 months contract)",
+        "Join our compliance team.",
+        True,
+        False,
+        (1558.8, 1558.8),
+    ),
+    (
+        None,
+        "Operations Agent",
+        "Other details: 1 Year Contractual Role",
+        True,
+        False,
+        (2078.4, 2078.4),
+    ),
+]
+# Figures and periods that are not the candidate's effort: none gives a total.
+NOT_EFFORT = [
+    # interview steps, in brackets or listed with their lengths
+    (
+        None,
+        "Engineering Manager - CDI",
+        "Our process: Cultural fit (1h), Technical test (2h).",
+        False,
+        False,
+    ),
+    (
+        None,
+        "Data Analyst",
+        "Process\nRecruiter screen - 30 minutes\nCase study - 1 hour",
+        True,
+        False,
+    ),
+    # service levels and round-the-clock operations
+    (
+        None,
+        "Platform Engineer",
+        "Patch critical issues (48 hours) and high ones (5 days).",
+        True,
+        False,
+    ),
+    (
+        None,
+        "Support Engineer",
+        "You'll cover 7*24h operations and review 24-hour error logs.",
+        True,
+        False,
+    ),
+    # time zones and overlap
+    (None, "Backend Engineer", "Work from anywhere within UTC +/- 3h.", True, False),
+    (None, "Product Manager", "We ask for at least 4 hours of overlap with our team.", True, False),
+    # training per year and leave
+    (
+        None,
+        "Compliance Officer",
+        "Complete at least 10 hours of AML training annually.",
+        True,
+        False,
+    ),
+    (None, "Account Executive", "Benefits\n20 weeks of fully paid parental leave", True, False),
+    # a permanent job's periods: deal cycles, sprints, goals, growth
+    (None, "Account Executive", "You will run 3-6 month sales cycles.", True, False),
+    (
+        None,
+        "Software Engineer",
+        "In 18 months we grew to 40 people. Ship in 2-week sprints.",
+        True,
+        False,
+    ),
+    (None, "Growth Lead", "Your goals for the first 12 months.", True, False),
+    # event lengths and graduation dates
+    (None, "Hackathon Mentor", "Teams get 48 hours to build a prototype.", False, False),
+    (None, "New Grad Engineer", "For students graduating December 2026 - June 2027.", True, False),
+    # a permanent contract: no total at all
+    (
+        None,
+        "Développeur - CDI Paris",
+        "Test technique à la maison + débrief 2h, puis 40 heures par semaine.",
+        False,
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("hours_text", "title", "description", "full_time", "fixed_term", "expected"), REAL_FORMS
+)
+def test_real_ways_of_stating_effort(
+    hours_text, title, description, full_time, fixed_term, expected
+):
+    found = parse_hours(
+        [hours_text, title, description], full_time=full_time, fixed_term=fixed_term
+    )
+    assert ((found.total_min, found.total_max) if found.known else None) == expected
+    assert (found.evidence is not None) == found.known
+
+
+@pytest.mark.parametrize(
+    ("hours_text", "title", "description", "full_time", "fixed_term"), NOT_EFFORT
+)
+def test_figures_that_are_not_effort(hours_text, title, description, full_time, fixed_term):
+    found = parse_hours(
+        [hours_text, title, description], full_time=full_time, fixed_term=fixed_term
+    )
+    assert not found.known, found
+
+
+def test_evidence_quotes_the_words_of_the_total():
+    found = parse_hours([None, "Micro-project", "It should take about 15 hours over two weeks."])
+    assert (found.total_min, found.total_max) == (15, 15)
+    assert "about 15 hours" in found.evidence
+    assert len(found.evidence) <= 120
+    weekly = parse_hours([None, "Intern", "10 hours per week for a 6-week program"])
+    per_week, period = weekly.evidence.split(" … ")
+    assert "10 hours per week" in per_week and "6-week program" in period

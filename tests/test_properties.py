@@ -6,22 +6,14 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import dates, hours, industry, normalize, pay
+from pipeline import dates, hours, industry, kind, pay
 from pipeline import text as text_module
 from pipeline.dates import deadline_date, posted_date
 from pipeline.dedupe import canonical_url, company_key, parsed_canonical_url
 from pipeline.hours import HOUR_RANGES, hour_range, parse_hours
 from pipeline.industry import load_taxonomy, tag_industry
-from pipeline.normalize import (
-    MICRO_MARKERS,
-    PART_TIME_ONGOING,
-    PROJECT,
-    REMOTE_NO,
-    REMOTE_YES,
-    VOLUNTEER,
-    normalize_posting,
-    raw_hash,
-)
+from pipeline.kind import MICRO_MARKERS, PART_TIME_ONGOING, PROJECT, VOLUNTEER
+from pipeline.normalize import REMOTE_NO, REMOTE_YES, normalize_posting, raw_hash
 from pipeline.pay import parse_pay
 from pipeline.raw import RawItemError, parse_raw_line
 from pipeline.text import folds_like_lower, html_to_text, sanitize_html, search_word
@@ -45,7 +37,7 @@ SEEN = st.sampled_from([None, "2026-11-20T02:30:00Z", "not a time"])
 def test_hours_invariants(texts):
     found = parse_hours(texts)
     if found.total_max is not None:
-        assert 0 < found.total_min <= found.total_max <= 2000
+        assert 0 < found.total_min <= found.total_max <= hours.MAX_TOTAL_HOURS
         assert hour_range(found.total_max) in HOUR_RANGES
     else:
         assert found.total_min is None
@@ -215,19 +207,18 @@ def test_micro_markers_are_tried_where_their_first_words_start(text):
     lower = text.lower()
     expected = any(
         not text_module.word_char_at(lower, match.start() - 1)
-        and not normalize._denied(lower, match.start())
+        and not kind._denied(lower, match.start())
         for at in range(len(lower))
-        if (match := normalize.MICRO_MARKERS.match(lower, at))
+        if (match := kind.MICRO_MARKERS.match(lower, at))
     )
-    assert normalize._has_micro_marker(lower) == expected
+    assert (kind._micro_marker(lower) is not None) == expected
 
 
 GUARDED = [
-    (normalize.SIMULATION, normalize.SIMULATION_WORDS),
-    (normalize.COMPETITION, normalize.COMPETITION_WORDS),
-    (normalize.FELLOWSHIP, normalize.FELLOWSHIP_WORDS),
-    (normalize.FULL_TIME, normalize.FULL_TIME_WORDS),
-    (normalize.INTERNSHIP, normalize.INTERNSHIP_WORDS),
+    (kind.SIMULATION, kind.SIMULATION_WORDS),
+    (kind.COMPETITION, kind.COMPETITION_WORDS),
+    (kind.FELLOWSHIP, kind.FELLOWSHIP_WORDS),
+    (kind.FULL_TIME, kind.FULL_TIME_WORDS),
 ]
 KIND_WORDS = joined(
     [
