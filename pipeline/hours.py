@@ -973,12 +973,20 @@ def _engagement_period(text: str, weeks: Found) -> bool:
     return ENGAGEMENT_WORDS.search(text, start, weeks.end + ENGAGEMENT_REACH) is not None
 
 
+# Just before "full-time": a job the role may lead to, not the role ("a path to a full-time
+# role", "convert into full-time employment", "a return offer for full-time").
+FUTURE_JOB_BEFORE = re.compile(
+    r"\b(?:convert|conversion|transition|lead|leads|leading|return offer|path|pathway|potential"
+    r"|possibility|chance|eligible|considered|consideration|become|becoming)\b[^.;\n]{0,30}$"
+)
+
+
 def _full_time_words(cleaned: list[str]) -> str:
-    """The words saying full-time in the first text that says it, or ""."""
+    """The words saying the role is full-time in the first text that says it, or ""."""
     for text in cleaned:
-        match = FULL_TIME.search(text)
-        if match:
-            return snippet(text, *match.span(), 40)
+        for match in FULL_TIME.finditer(text):
+            if not FUTURE_JOB_BEFORE.search(text, max(0, match.start() - 45), match.start()):
+                return snippet(text, *match.span(), 40)
     return ""
 
 
