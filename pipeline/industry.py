@@ -17,7 +17,7 @@ from operator import neg
 from pathlib import Path
 from typing import NamedTuple
 
-from ahocorasick_rs import BytesAhoCorasick
+from ahocorasick_rs import AhoCorasick, BytesAhoCorasick
 
 TAXONOMY_FILE = Path(__file__).with_name("industries.toml")
 TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT = 3, 1.5, 1
@@ -95,7 +95,8 @@ class Taxonomy:
     # text does not keep): searched for in the text itself.
     unfindable: frozenset[str]
     # Job titles naming a field (`[roles]`): one pattern of them all, and each one's slug.
-    roles: re.Pattern[str] | None = None
+    roles: AhoCorasick | None = None
+    role_names: tuple[str, ...] = ()
     role_slugs: dict[str, str] = field(default_factory=dict)
     # `found_in` of texts that repeat from posting to posting (a source's departments and
     # functions): text -> the phrases, in the order `found_in` gives them.
@@ -227,15 +228,10 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         prefixes=prefixes,
         stems=tuple(stems),
         order={slug: i for i, slug in enumerate(industries)},
-        roles=_roles_pattern(role_slugs) if role_slugs else None,
+        roles=AhoCorasick(list(role_slugs)) if role_slugs else None,
+        role_names=tuple(role_slugs),
         role_slugs=role_slugs,
     )
-
-
-def _roles_pattern(role_slugs: dict[str, str]) -> re.Pattern[str]:
-    """Every role title, whole words, longest first so that "data engineer" beats "engineer"."""
-    names = sorted(role_slugs, key=len, reverse=True)
-    return re.compile(rf"(?<![\w&])(?:{'|'.join(map(re.escape, names))})(?![\w&])")
 
 
 # Where a title's parts split: "Senior Product Manager, Compliance (6 months contract)".
@@ -255,11 +251,25 @@ def title_role(title: str, taxonomy: Taxonomy) -> str | None:
     Project" has none). Of two ending there, the longer ("data engineer", not "engineer")."""
     if taxonomy.roles is None:
         return None
-    for part in TITLE_PARTS.split(title.lower()):
-        heads = [m for m in taxonomy.roles.finditer(part) if ROLE_TAIL.fullmatch(part, m.end())]
+    lower = title.lower()
+    if not taxonomy.roles.find_matches_as_indexes(lower, overlapping=True):
+        return None
+    for part in TITLE_PARTS.split(lower):
+        heads = [
+            (end, end - start, taxonomy.role_names[name])
+            for name, start, end in taxonomy.roles.find_matches_as_indexes(part, overlapping=True)
+            if not _word_at(part, start - 1)
+            and not _word_at(part, end)
+            and ROLE_TAIL.fullmatch(part, end)
+        ]
         if heads:
-            return max(heads, key=lambda m: (m.end(), len(m.group(0)))).group(0)
+            return max(heads)[2]
     return None
+
+
+def _word_at(text: str, at: int) -> bool:
+    """Whether a character of a word (or "&") is at `at` (as the roles' word boundaries ask)."""
+    return 0 <= at < len(text) and (text[at].isalnum() or text[at] in "_&")
 
 
 FIELD_NAMES = ("title", "category", "text", "employer text")
@@ -327,8 +337,12 @@ def tag_industry(
     Below `min_score`: `other` when the posting has a real description, else unknown.
     """
     taxonomy = taxonomy or load_taxonomy()
-    fields = _found_fields(title, categories, description, employer_text, taxonomy)
+    fields = _found_fields(title, categories, description, "", taxonomy)
     scores = _scores(fields, taxonomy)
+    if employer_text and max(scores.values(), default=0.0) < taxonomy.min_score:
+        # the employer's text, weighing little, only where the role's own words say too little
+        fields = _found_fields(title, categories, description, employer_text, taxonomy)
+        scores = _scores(fields, taxonomy)
     role = title_role(title, taxonomy) if title else None
     if role is not None:
         slug = taxonomy.role_slugs[role]

@@ -79,14 +79,21 @@ REGULAR_HEAD = re.compile(
 )
 # Regular employment, in the text: a permanent or open-ended contract, benefits, a salary by the
 # year, years of experience required.
-REGULAR_TEXT = re.compile(
-    r"(?i)\bcdi\b|contrat [àa] dur[ée]e ind[ée]termin[ée]e|\bpermanent (?:contract|position|role"
-    r"|employment|job|post)\b|\bopen[- ]ended contract\b|\bbenefits package\b|\b401\(?k\)?"
-    r"|\bhealth(?:care)? insurance\b|\bmedical, dental\b|\bstock options\b"
-    r"|\bequity (?:grant|package|compensation|stake)s?\b"
-    r"|\bannual salary\b|\bper annum\b|\bsalary range\b|\bbase salary\b"
-    r"|\b\d{1,2}\+?\s*(?:-|–|to)?\s*(?:\d{1,2}\s*)?\+?\s*years?\s+(?:of\s+)?(?:[a-z/-]+\s+){0,3}?"
-    r"experience\b|\bans d.exp[ée]rience\b"
+REGULAR_TEXT = re.compile(  # lower case, by `search_word`, where REGULAR_WORDS are
+    r"cdi\b|contrat [àa] dur[ée]e ind[ée]termin[ée]e|permanent (?:contract|position|role"
+    r"|employment|job|post)\b|open[- ]ended contract\b|benefits package\b|401\(?k\)?"
+    r"|health(?:care)? insurance\b|medical, dental\b|stock options\b"
+    r"|equity (?:grant|package|compensation|stake)s?\b"
+    r"|annual salary\b|per annum\b|salary range\b|base salary\b"
+)
+REGULAR_WORDS = AhoCorasick(
+    ["cdi", "contrat", "permanent", "open", "benefits package", "401", "insurance", "medical,"]
+    + ["stock options", "equity", "annual salary", "per annum", "salary range", "base salary"]
+)
+# "5+ years of experience", "3-5 years of relevant experience", "2 ans d'expérience" (lower case)
+YEARS_OF_EXPERIENCE = re.compile(
+    r"[0-9](?<![0-9][0-9][0-9])[0-9]?\+?\s*(?:(?:-|–|to)\s*[0-9]{1,2}\s*\+?\s*)?(?:years?\s+"
+    r"(?:of\s+)?(?:[a-z/-]+\s+){0,3}?experience\b|ans d.exp[ée]rience\b)"
 )
 YEARLY_UNITS = ("year",)
 
@@ -102,6 +109,14 @@ SIMULATION_WORDS = ("simulation", "virtual")
 COMPETITION_WORDS = ("competition", "hackathon", "challenge")
 FELLOWSHIP_WORDS = ("fellow",)
 FULL_TIME_WORDS = ("full", "permanent")
+INTERNSHIP_WORDS = (
+    *("intern", "co-op", "coop", "stag", "altern", "prakti", "cticas", "becari", "est"),
+    *("tirocin", "sta", "placement"),
+)
+REGULAR_HEAD_WORDS = (
+    *("cdi", "perm", "senior", "sr", "principal", "lead", "staff", "director", "head of"),
+    *("vp", "vice president", "chief", "manager", "architect"),
+)
 
 
 def decide_kind(
@@ -144,7 +159,9 @@ def decide_kind(
     strong = search_word(STRONG_MICRO, head_lower)
     if strong:
         return Kind("micro-internship", _quote(strong))
-    regular = _regular(head, body, employer_text, pay_unit)
+    regular = _regular(
+        head, body, employer_text, pay_unit, may_match(head_lower, REGULAR_HEAD_WORDS)
+    )
     marker = search_word(MICRO_MARKERS, head_lower) or _micro_marker(body)
     if marker and not regular:
         return Kind("micro-internship", _quote(marker))
@@ -153,7 +170,8 @@ def decide_kind(
     if volunteer:
         return Kind("volunteer", _quote(volunteer))
     full_time = FULL_TIME.search(head) if may_match(head_lower, FULL_TIME_WORDS) else None
-    internship = INTERNSHIP.search(head) or _internship_program(head, body, employer_text)
+    internship = INTERNSHIP.search(head) if may_match(head_lower, INTERNSHIP_WORDS) else None
+    internship = internship or _internship_program(head, body, employer_text)
     short = hours_max is not None and hours_max <= 40 and stated_effort
     if short and not full_time and not regular:
         return Kind("micro-internship", f"hours: {hours_evidence}" if hours_evidence else None)
@@ -179,13 +197,18 @@ def decide_kind(
     return Kind("job", None)
 
 
-def _regular(head: str, body: str, employer_text: str, pay_unit: str | None) -> str | None:
-    """The evidence of regular employment, or None."""
-    match = REGULAR_HEAD.search(head)
+def _regular(
+    head: str, body: str, employer_text: str, pay_unit: str | None, head_may: bool
+) -> str | None:
+    """The evidence of regular employment, or None (`head_may`: the head may say it)."""
+    match = REGULAR_HEAD.search(head) if head_may else None
     if match:
         return _quote(match)
-    for text in (body, employer_text[:4000]):
-        match = REGULAR_TEXT.search(text)
+    for text in (body, employer_text[:4000].lower()):
+        match = (
+            search_word(REGULAR_TEXT, text) if REGULAR_WORDS.find_matches_as_indexes(text) else None
+        )
+        match = match or (YEARS_OF_EXPERIENCE.search(text) if "exp" in text else None)
         if match:
             return _quote(match)
     if pay_unit in YEARLY_UNITS:
@@ -196,7 +219,7 @@ def _regular(head: str, body: str, employer_text: str, pay_unit: str | None) -> 
 def _internship_program(head: str, body: str, employer_text: str) -> re.Match[str] | None:
     """A program for students whose text calls it an internship (in any part of it: its
     "About the program" section may sit with the employer's)."""
-    if not PROGRAM_HEAD.search(head):
+    if "program" not in head.lower() and not PROGRAM_HEAD.search(head):
         return None
     return INTERNSHIP_PROGRAM.search(body) or INTERNSHIP_PROGRAM.search(employer_text[:4000])
 

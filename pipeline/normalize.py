@@ -69,6 +69,10 @@ NOT_REMOTE_TEXT = re.compile(  # lower case, by `search_word`
 )
 
 
+# One of these, in any case, is in every NOT_REMOTE_TEXT match.
+NOT_REMOTE_HINTS = ("ybrid", "ffice", "site", "Site", "SITE", "HYBRID", "OFFICE")
+
+
 def _remote(
     stated: Any,
     location: str | None,
@@ -81,7 +85,7 @@ def _remote(
     remote where the location or the title says it."""
     if location_says is False or search_word(REMOTE_NO, title.lower()):
         return False
-    if "hybrid" in role_text.lower() or "office" in role_text.lower() or "site" in role_text:
+    if stated and any(map(role_text.__contains__, NOT_REMOTE_HINTS)):
         if search_word(NOT_REMOTE_TEXT, role_text.lower()):
             return False
     if stated is not None:

@@ -11,7 +11,12 @@ they sit under, and sets aside benefit and legal lines wherever they stand.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
+
+from ahocorasick_rs import AhoCorasick
 
 HEADING_MAX_CHARS = 70
 HEADING_MAX_WORDS = 9
@@ -66,6 +71,13 @@ BENEFIT_LINE = re.compile(
     r"|\bpension\b|\bmutuelle\b|\brtt\b|\bticket[s-]?restaurants?\b|equal (?:employment )?"
     r"opportunity employer|without regard to (?:race|age|sex)|reasonable accommodations?"
 )
+# One of these is in every BENEFIT_LINE match, lower-cased: only lines holding one are searched.
+BENEFIT_WORDS = (
+    *("leave", "401", "pto", "paid time off", "vacation", "holiday", "insurance", "dental"),
+    *("hra", "hsa", "fsa", "fertility", "wellness", "gym", "pension", "mutuelle", "rtt"),
+    *("restaurant", "equal", "regard to", "accommodation"),
+)
+BENEFIT_FINDER = AhoCorasick(list(BENEFIT_WORDS))
 BENEFIT_LINE_CHARS = 160  # a longer line is prose that may say more than a benefit
 UNDECORATE = re.compile(r"[^\w&'’ +/-]+")
 
@@ -87,6 +99,7 @@ class Sections(NamedTuple):
     pay: str  # lines under a compensation heading
 
 
+@lru_cache(maxsize=65536)  # headings repeat from posting to posting of one board
 def heading_kind(line: str) -> str | None:
     """`role`, `other` or `pay` when the line is a heading of that kind of section, else None."""
     if len(line) > HEADING_MAX_CHARS or line.endswith((".", ",", ";")):
@@ -121,19 +134,35 @@ def split_sections(text: str) -> Sections:
     """The role's lines, the employer's lines and the pay lines of a plain-text description."""
     if "\n" not in text:
         return Sections(text, "", "")
+    lines = text.split("\n")
+    benefit_lines = _benefit_line_numbers(text, lines)
     role: list[str] = []
     other: list[str] = []
     pay: list[str] = []
     current = role
-    for line in text.split("\n"):
-        kind = heading_kind(line)
+    headings = 0
+    for number, line in enumerate(lines):
+        kind = heading_kind(line) if len(line) <= HEADING_MAX_CHARS else None
         if kind is not None:
             current = role if kind == "role" else pay if kind == "pay" else other
+            headings += 1
             continue
         if current is other and _role_line(line):
             current = role
-        if current is not other and len(line) <= BENEFIT_LINE_CHARS and BENEFIT_LINE.search(line):
+        if current is not other and number in benefit_lines and BENEFIT_LINE.search(line):
             other.append(line)
         else:
             current.append(line)
+    if not headings and not other:
+        return Sections(text, "", "")
     return Sections("\n".join(role), "\n".join(other), "\n".join(pay))
+
+
+def _benefit_line_numbers(text: str, lines: list[str]) -> set[int]:
+    """The numbers of the lines, not too long, that hold one of BENEFIT_WORDS."""
+    found = BENEFIT_FINDER.find_matches_as_indexes(text.lower(), overlapping=True)
+    if not found:
+        return set()
+    starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+    numbers = {bisect_right(starts, at) - 1 for _, at, _ in found}
+    return {n for n in numbers if len(lines[n]) <= BENEFIT_LINE_CHARS}
