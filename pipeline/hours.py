@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from functools import partial
 from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
@@ -241,7 +240,7 @@ FULL_TIME = re.compile(  # not "full-time students", nor other people's jobs ("f
 # "3 days per week": a part of the week, so "full-time" does not make it 40 hours (but "3 days a
 # week in the office" is where, not how much).
 PART_WEEK_DAYS = re.compile(
-    r"\b[1-4](?:\s*(?:-|–|to|or)\s*[1-4])?\s+(?:working\s+|work\s+)?days?\s*(?:a|per|each|/)\s*"
+    r"[1-4](?<![\w.][1-4])(?:\s*(?:-|–|to|or)\s*[1-4])?\s+(?:working\s+|work\s+)?days?\s*(?:a|per|each|/)\s*"
     r"week\b(?!\s*(?:(?:in|at|from)\s+(?:the|our|an?)?\s*(?:office|hq|studio|site|person|home)"
     r"|in-person|on-?site|remote))"
 )
@@ -265,10 +264,8 @@ HINTS = (
     "full time",
     "fulltime",
     " day",
-    # other languages, and the months a span of them names ("January through April")
+    # other languages
     *("monat", "mois", "meses", "woche", "semaine", "semana", "vollzeit", "temps plein"),
-    *("january", "february", "march", "april", "june", "july", "august", "september"),
-    *("october", "november", "december"),
 )
 WINDOW = 120
 SHORT_TEXT = 300
@@ -342,17 +339,19 @@ def snippet(text: str, start: int, end: int, limit: int = EVIDENCE_CHARS) -> str
     line ends of a focused text, at most `limit` characters."""
     room = max(0, (limit - (end - start)) // 2)
     left, right = max(0, start - room), min(len(text), end + room)
+    bar = text.rfind(" | ", left, start)
+    left = max(left, bar + 3 if bar != -1 else 0, text.rfind("\n", left, start) + 1)
     for mark in (" | ", "\n"):
-        cut = text.rfind(mark, left, start)
-        left = cut + len(mark) if cut != -1 else left
         cut = text.find(mark, end, right)
         right = cut if cut != -1 else right
-    words = " ".join(text[left:right].split())
-    if left > 0 and " " in words and not text[left - 1].isspace():
-        words = words.split(" ", 1)[1]  # a word cut at the left
-    if right < len(text) and " " in words and not text[right].isspace():
-        words = words.rsplit(" ", 1)[0]
-    return words[:limit]
+    words = text[left:right]
+    if left > 0 and not text[left - 1].isspace() and " " in words[: start - left]:
+        words = words[words.index(" ") + 1 :]  # a word cut at the left
+    if right < len(text) and not text[right].isspace() and " " in words[end - left :]:
+        words = words[: words.rindex(" ")]
+    if "\n" in words or "  " in words or "\t" in words:
+        words = " ".join(words.split())
+    return words.strip()[:limit]
 
 
 def _has_any(text: str, parts: tuple[str, ...]) -> bool:
@@ -776,7 +775,11 @@ MONTH_SPAN = re.compile(
     rf"\b((?:mid|early|late)[- ])?({MONTH_NAME})\.?(?:\s+\d{{4}})?\s*(?:through|thru|to|until"
     rf"|till|-|–|—)\s*((?:mid|early|late)[- ])?({MONTH_NAME})\b"
 )
-MONTH_PARTS = tuple(MONTH_INDEX)  # one is in every MONTH_SPAN match
+# One is in every MONTH_SPAN match ("may" too, but then the other month of the span is named).
+MONTH_FULL_NAMES = (
+    *("jan", "feb", "march", "april", "june", "july", "aug", "sep", "oct", "nov", "dec"),
+    *("mid-may", "early may", "late may"),
+)
 
 
 def _weeks_per(unit: str) -> float:
@@ -806,19 +809,35 @@ def _month_span(text: str) -> Found | None:
     return None
 
 
+# The words one of which is in every match of each duration pattern, by the pattern they open
+# the way to: found in one pass over the text (an Aho-Corasick automaton).
+WEEKS_WORDS = {
+    "period": PERIOD_WORDS,
+    "unit": DURATION_UNIT_WORDS,
+    "month name": MONTH_FULL_NAMES,
+    "a period": A_PERIOD_WORDS,
+}
+WEEKS_WORD_FINDER = AhoCorasick([word for words in WEEKS_WORDS.values() for word in words])
+WEEKS_WORD_KINDS = [kind for kind, words in WEEKS_WORDS.items() for _ in words]
+
+
 def find_weeks(text: str) -> Found | None:
     """The stated duration in weeks (a range when stated as one), or None. Deadlines ("due in
     2 weeks", "within 3 weeks") are not durations. A count of weeks or months beats a period
     named without one ("our summer internship runs for 12 weeks"), and "for a month" counts
     when no other is stated."""
-    if _has_any(text, PERIOD_WORDS):
+    found = WEEKS_WORD_FINDER.find_matches_as_indexes(text, overlapping=True)
+    kinds = {WEEKS_WORD_KINDS[i] for i, _, _ in found}
+    if not kinds:
+        return None
+    if "period" in kinds:
         duration = DURATION
-    elif _has_any(text, DURATION_UNIT_WORDS):
+    elif "unit" in kinds:
         duration = DURATION_FIGURES
     else:
-        return _month_span(text) if _has_any(text, MONTH_PARTS) else None
+        duration = None
     named = None  # a period named ("a summer internship"), unless a count is stated too
-    for match in duration.finditer(text):
+    for match in duration.finditer(text) if duration else ():
         before = text[max(0, match.start() - 16) : match.start()]
         if NOT_DURATION_BEFORE.search(before) or (
             NOT_DURATION_AFTER.match(text[match.end() :]) and not FOR_BEFORE.search(before)
@@ -832,10 +851,10 @@ def find_weeks(text: str) -> Found | None:
         period, program, season = match.group(4, 5, 6)  # DURATION's other alternatives
         weeks = WEEKS_PER[(period or program or season).lower()]
         named = named or Found(weeks, weeks, *match.span())
-    span = _month_span(text) if _has_any(text, MONTH_PARTS) else None
+    span = _month_span(text) if "month name" in kinds else None
     if span or named:
         return span or named
-    match = search_word(A_PERIOD, text) if _has_any(text, A_PERIOD_WORDS) else None
+    match = search_word(A_PERIOD, text) if "a period" in kinds else None
     if match:
         weeks = WEEKS_PER[match.group(1)]
         return Found(weeks, weeks, *match.span())
@@ -872,16 +891,19 @@ EMPLOYEE_BENEFITS = re.compile(  # by `search_word`
     r"pto\b|paid time off|401\(k\)|per annum|holiday allowance|annual leave"
     r"|days[’']? (?:of )?(?:holiday|vacation)"
 )
-FIXED_TERM = re.compile(
-    r"\b(?:seasonal|fixed[- ]term|temporary|contract|contractor|internship|intern|interns"
+BENEFIT_PARTS = ("pto", "paid time", "401", "annum", "holiday", "annual leave", "vacation")
+FIXED_TERM = re.compile(  # by `search_word`
+    r"(?:seasonal|fixed[- ]term|temporary|contract|contractor|internship|intern|interns"
     r"|placement|stage|praktikum)\b"
 )
 
 
 def _permanent(text: str) -> bool:
-    if search_word(PERMANENT, text):
+    if ("permanent" in text or "cdi" in text) and search_word(PERMANENT, text):
         return True
-    return search_word(EMPLOYEE_BENEFITS, text) is not None and not FIXED_TERM.search(text)
+    if not _has_any(text, BENEFIT_PARTS):
+        return False
+    return search_word(EMPLOYEE_BENEFITS, text) is not None and not search_word(FIXED_TERM, text)
 
 
 def parse_hours(
@@ -903,16 +925,18 @@ def parse_hours(
     shift, a take-home task), its periods too unless said of the engagement itself.
     """
     cleaned = [words_to_digits(_focus_lower(t)) if t else "" for t in texts]
-    if any(search_word(PERMANENT, t) for t in cleaned[:body_from]):
+    heads = cleaned[:body_from]
+    if any(("cdi" in t or "permanent" in t) and search_word(PERMANENT, t) for t in heads):
         return Hours()  # a permanent job: no total, whatever its text says
-    bounded = fixed_term or any(FIXED_TERM_HEAD.search(t) for t in cleaned[:body_from])
+    bounded = fixed_term or (
+        full_time and any(search_word(FIXED_TERM_HEAD, t) for t in heads if t)
+    )
     open_ended = full_time and not bounded
-    finders = [partial(find_total, body=i >= body_from) for i in range(len(cleaned))]
     total, total_text = None, ""
-    for at, (find, text) in enumerate(zip(finders, cleaned, strict=True)):
+    for at, text in enumerate(cleaned):
         if open_ended and at >= body_from:
             break
-        total = _checked(find(text), MAX_TOTAL_HOURS) if text else None
+        total = _checked(find_total(text, at >= body_from), MAX_TOTAL_HOURS) if text else None
         if total:
             total_text = text
             break
@@ -924,8 +948,14 @@ def parse_hours(
     if weeks and open_ended and not _engagement_period(weeks_text, weeks):
         weeks = None
     full_time_evidence = ""
-    if weekly is None and weeks and not any(PART_WEEK_DAYS.search(t) for t in cleaned):
+    if (
+        weekly is None
+        and weeks
+        and not any("day" in t and PART_WEEK_DAYS.search(t) for t in cleaned)
+    ):
         full_time_evidence = "full-time" if full_time else _full_time_words(cleaned)
+        if full_time_evidence and not full_time and not bounded:
+            bounded = any(search_word(FIXED_TERM_HEAD, t) for t in heads if t)
         if full_time_evidence and (bounded or _engagement_period(weeks_text, weeks)):
             weekly = Found(FULL_TIME_WEEKLY, FULL_TIME_WEEKLY, 0, 0)
     evidence = None
@@ -960,8 +990,8 @@ ENGAGEMENT_WORDS = re.compile(
 )
 ENGAGEMENT_REACH = 50  # characters either side of the period
 # A title or structured hours that name an engagement with an end.
-FIXED_TERM_HEAD = re.compile(
-    r"\b(?:intern(?:ship)?s?|contract(?:or|ual)?|temporary|seasonal|fixed[- ]term|fellow(?:ship)?"
+FIXED_TERM_HEAD = re.compile(  # by `search_word`
+    r"(?:intern(?:ship)?s?|contract(?:or|ual)?|temporary|seasonal|fixed[- ]term|fellow(?:ship)?"
     r"|co-?op|placement|residency|program(?:me)?|stage|praktikum|summer|semester|\d+[- ]?months?"
     r"|\d+[- ]?weeks?)\b"
 )

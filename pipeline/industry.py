@@ -97,6 +97,7 @@ class Taxonomy:
     # Job titles naming a field (`[roles]`): one pattern of them all, and each one's slug.
     roles: AhoCorasick | None = None
     role_names: tuple[str, ...] = ()
+    slug_phrases: dict[str, dict[str, float]] = field(default_factory=dict)  # slug -> weights
     role_slugs: dict[str, str] = field(default_factory=dict)
     # `found_in` of texts that repeat from posting to posting (a source's departments and
     # functions): text -> the phrases, in the order `found_in` gives them.
@@ -230,6 +231,9 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         order={slug: i for i, slug in enumerate(industries)},
         roles=AhoCorasick(list(role_slugs)) if role_slugs else None,
         role_names=tuple(role_slugs),
+        slug_phrases={
+            slug: {p: w[slug] for p, w in phrases.items() if slug in w} for slug in industries
+        },
         role_slugs=role_slugs,
     )
 
@@ -313,13 +317,12 @@ def score_industries(
 def _evidence(fields: list[tuple[Iterable[str], float]], slug: str, taxonomy: Taxonomy) -> str:
     """The phrases that scored for `slug`, the weightiest first, by where they were found."""
     parts = []
+    weights = taxonomy.slug_phrases[slug]
     for name, (found, _) in zip(FIELD_NAMES, fields, strict=True):
-        phrases = sorted(
-            (p for p in found if slug in taxonomy.phrases[p]),
-            key=lambda p: (-taxonomy.phrases[p][slug], p),
-        )
-        if phrases:
-            parts.append(f"{name}: {', '.join(phrases[:4])}")
+        if found:
+            scored = sorted((-weights[p], p) for p in weights.keys() & found)
+            if scored:
+                parts.append(f"{name}: {', '.join(p for _, p in scored[:4])}")
     return "; ".join(parts)[:EVIDENCE_CHARS]
 
 

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from ahocorasick_rs import AhoCorasick
 
 from pipeline.hours import snippet
-from pipeline.text import folds_like_lower, search_word, word_char_at
+from pipeline.text import first_match_at, folds_like_lower, search_word, word_char_at
 
 # The patterns in capitals below run on lower-case text; those used with `search_word` must
 # match at the start of a word.
@@ -86,9 +86,10 @@ REGULAR_TEXT = re.compile(  # lower case, by `search_word`, where REGULAR_WORDS 
     r"|equity (?:grant|package|compensation|stake)s?\b"
     r"|annual salary\b|per annum\b|salary range\b|base salary\b"
 )
-REGULAR_WORDS = AhoCorasick(
-    ["cdi", "contrat", "permanent", "open", "benefits package", "401", "insurance", "medical,"]
-    + ["stock options", "equity", "annual salary", "per annum", "salary range", "base salary"]
+# Where a REGULAR_TEXT match can start: the first words of its phrases.
+REGULAR_STARTS = AhoCorasick(
+    ["cdi", "contrat", "permanent", "open-", "open ", "benefits", "401", "health", "medical,"]
+    + ["stock", "equity", "annual", "per annum", "salary", "base salary"]
 )
 # "5+ years of experience", "3-5 years of relevant experience", "2 ans d'expérience" (lower case)
 YEARS_OF_EXPERIENCE = re.compile(
@@ -96,6 +97,7 @@ YEARS_OF_EXPERIENCE = re.compile(
     r"(?:of\s+)?(?:[a-z/-]+\s+){0,3}?experience\b|ans d.exp[ée]rience\b)"
 )
 YEARLY_UNITS = ("year",)
+EVIDENCE_CHARS = 120
 
 
 class Kind(NamedTuple):
@@ -109,10 +111,11 @@ SIMULATION_WORDS = ("simulation", "virtual")
 COMPETITION_WORDS = ("competition", "hackathon", "challenge")
 FELLOWSHIP_WORDS = ("fellow",)
 FULL_TIME_WORDS = ("full", "permanent")
-INTERNSHIP_WORDS = (
-    *("intern", "co-op", "coop", "stag", "altern", "prakti", "cticas", "becari", "est"),
-    *("tirocin", "sta", "placement"),
+INTERNSHIP_WORDS = (  # one is in every INTERNSHIP match, lower-cased
+    *("intern", "co-op", "coop", "stag", "altern", "prakti", "cticas", "becari", "estági"),
+    *("estagi", "tirocin", "staż", "staz", "placement"),
 )
+PROGRAM_WORDS = ("program", "accelerator", "campus", "student")  # as INTERNSHIP_WORDS
 REGULAR_HEAD_WORDS = (
     *("cdi", "perm", "senior", "sr", "principal", "lead", "staff", "director", "head of"),
     *("vp", "vice president", "chief", "manager", "architect"),
@@ -158,12 +161,14 @@ def decide_kind(
             return Kind("fellowship", _quote(match))
     strong = search_word(STRONG_MICRO, head_lower)
     if strong:
-        return Kind("micro-internship", _quote(strong))
-    regular = _regular(
-        head, body, employer_text, pay_unit, may_match(head_lower, REGULAR_HEAD_WORDS)
-    )
+        return Kind("micro-internship", f"{strong.group(0)}: {title}"[:EVIDENCE_CHARS])
+    head_may = may_match(head_lower, REGULAR_HEAD_WORDS)
+
+    def regular() -> str | None:  # worked out only where it decides
+        return _regular(head, body, employer_text, pay_unit, head_may)
+
     marker = search_word(MICRO_MARKERS, head_lower) or _micro_marker(body)
-    if marker and not regular:
+    if marker and not regular():
         return Kind("micro-internship", _quote(marker))
     text = f"{head_lower} | {body}"
     volunteer = search_word(VOLUNTEER, head_lower) or (unpaid and search_word(VOLUNTEER, text))
@@ -173,7 +178,7 @@ def decide_kind(
     internship = INTERNSHIP.search(head) if may_match(head_lower, INTERNSHIP_WORDS) else None
     internship = internship or _internship_program(head, body, employer_text)
     short = hours_max is not None and hours_max <= 40 and stated_effort
-    if short and not full_time and not regular:
+    if short and not full_time and not regular():
         return Kind("micro-internship", f"hours: {hours_evidence}" if hours_evidence else None)
     if internship:
         return Kind("internship", _quote(internship))
@@ -183,18 +188,16 @@ def decide_kind(
     if ongoing:
         return Kind("job", _quote(ongoing))
     employment = PROJECT_EMPLOYMENT.search(employment_type or "")
-    if hours_max is None and not weekly and employment and not regular:
+    if hours_max is None and not weekly and employment:
         project, early = search_word(PROJECT, text), EARLY_CAREER.search(text)
-        if project and early:
+        if project and early and not regular():
             return Kind(
                 "micro-internship",
                 f"employment type: {employment_type}; {_quote(project)}; {_quote(early)}",
             )
-    if regular:
-        return Kind("job", regular)
     if employment_type:
         return Kind("job", f"employment type: {employment_type}"[:120])
-    return Kind("job", None)
+    return Kind("job", regular())
 
 
 def _regular(
@@ -205,8 +208,9 @@ def _regular(
     if match:
         return _quote(match)
     for text in (body, employer_text[:4000].lower()):
-        match = (
-            search_word(REGULAR_TEXT, text) if REGULAR_WORDS.find_matches_as_indexes(text) else None
+        starts = REGULAR_STARTS.find_matches_as_indexes(text, overlapping=True)
+        match = first_match_at(
+            REGULAR_TEXT, text, {at for _, at, _ in starts if not word_char_at(text, at - 1)}
         )
         match = match or (YEARS_OF_EXPERIENCE.search(text) if "exp" in text else None)
         if match:
@@ -219,7 +223,7 @@ def _regular(
 def _internship_program(head: str, body: str, employer_text: str) -> re.Match[str] | None:
     """A program for students whose text calls it an internship (in any part of it: its
     "About the program" section may sit with the employer's)."""
-    if "program" not in head.lower() and not PROGRAM_HEAD.search(head):
+    if not _holds_any(head.lower(), PROGRAM_WORDS) or not PROGRAM_HEAD.search(head):
         return None
     return INTERNSHIP_PROGRAM.search(body) or INTERNSHIP_PROGRAM.search(employer_text[:4000])
 

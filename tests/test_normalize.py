@@ -58,7 +58,7 @@ def test_normalize_posting_fields():
         "hours_per_week_max": None,
         "duration_weeks": None,
         "kind": "micro-internship",
-        "kind_evidence": "micro-internship: budget review",
+        "kind_evidence": "micro-internship: Micro-Internship: Budget Review",
         "is_micro": True,
         "pay_text": None,
         "pay_min": None,
