@@ -320,7 +320,7 @@ def _evidence(fields: list[tuple[Iterable[str], float]], slug: str, taxonomy: Ta
     weights = taxonomy.slug_phrases[slug]
     for name, (found, _) in zip(FIELD_NAMES, fields, strict=True):
         if found:
-            scored = sorted((-weights[p], p) for p in weights.keys() & found)
+            scored = sorted([(-weights[p], p) for p in found if p in weights])
             if scored:
                 parts.append(f"{name}: {', '.join(p for _, p in scored[:4])}")
     return "; ".join(parts)[:EVIDENCE_CHARS]

@@ -268,9 +268,9 @@ VIEWS = {
         order by p.first_seen desc
     """,
     "open_listings": """
-        select id, title, company, kind, industry, hour_range, hours_min, hours_max,
-               hours_evidence, is_micro, remote, location, pay_text, pay_per_hour, deadline,
-               posted_at, url, sources, first_seen, last_seen
+        select id, title, company, kind, kind_evidence, industry, industry_evidence, hour_range,
+               hours_min, hours_max, hours_evidence, is_micro, remote, location, pay_text,
+               pay_per_hour, deadline, posted_at, url, sources, first_seen, last_seen
         from listings where status in ('open', 'reopened')
         order by coalesce(posted_at, first_seen) desc
     """,

@@ -598,3 +598,22 @@ async def test_datasette_cannot_write_the_database(datasette, sql):
     response = await datasette.client.get("/listings.json?sql=delete+from+listings")
     assert response.status_code == 400
     assert sql("select count(*) n from listings")[0]["n"] == before
+
+
+async def test_every_tag_shows_its_evidence_beside_it(datasette, listings):
+    rows = await get_json(datasette, "/listings/open_listings.json?_shape=array&_size=max")
+    columns = list(rows[0])
+    for tag, evidence in (
+        ("kind", "kind_evidence"),
+        ("industry", "industry_evidence"),
+        ("hours_max", "hours_evidence"),
+    ):
+        assert columns.index(evidence) == columns.index(tag) + 1
+    for row in rows:
+        assert (row["hours_evidence"] is None) == (row["hours_max"] is None), row["id"]
+        assert (row["industry_evidence"] is None) == (row["industry"] is None), row["id"]
+        for evidence in ("kind_evidence", "industry_evidence", "hours_evidence"):
+            assert row[evidence] is None or 0 < len(row[evidence]) <= 120
+    hours = next(row for row in rows if row["hours_evidence"])
+    page = await datasette.client.get(f"/listings/listings/{hours['id']}")
+    assert escape(hours["hours_evidence"]) in page.text
