@@ -225,6 +225,7 @@ NOT_DURATION_AFTER = re.compile(  # a past time, a notice, a term of employment,
     r"[- ]neutral|compassionate|bereavement|caregiv(?:er|ing)|primary|secondary)\s+){0,3}"
     r"(?:sabbatical|vacation|holidays?|leave|probation|probationary|trial period|pto"
     r"|paid time off|notice)"
+    r"|of\s+(?:fully\s+)?(?:paid|unpaid)\b"  # "6 weeks of paid and 6 of unpaid leave"
     r"|of\s+(?:[a-z-]+\s+){0,2}?(?:data|history|records|logs|footage|experience|training"
     r"|onboarding|transactions)"
     r"|(?:on-?call )?(?:sprints?|rotations?|cycles?|iterations?))\b"
@@ -954,6 +955,9 @@ def parse_hours(
         and not any("day" in t and PART_WEEK_DAYS.search(t) for t in cleaned)
     ):
         full_time_evidence = "full-time" if full_time else _full_time_words(cleaned)
+        said_with = _period_said_with_full_time(cleaned) if full_time_evidence else None
+        if said_with:  # "a 6-month full-time commitment": that period, not another one
+            weeks, weeks_text = said_with
         if full_time_evidence and not full_time and not bounded:
             bounded = any(search_word(FIXED_TERM_HEAD, t) for t in heads if t)
         if full_time_evidence and (bounded or _engagement_period(weeks_text, weeks)):
@@ -1009,6 +1013,20 @@ FUTURE_JOB_BEFORE = re.compile(
     r"\b(?:convert|conversion|transition|lead|leads|leading|return offer|path|pathway|potential"
     r"|possibility|chance|eligible|considered|consideration|become|becoming)\b[^.;\n]{0,30}$"
 )
+
+
+def _period_said_with_full_time(cleaned: list[str]) -> tuple[Found, str] | None:
+    """The period stated next to the role's "full-time" ("work full-time for 6 months"), and the
+    words around them, or None."""
+    for text in cleaned:
+        for match in FULL_TIME.finditer(text):
+            if FUTURE_JOB_BEFORE.search(text, max(0, match.start() - 45), match.start()):
+                continue
+            around = text[max(0, match.start() - 30) : match.end() + 30]
+            weeks = find_weeks(around)
+            if weeks:
+                return weeks, around
+    return None
 
 
 def _full_time_words(cleaned: list[str]) -> str:
