@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
@@ -256,19 +257,21 @@ def title_role(title: str, taxonomy: Taxonomy) -> str | None:
     if taxonomy.roles is None:
         return None
     lower = title.lower()
-    if not taxonomy.roles.find_matches_as_indexes(lower, overlapping=True):
+    found = taxonomy.roles.find_matches_as_indexes(lower, overlapping=True)
+    if not found:
         return None
-    for part in TITLE_PARTS.split(lower):
-        heads = [
-            (end, end - start, taxonomy.role_names[name])
-            for name, start, end in taxonomy.roles.find_matches_as_indexes(part, overlapping=True)
-            if not _word_at(part, start - 1)
-            and not _word_at(part, end)
-            and ROLE_TAIL.fullmatch(part, end)
-        ]
-        if heads:
-            return max(heads)[2]
-    return None
+    cuts = [match.start() for match in TITLE_PARTS.finditer(lower)]
+    ends = [*cuts, len(lower)]  # where each part ends
+    heads = []
+    for name, start, end in found:
+        part = bisect_left(ends, end)  # the part the role title lies in
+        if ends[part] < end or (part and start < cuts[part - 1] + 1):
+            continue  # across a split
+        if _word_at(lower, start - 1) or _word_at(lower, end):
+            continue
+        if ROLE_TAIL.fullmatch(lower, end, ends[part]):
+            heads.append((part, -end, start - end, taxonomy.role_names[name]))
+    return min(heads)[3] if heads else None
 
 
 def _word_at(text: str, at: int) -> bool:

@@ -10,6 +10,7 @@ Internships are recognised in the languages real boards use. Pure: strings in, `
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
@@ -162,9 +163,8 @@ def decide_kind(
     strong = search_word(STRONG_MICRO, head_lower)
     if strong:
         return Kind("micro-internship", f"{strong.group(0)}: {title}"[:EVIDENCE_CHARS])
-    head_may = may_match(head_lower, REGULAR_HEAD_WORDS)
-
     def regular() -> str | None:  # worked out only where it decides
+        head_may = may_match(head_lower, REGULAR_HEAD_WORDS)
         return _regular(head, body, employer_text, pay_unit, head_may)
 
     marker = search_word(MICRO_MARKERS, head_lower) or _micro_marker(body)
@@ -175,7 +175,7 @@ def decide_kind(
     if volunteer:
         return Kind("volunteer", _quote(volunteer))
     full_time = FULL_TIME.search(head) if may_match(head_lower, FULL_TIME_WORDS) else None
-    internship = INTERNSHIP.search(head) if may_match(head_lower, INTERNSHIP_WORDS) else None
+    internship = _internship(head, head_lower, may_match)
     internship = internship or _internship_program(head, body, employer_text)
     short = hours_max is not None and hours_max <= 40 and stated_effort
     if short and not full_time and not regular():
@@ -208,6 +208,8 @@ def _regular(
     if match:
         return _quote(match)
     for text in (body, employer_text[:4000].lower()):
+        if not text:
+            continue
         starts = REGULAR_STARTS.find_matches_as_indexes(text, overlapping=True)
         match = first_match_at(
             REGULAR_TEXT, text, {at for _, at, _ in starts if not word_char_at(text, at - 1)}
@@ -218,6 +220,20 @@ def _regular(
     if pay_unit in YEARLY_UNITS:
         return "pay by the year"
     return None
+
+
+ENGLISH_INTERNSHIP = re.compile(r"(?i)\bintern(?:ship)?s?\b")
+
+
+def _internship(
+    head: str, head_lower: str, may_match: Callable[[str, tuple[str, ...]], bool]
+) -> re.Match[str] | None:
+    """An INTERNSHIP match in the head: the common English words tried first."""
+    if "intern" in head_lower:
+        match = ENGLISH_INTERNSHIP.search(head)
+        if match:
+            return match
+    return INTERNSHIP.search(head) if may_match(head_lower, INTERNSHIP_WORDS) else None
 
 
 def _internship_program(head: str, body: str, employer_text: str) -> re.Match[str] | None:

@@ -136,13 +136,15 @@ def split_sections(text: str) -> Sections:
         return Sections(text, "", "")
     lines = text.split("\n")
     benefit_lines = _benefit_line_numbers(text, lines)
+    kinds = [heading_kind(line) if len(line) <= HEADING_MAX_CHARS else None for line in lines]
+    if not benefit_lines and not any(kinds):
+        return Sections(text, "", "")  # no heading, no benefit: all of it is the role's
     role: list[str] = []
     other: list[str] = []
     pay: list[str] = []
     current = role
     headings = 0
-    for number, line in enumerate(lines):
-        kind = heading_kind(line) if len(line) <= HEADING_MAX_CHARS else None
+    for number, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
         if kind is not None:
             current = role if kind == "role" else pay if kind == "pay" else other
             headings += 1
