@@ -708,8 +708,8 @@ FULL_DAYS = FigurePattern(
 FULL_DAY_HOURS = 8.0
 # "Monday-Friday 9 a.m.-4 p.m.": a weekday schedule of the candidate's own, five days a week.
 CLOCK = r"(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)?"
-SCHEDULE = re.compile(
-    r"\b(?:monday|mon)\.?\s*(?:-|–|to|through|thru)\s*(?:friday|fri)\.?,?\s*(?:from\s+)?"
+SCHEDULE = re.compile(  # "m(?<![a-z]m)": `\bm` that lets the regex engine skip to an "m"
+    r"m(?<![a-z]m)on(?:day)?\.?\s*(?:-|–|to|through|thru)\s*(?:friday|fri)\.?,?\s*(?:from\s+)?"
     rf"{CLOCK}\s*(?:-|–|to|until)\s*{CLOCK}"
 )
 OPENING_BEFORE = re.compile(
@@ -742,7 +742,7 @@ def _schedule_weekly(text: str) -> Found | None:
 
 def find_weekly(text: str) -> Found | None:
     if not _has_any(text, WEEK_WORDS):  # every weekly pattern but SCHEDULE names the week
-        return _schedule_weekly(text) if "fri" in text else None
+        return _schedule_weekly(text) if "fri" in text and "mon" in text else None
     # "three 12-hour shifts per week" = 36
     match = SHIFTS.search(text) if _has_any(text, SHIFT_WORDS) and "hour" in text else None
     if match:
@@ -761,7 +761,7 @@ def find_weekly(text: str) -> Found | None:
     if match:
         weekly = float(match.group(1)) * FULL_DAY_HOURS
         return Found(weekly, weekly, *match.span())
-    return _schedule_weekly(text) if "fri" in text else None
+    return _schedule_weekly(text) if "fri" in text and "mon" in text else None
 
 
 MONTH_NAME = (
@@ -929,9 +929,7 @@ def parse_hours(
     heads = cleaned[:body_from]
     if any(("cdi" in t or "permanent" in t) and search_word(PERMANENT, t) for t in heads):
         return Hours()  # a permanent job: no total, whatever its text says
-    bounded = fixed_term or (
-        full_time and any(search_word(FIXED_TERM_HEAD, t) for t in heads if t)
-    )
+    bounded = fixed_term or (full_time and any(search_word(FIXED_TERM_HEAD, t) for t in heads if t))
     open_ended = full_time and not bounded
     total, total_text = None, ""
     for at, text in enumerate(cleaned):

@@ -163,6 +163,7 @@ def decide_kind(
     strong = search_word(STRONG_MICRO, head_lower)
     if strong:
         return Kind("micro-internship", f"{strong.group(0)}: {title}"[:EVIDENCE_CHARS])
+
     def regular() -> str | None:  # worked out only where it decides
         head_may = may_match(head_lower, REGULAR_HEAD_WORDS)
         return _regular(head, body, employer_text, pay_unit, head_may)

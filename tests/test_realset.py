@@ -4,7 +4,6 @@ The postings are real board responses under `../shared/realdata` (read by our sp
 process); `tests/realset/labels.jsonl` holds only keys and labels, never their text.
 """
 
-import json
 from collections import Counter
 
 import pytest
