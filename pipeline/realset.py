@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import random
 import re
@@ -67,7 +68,14 @@ def parse_body(spider_name: str, board: str, body: bytes) -> list[dict[str, Any]
     spider = spider_class.from_crawler(crawler, board=board, **arguments)
     url = ENDPOINTS[spider_name].format(board=board)
     response = TextResponse(url=url, body=body, encoding="utf-8")
-    items = spider.parse(response, board=board)
+    # An empty board is worth a warning in a crawl, not in a measurement of captures.
+    spider_log = logging.getLogger(spider_name)
+    level = spider_log.level
+    spider_log.setLevel(logging.ERROR)
+    try:
+        items = list(spider.parse(response, board=board))
+    finally:
+        spider_log.setLevel(level)
     return [asdict(item) for item in items if isinstance(item, RawListing)]
 
 
