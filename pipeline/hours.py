@@ -276,7 +276,8 @@ SHORT_TEXT = 300
 # pass over the text finds them all, overlapping ones included (an Aho-Corasick automaton), in
 # half the time of a pattern per first letter and a substring search per other hint.
 HINT_FINDER = AhoCorasick([*HINTS, *(f"{digit}h" for digit in "0123456789")])
-DIGIT_H = re.compile(r"\dh\b")  # "5h" with any Unicode digit, as `\d` matches
+DIGIT_H = re.compile(r"\dh\b")
+DIGIT = re.compile(r"\d")  # "5h" with any Unicode digit, as `\d` matches
 
 
 def _spans(lower: str, length: int) -> list[list[int]]:
@@ -641,6 +642,8 @@ def find_total(text: str, body: bool = False) -> Found | None:
     """The total effort stated in `text` (not weekly, not a rate), or None. Of several figures,
     the one worded most like an estimate of the whole work wins; between equals, the first.
     Without one, a count of sittings ("three 2-hour sessions"), then minutes, give the total."""
+    if DIGIT.search(text) is None:  # every total has a figure (number words are digits by now)
+        return None
     match = DAILY.search(text) if "day" in text else None
     if match:
         low, high = _pair(match.group(1), match.group(2))
@@ -741,6 +744,8 @@ def _schedule_weekly(text: str) -> Found | None:
 
 
 def find_weekly(text: str) -> Found | None:
+    if DIGIT.search(text) is None:  # every weekly figure has one
+        return None
     if not _has_any(text, WEEK_WORDS):  # every weekly pattern but SCHEDULE names the week
         return _schedule_weekly(text) if "fri" in text and "mon" in text else None
     # "three 12-hour shifts per week" = 36
