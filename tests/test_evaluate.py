@@ -42,3 +42,41 @@ def test_evaluate_command_prints_the_figures():
     assert result.exit_code == 0, result.output
     for figure in ("hour range accuracy", "hours exact match", "industry accuracy", "is_micro"):
         assert figure in result.output
+
+
+def test_fictional_set_holds_with_the_real_text_rules():
+    report = evaluate_tagging(load_labelled(TAGGING_DEVSET))
+    assert report.micro_f1 >= 0.98
+
+
+def test_evaluate_real_prints_both_parts_and_the_audit(tmp_path):
+    from pipeline.realset import realdata_root
+
+    if not (realdata_root() / "ashby").is_dir():
+        import pytest
+
+        pytest.skip("no real captures")
+    result = CliRunner().invoke(cli, ["evaluate", "--real", "--audit", "--show", "1"])
+    assert result.exit_code == 0, result.output
+    assert "real set, dev part" in result.output
+    assert "real set, frozen test part" in result.output
+    assert "flagged is_micro: " in result.output
+    missing = CliRunner().invoke(cli, ["evaluate", "--real", "--realdata", str(tmp_path)])
+    assert missing.exit_code != 0 and "no captures" in missing.output
+
+
+def test_the_audit_shows_each_flag_with_its_evidence():
+    from pipeline.evaluate import format_audit
+
+    row = {
+        "key": "ashby/board/1",
+        "title": "Micro-Internship: Survey Coding",
+        "employment_type": "Contract",
+        "kind_evidence": "micro-internship: Micro-Internship: Survey Coding",
+        "hours_min": 10,
+        "hours_max": 12,
+        "hours_evidence": "about 10-12 hours",
+    }
+    text = format_audit(1000, [row])
+    assert "flagged is_micro: 1 (0.10%)" in text
+    assert "about 10-12 hours" in text and "Survey Coding" in text
