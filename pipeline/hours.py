@@ -876,7 +876,7 @@ def _checked(found: Found | None, limit: float) -> Found | None:
 def _first(find: Callable[[str], Found | None], texts: list[str]) -> tuple[Found | None, str]:
     """What `find` finds in the first text where it finds something, and that text."""
     for text in texts:
-        found = find(text)
+        found = find(text) if text else None
         if found:
             return found, text
     return None, ""

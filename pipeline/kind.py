@@ -35,11 +35,19 @@ MICRO_MARKER_STARTS = AhoCorasick(["micro", "project", "short", "mini", "freelan
 # Just before a marker: it is denied ("this is not a micro-internship", "no mini-internships").
 DENIED_BEFORE = re.compile(r"(?:\bnot|n't|\bno)(?:\s+an?)?\s*$")
 PART_TIME_ONGOING = re.compile(r"ongoing\b|permanent part[- ]time\b|regular part[- ]time")
-VOLUNTEER = re.compile(r"volunteers?\b")
+# A volunteer role, not a job running volunteers ("Marketing Manager, Volunteer Community").
+VOLUNTEER = re.compile(
+    r"volunteers?\b(?!\s+(?:community|communities|program|programs|programme|engagement"
+    r"|management|relations|services|recruitment|network|platform|operations))"
+)
 PROJECT = re.compile(r"project\b|deliverables?\b|assignment\b|gig\b")
 FULL_TIME = re.compile(r"(?i)(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)|(?<![a-z])permanent")
 # "Virtual work experience" (program or not) is the common name of free, self-paced simulations.
-SIMULATION = re.compile(r"(?i)\bsimulation\b|\bvirtual (?:work )?experience\b")
+# A job simulation, not work on simulations ("Senior Simulation Engineer").
+SIMULATION = re.compile(
+    r"(?i)\b(?:job|work|career|virtual|free) simulations?\b|\bsimulation\s*(?:program|programme"
+    r"|course|:)|\bvirtual (?:\w+ )?(?:work )?experience\b|\bsimulation \(unpaid"
+)
 COMPETITION = re.compile(r"(?i)\bcase competition\b|\bhackathon\b|\bcompetition\b|\bchallenge\b")
 FELLOWSHIP = re.compile(r"(?i)\bfellow(?:ship)?s?\b")
 # Internship words of the languages real boards use: English, French (stage, stagiaire,

@@ -102,3 +102,20 @@ def test_evidence_of_a_job_names_the_regular_employment():
     found = kind_of("Backend Engineer", "5+ years of experience with Go.", "FullTime")
     assert found.kind == "job"
     assert found.evidence and len(found.evidence) <= 120
+
+
+@pytest.mark.parametrize(
+    ("title", "employment_type", "expected"),
+    [
+        ("Data Analytics Job Simulation", None, "simulation"),
+        ("Law Firm Virtual Work Experience", None, "simulation"),
+        ("Senior Simulation Engineer", "FullTime", "job"),
+        ("Monte Carlo Simulation Physicist", "FullTime", "job"),
+        ("Volunteer Reading Buddy", None, "volunteer"),
+        ("Patient Ambassador Volunteer", None, "volunteer"),
+        ("Marketing Manager, Volunteer Community", "FullTime", "job"),
+        ("Volunteer Program Coordinator", "FullTime", "job"),
+    ],
+)
+def test_a_simulation_or_a_volunteer_role_is_the_role_itself(title, employment_type, expected):
+    assert kind_of(title, employment_type=employment_type).kind == expected
