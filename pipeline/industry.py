@@ -322,10 +322,11 @@ def _evidence(fields: list[tuple[Iterable[str], float]], slug: str, taxonomy: Ta
     parts = []
     weights = taxonomy.slug_phrases[slug]
     for name, (found, _) in zip(FIELD_NAMES, fields, strict=True):
-        if found:
-            scored = sorted([(-weights[p], p) for p in found if p in weights])
-            if scored:
-                parts.append(f"{name}: {', '.join(p for _, p in scored[:4])}")
+        hits = [p for p in found if p in weights] if found else None
+        if hits:
+            hits.sort()  # then by weight, the weightiest first: ties stay in name order
+            hits.sort(key=weights.__getitem__, reverse=True)
+            parts.append(f"{name}: {', '.join(hits[:4])}")
     return "; ".join(parts)[:EVIDENCE_CHARS]
 
 

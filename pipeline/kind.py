@@ -223,7 +223,8 @@ def _regular(
         match = first_match_at(
             REGULAR_TEXT, text, {at for _, at, _ in starts if not word_char_at(text, at - 1)}
         )
-        match = match or (YEARS_OF_EXPERIENCE.search(text) if "exp" in text else None)
+        if match is None and "exp" in text and ("year" in text or "ans" in text):
+            match = YEARS_OF_EXPERIENCE.search(text)
         if match:
             return _quote(match)
     if pay_unit in YEARLY_UNITS:

@@ -69,8 +69,8 @@ NOT_REMOTE_TEXT = re.compile(  # lower case, by `search_word`
 )
 
 
-# One of these is in every NOT_REMOTE_TEXT match.
-NOT_REMOTE_HINTS = ("hybrid", "office", "site")
+# One of these is in every NOT_REMOTE_TEXT match, but for a word in capitals ("HYBRID").
+NOT_REMOTE_HINTS = ("ybrid", "ffice", "site", "Site")
 
 
 def _remote(
@@ -85,9 +85,8 @@ def _remote(
     remote where the location or the title says it."""
     if location_says is False or search_word(REMOTE_NO, title.lower()):
         return False
-    if stated:
-        lower = role_text.lower()
-        if any(map(lower.__contains__, NOT_REMOTE_HINTS)) and search_word(NOT_REMOTE_TEXT, lower):
+    if stated and any(map(role_text.__contains__, NOT_REMOTE_HINTS)):
+        if search_word(NOT_REMOTE_TEXT, role_text.lower()):
             return False
     if stated is not None:
         return bool(stated)
