@@ -24,8 +24,11 @@ from pipeline.evaluate import (
     evaluate_tagging,
     format_audit,
     format_dedupe_report,
+    format_merges,
     format_report,
     load_labelled,
+    merges_joining_titles,
+    real_merges,
 )
 from pipeline.export import FORMATS, Filters, export_listings
 from pipeline.gc_settings import tune_gc
@@ -376,8 +379,25 @@ def evaluate(
 
         microintern evaluate --show 10
         microintern evaluate --real --audit
+        microintern evaluate --dedupe --real --audit
         microintern evaluate --dedupe tests/devset/dedupe.jsonl
     """
+    if dedupe and real:
+        root = realdata_root(realdata)
+        if not (root / "ashby").is_dir() and not (root / "nights").is_dir():
+            raise click.ClickException(
+                f"no captures in {root}: pass --realdata or set MICROINTERN_REALDATA"
+            )
+        merges = real_merges(root)
+        if audit:
+            click.echo(format_merges(merges))
+        else:
+            wrong = merges_joining_titles(merges)
+            click.echo(
+                f"listings of several postings: {len(merges)}; joining different titles on "
+                f"one board: {len(wrong)}"
+            )
+        return
     if real or audit:
         _evaluate_real(labelled, show_misses, audit, realdata)
         return

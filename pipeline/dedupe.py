@@ -20,6 +20,7 @@ same order gives the same ids.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,9 +29,10 @@ from functools import cached_property, lru_cache
 from itertools import combinations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+# Parameters that say where a visitor came from, not which job: dropped. Those that name the job
+# (`gh_jid` on a company's own Greenhouse page, `jobId`, `id`, `job`) are kept.
 TRACKING_PARAMS = {
     "gh_src",
-    "gh_jid",
     "lever-source",
     "lever-origin",
     "ref",
@@ -233,6 +235,25 @@ COHORT = re.compile(
 )
 SEASON_OR_YEAR = re.compile(r"\b(spring|summer|fall|autumn|winter|20\d\d)\b")
 MIN_TEXT_OVERLAP = 0.78
+SAME_SOURCE_TEXT_OVERLAP = 0.95  # one source's two postings of one opportunity: a repost
+# The label a repost may add to its title ("Micro-Internship: Freight Rate Data Cleanup").
+LABEL_WORDS = {"micro", "internship", "microinternship"}
+# Words of a title that make another job of the same template: level and employment type.
+LEVEL = re.compile(
+    r"\b(junior|jr|senior|sr|lead|principal|staff|head|chief|intern|part[- ]?time|full[- ]?time"
+    r"|contract|contractor|temporary|temp|freelance|[ivx]{1,3}|l\d{1,2}|level \d{1,2})\b"
+)
+LEVEL_NAMES = {"jr": "junior", "sr": "senior", "contractor": "contract", "temp": "temporary"}
+
+
+def title_levels(title: str) -> frozenset[str]:
+    """The level and employment-type words of a title: {"senior"}, {"part-time"}, {"ii"}."""
+    return frozenset(
+        LEVEL_NAMES.get(word, word).replace(" ", "-").replace("parttime", "part-time")
+        for word in LEVEL.findall(title.lower())
+    )
+
+
 MAX_SUBSET_WORDS = 6  # up to this many title words, candidates are found by their word sets
 MIN_TITLE_OVERLAP = 0.75
 BLOCK_CHARS = 5
@@ -301,7 +322,9 @@ class Features:
     titles: frozenset[str]
     title_numbers: frozenset[str]
     title_seasons: frozenset[str]
+    levels: frozenset[str]
     cohorts: frozenset[tuple[str, str]]
+    title: str  # its words, lower case, without LABEL_WORDS
     city: str | None
     hours: float | None
     text: str  # title and description, lower case
@@ -328,6 +351,8 @@ def features(item: dict) -> Features:
         titles=frozenset(title_words(title)),
         title_numbers=frozenset(_title_numbers(title)),
         title_seasons=frozenset(SEASON_OR_YEAR.findall(title.lower())),
+        levels=title_levels(title),
+        title=" ".join(w for w in WORD.findall(title.lower()) if w not in LABEL_WORDS),
         cohorts=frozenset(COHORT.findall(text)) if "cohort" in text else frozenset(),
         city=_city(item.get("location")),
         hours=item.get("hours_max"),
@@ -361,13 +386,40 @@ def compare(a: Features, b: Features) -> float | None:
         return None  # a word or number replaced: one template for two places, languages, waves
     if a.city and b.city and a.city != b.city:
         return None
-    if a.title_seasons != b.title_seasons or a.cohorts != b.cohorts:
+    if a.title_seasons != b.title_seasons or a.cohorts != b.cohorts or a.levels != b.levels:
         return None
     if a.hours and b.hours and abs(a.hours - b.hours) > 0.2 * max(a.hours, b.hours):
         return None
     if not a.words or not b.words:
         return 1.0 if not a.words and not b.words else 0.0
     return _overlap(a.words, b.words)
+
+
+def _same_posting_again(a: Features, b: Features) -> bool:
+    """Two postings of one source that are one opportunity posted twice: the same title (but
+    for case, spacing, punctuation and a "Micro-Internship:" label) and (nearly) the same text,
+    as a repost with a new id and a sentence edited. One source's postings with other titles
+    are other jobs, however alike their text: Junior and Senior, part-time and full-time, remote
+    and on-site, two teams or cities of one template."""
+    if a.title != b.title:  # the same title, but for case, spacing and a micro-internship label
+        return False
+    if a.city and b.city and a.city != b.city:
+        return False
+    return (
+        _overlap(a.words, b.words) >= SAME_SOURCE_TEXT_OVERLAP
+        if a.words and b.words
+        else (not a.words and not b.words)
+    )
+
+
+def _json_list(value: object) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    try:
+        found = json.loads(str(value))
+    except ValueError:
+        return []
+    return [str(v) for v in found] if isinstance(found, list) else []
 
 
 def similarity(a: dict, b: dict) -> float | None:
@@ -389,9 +441,15 @@ class ListingIndex:
         by_url: dict[str, str] | None = None,
         by_key: dict[str, list[str]] | None = None,
         block: Callable[[str], Iterable[dict]] | None = None,
+        url_sources: dict[str, set[str]] | None = None,
     ) -> None:
         self.by_posting = dict(by_posting or {})
         self.by_url = dict(by_url or {})
+        # canonical URL -> the sources whose postings have it: a URL one source gives two of its
+        # postings is a list page, not a job's identity
+        self.url_sources = {url: set(found) for url, found in (url_sources or {}).items()}
+        self.listing_sources: dict[str, set[str]] = {}  # listings made or met in this batch
+        self.stored_sources: dict[str, set[str]] = {}  # the stored listings' `sources`
         self.by_key = {k: list(v) for k, v in (by_key or {}).items()}
         self.block = block or (lambda _: ())
         self.features: dict[str, Features] = {}  # listings first seen in this batch
@@ -405,25 +463,32 @@ class ListingIndex:
         key = posting.get("match_key")
         score = None
         found = None
+        source = posting["source"]
         if pid in self.by_posting:
             listing, how = self.by_posting[pid], "posting"
-        elif url and url in self.by_url:
+        elif url and url in self.by_url and source not in self.url_sources.get(url, ()):
             listing, how = self.by_url[url], "url"
         else:
             found = features(posting)
-            match, score = self._similar(found, key)
+            match, score = self._similar(found, key, source)
             how = "similar" if match else "new"
             listing = match or listing_id_for(
                 posting["source"], posting["source_id"], posting.get("seen_at")
             )
         self.by_posting[pid] = listing
+        self.listing_sources.setdefault(listing, set()).add(source)
         if url:
             self.by_url.setdefault(url, listing)
+            self.url_sources.setdefault(url, set()).add(source)
         if key and listing not in self.by_key.setdefault(key, []):
             self.by_key[key].append(listing)
             if listing not in self.features:
                 self._remember(key, listing, found or features(posting))
         return listing, how, score
+
+    def _sources_of(self, listing: str) -> set[str]:
+        """The sources of a listing's postings (as stored, with this batch's)."""
+        return self.listing_sources.get(listing, set()) | self.stored_sources.get(listing, set())
 
     def _remember(self, key: str, listing: str, found: Features) -> None:
         self.features[listing] = found
@@ -439,6 +504,8 @@ class ListingIndex:
         if key not in self.title_index:
             for row in self.block(key):
                 self.features.setdefault(row["id"], features(row))
+                if row.get("sources"):
+                    self.stored_sources[row["id"]] = set(_json_list(row["sources"]))
             self.title_index[key], self.title_sets[key] = {}, {}
             for listing in self.by_key.get(key, []):
                 if listing in self.features:
@@ -461,10 +528,18 @@ class ListingIndex:
                 having_all |= by_set.get(frozenset(subset), set())
         return having_all
 
-    def _similar(self, found: Features, key: str | None) -> tuple[str | None, float | None]:
+    def _similar(
+        self, found: Features, key: str | None, source: str = ""
+    ) -> tuple[str | None, float | None]:
+        """The listing most like `found`, and the score. A listing that already has a posting
+        of the same source (another source id) is that source's other posting: it is the same
+        opportunity only when its title and text are the same."""
         best, best_score = None, MIN_TEXT_OVERLAP
         for listing in sorted(self._candidates(key, found.titles)) if key else []:
-            score = compare(found, self.features[listing])
+            known = self.features[listing]
+            if source in self._sources_of(listing) and not _same_posting_again(found, known):
+                continue
+            score = compare(found, known)
             if score is not None and score >= best_score:
                 best, best_score = listing, score
         return best, (round(best_score, 3) if best else None)

@@ -16,7 +16,7 @@ from typing import Any
 
 from pipeline.normalize import normalize_posting, normalize_postings
 from pipeline.raw import validate_item
-from pipeline.realset import in_test_part, label_key, latest_items, realdata_root
+from pipeline.realset import in_test_part, label_key, latest_items, real_items, realdata_root
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TAGGING_DEVSET = PROJECT_ROOT / "tests" / "devset" / "tagging.jsonl"
@@ -337,6 +337,77 @@ def evaluate_dedupe(
         if listing_of.get(pair["a"]) == listing_of.get(pair["b"]):
             report.hard_negatives_merged.append((pair["a"], pair["b"], pair.get("why", "")))
     return report
+
+
+def night_time(night: str) -> str | None:
+    """`20260808T202629505671Z` (a capture's name) as ISO 8601 UTC, or None."""
+    if len(night) < 15 or night[8] != "T":
+        return None
+    return f"{night[:4]}-{night[4:6]}-{night[6:8]}T{night[9:11]}:{night[11:13]}:{night[13:15]}Z"
+
+
+def real_merges(root: Path | str | None = None) -> list[dict[str, Any]]:
+    """Every capture imported in time order into a fresh in-memory database, as nightly crawls
+    would (each night's postings seen at the night's time), and every listing that holds more
+    than one posting: its postings with source, board, title, layer and score."""
+    from sqlite_utils import Database
+
+    from pipeline.store import ensure_db_shape, import_postings
+
+    db = Database(memory=True)
+    ensure_db_shape(db)
+    boards: dict[str, str] = {}
+    captures: dict[str, list[dict[str, Any]]] = {}
+    for entry in real_items(root):
+        raw = dict(entry["raw"])
+        raw["scraped_at"] = night_time(entry["night"]) or raw.get("scraped_at")
+        boards[f"{raw['source']}:{raw['source_id']}"] = entry["board"]
+        captures.setdefault(f"{raw['scraped_at']} {entry['spider']} {entry['board']}", []).append(
+            raw
+        )
+    for name in sorted(captures):  # one import per capture, in time order
+        import_postings(db, normalize_postings([validate_item(raw) for raw in captures[name]]))
+    rows = db.query(
+        "select p.listing_id, p.id, p.source, p.title, p.matched_by, p.match_score "
+        "from postings p where p.listing_id in (select listing_id from postings "
+        "group by listing_id having count(*) > 1) order by p.listing_id, p.first_seen, p.id"
+    )
+    merges: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        row["board"] = boards.get(row["id"])
+        merges.setdefault(row.pop("listing_id"), []).append(row)
+    return [{"listing_id": lid, "postings": postings} for lid, postings in merges.items()]
+
+
+def merges_joining_titles(merges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The merges that join, on one board, postings whose titles differ (but for case and
+    spacing)."""
+    wrong = []
+    for merge in merges:
+        by_board: dict[tuple[str, str | None], set[str]] = {}
+        for posting in merge["postings"]:
+            title = " ".join((posting["title"] or "").lower().split())
+            by_board.setdefault((posting["source"], posting["board"]), set()).add(title)
+        if any(len(titles) > 1 for titles in by_board.values()):
+            wrong.append(merge)
+    return wrong
+
+
+def format_merges(merges: list[dict[str, Any]]) -> str:
+    wrong = merges_joining_titles(merges)
+    lines = [
+        f"listings of several postings: {len(merges)}; joining different titles on one board: "
+        f"{len(wrong)}"
+    ]
+    for merge in merges:
+        lines.append(f"  {merge['listing_id']}")
+        for posting in merge["postings"]:
+            score = "" if posting["match_score"] is None else f" {posting['match_score']}"
+            lines.append(
+                f"    {posting['matched_by']}{score}: {posting['id']} ({posting['board']}) "
+                f"{posting['title']!r}"
+            )
+    return "\n".join(lines)
 
 
 def format_dedupe_report(report: DedupeReport, show: int = 0) -> str:

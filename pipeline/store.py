@@ -544,10 +544,11 @@ def _import_batch(
         for row in _rows_where_in(db, "postings", "id", {p["posting_id"] for p in batch})
     }
     urls = {p["canonical_url"] for p in batch if p.get("canonical_url")}
-    by_url = {
-        row["canonical_url"]: row["listing_id"]
-        for row in _rows_where_in(db, "postings", "canonical_url", urls, "rowid")
-    }
+    by_url: dict[str, str] = {}
+    url_sources: dict[str, set[str]] = {}
+    for row in _rows_where_in(db, "postings", "canonical_url", urls, "rowid"):
+        by_url.setdefault(row["canonical_url"], row["listing_id"])
+        url_sources.setdefault(row["canonical_url"], set()).add(row["source"])
     by_key: dict[str, list[str]] = {}
     keys = {p["match_key"] for p in batch if p.get("match_key")}
     for row in _rows_where_in(db, "listings", "match_key", keys, "rowid", "id, match_key"):
@@ -557,6 +558,7 @@ def _import_batch(
         by_url=by_url,
         by_key=by_key,
         block=lambda key: _block_details(db, key),
+        url_sources=url_sources,
     )
     changed_postings: dict[str, dict[str, Any]] = {}
     resolved: list[tuple[dict[str, Any], str]] = []
@@ -709,7 +711,7 @@ def _block_details(db: Database, key: str) -> Iterable[dict[str, Any]]:
     """What layer-3 matching compares, for the stored listings of one block."""
     return db.query(
         "select l.id, l.title, l.company, t.description_text as description, l.location, "
-        "l.hours_max from listings l left join listing_texts t on t.id = l.id "
+        "l.hours_max, l.sources from listings l left join listing_texts t on t.id = l.id "
         "where l.match_key = ?",
         [key],
     )

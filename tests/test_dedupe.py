@@ -21,9 +21,10 @@ NIGHT = "2026-03-01T02:30:00Z"
         ("http://example.org/jobs/1", "example.org/jobs/1"),
         (
             "https://boards.greenhouse.io/acme/jobs/9?gh_src=abc&gh_jid=9",
-            "boards.greenhouse.io/acme/jobs/9",
+            "boards.greenhouse.io/acme/jobs/9?gh_jid=9",  # gh_jid names the job
         ),
         ("https://jobs.lever.co/acme/abc?lever-source=LinkedIn", "jobs.lever.co/acme/abc"),
+        ("https://stripe.com/jobs/search?gh_jid=111", "stripe.com/jobs/search?gh_jid=111"),
         ("https://example.org/apply?id=7&ref=mail", "example.org/apply?id=7"),
         ("https://EXAMPLE.org:443/a", "example.org/a"),
         ("http://127.0.0.1:8765/jobs/a.html", "127.0.0.1:8765/jobs/a.html"),
@@ -140,3 +141,16 @@ def test_index_matches_similar_postings_in_a_block():
     listing, how, _ = index.resolve(first)
     assert how == "new"
     assert index.resolve(mirror)[:2] == (listing, "similar")
+
+
+def test_no_merge_joins_two_titles_of_one_board_over_the_real_captures():
+    """Every real capture, night after night: no listing holds two postings of one board with
+    different titles (Junior and Senior, "(Remote)" and not, one template for two teams)."""
+    from pipeline.evaluate import merges_joining_titles, real_merges
+    from pipeline.realset import realdata_root
+
+    if not (realdata_root() / "ashby").is_dir():
+        pytest.skip("no real captures")
+    merges = real_merges()
+    assert merges  # the same posting seen again, and the same opportunity on two boards
+    assert merges_joining_titles(merges) == []

@@ -131,6 +131,33 @@ def test_status_expired_after_deadline(db):
     assert next(iter(db.query("select status from listings")))["status"] == "expired"
 
 
+def test_one_sources_list_page_url_never_merges_its_postings(db):
+    """A URL one source gives two of its postings (a list page, a board's search page) is not
+    a job's identity: two different jobs stay two listings."""
+    page = "https://example.com/jobs/search"
+    import_postings(
+        db,
+        [
+            normalize_posting(raw("111", url=f"{page}?gh_jid=111", title="Data Analyst")),
+            normalize_posting(raw("222", url=page, title="Brand Designer")),
+            normalize_posting(raw("333", url=page, title="Payroll Specialist")),
+        ],
+    )
+    titles = {row["title"] for row in db.query("select title from listings")}
+    assert titles == {"Data Analyst", "Brand Designer", "Payroll Specialist"}
+
+
+def test_one_sources_variants_of_a_template_stay_apart(db):
+    junior = raw("1", title="Junior Backend Engineer", description="<p>Build our APIs.</p>")
+    senior = raw("2", title="Senior Backend Engineer", description="<p>Build our APIs.</p>")
+    part_time = raw("3", title="Backend Engineer (Part-time)", description="<p>Build our APIs.</p>")
+    full_time = raw("4", title="Backend Engineer", description="<p>Build our APIs.</p>")
+    import_postings(
+        db, [normalize_posting(item) for item in (junior, senior, part_time, full_time)]
+    )
+    assert db.table("listings").count == 4
+
+
 def test_repost_under_a_new_id_joins_its_listing(db):
     import_postings(db, [normalize_posting(raw("1"))])
     repost = raw("2", scraped_at="2026-12-01T02:30:00Z", deadline="2027-01-15")
@@ -151,7 +178,10 @@ def test_a_file_imported_in_batches_is_one_transaction(db, tmp_path, monkeypatch
     items = [
         raw(str(n), title=f"Project {n} research", description=f"Study {n}.") for n in range(7)
     ]
-    items += [raw(f"repost-{n}", url=items[n]["url"] + "?gh_src=x") for n in range(3)]
+    # the same jobs listed by another source: one listing each across the batch boundaries
+    items += [
+        raw(f"repost-{n}", source="jsonld", url=items[n]["url"] + "?gh_src=x") for n in range(3)
+    ]
     path = tmp_path / "raw.jsonl"
     path.write_text("\n".join(json.dumps(item) for item in items) + "\n")
     monkeypatch.setattr(store, "IMPORT_BATCH", 3)
