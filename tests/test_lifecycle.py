@@ -139,3 +139,71 @@ def test_rebuild_gives_the_same_listings_ids_and_history(board, tmp_path):
     result = CliRunner().invoke(cli, ["rebuild", "--db", str(db_path)])
     assert result.exit_code == 0 and "replayed 5 captures" in result.output
     assert snapshot(open_db(db_path)) == before
+
+
+def test_real_boards_replayed_night_after_night(tmp_path):
+    """The four captured nights of each real board, imported in order at each night's time as
+    the nightly crawl stores them (feed, run, then the lifecycle of a successful crawl): every
+    posting keeps its listing, the open postings are those the lifecycle rule leaves open, ones
+    gone for two runs close and those that come back reopen, and title changes are recorded."""
+    from collections import defaultdict
+
+    from pipeline.evaluate import night_time
+    from pipeline.normalize import normalize_postings
+    from pipeline.raw import validate_item
+    from pipeline.realset import real_items, realdata_root
+    from pipeline.store import CLOSE_AFTER_MISSED_RUNS, import_postings, update_lifecycle
+
+    if not (realdata_root() / "nights").is_dir():
+        pytest.skip("no real captures")
+    captured: dict[str, dict[str, dict[str, dict]]] = defaultdict(dict)
+    for entry in real_items():
+        if entry["night"]:
+            feed = f"{entry['spider']}-{entry['board']}"
+            captured[feed].setdefault(entry["night"], {})[entry["raw"]["source_id"]] = entry["raw"]
+    assert len(captured) == 5 and all(len(nights) == 4 for nights in captured.values())
+    db = open_db(tmp_path / "listings.db")
+    listing_of: dict[str, str] = {}
+    reopened = title_changes = 0
+    for feed, nights in sorted(captured.items()):
+        source = feed.split("-", 1)[0]
+        missed: dict[str, int] = {}  # what the rule leaves: open postings and their misses
+        closed: set[str] = set()
+        last_title: dict[str, str] = {}
+        for night in sorted(nights):
+            at = night_time(night)
+            raws = [validate_item({**raw, "scraped_at": at}) for raw in nights[night].values()]
+            import_postings(db, normalize_postings(raws), feed=feed, run_id=night)
+            seen = {f"{source}:{sid}" for sid in nights[night]}
+            update_lifecycle(db, feed, seen, at, run_id=night)
+            reopened += len(seen & closed)
+            closed -= seen
+            for pid in seen:
+                missed[pid] = 0
+            for pid in set(missed) - seen:
+                missed[pid] += 1
+                if missed[pid] >= CLOSE_AFTER_MISSED_RUNS:
+                    del missed[pid]
+                    closed.add(pid)
+            rows = {
+                row["id"]: row for row in db.query("select * from postings where feed = ?", [feed])
+            }
+            assert {pid for pid, row in rows.items() if row["status"] == "open"} == set(missed)
+            assert {pid for pid, row in rows.items() if row["status"] == "closed"} == closed
+            for pid in seen:  # every posting keeps the listing it was first given
+                assert (
+                    listing_of.setdefault(pid, rows[pid]["listing_id"]) == rows[pid]["listing_id"]
+                )
+            for sid, raw in nights[night].items():
+                title = " ".join(raw["title"].split())
+                title_changes += sid in last_title and last_title[sid] != title
+                last_title[sid] = title
+    assert reopened >= 3  # postings closed, then back on a later night
+    recorded = db.execute("select count(*) from listing_changes where field = 'title'").fetchone()[
+        0
+    ]
+    assert title_changes >= 20 and recorded >= title_changes - 5  # merged listings keep one title
+    reopened_listings = db.execute(
+        "select count(*) from listing_changes where field = 'status' and new_value = 'reopened'"
+    ).fetchone()[0]
+    assert reopened_listings >= 1
