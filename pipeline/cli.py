@@ -17,18 +17,22 @@ from pipeline.discover import discover as discover_sources
 from pipeline.evaluate import (
     DEDUPE_DEVSET,
     DEDUPE_HARD_NEGATIVES,
+    REAL_DEDUPE_PAIRS,
     TAGGING_DEVSET,
     audit_micro,
     evaluate_dedupe,
     evaluate_real,
+    evaluate_real_dedupe,
     evaluate_tagging,
     format_audit,
     format_dedupe_report,
     format_merges,
     format_report,
+    import_captures,
     load_labelled,
     merges_joining_titles,
     real_merges,
+    share_or_na,
 )
 from pipeline.export import FORMATS, Filters, export_listings
 from pipeline.gc_settings import tune_gc
@@ -388,7 +392,24 @@ def evaluate(
             raise click.ClickException(
                 f"no captures in {root}: pass --realdata or set MICROINTERN_REALDATA"
             )
-        merges = real_merges(root)
+        imported = import_captures(root)
+        pairs = load_labelled(labelled or REAL_DEDUPE_PAIRS)
+        try:
+            report = evaluate_real_dedupe(pairs, root, imported)
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from exc
+        click.echo(f"real pairs of one board: {len(pairs)} labelled")
+        click.echo(
+            f"pairwise precision {share_or_na(report.true_positives, report.false_positives)}, "
+            f"recall {share_or_na(report.true_positives, report.false_negatives)} "
+            f"(tp {report.true_positives}, fp {report.false_positives}, "
+            f"fn {report.false_negatives}, kept apart {report.hard_negatives})"
+        )
+        for a, b in report.wrong_merges[:show_misses]:
+            click.echo(f"  wrongly merged: {a} + {b}")
+        for a, b in report.missed[:show_misses]:
+            click.echo(f"  missed: {a} + {b}")
+        merges = real_merges(root, imported)
         if audit:
             click.echo(format_merges(merges))
         else:

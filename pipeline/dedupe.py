@@ -20,7 +20,6 @@ same order gives the same ids.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,6 +27,8 @@ from datetime import UTC, datetime
 from functools import cached_property, lru_cache
 from itertools import combinations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from rapidfuzz import fuzz
 
 # Parameters that say where a visitor came from, not which job: dropped. Those that name the job
 # (`gh_jid` on a company's own Greenhouse page, `jobId`, `id`, `job`) are kept.
@@ -325,6 +326,7 @@ class Features:
     levels: frozenset[str]
     cohorts: frozenset[tuple[str, str]]
     title: str  # its words, lower case, without LABEL_WORDS
+    place: str  # the location's words, lower case
     city: str | None
     hours: float | None
     text: str  # title and description, lower case
@@ -355,6 +357,7 @@ def features(item: dict) -> Features:
         title=" ".join(w for w in WORD.findall(title.lower()) if w not in LABEL_WORDS),
         cohorts=frozenset(COHORT.findall(text)) if "cohort" in text else frozenset(),
         city=_city(item.get("location")),
+        place=" ".join(WORD.findall((item.get("location") or "").lower())),
         hours=item.get("hours_max"),
         text=text,
     )
@@ -403,7 +406,7 @@ def _same_posting_again(a: Features, b: Features) -> bool:
     and on-site, two teams or cities of one template."""
     if a.title != b.title:  # the same title, but for case, spacing and a micro-internship label
         return False
-    if a.city and b.city and a.city != b.city:
+    if a.place and b.place and a.place != b.place:  # "Remote in Denver" and "Toronto"
         return False
     return (
         _overlap(a.words, b.words) >= SAME_SOURCE_TEXT_OVERLAP
@@ -412,14 +415,43 @@ def _same_posting_again(a: Features, b: Features) -> bool:
     )
 
 
-def _json_list(value: object) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    try:
-        found = json.loads(str(value))
-    except ValueError:
-        return []
-    return [str(v) for v in found] if isinstance(found, list) else []
+def board_of(source: str, url: str | None) -> str:
+    """Where a posting is listed: its source and the canonical URL up to its last segment
+    (`job-boards.greenhouse.io/impact/jobs`, `jobs.lever.co/binance`, a career site's jobs
+    folder). Two postings of one board are that board's postings; two of one source's boards
+    or career sites are not."""
+    folder = (url or "").split("?", 1)[0].rsplit("/", 1)[0]
+    return f"{source} {folder}"
+
+
+# Across sources, one opportunity may be worded twice: "Zoning Research Brief (Cambridge, MA)"
+# on a career page, "Zoning Code Research Brief: Cambridge" on a board. Titles whose distinctive
+# words agree this much (rapidfuzz's token-set ratio, 0-100) and texts that share this share of
+# their words, with everything `compare` checks besides the exact title words, are one.
+ACROSS_TITLE_MIN = 90.0
+ACROSS_TEXT_MIN = 0.8
+
+
+def compare_across(a: Features, b: Features) -> float | None:
+    """`compare` for postings of two sources, tolerating a reworded title: the score (0-1), the
+    mean of the title and text similarities, or None."""
+    if not _same_company_features(a, b) or not a.titles or not b.titles:
+        return None
+    if a.title_numbers != b.title_numbers or a.levels != b.levels:
+        return None
+    if a.city and b.city and a.city != b.city:
+        return None
+    if a.title_seasons != b.title_seasons or a.cohorts != b.cohorts:
+        return None
+    if a.hours and b.hours and abs(a.hours - b.hours) > 0.2 * max(a.hours, b.hours):
+        return None
+    title = fuzz.token_set_ratio(" ".join(sorted(a.titles)), " ".join(sorted(b.titles)))
+    if title < ACROSS_TITLE_MIN or not a.words or not b.words:
+        return None
+    text = _overlap(a.words, b.words)
+    if text < ACROSS_TEXT_MIN:
+        return None
+    return (title / 100 + text) / 2
 
 
 def similarity(a: dict, b: dict) -> float | None:
@@ -463,7 +495,7 @@ class ListingIndex:
         key = posting.get("match_key")
         score = None
         found = None
-        source = posting["source"]
+        source = board_of(posting["source"], url)
         if pid in self.by_posting:
             listing, how = self.by_posting[pid], "posting"
         elif url and url in self.by_url and source not in self.url_sources.get(url, ()):
@@ -487,7 +519,7 @@ class ListingIndex:
         return listing, how, score
 
     def _sources_of(self, listing: str) -> set[str]:
-        """The sources of a listing's postings (as stored, with this batch's)."""
+        """The boards of a listing's postings (as stored, with this batch's): see `board_of`."""
         return self.listing_sources.get(listing, set()) | self.stored_sources.get(listing, set())
 
     def _remember(self, key: str, listing: str, found: Features) -> None:
@@ -504,8 +536,10 @@ class ListingIndex:
         if key not in self.title_index:
             for row in self.block(key):
                 self.features.setdefault(row["id"], features(row))
-                if row.get("sources"):
-                    self.stored_sources[row["id"]] = set(_json_list(row["sources"]))
+                if row.get("posting_urls"):
+                    self.stored_sources[row["id"]] = {
+                        board_of(*line.split(" ", 1)) for line in row["posting_urls"].split("\n")
+                    }
             self.title_index[key], self.title_sets[key] = {}, {}
             for listing in self.by_key.get(key, []):
                 if listing in self.features:
@@ -542,4 +576,17 @@ class ListingIndex:
             score = compare(found, known)
             if score is not None and score >= best_score:
                 best, best_score = listing, score
+        if best is None and key:  # another source may word the same opportunity otherwise
+            for listing in sorted(self._sharing_a_title_word(key, found.titles)):
+                if source in self._sources_of(listing):
+                    continue
+                score = compare_across(found, self.features[listing])
+                if score is not None and score >= best_score:
+                    best, best_score = listing, score
         return best, (round(best_score, 3) if best else None)
+
+    def _sharing_a_title_word(self, key: str, titles: frozenset[str]) -> set[str]:
+        """The listings of a block that share a title word with `titles` (after `_candidates`
+        has indexed the block)."""
+        index = self.title_index.get(key, {})
+        return set().union(*(index.get(word, set()) for word in titles)) if titles else set()

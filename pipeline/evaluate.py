@@ -60,7 +60,7 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b else 0.0
 
 
-def _share_or_na(hits: int, misses: int) -> str:
+def share_or_na(hits: int, misses: int) -> str:
     """`hits / (hits + misses)` to three places, or "n/a" when both are 0."""
     return f"{hits / (hits + misses):.3f}" if hits + misses else "n/a"
 
@@ -172,8 +172,8 @@ def format_report(report: TaggingReport, show_misses: int = 0) -> str:
         f"({report.industry_ok}/{report.total})",
         f"kind accuracy:       {report.share(report.kind_ok):.1%} "
         f"({report.kind_ok}/{report.total})",
-        f"is_micro: precision {_share_or_na(report.micro['tp'], report.micro['fp'])}, "
-        f"recall {_share_or_na(report.micro['tp'], report.micro['fn'])}, "
+        f"is_micro: precision {share_or_na(report.micro['tp'], report.micro['fp'])}, "
+        f"recall {share_or_na(report.micro['tp'], report.micro['fn'])}, "
         f"F1 {report.micro_f1:.3f} (tp {report.micro['tp']}, fp {report.micro['fp']}, "
         f"fn {report.micro['fn']}, tn {report.micro['tn']})",
         f"hours given where the label has none: {report.share(report.hours_unlabelled):.1%} "
@@ -281,6 +281,10 @@ class DedupeReport:
     wrong_merges: list[tuple[str, str]] = field(default_factory=list)
     missed: list[tuple[str, str]] = field(default_factory=list)
     by_layer: Counter[str] = field(default_factory=Counter)
+    # "within" one source or "across" sources -> tp, fp, fn of the pairs
+    by_scope: dict[str, Counter[str]] = field(
+        default_factory=lambda: {"within": Counter(), "across": Counter()}
+    )
 
     @property
     def precision(self) -> float:
@@ -324,13 +328,17 @@ def evaluate_dedupe(
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
             same, merged = cluster_of[a] == cluster_of[b], listing_of[a] == listing_of[b]
+            scope = report.by_scope["within" if _source(a) == _source(b) else "across"]
             if same and merged:
                 report.true_positives += 1
+                scope["tp"] += 1
             elif merged:
                 report.false_positives += 1
+                scope["fp"] += 1
                 report.wrong_merges.append((a, b))
             elif same:
                 report.false_negatives += 1
+                scope["fn"] += 1
                 report.missed.append((a, b))
     for pair in hard_negatives:
         report.hard_negatives += 1
@@ -346,10 +354,10 @@ def night_time(night: str) -> str | None:
     return f"{night[:4]}-{night[4:6]}-{night[6:8]}T{night[9:11]}:{night[11:13]}:{night[13:15]}Z"
 
 
-def real_merges(root: Path | str | None = None) -> list[dict[str, Any]]:
+def import_captures(root: Path | str | None = None) -> tuple[Any, dict[str, str]]:
     """Every capture imported in time order into a fresh in-memory database, as nightly crawls
-    would (each night's postings seen at the night's time), and every listing that holds more
-    than one posting: its postings with source, board, title, layer and score."""
+    would (each night's postings seen at the night's time): the database, and each posting id's
+    board."""
     from sqlite_utils import Database
 
     from pipeline.store import ensure_db_shape, import_postings
@@ -367,6 +375,13 @@ def real_merges(root: Path | str | None = None) -> list[dict[str, Any]]:
         )
     for name in sorted(captures):  # one import per capture, in time order
         import_postings(db, normalize_postings([validate_item(raw) for raw in captures[name]]))
+    return db, boards
+
+
+def real_merges(root: Path | str | None = None, imported: Any = None) -> list[dict[str, Any]]:
+    """Every listing of the captures (imported by `import_captures`) that holds more than one
+    posting: its postings with source, board, title, layer and score."""
+    db, boards = imported or import_captures(root)
     rows = db.query(
         "select p.listing_id, p.id, p.source, p.title, p.matched_by, p.match_score "
         "from postings p where p.listing_id in (select listing_id from postings "
@@ -377,6 +392,47 @@ def real_merges(root: Path | str | None = None) -> list[dict[str, Any]]:
         row["board"] = boards.get(row["id"])
         merges.setdefault(row.pop("listing_id"), []).append(row)
     return [{"listing_id": lid, "postings": postings} for lid, postings in merges.items()]
+
+
+REAL_DEDUPE_PAIRS = PROJECT_ROOT / "tests" / "realset" / "dedupe_pairs.jsonl"
+
+
+def evaluate_real_dedupe(
+    pairs: list[dict[str, Any]], root: Path | str | None = None, imported: Any = None
+) -> DedupeReport:
+    """Labelled pairs of real postings of one board (`a`, `b` keys as in the real tagging set,
+    `same`): whether the captures, imported night after night, put each pair in one listing."""
+    db, _ = imported or import_captures(root)
+    listing_of = {
+        row["id"]: row["listing_id"] for row in db.query("select id, listing_id from postings")
+    }
+    report = DedupeReport(postings=len(listing_of), listings=len(set(listing_of.values())))
+    for pair in pairs:
+        a, b = (_posting_of_key(pair[side]) for side in ("a", "b"))
+        if a not in listing_of or b not in listing_of:
+            raise LookupError(f"labelled pair {pair['a']} + {pair['b']} is in no capture")
+        merged = listing_of[a] == listing_of[b]
+        scope = report.by_scope["within" if _source(a) == _source(b) else "across"]
+        if pair["same"] and merged:
+            report.true_positives += 1
+            scope["tp"] += 1
+        elif merged:
+            report.false_positives += 1
+            scope["fp"] += 1
+            report.wrong_merges.append((a, b))
+        elif pair["same"]:
+            report.false_negatives += 1
+            scope["fn"] += 1
+            report.missed.append((a, b))
+        else:
+            report.hard_negatives += 1
+    return report
+
+
+def _posting_of_key(key: str) -> str:
+    """`ashby/board/id` (a real set key) -> `ashby:id` (a posting id)."""
+    spider, _, source_id = key.split("/", 2)
+    return f"{spider}:{source_id}"
 
 
 def merges_joining_titles(merges: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -410,6 +466,18 @@ def format_merges(merges: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def _source(posting_id: str) -> str:
+    return posting_id.split(":", 1)[0]
+
+
+def _scope_line(name: str, counts: Counter[str]) -> str:
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
+    return (
+        f"{name}: precision {share_or_na(tp, fp)}, recall {share_or_na(tp, fn)} "
+        f"(tp {tp}, fp {fp}, fn {fn})"
+    )
+
+
 def format_dedupe_report(report: DedupeReport, show: int = 0) -> str:
     lines = [
         f"postings: {report.postings}, labelled clusters: {report.clusters}, "
@@ -421,6 +489,8 @@ def format_dedupe_report(report: DedupeReport, show: int = 0) -> str:
         f"/{report.hard_negatives}",
         "postings by matching layer: "
         + ", ".join(f"{k} {v}" for k, v in sorted(report.by_layer.items())),
+        _scope_line("pairs within one source", report.by_scope["within"]),
+        _scope_line("pairs across sources", report.by_scope["across"]),
     ]
     for a, b in report.wrong_merges[:show]:
         lines.append(f"  wrongly merged: {a} + {b}")

@@ -711,7 +711,9 @@ def _block_details(db: Database, key: str) -> Iterable[dict[str, Any]]:
     """What layer-3 matching compares, for the stored listings of one block."""
     return db.query(
         "select l.id, l.title, l.company, t.description_text as description, l.location, "
-        "l.hours_max, l.sources from listings l left join listing_texts t on t.id = l.id "
+        "l.hours_max, (select group_concat(p.source || ' ' || coalesce(p.canonical_url, ''), "
+        "char(10)) from postings p where p.listing_id = l.id) as posting_urls "
+        "from listings l left join listing_texts t on t.id = l.id "
         "where l.match_key = ?",
         [key],
     )

@@ -5,7 +5,10 @@ import pytest
 from pipeline.dedupe import (
     MIN_TEXT_OVERLAP,
     ListingIndex,
+    board_of,
     canonical_url,
+    compare_across,
+    features,
     listing_id_for,
     same_company,
     similarity,
@@ -154,3 +157,46 @@ def test_no_merge_joins_two_titles_of_one_board_over_the_real_captures():
     merges = real_merges()
     assert merges  # the same posting seen again, and the same opportunity on two boards
     assert merges_joining_titles(merges) == []
+
+
+def test_a_reworded_title_on_another_source_is_one_listing():
+    career_page = {
+        "company": "Hollis and Grant Architects, Inc.",
+        "title": "Zoning Research Brief (Cambridge, MA) - Micro-Internship",
+        "description": "Summarize the zoning code for three lots and map the setbacks. "
+        "About 20 hours over two weeks, paid $25 an hour, remote.",
+        "location": None,
+        "hours_max": 20,
+    }
+    board = {
+        **career_page,
+        "company": "Hollis & Grant Architects",
+        "title": "Zoning Code Research Brief: Cambridge",
+    }
+    other_project = {**board, "title": "Zoning Code Research Brief: Somerville"}
+    assert similarity(career_page, board) is None  # a word replaced: not by exact title words
+    assert compare_across(features(career_page), features(board)) >= 0.9
+    assert compare_across(features(board), features(other_project)) is None
+
+
+def test_a_board_is_where_its_postings_live():
+    assert board_of("greenhouse", "job-boards.greenhouse.io/impact/jobs/1") == board_of(
+        "greenhouse", "job-boards.greenhouse.io/impact/jobs/2"
+    )
+    assert board_of("greenhouse", "job-boards.greenhouse.io/impact/jobs/1") != board_of(
+        "greenhouse", "job-boards.greenhouse.io/takealot/jobs/1"
+    )
+    assert board_of("jsonld", "careers.a.edu/jobs/1") != board_of("jsonld", "b.com/careers/1")
+
+
+def test_real_pairs_of_one_board_are_kept_apart():
+    from pipeline.evaluate import REAL_DEDUPE_PAIRS, evaluate_real_dedupe, load_labelled
+    from pipeline.realset import realdata_root
+
+    if not (realdata_root() / "ashby").is_dir():
+        pytest.skip("no real captures")
+    pairs = load_labelled(REAL_DEDUPE_PAIRS)
+    assert len(pairs) >= 200 and all(set(p) == {"a", "b", "same", "why"} for p in pairs)
+    report = evaluate_real_dedupe(pairs)
+    assert report.false_positives == 0, report.wrong_merges
+    assert report.hard_negatives >= 200

@@ -80,3 +80,16 @@ def test_the_audit_shows_each_flag_with_its_evidence():
     text = format_audit(1000, [row])
     assert "flagged is_micro: 1 (0.10%)" in text
     assert "about 10-12 hours" in text and "Survey Coding" in text
+
+
+def test_evaluate_dedupe_real_audits_every_merge():
+    from pipeline.realset import realdata_root
+
+    if not (realdata_root() / "ashby").is_dir():
+        import pytest
+
+        pytest.skip("no real captures")
+    result = CliRunner().invoke(cli, ["evaluate", "--dedupe", "--real", "--audit"])
+    assert result.exit_code == 0, result.output
+    assert "real pairs of one board: " in result.output
+    assert "joining different titles on one board: 0" in result.output
