@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -586,7 +587,10 @@ class ListingIndex:
         return best, (round(best_score, 3) if best else None)
 
     def _sharing_a_title_word(self, key: str, titles: frozenset[str]) -> set[str]:
-        """The listings of a block that share a title word with `titles` (after `_candidates`
-        has indexed the block)."""
+        """The listings of a block that share at least half the words of `titles`, and two
+        when it has two (after `_candidates` has indexed the block): a reworded title keeps
+        most of its words."""
         index = self.title_index.get(key, {})
-        return set().union(*(index.get(word, set()) for word in titles)) if titles else set()
+        shared = Counter(listing for word in titles for listing in index.get(word, ()))
+        least = max(min(2, len(titles)), (len(titles) + 1) // 2)
+        return {listing for listing, count in shared.items() if count >= least}
