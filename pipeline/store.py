@@ -708,15 +708,24 @@ def _listings_with_texts(db: Database, ids: set[str]) -> list[dict[str, Any]]:
 
 
 def _block_details(db: Database, key: str) -> Iterable[dict[str, Any]]:
-    """What layer-3 matching compares, for the stored listings of one block."""
-    return db.query(
+    """What layer-3 matching compares, for the stored listings of one block, with the source
+    and canonical URL of each of their postings (`posting_urls`, one per line)."""
+    urls: dict[str, list[str]] = {}
+    for row in db.query(
+        "select p.listing_id, p.source, p.canonical_url from listings l "
+        "join postings p on p.listing_id = l.id where l.match_key = ?",
+        [key],
+    ):
+        urls.setdefault(row["listing_id"], []).append(
+            f"{row['source']} {row['canonical_url'] or ''}"
+        )
+    rows = db.query(
         "select l.id, l.title, l.company, t.description_text as description, l.location, "
-        "l.hours_max, (select group_concat(p.source || ' ' || coalesce(p.canonical_url, ''), "
-        "char(10)) from postings p where p.listing_id = l.id) as posting_urls "
-        "from listings l left join listing_texts t on t.id = l.id "
+        "l.hours_max from listings l left join listing_texts t on t.id = l.id "
         "where l.match_key = ?",
         [key],
     )
+    return [{**row, "posting_urls": "\n".join(urls.get(row["id"], ()))} for row in rows]
 
 
 def _merge_posting(
