@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -304,11 +305,38 @@ def _title_numbers(title: str) -> set[str]:
     return set(TITLE_NUMBER.findall(title.lower()))
 
 
+# Cities that boards and career pages name in two languages: the local name -> the English one.
+CITY_EXONYMS = {
+    "munchen": "munich", "koln": "cologne", "wien": "vienna", "lisboa": "lisbon",
+    "praha": "prague", "roma": "rome", "milano": "milan", "napoli": "naples", "torino": "turin",
+    "firenze": "florence", "warszawa": "warsaw", "krakow": "cracow", "bruxelles": "brussels",
+    "brussel": "brussels", "den haag": "the hague", "geneve": "geneva", "kobenhavn": "copenhagen",
+    "goteborg": "gothenburg", "sevilla": "seville", "athina": "athens", "bucuresti": "bucharest",
+    "ciudad de mexico": "mexico city", "sao paulo": "sao paulo", "zurich": "zurich",
+}  # fmt: skip
+
+
+def _folded(text: str) -> str:
+    """Lower case, accents dropped ("München" -> "munchen")."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 def _city(location: str | None) -> str | None:
     if not location or "remote" in location.lower():
         return None
-    first = WORD.findall(location.split(",")[0].split("(")[0].lower())
-    return " ".join(first) or None
+    first = " ".join(WORD.findall(_folded(location.split(",")[0].split("(")[0])))
+    return CITY_EXONYMS.get(first, first) or None
+
+
+# Words of a title that repeat where or how the work is done: no part of its identity.
+WORKPLACE_WORDS = {"remote", "hybrid", "onsite", "site", "office"}
+
+
+def _place_words(location: str | None) -> set[str]:
+    """The words of a location, accents folded, with the English names of its cities."""
+    words = set(WORD.findall(_folded(location or "")))
+    return words | {CITY_EXONYMS[w] for w in words if w in CITY_EXONYMS}
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
@@ -321,7 +349,8 @@ class Features:
 
     company_compact: str
     company_words: tuple[str, ...]
-    titles: frozenset[str]
+    titles: frozenset[str]  # without the words of its location and workplace
+    qualifiers: frozenset[str]  # the title's words outside its main part
     title_numbers: frozenset[str]
     title_seasons: frozenset[str]
     levels: frozenset[str]
@@ -346,19 +375,21 @@ def _company_features(key: str) -> tuple[str, tuple[str, ...]]:
 def features(item: dict) -> Features:
     key = company_key(item.get("company")) or ""
     title = item.get("title") or ""
+    location = item.get("location")
     text = f"{title} {item.get('description') or ''}".lower()
     company_compact, company_words = _company_features(key)
     return Features(
         company_compact=company_compact,
         company_words=company_words,
-        titles=frozenset(title_words(title)),
+        titles=frozenset(title_words(_folded(title)) - _place_words(location) - WORKPLACE_WORDS),
+        qualifiers=frozenset(_qualifier_words(title)),
         title_numbers=frozenset(_title_numbers(title)),
         title_seasons=frozenset(SEASON_OR_YEAR.findall(title.lower())),
         levels=title_levels(title),
         title=" ".join(w for w in WORD.findall(title.lower()) if w not in LABEL_WORDS),
         cohorts=frozenset(COHORT.findall(text)) if "cohort" in text else frozenset(),
-        city=_city(item.get("location")),
-        place=" ".join(WORD.findall((item.get("location") or "").lower())),
+        city=_city(location),
+        place=" ".join(WORD.findall((location or "").lower())),
         hours=item.get("hours_max"),
         text=text,
     )
@@ -374,7 +405,14 @@ def _same_company_features(a: Features, b: Features) -> bool:
         return False
     if set(shorter) <= set(longer) and (len(shorter) >= 2 or shorter[0] == longer[0]):
         return True
-    return len(shorter) >= 2 and shorter[:2] == longer[:2]
+    if len(shorter) >= 2 and shorter[:2] == longer[:2]:
+        return True
+    # "Ferncliff Bio" and "Ferncliff Biosciences": the first word, then words cut short
+    return (
+        len(shorter) == len(longer) >= 2
+        and shorter[0] == longer[0]
+        and all(long.startswith(short) for short, long in zip(shorter, longer, strict=True))
+    )
 
 
 def compare(a: Features, b: Features) -> float | None:
@@ -397,6 +435,17 @@ def compare(a: Features, b: Features) -> float | None:
     if not a.words or not b.words:
         return 1.0 if not a.words and not b.words else 0.0
     return _overlap(a.words, b.words)
+
+
+QUALIFIER_SPLIT = re.compile(r"\s+[-–—|/]\s+|[,(\[:|]")
+
+
+def _qualifier_words(title: str) -> set[str]:
+    """The distinctive words of a title outside its main part (the part with the most of
+    them): "Performance Marketing Manager – DACH" -> {"dach"}."""
+    parts = [title_words(_folded(part)) for part in QUALIFIER_SPLIT.split(title)]
+    main = max(parts, key=len, default=set())
+    return set().union(*(part for part in parts if part is not main)) - main
 
 
 def _same_posting_again(a: Features, b: Features) -> bool:
@@ -446,6 +495,9 @@ def compare_across(a: Features, b: Features) -> float | None:
         return None
     if a.hours and b.hours and abs(a.hours - b.hours) > 0.2 * max(a.hours, b.hours):
         return None
+    only_a, only_b = a.titles - b.titles, b.titles - a.titles
+    if only_a and only_b and only_a <= a.qualifiers and only_b <= b.qualifiers:
+        return None  # "Manager – DACH" and "Manager – Benelux": two markets, teams or products
     title = fuzz.token_set_ratio(" ".join(sorted(a.titles)), " ".join(sorted(b.titles)))
     if title < ACROSS_TITLE_MIN or not a.words or not b.words:
         return None
