@@ -262,6 +262,7 @@ VIEWS = {
     """,
     "merges": """
         select p.id as posting, p.source, p.url, p.matched_by, p.match_score, p.first_seen,
+               p.title as posting_title, p.company as posting_company,
                p.listing_id, l.title as listing_title, l.company as listing_company
         from postings p join listings l on l.id = p.listing_id
         where p.matched_by != 'new'
