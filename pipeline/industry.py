@@ -321,11 +321,11 @@ def _evidence(fields: list[tuple[Iterable[str], float]], slug: str, taxonomy: Ta
     """The phrases that scored for `slug`, the weightiest first, by where they were found."""
     parts = []
     weights = taxonomy.slug_phrases[slug]
+    phrases = weights.keys()
     for name, (found, _) in zip(FIELD_NAMES, fields, strict=True):
-        hits = [p for p in found if p in weights] if found else None
+        hits = sorted(phrases & found) if found else None  # a set operation, in C
         if hits:
-            hits.sort()  # then by weight, the weightiest first: ties stay in name order
-            hits.sort(key=weights.__getitem__, reverse=True)
+            hits.sort(key=weights.__getitem__, reverse=True)  # ties stay in name order
             parts.append(f"{name}: {', '.join(hits[:4])}")
     return "; ".join(parts)[:EVIDENCE_CHARS]
 
