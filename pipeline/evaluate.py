@@ -298,6 +298,22 @@ class DedupeReport:
     def f1(self) -> float:
         return _f1(self.precision, self.recall)
 
+    def count_pair(self, a: str, b: str, same: bool, merged: bool) -> None:
+        """Count a pair of postings (`source:source_id`): labelled the same opportunity or not,
+        put in one listing or not; within one source or across sources."""
+        scope = self.by_scope["within" if _source(a) == _source(b) else "across"]
+        if same and merged:
+            self.true_positives += 1
+            scope["tp"] += 1
+        elif merged:
+            self.false_positives += 1
+            scope["fp"] += 1
+            self.wrong_merges.append((a, b))
+        elif same:
+            self.false_negatives += 1
+            scope["fn"] += 1
+            self.missed.append((a, b))
+
 
 def evaluate_dedupe(
     examples: list[dict[str, Any]], hard_negatives: list[dict[str, Any]]
@@ -327,19 +343,7 @@ def evaluate_dedupe(
     )
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
-            same, merged = cluster_of[a] == cluster_of[b], listing_of[a] == listing_of[b]
-            scope = report.by_scope["within" if _source(a) == _source(b) else "across"]
-            if same and merged:
-                report.true_positives += 1
-                scope["tp"] += 1
-            elif merged:
-                report.false_positives += 1
-                scope["fp"] += 1
-                report.wrong_merges.append((a, b))
-            elif same:
-                report.false_negatives += 1
-                scope["fn"] += 1
-                report.missed.append((a, b))
+            report.count_pair(a, b, cluster_of[a] == cluster_of[b], listing_of[a] == listing_of[b])
     for pair in hard_negatives:
         report.hard_negatives += 1
         if listing_of.get(pair["a"]) == listing_of.get(pair["b"]):
@@ -412,20 +416,8 @@ def evaluate_real_dedupe(
         if a not in listing_of or b not in listing_of:
             raise LookupError(f"labelled pair {pair['a']} + {pair['b']} is in no capture")
         merged = listing_of[a] == listing_of[b]
-        scope = report.by_scope["within" if _source(a) == _source(b) else "across"]
-        if pair["same"] and merged:
-            report.true_positives += 1
-            scope["tp"] += 1
-        elif merged:
-            report.false_positives += 1
-            scope["fp"] += 1
-            report.wrong_merges.append((a, b))
-        elif pair["same"]:
-            report.false_negatives += 1
-            scope["fn"] += 1
-            report.missed.append((a, b))
-        else:
-            report.hard_negatives += 1
+        report.count_pair(a, b, pair["same"], merged)
+        report.hard_negatives += not pair["same"] and not merged  # kept apart
     return report
 
 
