@@ -25,7 +25,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property, lru_cache
 from itertools import combinations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -359,6 +359,8 @@ class Features:
     place: str  # the location's words, lower case
     city: str | None
     hours: float | None
+    pay: tuple[float, float, str] | None  # min, max, unit
+    deadline: str | None
     text: str  # title and description, lower case
 
     @cached_property
@@ -391,8 +393,37 @@ def features(item: dict) -> Features:
         city=_city(location),
         place=" ".join(WORD.findall((location or "").lower())),
         hours=item.get("hours_max"),
+        pay=_pay(item),
+        deadline=item.get("deadline"),
         text=text,
     )
+
+
+def _pay(item: dict) -> tuple[float, float, str] | None:
+    low, high, unit = item.get("pay_min"), item.get("pay_max"), item.get("pay_unit")
+    if low is None or high is None or not unit:
+        return None
+    return float(low), float(high), unit
+
+
+def _agree(a: Features, b: Features) -> bool:
+    """Pay in one unit whose ranges meet (within a tenth), and deadlines within two weeks,
+    where both say: supporting evidence of one opportunity, or against it."""
+    if a.pay and b.pay and a.pay[2] == b.pay[2]:
+        if a.pay[0] > b.pay[1] * 1.1 or b.pay[0] > a.pay[1] * 1.1:
+            return False
+    if a.deadline and b.deadline and a.deadline[:10] != b.deadline[:10]:
+        try:
+            gap = abs(
+                (date.fromisoformat(a.deadline[:10]) - date.fromisoformat(b.deadline[:10])).days
+            )
+        except ValueError:
+            return True
+        return gap <= DEADLINE_DAYS_APART
+    return True
+
+
+DEADLINE_DAYS_APART = 14
 
 
 def _same_company_features(a: Features, b: Features) -> bool:
@@ -494,6 +525,8 @@ def compare_across(a: Features, b: Features) -> float | None:
     if a.title_seasons != b.title_seasons or a.cohorts != b.cohorts:
         return None
     if a.hours and b.hours and abs(a.hours - b.hours) > 0.2 * max(a.hours, b.hours):
+        return None
+    if not _agree(a, b):  # other pay, or deadlines weeks apart
         return None
     only_a, only_b = a.titles - b.titles, b.titles - a.titles
     if only_a and only_b and only_a <= a.qualifiers and only_b <= b.qualifiers:

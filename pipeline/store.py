@@ -722,7 +722,8 @@ def _block_details(db: Database, key: str) -> Iterable[dict[str, Any]]:
         )
     rows = db.query(
         "select l.id, l.title, l.company, t.description_text as description, l.location, "
-        "l.hours_max from listings l left join listing_texts t on t.id = l.id "
+        "l.hours_max, l.pay_min, l.pay_max, l.pay_unit, l.deadline "
+        "from listings l left join listing_texts t on t.id = l.id "
         "where l.match_key = ?",
         [key],
     )

@@ -200,3 +200,24 @@ def test_real_pairs_of_one_board_are_kept_apart():
     report = evaluate_real_dedupe(pairs)
     assert report.false_positives == 0, report.wrong_merges
     assert report.hard_negatives >= 200
+
+
+def test_other_pay_or_a_deadline_weeks_apart_tells_two_jobs_across_sources():
+    page = {
+        "company": "Kelpie Logistics B.V.",
+        "title": "Pricing Data Analyst (Senior) - Rotterdam",
+        "description": "Own the pricing models of our road freight lanes, build the dashboards "
+        "our sales team quotes from, and run the yearly tender analysis with finance.",
+        "location": "Rotterdam, NL",
+        "pay_min": 60000,
+        "pay_max": 70000,
+        "pay_unit": "year",
+        "deadline": "2026-12-15",
+    }
+    board = {**page, "company": "Kelpie Logistics", "title": "Senior Data Analyst, Pricing"}
+    assert compare_across(features(page), features(board)) is not None
+    other_pay = {**board, "pay_min": 90000, "pay_max": 100000}
+    assert compare_across(features(page), features(other_pay)) is None
+    later = {**board, "deadline": "2027-02-01"}
+    assert compare_across(features(page), features(later)) is None
+    assert compare_across(features(page), features({**board, "deadline": None})) is not None
