@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -215,21 +217,10 @@ def crawl_command(
                 param_hint="--source",
             )
         jobs = [CrawlJob.from_source(s) for s in sources if not only or s.key in only]
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    lock = crawl_lock(db_path)
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        click.echo(
-            f"another crawl of {db_path} is running (lock {lock.lock_file}); nothing done", err=True
-        )
-        sys.exit(75)
-    try:
+    with _holding_crawl_lock(db_path):
         rows = crawl(
             jobs, db_path, settings=parse_pairs(settings, "-s"), timeout=timeout, echo=click.echo
         )
-    finally:
-        lock.release()
     if any(row["status"] == "failed" for row in rows):
         sys.exit(1)
 
@@ -294,7 +285,8 @@ def rebuild(db_path: Path, close_after: int) -> None:
 
         microintern rebuild --db data/listings.db
     """
-    count = rebuild_database(db_path, close_after=close_after)
+    with _holding_crawl_lock(db_path):  # a crawl meanwhile would write to the file replaced
+        count = rebuild_database(db_path, close_after=close_after)
     db = open_db(db_path)
     click.echo(
         f"replayed {count} captures: {db.table('listings').count} listings, "
@@ -430,6 +422,27 @@ def evaluate(
         return
     report = evaluate_tagging(load_labelled(labelled or TAGGING_DEVSET))
     click.echo(format_report(report, show_misses))
+
+
+@contextmanager
+def _holding_crawl_lock(db_path: Path) -> Iterator[None]:
+    """Hold the lock that crawls and rebuilds of `db_path` take, so that they never overlap; if
+    another holds it, say so and exit 75 (EX_TEMPFAIL) with nothing done."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock = crawl_lock(db_path)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        click.echo(
+            f"another crawl or rebuild of {db_path} is running (lock {lock.lock_file}); "
+            "nothing done",
+            err=True,
+        )
+        sys.exit(75)
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _evaluate_real(

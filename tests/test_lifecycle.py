@@ -140,6 +140,16 @@ def test_rebuild_gives_the_same_listings_ids_and_history(board, tmp_path):
     assert result.exit_code == 0 and "replayed 5 captures" in result.output
     assert snapshot(open_db(db_path)) == before
 
+    # A crawl holds the lock: a rebuild would swap the file under it and lose its writes.
+    from schedules.nightly import crawl_lock
+
+    with crawl_lock(db_path):
+        held = CliRunner().invoke(cli, ["rebuild", "--db", str(db_path)])
+        crawling = CliRunner().invoke(cli, ["crawl", "--db", str(db_path)])
+    assert held.exit_code == crawling.exit_code == 75
+    assert "another crawl or rebuild" in held.output
+    assert snapshot(open_db(db_path)) == before
+
 
 def test_real_boards_replayed_night_after_night(tmp_path):
     """The four captured nights of each real board, imported in order at each night's time as
