@@ -7,6 +7,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -40,6 +41,7 @@ from pipeline.export import FORMATS, Filters, export_listings
 from pipeline.gc_settings import tune_gc
 from pipeline.hours import HOUR_RANGES
 from pipeline.hugepages import reexec_with_huge_pages
+from pipeline.industry import load_taxonomy
 from pipeline.ingest import import_files
 from pipeline.realset import REAL_LABELS, realdata_root
 from pipeline.rebuild import keep_import
@@ -235,12 +237,21 @@ def crawl_command(
     show_default=True,
     help="csv, jsonl, or excel (CSV that spreadsheets open safely).",
 )
-@click.option("--industry")
+@click.option(
+    "--industry",
+    type=click.Choice(sorted(load_taxonomy().labels), case_sensitive=False),
+    help="One industry slug, in any case (Marketing is marketing).",
+)
 @click.option("--hour-range", type=click.Choice(HOUR_RANGES))
 @click.option("--max-hours", type=float, help="At most this many estimated total hours.")
 @click.option("--remote/--not-remote", default=None)
 @click.option("--status", type=click.Choice(["open", "closed", "expired", "reopened"]))
-@click.option("--since", metavar="YYYY-MM-DD", help="First seen on or after this date.")
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="First seen on or after this date.",
+)
 @click.option("--source", help="Seen on this source, e.g. greenhouse.")
 @db_option
 def export(
@@ -251,7 +262,7 @@ def export(
     max_hours: float | None,
     remote: bool | None,
     status: str | None,
-    since: str | None,
+    since: datetime | None,
     source: str | None,
     db_path: Path,
 ) -> None:
@@ -262,7 +273,9 @@ def export(
 
         microintern export micro.csv --format excel --industry marketing --max-hours 20
     """
-    filters = Filters(industry, hour_range, max_hours, remote, status, since, source)
+    day = since.date().isoformat() if since else None
+    filters = Filters(industry, hour_range, max_hours, remote, status, day, source)
+    out.parent.mkdir(parents=True, exist_ok=True)  # a folder of the analyst's choosing
     count = export_listings(db_path, out, fmt, filters)
     click.echo(f"{count} listings written to {out}")
 

@@ -55,3 +55,16 @@ def test_excel_export_neutralizes_formulas_and_round_trips(tmp_path):
     assert frame.loc[0, "title"] == "'" + title
     assert frame.loc[0, "company"] == "'+Acme"
     assert [neutralize(v) for v in ("@x", "-1", "\tx", "ok", 5)] == ["'@x", "'-1", "'\tx", "ok", 5]
+
+
+def test_export_takes_an_industry_in_any_case_a_new_folder_and_checks_dates(demo_db, tmp_path):
+    lower = tmp_path / "a" / "marketing.csv"
+    run(lower, "--industry", "marketing", "--db", demo_db)
+    upper = tmp_path / "b" / "new" / "Marketing.csv"
+    run(upper, "--industry", "Marketing", "--db", demo_db)  # folders made, case folded
+    assert upper.read_text() == lower.read_text()
+    assert len(pd.read_csv(lower)) > 0
+    for bad in (["--industry", "marketting"], ["--since", "last-week"]):
+        result = CliRunner().invoke(cli, ["export", str(tmp_path / "x.csv"), *bad, "--db", demo_db])
+        assert result.exit_code == 2 and "Invalid value" in result.output
+    assert not (tmp_path / "x.csv").exists()
