@@ -118,12 +118,25 @@ def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -
         report.path = original
         reports.append(report)
         result.merge(one)
-    bad_total = 0
+    bad_total = empty = 0
     for report in reports:
         for number, message in report.bad_lines:
             click.echo(f"{report.path}:{number}: skipped: {message}", err=True)
         bad_total += len(report.bad_lines)
         click.echo(f"{report.path}: {report.items} items, {len(report.bad_lines)} bad lines")
+        if (
+            source is None
+            and report.bad_lines
+            and all("'source'" in message for _, message in report.bad_lines)
+        ):
+            click.echo(
+                f"{report.path}: its records name no source: pass --source NAME "
+                "(e.g. --source parkerdewey)",
+                err=True,
+            )
+        if not report.items and not report.bad_lines:
+            click.echo(f"{report.path}: no records in it; nothing imported", err=True)
+            empty += 1
     click.echo(
         f"{result.postings} postings: {result.new_listings} new listings, "
         f"{result.updated_listings} updated, {result.seen_again} seen again, "
@@ -132,7 +145,7 @@ def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -
     if result.issues:
         counts = ", ".join(f"{name} x{n}" for name, n in sorted(result.issues.items()))
         click.echo(f"fields left empty because they could not be read: {counts}")
-    if bad_total:
+    if bad_total or empty:
         sys.exit(1)
 
 

@@ -139,3 +139,21 @@ def test_serve_command_publishes_with_the_measured_settings(tmp_path):
         [*command, "--get", "/listings/listings.json"], capture_output=True, text=True, check=True
     )
     assert set(json.loads(page.stdout)["facet_results"]) == set(FACET_COUNT_COLUMNS)
+
+
+def test_import_says_what_is_missing_and_an_empty_file_is_an_error(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text(
+        "Project ID,Project Title,Company Name,Project URL,Description\n"
+        "9,Market research sprint,Acme,https://example.org/p/9,About 10 hours.\n"
+    )
+    db = str(tmp_path / "listings.db")
+    result = CliRunner().invoke(cli, ["import", str(export), "--db", db])
+    assert result.exit_code == 1
+    assert "pass --source NAME" in result.output
+    empty = tmp_path / "empty.csv"
+    empty.write_text("Project ID,Project Title\n")
+    result = CliRunner().invoke(cli, ["import", str(empty), "--source", "parkerdewey", "--db", db])
+    assert result.exit_code == 1 and "no records in it" in result.output
+    good = CliRunner().invoke(cli, ["import", str(export), "--source", "parkerdewey", "--db", db])
+    assert good.exit_code == 0 and "pass --source" not in good.output
