@@ -101,8 +101,8 @@ def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -
     """Run the pipeline on raw FILES (JSON lines, or CSV by the .csv suffix) and upsert them
     into the database.
 
-    Each JSON line is one raw item (see README, "Raw item contract"); a CSV has the contract's
-    field names or common export headers as columns (README, "CSV import"). Bad lines are
+    Each JSON line is one raw item (see docs/data-model.md); a CSV has the contract's field
+    names or common export headers as columns (docs/operations.md, "CSV import"). Bad lines are
     reported with their line number and skipped; the good ones still land. A copy of each file
     is kept under raw/import/ beside the database, so `rebuild` can replay it.
 
