@@ -32,6 +32,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from rapidfuzz import fuzz
 
+from pipeline.text import TITLE_PARTS
+
 # Parameters that say where a visitor came from, not which job: dropped. Those that name the job
 # (`gh_jid` on a company's own Greenhouse page, `jobId`, `id`, `job`) are kept.
 TRACKING_PARAMS = {
@@ -468,13 +470,10 @@ def compare(a: Features, b: Features) -> float | None:
     return _overlap(a.words, b.words)
 
 
-QUALIFIER_SPLIT = re.compile(r"\s+[-–—|/]\s+|[,(\[:|]")
-
-
 def _qualifier_words(title: str) -> set[str]:
     """The distinctive words of a title outside its main part (the part with the most of
     them): "Performance Marketing Manager – DACH" -> {"dach"}."""
-    parts = [title_words(_folded(part)) for part in QUALIFIER_SPLIT.split(title)]
+    parts = [title_words(_folded(part)) for part in TITLE_PARTS.split(title)]
     main = max(parts, key=len, default=set())
     return set().union(*(part for part in parts if part is not main)) - main
 

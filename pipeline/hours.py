@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
 
-from pipeline.text import merge_spans, search_word, tidy_number, word_char_at
+from pipeline.text import holds_any, merge_spans, search_word, tidy_number, word_char_at
 
 WEEKS_PER = {"month": 4.33, "semester": 15.0, "summer": 10.0, "quarter": 13.0, "week": 1.0}
 FULL_TIME_WEEKLY = 40.0
@@ -356,13 +356,6 @@ def snippet(text: str, start: int, end: int, limit: int = EVIDENCE_CHARS) -> str
     return words.strip()[:limit]
 
 
-def _has_any(text: str, parts: tuple[str, ...]) -> bool:
-    for part in parts:
-        if part in text:
-            return True
-    return False
-
-
 def _number(match: re.Match[str]) -> str:
     words = match.group(0).lower().replace("-", " ").split()
     key = " ".join(words)
@@ -620,7 +613,7 @@ def _may_hold_sittings(text: str) -> bool:
     one of SITTING_WORDS are)."""
     if " each" in text:
         return True
-    return ("hour" in text or "minute" in text) and _has_any(text, SITTING_WORDS)
+    return ("hour" in text or "minute" in text) and holds_any(text, SITTING_WORDS)
 
 
 def _sittings_total(text: str) -> tuple[float, float] | None:
@@ -689,7 +682,7 @@ WEEK_OR_DAY_WORDS = ("day", "daily", *WEEK_WORDS)
 
 def _is_weekly_after(text: str, end: int) -> bool:
     after = text[end : end + 40]
-    if not _has_any(after, WEEK_OR_DAY_WORDS):
+    if not holds_any(after, WEEK_OR_DAY_WORDS):
         return False
     return bool(PER_WEEK_OR_DAY.match(after) or LATER_PER_WEEK.match(after))
 
@@ -746,15 +739,15 @@ def _schedule_weekly(text: str) -> Found | None:
 def find_weekly(text: str) -> Found | None:
     if DIGIT.search(text) is None:  # every weekly figure has one
         return None
-    if not _has_any(text, WEEK_WORDS):  # every weekly pattern but SCHEDULE names the week
+    if not holds_any(text, WEEK_WORDS):  # every weekly pattern but SCHEDULE names the week
         return _schedule_weekly(text) if "fri" in text and "mon" in text else None
     # "three 12-hour shifts per week" = 36
-    match = SHIFTS.search(text) if _has_any(text, SHIFT_WORDS) and "hour" in text else None
+    match = SHIFTS.search(text) if holds_any(text, SHIFT_WORDS) and "hour" in text else None
     if match:
         count = float(match.group(1) or 1)
         weekly = count * float(match.group(2))
         return Found(weekly, weekly, *match.span())
-    pattern = WEEKLY if _has_any(text, BOUND_PARTS) else WEEKLY_FIGURES
+    pattern = WEEKLY if holds_any(text, BOUND_PARTS) else WEEKLY_FIGURES
     for match in pattern.finditer(text):
         if _effort_context_ok(text, *match.span()):
             low, high = _pair(*match.groups()[-2:])  # the range, after WEEKLY's BOUND
@@ -907,7 +900,7 @@ FIXED_TERM = re.compile(  # by `search_word`
 def _permanent(text: str) -> bool:
     if ("permanent" in text or "cdi" in text) and search_word(PERMANENT, text):
         return True
-    if not _has_any(text, BENEFIT_PARTS):
+    if not holds_any(text, BENEFIT_PARTS):
         return False
     return search_word(EMPLOYEE_BENEFITS, text) is not None and not search_word(FIXED_TERM, text)
 

@@ -20,6 +20,8 @@ from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick, BytesAhoCorasick
 
+from pipeline.text import TITLE_PARTS
+
 TAXONOMY_FILE = Path(__file__).with_name("industries.toml")
 TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT = 3, 1.5, 1
 # The description's lines about the employer (its story, benefits, process: see
@@ -237,10 +239,6 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         },
         role_slugs=role_slugs,
     )
-
-
-# Where a title's parts split: "Senior Product Manager, Compliance (6 months contract)".
-TITLE_PARTS = re.compile(r"\s+[-–—|/]\s+|[,(\[:|]")
 
 
 # What may follow the role title that heads a part: a level, "intern", a gender note.

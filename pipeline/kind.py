@@ -16,7 +16,7 @@ from typing import NamedTuple
 from ahocorasick_rs import AhoCorasick
 
 from pipeline.hours import snippet
-from pipeline.text import first_match_at, folds_like_lower, search_word, word_char_at
+from pipeline.text import first_match_at, folds_like_lower, holds_any, search_word, word_char_at
 
 # The patterns in capitals below run on lower-case text; those used with `search_word` must
 # match at the start of a word.
@@ -152,7 +152,7 @@ def decide_kind(
     head = f"{title} | {employment_type or ''}"
     head_lower, body = head.lower(), description[:3000].lower()
     title_lower = title.lower()
-    may_match = _holds_any if folds_like_lower(head) else _always
+    may_match = holds_any if folds_like_lower(head) else _always
 
     if source == "forage":
         return Kind("simulation", f"source: {source}")
@@ -249,7 +249,7 @@ def _internship(
 def _internship_program(head: str, body: str, employer_text: str) -> re.Match[str] | None:
     """A program for students whose text calls it an internship (in any part of it: its
     "About the program" section may sit with the employer's)."""
-    if not _holds_any(head.lower(), PROGRAM_WORDS) or not PROGRAM_HEAD.search(head):
+    if not holds_any(head.lower(), PROGRAM_WORDS) or not PROGRAM_HEAD.search(head):
         return None
     return INTERNSHIP_PROGRAM.search(body) or INTERNSHIP_PROGRAM.search(employer_text[:4000])
 
@@ -257,13 +257,6 @@ def _internship_program(head: str, body: str, employer_text: str) -> re.Match[st
 def _quote(match: re.Match[str]) -> str:
     """The words of a match with some context, as evidence."""
     return snippet(match.string, *match.span(), 80)
-
-
-def _holds_any(text: str, words: tuple[str, ...]) -> bool:
-    for word in words:  # a loop: quicker than any() over a generator for a few words
-        if word in text:
-            return True
-    return False
 
 
 def _always(text: str, words: tuple[str, ...]) -> bool:

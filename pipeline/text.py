@@ -14,6 +14,8 @@ BLOCK = re.compile(  # a tag that starts or ends a block: a line break in the te
     r"(?i)<\s*(?:(?:br\s*/?|/p|/li|/h[1-6]|/div|/tr|/ul|/ol|/table)\s*|"
     r"(?:p|li|h[1-6]|div|tr|ul|ol|table)\b[^>]*)>"
 )
+# Where a job title's parts split: "Senior Product Manager, Compliance (6 months contract)".
+TITLE_PARTS = re.compile(r"\s+[-–—|/]\s+|[,(\[:|]")
 ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -168,3 +170,12 @@ def tidy_number(value: float | None) -> float | int | None:
         return None
     value = round(float(value), 2)
     return int(value) if value.is_integer() else value
+
+
+def holds_any(text: str, words: Iterable[str]) -> bool:
+    """Whether one of `words` is in `text`: a loop, quicker than any() over a generator for a
+    few words."""
+    for word in words:
+        if word in text:
+            return True
+    return False
