@@ -5,14 +5,15 @@ Usage: python bench/crawl_bench.py [API_PAGES] [CAREER_PAGES]   (default 2000 20
 
 Writes API_PAGES Greenhouse-style board pages and CAREER_PAGES JSON-LD career pages (plus their
 sitemap) into a temporary directory (bench/fixture_sites.py), serves them with
-`pipeline.sample_sites` (HTTP/1.1 keep-alive), and crawls them with `scrapy crawl greenhouse` and
-`scrapy crawl jsonld` through the nightly path's command builder, with throttling and delays off
-for the benchmark only: no AutoThrottle, no download delay, 16 requests at a time (Scrapy's
-default total, which `scrapy bench` uses), no HTTP cache, no Crawl-delay extension; robots.txt is
-still obeyed. `scrapy bench` runs before and after our crawls (Scrapy's defaults, outside the
-project) and its mean pages/s is the reference. Also reported: each spider's median parse time
-per page (its callback's own time, by a benchmark-only spider middleware) and the server's
-capacity (requests/s to a light asyncio client), so the server is shown not to be the limit.
+`pipeline.collect.sample_sites` (HTTP/1.1 keep-alive), and crawls them with `scrapy crawl
+greenhouse` and `scrapy crawl jsonld` through the nightly path's command builder, with throttling
+and delays off for the benchmark only: no AutoThrottle, no download delay, 16 requests at a time
+(Scrapy's default total, which `scrapy bench` uses), no HTTP cache, no Crawl-delay extension;
+robots.txt is still obeyed. `scrapy bench` runs before and after our crawls (Scrapy's defaults,
+outside the project) and its mean pages/s is the reference. Also reported: each spider's median
+parse time per page (its callback's own time, by a benchmark-only spider middleware) and the
+server's capacity (requests/s to a light asyncio client), so the server is shown not to be the
+limit.
 
 Target: each spider >= 70% of `scrapy bench`'s pages/s.
 """
@@ -36,7 +37,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.fixture_sites import Sites, build_sites, serve  # noqa: E402
-from pipeline.crawl import CrawlJob, capture_paths, run_spider_process, spider_command  # noqa: E402
+from pipeline.collect.crawl import CrawlJob, capture_paths, run_spider_process, spider_command  # noqa: E402
 from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
 
 TARGET_RATIO = 0.70

@@ -20,11 +20,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import synthetic_items  # noqa: E402
+from pipeline.db.store import import_postings, open_db  # noqa: E402
 from pipeline.dedupe import company_key, match_key  # noqa: E402
 from pipeline.gc_settings import tune_gc  # noqa: E402
 from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
-from pipeline.normalize import normalize_posting  # noqa: E402
-from pipeline.store import import_postings, open_db  # noqa: E402
+from pipeline.tagging.normalize import normalize_posting  # noqa: E402
 
 POOL = 5000
 REPEATS = 3

@@ -1,6 +1,6 @@
 """Generated fixture sites for the crawl benchmarks: Greenhouse-style board APIs and career pages
 with schema.org `JobPosting` JSON-LD, shaped like the captures under tests/fixtures/, served by
-`pipeline.sample_sites` on 127.0.0.1.
+`pipeline.collect.sample_sites` on 127.0.0.1.
 
 `build_sites(root, boards, pages)` writes `boards` Greenhouse boards (one API page each,
 `/v1/boards/<token>/jobs?content=true`), `pages` career pages under `/careers/` listed in
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from bench.synthetic import synthetic_items
-from pipeline.sample_sites import SampleSites
+from pipeline.collect.sample_sites import SampleSites
 
 JOBS_PER_BOARD = 5
 ABOUT = (

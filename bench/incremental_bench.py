@@ -3,9 +3,9 @@
 Usage: python bench/incremental_bench.py [API_PAGES] [CAREER_PAGES]   (default 2000 2000).
 
 Serves the generated sites of bench/fixture_sites.py (ETag and Last-Modified on every answer,
-`304 Not Modified` to a matching `If-None-Match`) and runs `pipeline.crawl.crawl` twice into one
-database with one data directory, as two nights would: the real spiders, the real HTTP cache
-(RFC 2616 policy, `<data>/httpcache`), import and `crawl_runs` rows. Only delays are off
+`304 Not Modified` to a matching `If-None-Match`) and runs `pipeline.collect.crawl.crawl` twice
+into one database with one data directory, as two nights would: the real spiders, the real HTTP
+cache (RFC 2616 policy, `<data>/httpcache`), import and `crawl_runs` rows. Only delays are off
 (AutoThrottle, download delay; 16 requests at a time). Bytes are counted by the server on the
 wire, headers included; Scrapy's `downloader/response_bytes` is shown too, but it counts a
 revalidated response at the size of the cached body. After each night every table is
@@ -26,7 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.fixture_sites import build_sites, serve  # noqa: E402
-from pipeline.crawl import CrawlJob, crawl  # noqa: E402
+from pipeline.collect.crawl import CrawlJob, crawl  # noqa: E402
 from pipeline.gc_settings import tune_gc  # noqa: E402
 from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
 

@@ -22,12 +22,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import synthetic_items  # noqa: E402
-from pipeline import normalize  # noqa: E402
 from pipeline.gc_settings import tune_gc  # noqa: E402
 from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
-from pipeline.normalize import NORMALIZE_BATCH, normalize_posting, normalize_postings  # noqa: E402
+from pipeline.tagging import normalize  # noqa: E402
+from pipeline.tagging.normalize import NORMALIZE_BATCH, normalize_posting, normalize_postings  # noqa: E402
 
-# Each stage: the function `normalize_postings` calls for it (a name in pipeline.normalize).
+# Each stage: the function `normalize_postings` calls for it (a name in pipeline.tagging.normalize).
 STAGES = {
     "html to text": "html_to_text",
     "sanitize html": "sanitize_html",

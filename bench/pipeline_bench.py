@@ -1,5 +1,6 @@
 """Pipeline end to end: a raw JSON-lines capture into a fresh database (read, validate,
-normalize, tag, dedupe, store: `pipeline.ingest.import_files`, what `microintern import` runs),
+normalize, tag, dedupe, store: `pipeline.collect.ingest.import_files`, what `microintern import`
+runs),
 at several sizes, beside two floors measured in the same run on the same file.
 
 Usage: python bench/pipeline_bench.py [SIZE ...] [--memory-cap-mb MB]
@@ -93,7 +94,7 @@ def floor_read(path: Path) -> float:
 
 def floor_insert(path: Path, db_path: Path) -> float:
     """Seconds of plain `executemany` inserts of the file's rows into a plain table."""
-    from pipeline.raw import RAW_FIELDS
+    from pipeline.collect.raw import RAW_FIELDS
 
     con = sqlite3.connect(db_path)
     con.execute(f"create table raw ({', '.join(RAW_FIELDS)})")
@@ -117,8 +118,8 @@ def floor_insert(path: Path, db_path: Path) -> float:
 
 def measure(path: Path, count: int, cap_mb: int = MEMORY_CAP_MB) -> dict[str, Any]:
     """One size, in this process: our import path first (its peak RSS), then the floors."""
-    from pipeline.ingest import import_files
-    from pipeline.store import open_db
+    from pipeline.collect.ingest import import_files
+    from pipeline.db.store import open_db
 
     found: dict[str, Any] = {"items": count, "file_mb": round(path.stat().st_size / 1e6, 1)}
     with tempfile.TemporaryDirectory() as tmp:

@@ -32,7 +32,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from rapidfuzz import fuzz
 
-from pipeline.text import TITLE_PARTS
+from pipeline.tagging.text import TITLE_PARTS
 
 # Parameters that say where a visitor came from, not which job: dropped. Those that name the job
 # (`gh_jid` on a company's own Greenhouse page, `jobId`, `id`, `job`) are kept.

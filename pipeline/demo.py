@@ -7,12 +7,12 @@ import errno
 from pathlib import Path
 from typing import Any
 
-from pipeline.crawl import CrawlJob, crawl
-from pipeline.sample_sites import SampleSites
-from pipeline.sources import load_sources
-from pipeline.store import open_db
+from pipeline import PROJECT_ROOT
+from pipeline.collect.crawl import CrawlJob, crawl
+from pipeline.collect.sample_sites import SampleSites
+from pipeline.collect.sources import load_sources
+from pipeline.db.store import open_db
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLES_DIR = PROJECT_ROOT / "data" / "samples"
 SAMPLES_PORT = 8765  # fixed, so sample page URLs (and the ids made from them) stay the same
 SAMPLE_SOURCES = SAMPLES_DIR / "sources.toml"

@@ -3,9 +3,9 @@
 `build_scheduler` makes a blocking scheduler with one cron job, kept in a SQLite job store so a
 run missed while the machine was down still happens (once) when it comes back, within the
 configured grace time. `run_nightly` is what the job does: under a lock beside the database,
-crawl every enabled source (`pipeline.crawl.crawl`), with the health checks as its `checks` hook
-(`pipeline.health`: a run that fails one is `degraded` and closes no listings), then send an
-alert when any source is degraded or failed (`pipeline.alerts`). It logs to
+crawl every enabled source (`pipeline.collect.crawl.crawl`), with the health checks as its
+`checks` hook (`schedules.health`: a run that fails one is `degraded` and closes no listings),
+then send an alert when any source is degraded or failed (`schedules.alerts`). It logs to
 `<logs>/nightly/<run_id>.log` and prints its progress.
 
 Exit statuses of a run: 0 every source ok, 1 some degraded or failed, 2 nothing worked (or the
@@ -43,16 +43,17 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from filelock import FileLock, Timeout
 
-from pipeline.alerts import send_alert, summarize, summary_headline
-from pipeline.crawl import CrawlJob, crawl, new_run_id, utc_stamp
-from pipeline.health import DEFAULT_THRESHOLDS, CheckResult, Thresholds, failures
-from pipeline.health_store import Checks, health_checks
-from pipeline.sources import DEFAULT_SOURCES_FILE, SourcesError, load_sources
-from pipeline.store import open_db, record_crawl_run
+from pipeline.collect.crawl import CrawlJob, crawl, new_run_id, utc_stamp
+from pipeline.collect.lock import EXIT_BUSY, Busy, crawl_lock_file, holding_crawl_lock
+from pipeline.collect.sources import DEFAULT_SOURCES_FILE, SourcesError, load_sources
+from pipeline.db.store import open_db, record_crawl_run
+from schedules.alerts import send_alert, summarize, summary_headline
+from schedules.health import DEFAULT_THRESHOLDS, CheckResult, Thresholds, failures
+from schedules.health_store import Checks, health_checks
 
 JOB_ID = "microintern-nightly"
 DEFAULT_CONFIG_FILE = Path(__file__).resolve().parent / "nightly.toml"
-EXIT_OK, EXIT_DEGRADED, EXIT_FAILED, EXIT_BUSY = 0, 1, 2, 75
+EXIT_OK, EXIT_DEGRADED, EXIT_FAILED = 0, 1, 2
 EXIT_STATUS = {"ok": EXIT_OK, "degraded": EXIT_DEGRADED, "failed": EXIT_FAILED}
 LOG_MAX_BYTES = 5 * 1024 * 1024
 LOG_BACKUPS = 3
@@ -198,15 +199,6 @@ def load_config(path: Path = DEFAULT_CONFIG_FILE) -> NightlyConfig:
         return NightlyConfig(**values, health=Thresholds(**health))
     except (ConfigError, TypeError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
-
-
-def crawl_lock_file(db_path: Path) -> Path:
-    return Path(db_path).with_name(Path(db_path).name + ".lock")
-
-
-def crawl_lock(db_path: Path) -> FileLock:
-    """The lock every crawl of `db_path` should hold, so two never overlap."""
-    return FileLock(crawl_lock_file(db_path))
 
 
 # -- scheduling ----------------------------------------------------------------------------
@@ -388,19 +380,14 @@ class Progress:
 
 def run_nightly(config: NightlyConfig, *, echo: Callable[[str], None] = print) -> int:
     """One nightly run (see the module docstring); returns its exit status."""
-    lock = crawl_lock(config.db)
     try:
-        config.db.parent.mkdir(parents=True, exist_ok=True)
-        lock.acquire(timeout=0)
-    except Timeout:
+        with holding_crawl_lock(config.db):
+            run_id = new_run_id()
+            with run_log(config, run_id) as log_path:
+                return _run_locked(config, run_id, log_path, echo)
+    except Busy:
         echo(f"another crawl holds {config.lock_file}: not starting, nothing changed")
         return EXIT_BUSY
-    try:
-        run_id = new_run_id()
-        with run_log(config, run_id) as log_path:
-            return _run_locked(config, run_id, log_path, echo)
-    finally:
-        lock.release()
 
 
 @contextmanager

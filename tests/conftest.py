@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from scrapy.http import TextResponse
 
-from pipeline.crawl import CrawlJob, capture_paths, run_spider_process, spider_command
+from pipeline.collect.crawl import CrawlJob, capture_paths, run_spider_process, spider_command
+from pipeline.collect.sample_sites import SampleSites
 from pipeline.demo import LOCAL_SETTINGS, build_demo
-from pipeline.sample_sites import SampleSites
 
 FIXTURES = Path(__file__).parent / "fixtures"
 os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.alerts import send_alert, summarize
+from schedules.alerts import send_alert, summarize
 
 
 class Receiver:

@@ -4,7 +4,7 @@ from bench import dedupe_store_bench, normalize_bench, publish_bench
 
 
 def test_normalize_bench_runs():
-    from pipeline import hours, normalize
+    from pipeline.tagging import hours, normalize
 
     result = normalize_bench.main(300)
     assert result["items"] == 300 and result["items_per_s"] > 0

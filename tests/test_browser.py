@@ -57,7 +57,7 @@ def site(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     db = copy_database(demo_db, tmp_path / "listings.db")
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
-    command = [sys.executable, "-m", "pipeline", "serve", "--db", str(db), "--port", str(port)]
+    command = [sys.executable, "-m", "microintern", "serve", "--db", str(db), "--port", str(port)]
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -4,9 +4,9 @@ import json
 
 from click.testing import CliRunner
 
-from pipeline.cli import cli
-from pipeline.sources import load_sources
-from pipeline.store import FACET_COUNT_COLUMNS, open_db
+from microintern.cli import cli
+from pipeline.collect.sources import load_sources
+from pipeline.db.store import FACET_COUNT_COLUMNS, open_db
 from tests.test_store import raw
 
 
@@ -126,7 +126,7 @@ def test_serve_command_publishes_with_the_measured_settings(tmp_path):
     benchmark measures, and the project's facet types loaded."""
     import subprocess
 
-    from pipeline.cli import DEFAULT_METADATA, SERVE_SETTINGS, serve_command
+    from microintern.cli import DEFAULT_METADATA, SERVE_SETTINGS, serve_command
 
     path = tmp_path / "listings.db"
     open_db(path).close()

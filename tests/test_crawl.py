@@ -2,9 +2,9 @@
 
 import time
 
-from pipeline.crawl import CrawlJob, crawl
+from pipeline.collect.crawl import CrawlJob, crawl
+from pipeline.db.store import open_db
 from pipeline.demo import LOCAL_SETTINGS
-from pipeline.store import open_db
 
 FAST_FAIL = {**LOCAL_SETTINGS, "RETRY_TIMES": "1"}
 

@@ -20,9 +20,9 @@ import pytest
 from datasette.app import Datasette
 from markupsafe import escape
 
-from pipeline.cli import SERVE_SETTINGS
-from pipeline.ingest import import_files
-from pipeline.store import open_db, update_lifecycle
+from microintern.cli import SERVE_SETTINGS
+from pipeline.collect.ingest import import_files
+from pipeline.db.store import open_db, update_lifecycle
 from tests.conftest import copy_database
 
 METADATA = json.loads((Path(__file__).parent.parent / "datasette-metadata.json").read_text())

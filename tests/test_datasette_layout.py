@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from datasette.app import Datasette
 
-from pipeline.cli import SERVE_SETTINGS
+from microintern.cli import SERVE_SETTINGS
 
 METADATA = json.loads((Path(__file__).parent.parent / "datasette-metadata.json").read_text())
 
@@ -19,7 +19,7 @@ def datasette(demo_db):
 
 
 async def test_search_on_a_reshaped_older_database(tmp_path):
-    from pipeline.store import open_db
+    from pipeline.db.store import open_db
     from tests.test_store import old_layout
 
     path = tmp_path / "listings.db"
@@ -105,7 +105,7 @@ async def test_export_route_streams_what_microintern_export_writes(
     import csv
     import io
 
-    from pipeline.export import Filters, export_listings
+    from pipeline.publish.export import Filters, export_listings
 
     response = await datasette.client.get(f"/-/export.csv?{query}&texts=1")
     assert response.status_code == 200

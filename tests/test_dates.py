@@ -5,7 +5,7 @@ import random
 import dateparser
 import pytest
 
-from pipeline import dates
+from pipeline.tagging import dates
 
 SEEN = "2026-11-25T02:30:00Z"
 

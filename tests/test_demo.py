@@ -3,9 +3,9 @@
 import subprocess
 import sys
 
+from pipeline.collect.sources import load_sources
+from pipeline.db.store import open_db
 from pipeline.demo import SAMPLE_SOURCES
-from pipeline.sources import load_sources
-from pipeline.store import open_db
 from tests.test_spider_guard import spider_classes
 
 
@@ -16,7 +16,7 @@ def test_sample_sources_cover_every_spider():
 def test_demo_build_only(tmp_path):
     db_path = tmp_path / "demo" / "listings.db"
     result = subprocess.run(
-        [sys.executable, "-m", "pipeline", "demo", "--build-only", "--db", str(db_path)],
+        [sys.executable, "-m", "microintern", "demo", "--build-only", "--db", str(db_path)],
         capture_output=True,
         text=True,
         timeout=300,

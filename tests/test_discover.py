@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import discover as discover_module
-from pipeline.discover import (
+from pipeline.collect import discover as discover_module
+from pipeline.collect.discover import (
     DiscoveryError,
     board_from_url,
     detect_sources,
@@ -19,7 +19,7 @@ from pipeline.discover import (
     fetch_page,
     readable,
 )
-from pipeline.sources import format_source, parse_source
+from pipeline.collect.sources import format_source, parse_source
 from spiders.settings import USER_AGENT
 
 PAGES = Path(__file__).parent / "fixtures" / "discover"

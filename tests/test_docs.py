@@ -3,8 +3,8 @@ field."""
 
 from pathlib import Path
 
-from pipeline.cli import cli
-from pipeline.store import (
+from microintern.cli import cli
+from pipeline.db.store import (
     CRAWL_RUN_COLUMNS,
     LISTING_COLUMNS,
     LISTING_TEXT_COLUMNS,

@@ -3,8 +3,8 @@ numbers are measured on every run, never recorded)."""
 
 from click.testing import CliRunner
 
-from pipeline.cli import cli
-from pipeline.evaluate import (
+from microintern.cli import cli
+from pipeline.measure.evaluate import (
     DEDUPE_DEVSET,
     DEDUPE_HARD_NEGATIVES,
     TAGGING_DEVSET,
@@ -50,7 +50,7 @@ def test_fictional_set_holds_with_the_real_text_rules():
 
 
 def test_evaluate_real_prints_both_parts_and_the_audit(tmp_path):
-    from pipeline.realset import realdata_root
+    from pipeline.measure.realset import realdata_root
 
     if not (realdata_root() / "ashby").is_dir():
         import pytest
@@ -66,7 +66,7 @@ def test_evaluate_real_prints_both_parts_and_the_audit(tmp_path):
 
 
 def test_the_audit_shows_each_flag_with_its_evidence():
-    from pipeline.evaluate import format_audit
+    from pipeline.measure.evaluate import format_audit
 
     row = {
         "key": "ashby/board/1",
@@ -83,7 +83,7 @@ def test_the_audit_shows_each_flag_with_its_evidence():
 
 
 def test_evaluate_dedupe_real_audits_every_merge():
-    from pipeline.realset import realdata_root
+    from pipeline.measure.realset import realdata_root
 
     if not (realdata_root() / "ashby").is_dir():
         import pytest

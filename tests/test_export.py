@@ -5,10 +5,10 @@ import json
 import pandas as pd
 from click.testing import CliRunner
 
-from pipeline.cli import cli
-from pipeline.export import EXPORT_COLUMNS, neutralize
-from pipeline.normalize import normalize_posting
-from pipeline.store import import_postings, open_db
+from microintern.cli import cli
+from pipeline.db.store import import_postings, open_db
+from pipeline.publish.export import EXPORT_COLUMNS, neutralize
+from pipeline.tagging.normalize import normalize_posting
 from tests.test_store import raw
 
 

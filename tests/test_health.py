@@ -2,7 +2,8 @@
 
 import pytest
 
-from pipeline.health import (
+from pipeline.db.store import open_db, record_crawl_run
+from schedules.health import (
     CheckResult,
     Thresholds,
     baseline,
@@ -11,8 +12,7 @@ from pipeline.health import (
     checks_failed,
     describe,
 )
-from pipeline.health_store import health_checks, load_history
-from pipeline.store import open_db, record_crawl_run
+from schedules.health_store import health_checks, load_history
 
 RULES = Thresholds(
     max_drop=0.5, baseline_runs=7, min_baseline_runs=3, max_invalid_share=0.1, max_errors=5

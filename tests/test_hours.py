@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.hours import HOUR_RANGES, hour_range, hours_in, parse_hours, total_hours
+from pipeline.tagging.hours import HOUR_RANGES, hour_range, hours_in, parse_hours, total_hours
 
 
 @pytest.mark.parametrize(

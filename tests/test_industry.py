@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.industry import load_taxonomy, tag_industry
+from pipeline.tagging.industry import load_taxonomy, tag_industry
 
 
 @pytest.mark.parametrize(

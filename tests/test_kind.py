@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.kind import decide_kind
+from pipeline.tagging.kind import decide_kind
 
 
 def kind_of(title, description="", employment_type=None, hours_max=None, **more):

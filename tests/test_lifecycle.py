@@ -7,11 +7,11 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from pipeline.cli import cli
-from pipeline.crawl import CrawlJob, crawl
+from microintern.cli import cli
+from pipeline.collect.crawl import CrawlJob, crawl
+from pipeline.collect.rebuild import rebuild
+from pipeline.db.store import open_db
 from pipeline.demo import LOCAL_SETTINGS
-from pipeline.rebuild import rebuild
-from pipeline.store import open_db
 from tests.conftest import FIXTURES
 
 BOARD = json.loads(
@@ -141,13 +141,18 @@ def test_rebuild_gives_the_same_listings_ids_and_history(board, tmp_path):
     assert snapshot(open_db(db_path)) == before
 
     # A crawl holds the lock: a rebuild would swap the file under it and lose its writes.
-    from schedules.nightly import crawl_lock
+    from pipeline.collect.lock import EXIT_BUSY, holding_crawl_lock
 
-    with crawl_lock(db_path):
+    kept_before = sorted((db_path.parent / "raw").rglob("*"))
+    export = tmp_path / "late.jsonl"
+    export.write_text('{"source": "x", "source_id": "1", "title": "t", "url": "https://x/1"}\n')
+    with holding_crawl_lock(db_path):
         held = CliRunner().invoke(cli, ["rebuild", "--db", str(db_path)])
         crawling = CliRunner().invoke(cli, ["crawl", "--db", str(db_path)])
-    assert held.exit_code == crawling.exit_code == 75
-    assert "another crawl or rebuild" in held.output
+        importing = CliRunner().invoke(cli, ["import", str(export), "--db", str(db_path)])
+    assert held.exit_code == crawling.exit_code == importing.exit_code == EXIT_BUSY
+    assert "another crawl, import or rebuild" in held.output
+    assert sorted((db_path.parent / "raw").rglob("*")) == kept_before  # no capture kept either
     assert snapshot(open_db(db_path)) == before
 
 
@@ -158,11 +163,11 @@ def test_real_boards_replayed_night_after_night(tmp_path):
     gone for two runs close and those that come back reopen, and title changes are recorded."""
     from collections import defaultdict
 
-    from pipeline.evaluate import night_time
-    from pipeline.normalize import normalize_postings
-    from pipeline.raw import validate_item
-    from pipeline.realset import real_items, realdata_root
-    from pipeline.store import CLOSE_AFTER_MISSED_RUNS, import_postings, update_lifecycle
+    from pipeline.collect.raw import validate_item
+    from pipeline.db.store import CLOSE_AFTER_MISSED_RUNS, import_postings, update_lifecycle
+    from pipeline.measure.evaluate import night_time
+    from pipeline.measure.realset import real_items, realdata_root
+    from pipeline.tagging.normalize import normalize_postings
 
     if not (realdata_root() / "nights").is_dir():
         pytest.skip("no real captures")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.normalize import decide_is_micro, normalize_posting, normalize_postings
-from pipeline.text import html_to_text, iso_date
+from pipeline.tagging.normalize import decide_is_micro, normalize_posting, normalize_postings
+from pipeline.tagging.text import html_to_text, iso_date
 
 RAW = {
     "source": "greenhouse",

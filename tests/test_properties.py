@@ -6,17 +6,17 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline import dates, hours, industry, kind, pay
-from pipeline import text as text_module
-from pipeline.dates import deadline_date, posted_date
+from pipeline.collect.raw import RawItemError, parse_raw_line
 from pipeline.dedupe import canonical_url, company_key, parsed_canonical_url
-from pipeline.hours import HOUR_RANGES, hour_range, parse_hours
-from pipeline.industry import load_taxonomy, tag_industry
-from pipeline.kind import MICRO_MARKERS, PART_TIME_ONGOING, PROJECT, VOLUNTEER
-from pipeline.normalize import REMOTE_NO, REMOTE_YES, normalize_posting, raw_hash
-from pipeline.pay import parse_pay
-from pipeline.raw import RawItemError, parse_raw_line
-from pipeline.text import folds_like_lower, html_to_text, sanitize_html, search_word
+from pipeline.tagging import dates, hours, industry, kind, pay
+from pipeline.tagging import text as text_module
+from pipeline.tagging.dates import deadline_date, posted_date
+from pipeline.tagging.hours import HOUR_RANGES, hour_range, parse_hours
+from pipeline.tagging.industry import load_taxonomy, tag_industry
+from pipeline.tagging.kind import MICRO_MARKERS, PART_TIME_ONGOING, PROJECT, VOLUNTEER
+from pipeline.tagging.normalize import REMOTE_NO, REMOTE_YES, normalize_posting, raw_hash
+from pipeline.tagging.pay import parse_pay
+from pipeline.tagging.text import folds_like_lower, html_to_text, sanitize_html, search_word
 
 TEXT = st.text(max_size=400)
 EFFORT = st.one_of(

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from pipeline.raw import RawItemError, iter_raw_file, parse_raw_line
+from pipeline.collect.raw import RawItemError, iter_raw_file, parse_raw_line
 
 GOOD = {
     "source": "parkerdewey-export",

@@ -8,10 +8,10 @@ from collections import Counter
 
 import pytest
 
-from pipeline.evaluate import audit_micro, evaluate_real, load_labelled
-from pipeline.hours import hour_range
-from pipeline.industry import load_taxonomy
-from pipeline.realset import REAL_LABELS, in_test_part, label_key, realdata_root
+from pipeline.measure.evaluate import audit_micro, evaluate_real, load_labelled
+from pipeline.measure.realset import REAL_LABELS, in_test_part, label_key, realdata_root
+from pipeline.tagging.hours import hour_range
+from pipeline.tagging.industry import load_taxonomy
 
 KINDS = {
     "micro-internship",

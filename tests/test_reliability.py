@@ -12,7 +12,7 @@ import pytest
 from datasette.app import Datasette
 
 from bench.synthetic import synthetic_items
-from pipeline.store import open_db
+from pipeline.db.store import open_db
 
 ITEMS = 6000
 
@@ -28,7 +28,7 @@ def export(tmp_path_factory):
 
 def start_import(export, db_path):
     return subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "import", str(export), "--db", str(db_path)],
+        [sys.executable, "-m", "microintern", "import", str(export), "--db", str(db_path)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -5,7 +5,7 @@ import urllib.request
 
 import pytest
 
-from pipeline.sample_sites import SampleSites
+from pipeline.collect.sample_sites import SampleSites
 
 
 @pytest.fixture

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.db.store import FTS_OPTIONS, NEW_DB_PAGE_SIZE, open_db
 from pipeline.gc_settings import THRESHOLDS
 from pipeline.hugepages import SWITCH, TUNABLE, huge_pages_env
-from pipeline.store import FTS_OPTIONS, NEW_DB_PAGE_SIZE, open_db
 
 MADVISE = "always [madvise] never\n"
 
@@ -108,7 +108,7 @@ def test_the_command_sets_the_garbage_collector_for_long_imports():
     (pipeline/gc_settings.py); run in a process of its own, as the setting is global."""
     code = (
         "import gc\n"
-        "from pipeline import cli\n"
+        "from microintern import cli\n"
         "print(gc.get_threshold(), gc.get_freeze_count() > 0)\n"
         "cli.cli = lambda prog_name: print(gc.get_threshold(), gc.get_freeze_count() > 0)\n"
         "cli.main()\n"

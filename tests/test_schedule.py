@@ -20,12 +20,12 @@ from apscheduler.events import EVENT_JOB_MISSED
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from click.testing import CliRunner
 
-from pipeline.crawl import CrawlJob, crawl
+from pipeline.collect.crawl import CrawlJob, crawl
+from pipeline.db.store import open_db, record_crawl_run
 from pipeline.demo import LOCAL_SETTINGS
-from pipeline.health import Thresholds, check_runs, checks_failed
-from pipeline.health_store import load_history
-from pipeline.store import open_db, record_crawl_run
 from schedules.cli import runs, schedule
+from schedules.health import Thresholds, check_runs, checks_failed
+from schedules.health_store import load_history
 from schedules.nightly import (
     DEFAULT_CONFIG_FILE,
     EXIT_BUSY,
@@ -649,7 +649,7 @@ def test_a_run_killed_midway_leaves_a_consistent_database_and_the_next_completes
         [("fieldnotes", boards.base_url), ("slow", slow.base_url), ("algolia", boards.base_url)],
     )
     config = write_config(tmp_path / "nightly.toml", tmp_path, sources, timeout_seconds=30)
-    command = [sys.executable, "-m", "pipeline", "schedule", "--once", "--config", str(config)]
+    command = [sys.executable, "-m", "microintern", "schedule", "--once", "--config", str(config)]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not any("slow" in path for path in slow.requests) and time.monotonic() < deadline:

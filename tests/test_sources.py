@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.sources import (
+from pipeline.collect.sources import (
     DEFAULT_SOURCES_FILE,
     SourcesError,
     append_source,

@@ -6,9 +6,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipeline.crawl import CrawlJob, crawl
+from pipeline.collect.crawl import CrawlJob, crawl
+from pipeline.collect.sample_sites import SampleSites
 from pipeline.demo import LOCAL_SETTINGS
-from pipeline.sample_sites import SampleSites
 from spiders.base import BoardSpider
 from tests.test_spider_guard import spider_classes
 

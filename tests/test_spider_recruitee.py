@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from pipeline.hours import total_hours
+from pipeline.tagging.hours import total_hours
 from spiders.recruitee import RecruiteeSpider
 from tests.conftest import FIXTURES, json_response, offline_spider
 

@@ -4,15 +4,15 @@ import json
 
 import pytest
 
-from pipeline.ingest import import_files
-from pipeline.normalize import normalize_posting
-from pipeline.store import (
+from pipeline.collect.ingest import import_files
+from pipeline.db.store import (
     ensure_db_shape,
     import_postings,
     open_db,
     rebuild_facet_counts,
     search_listings,
 )
+from pipeline.tagging.normalize import normalize_posting
 
 
 def raw(source_id, **changes):
@@ -173,7 +173,8 @@ def test_repost_under_a_new_id_joins_its_listing(db):
 def test_a_file_imported_in_batches_is_one_transaction(db, tmp_path, monkeypatch):
     """Big files are stored a batch at a time (bounded memory) yet stay all-or-nothing: the
     duplicates across batch boundaries still join their listings."""
-    from pipeline import ingest, store
+    from pipeline.collect import ingest
+    from pipeline.db import store
 
     items = [
         raw(str(n), title=f"Project {n} research", description=f"Study {n}.") for n in range(7)
@@ -236,7 +237,7 @@ def old_layout(path):
     sqlite-utils' FTS with its triggers."""
     from sqlite_utils import Database
 
-    from pipeline.store import LISTING_COLUMNS
+    from pipeline.db.store import LISTING_COLUMNS
 
     old = Database(path)
     columns = dict(LISTING_COLUMNS)
@@ -296,7 +297,7 @@ def kept_counts(db):
 
 
 def fresh_counts(db):
-    from pipeline.store import FACET_COUNT_COLUMNS
+    from pipeline.db.store import FACET_COUNT_COLUMNS
 
     counts = {}
     for column in FACET_COUNT_COLUMNS:
@@ -309,7 +310,7 @@ def fresh_counts(db):
 
 
 def test_facet_counts_follow_imports_and_closing(db):
-    from pipeline.store import update_lifecycle
+    from pipeline.db.store import update_lifecycle
 
     import_postings(
         db,
@@ -341,7 +342,7 @@ def test_facet_counts_follow_imports_and_closing(db):
 def test_search_index_and_counts_stay_in_step_over_many_changes(db):
     """Titles, texts, companies and statuses changing over several imports and closings: the
     search index answers like one rebuilt from scratch, and the kept counts like a fresh count."""
-    from pipeline.store import rebuild_search, update_lifecycle
+    from pipeline.db.store import rebuild_search, update_lifecycle
 
     words = ["audit", "survey", "mascot", "budget", "podcast"]
     for night in range(4):

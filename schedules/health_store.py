@@ -1,6 +1,6 @@
 """The health checks against the database: reading a source's earlier runs from `crawl_runs`,
-and the `checks(db, row)` hook `pipeline.crawl.crawl` calls for each `ok` run before it records
-the run and reconciles the source's listings (a failing check makes the run `degraded`, so a
+and the `checks(db, row)` hook `pipeline.collect.crawl.crawl` calls for each `ok` run before it
+records the run and reconciles the source's listings (a failing check makes the run `degraded`, so a
 source that suddenly lists less closes nothing)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from pipeline.health import DEFAULT_THRESHOLDS, CheckResult, Thresholds, check_source, describe
+from schedules.health import DEFAULT_THRESHOLDS, CheckResult, Thresholds, check_source, describe
 
 HISTORY_LIMIT = 30
 Checks = Callable[[Database, dict[str, Any]], list[str]]

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import dateparser
 
-from pipeline.text import first_match_at, folds_like_lower, iso_date
+from pipeline.tagging.text import first_match_at, folds_like_lower, iso_date
 
 MONTH_NUMBERS = {
     name: number

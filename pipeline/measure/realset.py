@@ -22,7 +22,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from pipeline import PROJECT_ROOT
+
 DEFAULT_REALDATA = PROJECT_ROOT.parent / "shared" / "realdata"
 REAL_LABELS = PROJECT_ROOT / "tests" / "realset" / "labels.jsonl"
 # The public endpoint each capture is a body of: the spider reads it as from that URL.

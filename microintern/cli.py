@@ -11,13 +11,28 @@ from datetime import datetime
 from pathlib import Path
 
 import click
-from filelock import Timeout
 
-from pipeline.crawl import CrawlJob, crawl
-from pipeline.demo import PROJECT_ROOT, build_demo
-from pipeline.discover import DiscoveryError
-from pipeline.discover import discover as discover_sources
-from pipeline.evaluate import (
+from pipeline import PROJECT_ROOT
+from pipeline.collect.crawl import CrawlJob, crawl
+from pipeline.collect.discover import DiscoveryError
+from pipeline.collect.discover import discover as discover_sources
+from pipeline.collect.ingest import import_files
+from pipeline.collect.lock import EXIT_BUSY, Busy, holding_crawl_lock
+from pipeline.collect.rebuild import keep_import
+from pipeline.collect.rebuild import rebuild as rebuild_database
+from pipeline.collect.sources import (
+    DEFAULT_SOURCES_FILE,
+    Source,
+    SourcesError,
+    append_source,
+    format_source,
+    load_sources,
+)
+from pipeline.db.store import CLOSE_AFTER_MISSED_RUNS, ImportResult, open_db
+from pipeline.demo import build_demo
+from pipeline.gc_settings import tune_gc
+from pipeline.hugepages import reexec_with_huge_pages
+from pipeline.measure.evaluate import (
     DEDUPE_DEVSET,
     DEDUPE_HARD_NEGATIVES,
     REAL_DEDUPE_PAIRS,
@@ -37,27 +52,12 @@ from pipeline.evaluate import (
     real_merges,
     share_or_na,
 )
-from pipeline.export import FORMATS, Filters, export_listings
-from pipeline.gc_settings import tune_gc
-from pipeline.hours import HOUR_RANGES
-from pipeline.hugepages import reexec_with_huge_pages
-from pipeline.industry import load_taxonomy
-from pipeline.ingest import import_files
-from pipeline.realset import REAL_LABELS, realdata_root
-from pipeline.rebuild import keep_import
-from pipeline.rebuild import rebuild as rebuild_database
-from pipeline.sources import (
-    DEFAULT_SOURCES_FILE,
-    Source,
-    SourcesError,
-    append_source,
-    format_source,
-    load_sources,
-)
-from pipeline.store import CLOSE_AFTER_MISSED_RUNS, ImportResult, open_db
+from pipeline.measure.realset import REAL_LABELS, realdata_root
+from pipeline.publish.export import FORMATS, Filters, export_listings
+from pipeline.tagging.hours import HOUR_RANGES
+from pipeline.tagging.industry import load_taxonomy
 from schedules.cli import runs as runs_command
 from schedules.cli import schedule as schedule_command
-from schedules.nightly import crawl_lock
 
 DEFAULT_DB = Path("data/listings.db")
 DEFAULT_METADATA = PROJECT_ROOT / "datasette-metadata.json"
@@ -110,14 +110,15 @@ def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -
 
         microintern import parkerdewey-export.csv --source parkerdewey --db data/listings.db
     """
-    db = open_db(db_path)
-    kept = [keep_import(path, db_path.parent, source) for path in files]
     result, reports = ImportResult(), []
-    for (copy, run_id, seen_at), original in zip(kept, files, strict=True):
-        one, [report] = import_files(db, [copy], seen_at=seen_at, source=source, run_id=run_id)
-        report.path = original
-        reports.append(report)
-        result.merge(one)
+    with _holding_crawl_lock(db_path):
+        db = open_db(db_path)
+        kept = [keep_import(path, db_path.parent, source) for path in files]
+        for (copy, run_id, seen_at), original in zip(kept, files, strict=True):
+            one, [report] = import_files(db, [copy], seen_at=seen_at, source=source, run_id=run_id)
+            report.path = original
+            reports.append(report)
+            result.merge(one)
     bad_total = empty = 0
     for report in reports:
         for number, message in report.bad_lines:
@@ -452,23 +453,14 @@ def evaluate(
 
 @contextmanager
 def _holding_crawl_lock(db_path: Path) -> Iterator[None]:
-    """Hold the lock that crawls and rebuilds of `db_path` take, so that they never overlap; if
-    another holds it, say so and exit 75 (EX_TEMPFAIL) with nothing done."""
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    lock = crawl_lock(db_path)
+    """The crawl lock of `db_path` for the block; if another holds it, say so and exit
+    `EXIT_BUSY` with nothing done."""
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        click.echo(
-            f"another crawl or rebuild of {db_path} is running (lock {lock.lock_file}); "
-            "nothing done",
-            err=True,
-        )
-        sys.exit(75)
-    try:
-        yield
-    finally:
-        lock.release()
+        with holding_crawl_lock(db_path):
+            yield
+    except Busy as busy:
+        click.echo(str(busy), err=True)
+        sys.exit(EXIT_BUSY)
 
 
 def _evaluate_real(

@@ -183,7 +183,7 @@ FTS_INSERT_SQL = (
 # Facets of the listings page whose counts over the whole table `listings_facet_counts` keeps
 # (one row per column and value, NULLs left out), kept in step by the store with every write of
 # listings (`_write_listings`): the unfiltered page reads them instead of scanning an index per
-# facet (pipeline/datasette_plugin.py).
+# facet (pipeline/publish/datasette_plugin.py).
 FACET_COUNT_COLUMNS = (
     "kind",
     "industry",
@@ -517,7 +517,7 @@ def import_postings(
     feed: str | None = None,
     run_id: str | None = None,
 ) -> ImportResult:
-    """Upsert normalized postings (from `pipeline.normalize`) and their listings, all in one
+    """Upsert normalized postings (from `pipeline.tagging.normalize`) and their listings, all in one
     transaction (a killed import leaves the old state, never half of the new one), and record
     every change of a tracked field in `listing_changes`. They are read IMPORT_BATCH at a time,
     so memory follows the batch, not the input.

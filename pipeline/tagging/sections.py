@@ -4,8 +4,8 @@ Real postings wrap a few lines about the role in pages of the company's story, i
 interview process and legal notices. Figures there are not the candidate's effort ("26 weeks of
 parental leave", "Cultural fit (1h)"), amounts there are not the role's pay ("HRA up to $10,000
 per year") and words there do not name the role's field. `split_sections` sorts the lines of a
-plain-text description (one block a line, as `pipeline.text.html_to_text` gives) by the heading
-they sit under, and sets aside benefit and legal lines wherever they stand.
+plain-text description (one block a line, as `pipeline.tagging.text.html_to_text` gives) by the
+heading they sit under, and sets aside benefit and legal lines wherever they stand.
 """
 
 from __future__ import annotations

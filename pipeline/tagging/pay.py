@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
 
-from pipeline.text import folds_like_lower, merge_spans, tidy_number
+from pipeline.tagging.text import folds_like_lower, merge_spans, tidy_number
 
 SYMBOLS = {
     "$": "USD",

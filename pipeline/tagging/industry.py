@@ -20,12 +20,13 @@ from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick, BytesAhoCorasick
 
-from pipeline.text import TITLE_PARTS
+from pipeline.tagging.text import TITLE_PARTS
 
 TAXONOMY_FILE = Path(__file__).with_name("industries.toml")
 TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT = 3, 1.5, 1
 # The description's lines about the employer (its story, benefits, process: see
-# `pipeline.sections`) say little of the role's field: "a MySQL DBA at a marketing platform".
+# `pipeline.tagging.sections`) say little of the role's field: "a MySQL DBA at a marketing
+# platform".
 EMPLOYER_WEIGHT = 0.25
 EVIDENCE_CHARS = 120
 REPEATED_TEXTS = 10_000

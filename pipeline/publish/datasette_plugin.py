@@ -36,7 +36,7 @@ from datasette.facets import ColumnFacet
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
 from datasette.utils.asgi import AsgiStream, Response
 
-from pipeline.export import (
+from pipeline.publish.export import (
     EXPORT_COLUMNS,
     Filters,
     neutralize,
@@ -44,7 +44,7 @@ from pipeline.export import (
     where_for,
     whole_number,
 )
-from pipeline.hours import HOUR_RANGES
+from pipeline.tagging.hours import HOUR_RANGES
 
 CACHE_MIB = 400
 # Facets listed in their own order rather than by count: hour ranges from short to long.

@@ -14,11 +14,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.normalize import normalize_posting, normalize_postings
-from pipeline.raw import validate_item
-from pipeline.realset import in_test_part, label_key, latest_items, real_items, realdata_root
+from pipeline import PROJECT_ROOT
+from pipeline.collect.raw import validate_item
+from pipeline.measure.realset import (
+    in_test_part,
+    label_key,
+    latest_items,
+    real_items,
+    realdata_root,
+)
+from pipeline.tagging.normalize import normalize_posting, normalize_postings
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TAGGING_DEVSET = PROJECT_ROOT / "tests" / "devset" / "tagging.jsonl"
 
 
@@ -322,7 +328,7 @@ def evaluate_dedupe(
     would, then compare the listings formed with the labelled clusters, pair by pair."""
     from sqlite_utils import Database
 
-    from pipeline.store import ensure_db_shape, import_postings
+    from pipeline.db.store import ensure_db_shape, import_postings
 
     db = Database(memory=True)
     ensure_db_shape(db)
@@ -364,7 +370,7 @@ def import_captures(root: Path | str | None = None) -> tuple[Any, dict[str, str]
     board."""
     from sqlite_utils import Database
 
-    from pipeline.store import ensure_db_shape, import_postings
+    from pipeline.db.store import ensure_db_shape, import_postings
 
     db = Database(memory=True)
     ensure_db_shape(db)

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
 
-from pipeline.text import holds_any, merge_spans, search_word, tidy_number, word_char_at
+from pipeline.tagging.text import holds_any, merge_spans, search_word, tidy_number, word_char_at
 
 WEEKS_PER = {"month": 4.33, "semester": 15.0, "summer": 10.0, "quarter": 13.0, "week": 1.0}
 FULL_TIME_WEEKLY = 40.0

@@ -1,7 +1,7 @@
 """Health checks of a crawl, Spidermon-style: each source's latest run against its own history.
 
 Pure functions: `crawl_runs` rows come in, check results go out; nothing is read or written
-(`pipeline.health_store` loads the history and makes the `checks` hook of `crawl()`). The
+(`schedules.health_store` loads the history and makes the `checks` hook of `crawl()`). The
 checks, per source:
 
 - `completed`: the run did not fail (timed out, crashed, collected nothing through errors).

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-DEFAULT_SOURCES_FILE = Path(__file__).resolve().parent.parent / "sources.toml"
+from pipeline import PROJECT_ROOT
+
+DEFAULT_SOURCES_FILE = PROJECT_ROOT / "sources.toml"
 RESERVED = {"name", "spider", "settings", "enabled"}
 
 

@@ -15,14 +15,14 @@ from typing import Any, TypeVar
 
 import orjson
 
-from pipeline.dates import deadline_date, is_past, posted_date
 from pipeline.dedupe import canonical_url, company_key, match_key, posting_id
-from pipeline.hours import hour_range, parse_hours
-from pipeline.industry import tag_industry
-from pipeline.kind import FULL_TIME, decide_kind
-from pipeline.pay import parse_pay
-from pipeline.sections import split_sections
-from pipeline.text import (
+from pipeline.tagging.dates import deadline_date, is_past, posted_date
+from pipeline.tagging.hours import hour_range, parse_hours
+from pipeline.tagging.industry import tag_industry
+from pipeline.tagging.kind import FULL_TIME, decide_kind
+from pipeline.tagging.pay import parse_pay
+from pipeline.tagging.sections import split_sections
+from pipeline.tagging.text import (
     html_to_text,
     sanitize_html,
     search_word,

@@ -15,8 +15,14 @@ from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
 
-from pipeline.hours import snippet
-from pipeline.text import first_match_at, folds_like_lower, holds_any, search_word, word_char_at
+from pipeline.tagging.hours import snippet
+from pipeline.tagging.text import (
+    first_match_at,
+    folds_like_lower,
+    holds_any,
+    search_word,
+    word_char_at,
+)
 
 # The patterns in capitals below run on lower-case text; those used with `search_word` must
 # match at the start of a word.

@@ -15,9 +15,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from pipeline.crawl import new_run_id, run_record_path, utc_stamp
-from pipeline.ingest import import_files
-from pipeline.store import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
+from pipeline.collect.crawl import new_run_id, run_record_path, utc_stamp
+from pipeline.collect.ingest import import_files
+from pipeline.db.store import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
 
 CAPTURE_SUFFIXES = (".jsonl", ".csv")
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from pipeline.normalize import NORMALIZE_BATCH, normalize_postings
-from pipeline.raw import RawItemError, iter_raw_file
-from pipeline.store import ImportResult, import_postings
+from pipeline.collect.raw import RawItemError, iter_raw_file
+from pipeline.db.store import ImportResult, import_postings
+from pipeline.tagging.normalize import NORMALIZE_BATCH, normalize_postings
 
 
 @dataclass

@@ -1,0 +1,3 @@
+from microintern.cli import main
+
+main()
