@@ -38,7 +38,6 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.fixture_sites import Sites, build_sites, serve  # noqa: E402
 from pipeline.collect.crawl import CrawlJob, capture_paths, run_spider_process, spider_command  # noqa: E402
-from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
 
 TARGET_RATIO = 0.70
 CONCURRENCY = 16
@@ -286,7 +285,6 @@ def _main(
 
 
 if __name__ == "__main__":
-    reexec_with_huge_pages()  # as the microintern command runs
     if sys.argv[1:2] == ["--load"]:
         spec = json.loads(Path(sys.argv[2]).read_text())
         host_port = spec["base_url"].removeprefix("http://")

@@ -20,10 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import synthetic_items  # noqa: E402
+from pipeline.collect.gc_settings import fewer_collections  # noqa: E402
 from pipeline.db.store import import_postings, open_db  # noqa: E402
 from pipeline.dedupe import company_key, match_key  # noqa: E402
-from pipeline.gc_settings import tune_gc  # noqa: E402
-from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
 from pipeline.tagging.normalize import normalize_posting  # noqa: E402
 
 POOL = 5000
@@ -144,6 +143,5 @@ def main(sizes: list[int]) -> list[dict[str, float]]:
 
 
 if __name__ == "__main__":
-    reexec_with_huge_pages()  # as the microintern command runs
-    tune_gc()
-    main([int(a) for a in sys.argv[1:]] or [10_000, 100_000])
+    with fewer_collections():  # as `microintern` runs an import
+        main([int(a) for a in sys.argv[1:]] or [10_000, 100_000])

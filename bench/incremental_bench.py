@@ -27,8 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.fixture_sites import build_sites, serve  # noqa: E402
 from pipeline.collect.crawl import CrawlJob, crawl  # noqa: E402
-from pipeline.gc_settings import tune_gc  # noqa: E402
-from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
 
 TARGET_BYTES_RATIO = 10.0
 NIGHT_SETTINGS = {
@@ -146,6 +144,4 @@ def main(api_pages: int = 2000, career_pages: int = 2000) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    reexec_with_huge_pages()  # as the microintern command runs
-    tune_gc()
     main(*(int(a) for a in sys.argv[1:3]))

@@ -22,8 +22,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import synthetic_items  # noqa: E402
-from pipeline.gc_settings import tune_gc  # noqa: E402
-from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
+from pipeline.collect.gc_settings import fewer_collections  # noqa: E402
 from pipeline.tagging import normalize  # noqa: E402
 from pipeline.tagging.normalize import NORMALIZE_BATCH, normalize_posting, normalize_postings  # noqa: E402
 
@@ -107,6 +106,5 @@ def main(count: int = 100_000) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    reexec_with_huge_pages()  # as the microintern command runs
-    tune_gc()
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    with fewer_collections():  # as `microintern` runs an import
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)

@@ -37,8 +37,6 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import synthetic_items  # noqa: E402
-from pipeline.gc_settings import tune_gc  # noqa: E402
-from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
 
 DUPLICATE_RATE = 0.15
 EMPLOYER_CYCLE = 5000
@@ -199,8 +197,6 @@ def main(sizes: list[int], cap_mb: int = MEMORY_CAP_MB) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    reexec_with_huge_pages()  # as the microintern command runs
-    tune_gc()
     if sys.argv[1:2] == ["--measure"]:
         cap_mb = int(sys.argv[4])
         resource.setrlimit(resource.RLIMIT_AS, (cap_mb * 1024 * 1024,) * 2)

@@ -37,7 +37,6 @@ from datasette.app import Datasette  # noqa: E402
 
 from microintern.cli import DEFAULT_METADATA, SERVE_SETTINGS  # noqa: E402
 from pipeline.db.store import LISTING_COLUMNS, NEW_DB_PAGE_SIZE, SCHEMA_VERSION, open_db  # noqa: E402
-from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
 
 GENERATOR_VERSION = 1  # bump when the data below changes, so cached databases are rebuilt
 BENCH_DIR = Path(tempfile.gettempdir()) / "microintern-bench"
@@ -411,5 +410,4 @@ def main(count: int = 1_000_000, runs: int = RUNS) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    reexec_with_huge_pages()  # as the microintern command runs
     main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)

@@ -39,14 +39,13 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from pipeline.gc_settings import tune_gc  # noqa: E402
-from pipeline.hugepages import reexec_with_huge_pages  # noqa: E402
+from pipeline.collect.gc_settings import fewer_collections  # noqa: E402
 
 RESULTS = PROJECT_ROOT / "bench" / "results.jsonl"
 NAMES = ("crawl", "incremental", "pipeline", "normalize", "dedupe", "publish")
-# Benchmarks of processes that keep Python's default garbage collector settings: Scrapy's
-# crawls and `datasette serve` run in processes of their own, not in `microintern`'s.
-UNTUNED_GC_MODULES = ("bench.crawl_bench", "bench.publish_bench")
+# Benchmarks of parts of an import called outside `import_files`: run with the garbage collector
+# settings an import has (pipeline/collect/gc_settings.py).
+IMPORT_PART_MODULES = ("bench.normalize_bench", "bench.dedupe_store_bench")
 MODULES = {
     "crawl": "bench.crawl_bench",
     "incremental": "bench.incremental_bench",
@@ -525,10 +524,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    reexec_with_huge_pages()  # as the microintern command runs
     if sys.argv[1:2] == ["--child"]:
-        if sys.argv[2] not in UNTUNED_GC_MODULES:
-            tune_gc()  # as `microintern` runs an import
-        child(*sys.argv[2:5])
+        if sys.argv[2] in IMPORT_PART_MODULES:
+            with fewer_collections():  # as `microintern` runs an import
+                child(*sys.argv[2:5])
+        else:
+            child(*sys.argv[2:5])
     else:
         main()

@@ -30,8 +30,6 @@ from pipeline.collect.sources import (
 )
 from pipeline.db.store import CLOSE_AFTER_MISSED_RUNS, ImportResult, open_db
 from pipeline.demo import build_demo
-from pipeline.gc_settings import tune_gc
-from pipeline.hugepages import reexec_with_huge_pages
 from pipeline.measure.evaluate import (
     DEDUPE_DEVSET,
     DEDUPE_HARD_NEGATIVES,
@@ -614,9 +612,5 @@ cli.add_command(runs_command)
 
 
 def main() -> None:
-    """The `microintern` program: restarted once with huge pages where they help (see
-    pipeline/hugepages.py), the garbage collector set for long imports (pipeline/gc_settings.py),
-    then the command."""
-    reexec_with_huge_pages()
-    tune_gc()
+    """The `microintern` program."""
     cli(prog_name="microintern")

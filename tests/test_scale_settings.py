@@ -1,73 +1,15 @@
-"""Settings for large databases: huge pages (the environment a command restarts with, and the
-restart itself), the garbage collector's settings, the page size of new files, the search
-index's options."""
+"""Settings for large databases: the garbage collector's settings during an import, the page
+size of new files, the search index's options."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from pipeline.collect.gc_settings import THRESHOLDS, fewer_collections
 from pipeline.db.store import FTS_OPTIONS, NEW_DB_PAGE_SIZE, open_db
-from pipeline.gc_settings import THRESHOLDS
-from pipeline.hugepages import SWITCH, TUNABLE, huge_pages_env
-
-MADVISE = "always [madvise] never\n"
-
-
-def test_adds_the_tunable_and_keeps_the_rest_of_the_environment():
-    env = huge_pages_env({"PATH": "/bin"}, MADVISE)
-    assert env == {"PATH": "/bin", "GLIBC_TUNABLES": f"{TUNABLE}=1"}
-
-
-def test_keeps_tunables_already_set():
-    env = huge_pages_env({"GLIBC_TUNABLES": "glibc.malloc.arena_max=2"}, MADVISE)
-    assert env["GLIBC_TUNABLES"] == f"glibc.malloc.arena_max=2:{TUNABLE}=1"
-
-
-@pytest.mark.parametrize(
-    ("environ", "setting"),
-    [
-        ({"GLIBC_TUNABLES": f"{TUNABLE}=0"}, MADVISE),  # chosen by whoever started us
-        ({SWITCH: "0"}, MADVISE),  # turned off
-        ({}, "always madvise [never]\n"),  # the kernel gives none
-        ({}, None),  # no THP on this kernel
-    ],
-)
-def test_nothing_to_do(environ, setting):
-    assert huge_pages_env(environ, setting) is None
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc tunables are Linux's")
-def test_the_process_restarts_once_with_the_tunable():
-    code = (
-        "import os, sys\n"
-        "print('started', flush=True)\n"
-        "from pipeline.hugepages import reexec_with_huge_pages\n"
-        "reexec_with_huge_pages()\n"
-        "print('tunables', os.environ.get('GLIBC_TUNABLES'), sys.argv[1:])\n"
-    )
-    env = {k: v for k, v in os.environ.items() if k not in ("GLIBC_TUNABLES", SWITCH)}
-    done = subprocess.run(
-        [sys.executable, "-c", code, "an", "argument"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-        check=True,
-    )
-    lines = done.stdout.splitlines()
-    try:
-        thp = Path("/sys/kernel/mm/transparent_hugepage/enabled").read_text()
-    except OSError:
-        thp = "[never]"
-    if os.confstr("CS_GNU_LIBC_VERSION").startswith("glibc") and "[never]" not in thp:
-        assert lines == ["started", "started", f"tunables {TUNABLE}=1 ['an', 'argument']"]
-    else:
-        assert lines == ["started", "tunables None ['an', 'argument']"]
 
 
 def test_a_new_database_gets_the_larger_page_size(tmp_path):
@@ -103,22 +45,39 @@ def test_the_search_index_options_are_set_once_and_kept(tmp_path):
     assert config["hashsize"] == FTS_OPTIONS["hashsize"]
 
 
-def test_the_command_sets_the_garbage_collector_for_long_imports():
-    """`microintern` freezes what is alive at start-up and collects young objects less often
-    (pipeline/gc_settings.py); run in a process of its own, as the setting is global."""
+def test_an_import_collects_less_often_and_puts_the_settings_back(tmp_path):
+    """`import_files` runs under `fewer_collections`; outside it, the process keeps its own
+    collector settings (run in a process of its own, as the settings are global)."""
     code = (
-        "import gc\n"
-        "from microintern import cli\n"
-        "print(gc.get_threshold(), gc.get_freeze_count() > 0)\n"
-        "cli.cli = lambda prog_name: print(gc.get_threshold(), gc.get_freeze_count() > 0)\n"
-        "cli.main()\n"
+        "import gc, sys\n"
+        "from pipeline.collect import ingest\n"
+        "from pipeline.db.store import open_db\n"
+        "seen = []\n"
+        "real = ingest.import_postings\n"
+        "def spy(db, postings, **kw):\n"
+        "    seen.append((gc.get_threshold(), gc.get_freeze_count() > 0))\n"
+        "    return real(db, postings, **kw)\n"
+        "ingest.import_postings = spy\n"
+        "before = (gc.get_threshold(), gc.get_freeze_count() > 0)\n"
+        "ingest.import_files(open_db(sys.argv[1]), [])\n"
+        "print(before, seen[0], (gc.get_threshold(), gc.get_freeze_count() > 0))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, "-c", code, str(tmp_path / "listings.db")],
         capture_output=True,
         text=True,
-        env={**os.environ, SWITCH: "0"},
         timeout=60,
         check=True,
     )
-    assert done.stdout.splitlines() == ["(700, 10, 10) False", f"{THRESHOLDS} True"]
+    assert done.stdout.strip() == (
+        f"((700, 10, 10), False) ({THRESHOLDS}, True) ((700, 10, 10), False)"
+    )
+
+
+def test_fewer_collections_restores_on_error():
+    import gc
+
+    before = gc.get_threshold()
+    with pytest.raises(RuntimeError), fewer_collections():
+        raise RuntimeError("an import failed")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

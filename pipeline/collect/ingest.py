@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from pipeline.collect.gc_settings import fewer_collections
 from pipeline.collect.raw import RawItemError, iter_raw_file
 from pipeline.db.store import ImportResult, import_postings
 from pipeline.tagging.normalize import NORMALIZE_BATCH, normalize_postings
@@ -55,4 +56,5 @@ def import_files(
         while batch := list(islice(read, NORMALIZE_BATCH)):
             yield from normalize_postings(batch, seen_at=stamp)
 
-    return import_postings(db, postings(), feed=feed, run_id=run_id), reports
+    with fewer_collections():
+        return import_postings(db, postings(), feed=feed, run_id=run_id), reports
