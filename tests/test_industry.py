@@ -51,3 +51,32 @@ def test_taxonomy_is_consistent():
     assert set(taxonomy.labels) == set(taxonomy.descriptions) == set(taxonomy.order)
     slugs = {slug for weights in taxonomy.phrases.values() for slug in weights}
     assert slugs == set(taxonomy.labels)
+
+
+def test_tags_are_the_same_in_every_process():
+    """The phrases found are a set, iterated in an order that varies with string hashing:
+    the industry and its runner-up must not (a new process per hash seed)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json\n"
+        "from pipeline.measure.evaluate import TAGGING_DEVSET, load_labelled\n"
+        "from pipeline.tagging.normalize import normalize_postings\n"
+        "raws = [row['raw'] for row in load_labelled(TAGGING_DEVSET)]\n"
+        "print(json.dumps([(p['industry'], p['industry_alt'], p['industry_confidence'])\n"
+        "                  for p in normalize_postings(raws)]))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=120,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1 and len(outputs.pop()) > 1000

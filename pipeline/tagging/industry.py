@@ -14,7 +14,6 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
-from operator import neg
 from pathlib import Path
 from typing import NamedTuple
 
@@ -329,6 +328,21 @@ def _evidence(fields: list[tuple[Iterable[str], float]], slug: str, taxonomy: Ta
     return "; ".join(parts)[:EVIDENCE_CHARS]
 
 
+def _ranked(scores: dict[str, float], taxonomy: Taxonomy) -> list[str]:
+    """Slugs by score, highest first, ties in the taxonomy's order. Scores are rounded first: the
+    phrases found are a set, so their weights are summed in an order that varies from process
+    to process, and the last bits of a sum with them."""
+    keyed = sorted(
+        zip(
+            [-round(score, 9) for score in scores.values()],
+            map(taxonomy.order.__getitem__, scores),
+            scores,
+            strict=True,
+        )
+    )  # (-score, position, slug) tuples compare in C, faster than a key function
+    return [slug for _, _, slug in keyed]
+
+
 def tag_industry(
     title: str,
     categories: Iterable[str],
@@ -352,20 +366,16 @@ def tag_industry(
     role = title_role(title, taxonomy) if title else None
     if role is not None:
         slug = taxonomy.role_slugs[role]
-        others = sorted((s for s in scores if s != slug), key=lambda s: -scores[s])
+        others = [other for other in _ranked(scores, taxonomy) if other != slug]
         total = sum(scores.values()) or 1.0
         share = round(max(scores.get(slug, 0.0) / total, 0.5), 2)
         return IndustryTag(slug, others[0] if others else None, share, f"title: {role}")
-    # Highest score first, ties in the taxonomy's order: (-score, position, slug) tuples, which
-    # compare in C rather than through a key function.
-    ranked = sorted(
-        zip(map(neg, scores.values()), map(taxonomy.order.__getitem__, scores), scores, strict=True)
-    )
-    if not ranked or scores[ranked[0][2]] < taxonomy.min_score:
+    ranked = _ranked(scores, taxonomy)
+    if not ranked or scores[ranked[0]] < taxonomy.min_score:
         if len(description or "") + len(employer_text) >= taxonomy.other_min_text:
             return IndustryTag("other", None, None, "no field's words found")
         return IndustryTag(None)
-    best = ranked[0][2]
-    alt = ranked[1][2] if len(ranked) > 1 else None
+    best = ranked[0]
+    alt = ranked[1] if len(ranked) > 1 else None
     confidence = round(scores[best] / sum(scores.values()), 2)
     return IndustryTag(best, alt, confidence, _evidence(fields, best, taxonomy))

@@ -11,17 +11,18 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import orjson
 
 from pipeline.dedupe import canonical_url, company_key, match_key, posting_id
 from pipeline.tagging.dates import deadline_date, is_past, posted_date
-from pipeline.tagging.hours import hour_range, parse_hours
-from pipeline.tagging.industry import tag_industry
-from pipeline.tagging.kind import FULL_TIME, decide_kind
-from pipeline.tagging.pay import parse_pay
-from pipeline.tagging.sections import split_sections
+from pipeline.tagging.hours import Hours, hour_range, parse_hours
+from pipeline.tagging.industry import IndustryTag, tag_industry
+from pipeline.tagging.kind import FULL_TIME, Kind, decide_kind
+from pipeline.tagging.pay import Pay, parse_pay
+from pipeline.tagging.sections import Sections, split_sections
 from pipeline.tagging.text import (
     html_to_text,
     sanitize_html,
@@ -126,184 +127,170 @@ def normalize_postings(
     whole batch before the next: the processor then keeps one stage's code and patterns in its
     caches, rather than cycling through all of them for every item. On batches of a few hundred
     items that is about a third faster (bench/normalize_bench.py); the results are the same.
-    Values a batch repeats (companies, locations, dates) are worked out once each (`_each`).
+    Values a batch repeats (companies, locations, dates) are worked out once each (`_memo`).
     """
-    seens = [raw.get("scraped_at") or seen_at for raw in raws]
-    sources = [raw["source"] for raw in raws]
-    issues: list[list[str]] = [[] for _ in raws]
-    markups = [raw.get("description") or "" for raw in raws]
-    for i, markup in enumerate(markups):
-        if len(markup) > MAX_DESCRIPTION_CHARS:
-            markups[i] = markup[:MAX_DESCRIPTION_CHARS]
-            issues[i].append("description_truncated")
-    titles = [squash(raw["title"]) or "" for raw in raws]
-    descriptions = list(map(html_to_text, markups))
-    sections = list(map(split_sections, descriptions))
-    companies = [raw["company"] for raw in raws]
-    locations = _each(squash, [raw.get("location") for raw in raws])
-    employment_types = _each(squash, [raw.get("employment_type") for raw in raws])
-    hours_texts = _each(squash, [raw.get("hours_text") for raw in raws])
-    pay_texts = [raw.get("pay_text") for raw in raws]
-    full_time = _each(_says_full_time, employment_types)
-    fixed_term = _each(_says_fixed_term, employment_types)
-    hours = [
-        parse_hours([hours_text, title, parts.role], full_time=full, fixed_term=bounded)
-        for hours_text, title, parts, full, bounded in zip(
-            hours_texts, titles, sections, full_time, fixed_term, strict=True
+    drafts = [_Draft.of(raw, seen_at) for raw in raws]
+    squashed = _memo(squash)
+    says_full_time, says_fixed_term = _memo(_says_full_time), _memo(_says_fixed_term)
+    for draft in drafts:
+        draft.description = html_to_text(draft.markup)
+    for draft in drafts:
+        draft.sections = split_sections(draft.description)
+    for draft in drafts:
+        raw = draft.raw
+        draft.location = squashed(raw.get("location"))
+        draft.employment_type = squashed(raw.get("employment_type"))
+        draft.hours_text = squashed(raw.get("hours_text"))
+    for draft in drafts:
+        draft.hours = parse_hours(
+            [draft.hours_text, draft.title, draft.sections.role],
+            full_time=says_full_time(draft.employment_type),
+            fixed_term=says_fixed_term(draft.employment_type),
         )
-    ]
-    for hours_text, estimate, problems in zip(hours_texts, hours, issues, strict=True):
-        if hours_text and not estimate.known and estimate.per_week_max is None:
-            problems.append("hours_text_unreadable")
-    pays = [
-        parse_pay([pay_text, title, parts.pay, parts.role], estimate.total_min, estimate.total_max)
-        for pay_text, title, parts, estimate in zip(pay_texts, titles, sections, hours, strict=True)
-    ]
-    posted = _each(posted_date, [raw.get("posted_at") for raw in raws], seens)
-    deadlines = [
-        deadline_date(raw.get("deadline"), [description], seen)
-        for raw, description, seen in zip(raws, descriptions, seens, strict=True)
-    ]
-    for (_, posted_failed), (_, deadline_failed), problems in zip(
-        posted, deadlines, issues, strict=True
-    ):
-        problems += ["posted_at_unreadable"] * posted_failed
-        problems += ["deadline_unreadable"] * deadline_failed
-    categories = [list(raw.get("categories") or []) for raw in raws]
-    tags = [
-        tag_industry(title, category_list, parts.role, employer_text=parts.other)
-        for title, category_list, parts in zip(titles, categories, sections, strict=True)
-    ]
-    kinds = [
-        decide_kind(
-            title,
+        if draft.hours_text and not draft.hours.known and draft.hours.per_week_max is None:
+            draft.issues.append("hours_text_unreadable")
+    for draft in drafts:
+        parts, hours = draft.sections, draft.hours
+        draft.pay = parse_pay(
+            [draft.raw.get("pay_text"), draft.title, parts.pay, parts.role],
+            hours.total_min,
+            hours.total_max,
+        )
+    read_posted = _memo(posted_date)
+    for draft in drafts:
+        draft.posted, posted_failed = read_posted(draft.raw.get("posted_at"), draft.seen)
+        draft.deadline, deadline_failed = deadline_date(
+            draft.raw.get("deadline"), [draft.description], draft.seen
+        )
+        draft.issues += ["posted_at_unreadable"] * posted_failed
+        draft.issues += ["deadline_unreadable"] * deadline_failed
+    for draft in drafts:
+        parts = draft.sections
+        draft.industry = tag_industry(
+            draft.title, draft.categories, parts.role, employer_text=parts.other
+        )
+    for draft in drafts:
+        parts, hours, pay = draft.sections, draft.hours, draft.pay
+        draft.kind = decide_kind(
+            draft.title,
             parts.role,
-            employment_type,
-            estimate.total_max,
-            estimate.per_week_max is not None,
+            draft.employment_type,
+            hours.total_max,
+            hours.per_week_max is not None,
             pay.unpaid,
-            source,
-            estimate.evidence,
+            draft.raw["source"],
+            hours.evidence,
             pay.unit,
             parts.other,
-            not estimate.full_time_total,
+            not hours.full_time_total,
         )
-        for source, title, parts, employment_type, estimate, pay in zip(
-            sources, titles, sections, employment_types, hours, pays, strict=True
+    remote_location, past = _memo(_remote_location), _memo(is_past)
+    for draft in drafts:
+        draft.remote = _remote(
+            draft.raw.get("remote"),
+            draft.location,
+            draft.title,
+            remote_location(draft.location),
+            draft.sections.role,
         )
-    ]
-    deadline_days = [day for day, _ in deadlines]
-    source_ids = [raw["source_id"] for raw in raws]
-    rows = zip(
-        list(map(posting_id, sources, source_ids)),
-        sources,
-        source_ids,
-        [raw["url"] for raw in raws],
-        titles,
-        _each(squash, companies),
-        _each(company_key, companies),
-        list(map(match_key, companies, titles)),
-        descriptions,
-        list(map(sanitize_html, markups)),
-        locations,
-        list(
-            map(
-                _remote,
-                [raw.get("remote") for raw in raws],
-                locations,
-                titles,
-                _each(_remote_location, locations),
-                [parts.role for parts in sections],
-            )
-        ),
-        employment_types,
-        categories,
-        tags,
-        hours,
-        kinds,
-        _each(squash, pay_texts),
-        pays,
-        posted,
-        deadline_days,
-        _each(is_past, deadline_days, seens),
-        seens,
-        list(map(raw_hash, raws)),
-        issues,
-        strict=True,
-    )
-    return [
-        {
-            "posting_id": pid,
-            "source": source,
-            "source_id": source_id,
-            "url": url.strip(),
-            "canonical_url": canonical_url(url),
-            "title": title,
-            "company": company or "",
-            "company_key": key,
-            "match_key": block,
-            "description": description,
-            "description_html": description_html,
-            "location": location,
-            "remote": remote,
-            "employment_type": employment_type,
-            "categories": category_list,
-            "industry": tag.industry,
-            "industry_alt": tag.alt,
-            "industry_confidence": tag.confidence,
-            "industry_evidence": tag.evidence,
-            "hours_min": estimate.total_min,
-            "hours_max": estimate.total_max,
-            "hour_range": hour_range(estimate.total_max),
-            "hours_per_week_min": estimate.per_week_min,
-            "hours_per_week_max": estimate.per_week_max,
-            "duration_weeks": estimate.duration_weeks,
-            "hours_evidence": estimate.evidence,
-            "kind": kind.kind,
-            "kind_evidence": kind.evidence,
-            "is_micro": kind.kind == "micro-internship",
-            "pay_text": pay_text,
-            "pay_min": pay.min,
-            "pay_max": pay.max,
-            "pay_currency": pay.currency,
-            "pay_unit": pay.unit,
-            "pay_per_hour": pay.per_hour,
-            "unpaid": pay.unpaid,
-            "posted_at": posted_day,
-            "deadline": deadline,
-            "expired": expired,
-            "seen_at": seen,
-            "raw_hash": hashed,
-            "issues": problems,
-        }
-        for (
-            pid,
-            source,
-            source_id,
-            url,
-            title,
-            company,
-            key,
-            block,
-            description,
-            description_html,
-            location,
-            remote,
-            employment_type,
-            category_list,
-            tag,
-            estimate,
-            kind,
-            pay_text,
-            pay,
-            (posted_day, _),
-            deadline,
-            expired,
-            seen,
-            hashed,
-            problems,
-        ) in rows
-    ]
+        draft.expired = past(draft.deadline, draft.seen)
+    companies, company_keys = _memo(squash), _memo(company_key)
+    return [_posting(draft, companies, company_keys, squashed) for draft in drafts]
+
+
+@dataclass(slots=True)
+class _Draft:
+    """One raw item on its way through `normalize_postings`: each stage sets its fields."""
+
+    raw: dict[str, Any]
+    seen: str | None
+    title: str
+    markup: str
+    categories: list[str]
+    issues: list[str]
+    description: str = ""
+    sections: Sections = Sections("", "", "")
+    location: str | None = None
+    employment_type: str | None = None
+    hours_text: str | None = None
+    hours: Hours = Hours()
+    pay: Pay = Pay()
+    posted: str | None = None
+    deadline: str | None = None
+    industry: IndustryTag = IndustryTag(None)
+    kind: Kind = Kind("job", None)
+    remote: bool | None = None
+    expired: bool | None = None
+
+    @classmethod
+    def of(cls, raw: dict[str, Any], seen_at: str | None) -> _Draft:
+        markup, issues = raw.get("description") or "", []
+        if len(markup) > MAX_DESCRIPTION_CHARS:
+            markup = markup[:MAX_DESCRIPTION_CHARS]
+            issues.append("description_truncated")
+        return cls(
+            raw=raw,
+            seen=raw.get("scraped_at") or seen_at,
+            title=squash(raw["title"]) or "",
+            markup=markup,
+            categories=list(raw.get("categories") or []),
+            issues=issues,
+        )
+
+
+def _posting(
+    draft: _Draft,
+    companies: Callable[[str | None], str | None],
+    company_keys: Callable[[str | None], str],
+    squashed: Callable[[str | None], str | None],
+) -> dict[str, Any]:
+    """The normalized posting of a draft every stage has been through."""
+    raw, hours, pay, industry, kind = draft.raw, draft.hours, draft.pay, draft.industry, draft.kind
+    source, source_id, url, company = raw["source"], raw["source_id"], raw["url"], raw["company"]
+    return {
+        "posting_id": posting_id(source, source_id),
+        "source": source,
+        "source_id": source_id,
+        "url": url.strip(),
+        "canonical_url": canonical_url(url),
+        "title": draft.title,
+        "company": companies(company) or "",
+        "company_key": company_keys(company),
+        "match_key": match_key(company, draft.title),
+        "description": draft.description,
+        "description_html": sanitize_html(draft.markup),
+        "location": draft.location,
+        "remote": draft.remote,
+        "employment_type": draft.employment_type,
+        "categories": draft.categories,
+        "industry": industry.industry,
+        "industry_alt": industry.alt,
+        "industry_confidence": industry.confidence,
+        "industry_evidence": industry.evidence,
+        "hours_min": hours.total_min,
+        "hours_max": hours.total_max,
+        "hour_range": hour_range(hours.total_max),
+        "hours_per_week_min": hours.per_week_min,
+        "hours_per_week_max": hours.per_week_max,
+        "duration_weeks": hours.duration_weeks,
+        "hours_evidence": hours.evidence,
+        "kind": kind.kind,
+        "kind_evidence": kind.evidence,
+        "is_micro": kind.kind == "micro-internship",
+        "pay_text": squashed(raw.get("pay_text")),
+        "pay_min": pay.min,
+        "pay_max": pay.max,
+        "pay_currency": pay.currency,
+        "pay_unit": pay.unit,
+        "pay_per_hour": pay.per_hour,
+        "unpaid": pay.unpaid,
+        "posted_at": draft.posted,
+        "deadline": draft.deadline,
+        "expired": draft.expired,
+        "seen_at": draft.seen,
+        "raw_hash": raw_hash(raw),
+        "issues": draft.issues,
+    }
 
 
 def _says_full_time(employment_type: str | None) -> bool:
@@ -320,17 +307,19 @@ def _says_fixed_term(employment_type: str | None) -> bool:
     return bool(FIXED_TERM_TYPE.search(employment_type or ""))
 
 
-def _each(function: Callable[..., T], *columns: Sequence[Any]) -> list[T]:
-    """`list(map(function, *columns))`, calling `function` once per distinct row of arguments:
-    for pure functions of values a batch repeats (the same company, location or date)."""
+def _memo(function: Callable[..., T]) -> Callable[..., T]:
+    """`function`, called once per distinct arguments: for pure functions of values a batch
+    repeats (the same company, location or date). Arguments that cannot be a key (not from a
+    validated raw item) are passed through uncached."""
     done: dict[tuple[Any, ...], T] = {}
-    results = []
-    for row in zip(*columns, strict=True):
+
+    def memoized(*args: Any) -> T:
         try:
-            value = done[row]
+            return done[args]
         except KeyError:
-            value = done[row] = function(*row)
-        except TypeError:  # a value that cannot be a key (not from a validated raw item)
-            value = function(*row)
-        results.append(value)
-    return results
+            value = done[args] = function(*args)
+            return value
+        except TypeError:
+            return function(*args)
+
+    return memoized
