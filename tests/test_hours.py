@@ -232,6 +232,14 @@ NOT_EFFORT = [
         False,
     ),
     (None, "Growth Lead", "Your goals for the first 12 months.", True, False),
+    # rotations inside a job: how its first months are spent, not its end
+    (
+        None,
+        "Solutions Associate",
+        "A full-time role that starts with a four-month rotational program across our teams.",
+        True,
+        False,
+    ),
     # event lengths and graduation dates
     (None, "Hackathon Mentor", "Teams get 48 hours to build a prototype.", False, False),
     (None, "New Grad Engineer", "For students graduating December 2026 - June 2027.", True, False),

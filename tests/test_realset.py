@@ -9,7 +9,14 @@ from collections import Counter
 import pytest
 
 from pipeline.measure.evaluate import audit_micro, evaluate_real, load_labelled
-from pipeline.measure.realset import REAL_LABELS, in_test_part, label_key, realdata_root
+from pipeline.measure.realset import (
+    REAL_LABELS,
+    in_test_part,
+    keys_to_label,
+    label_key,
+    latest_items,
+    realdata_root,
+)
 from pipeline.tagging.hours import hour_range
 from pipeline.tagging.industry import load_taxonomy
 
@@ -70,15 +77,21 @@ def test_the_frozen_test_part_is_a_seeded_30_percent(labelled):
 
 
 @needs_captures
+def test_the_labelled_postings_are_those_chosen_by_the_stated_rule(labelled):
+    keys = [label_key(line["spider"], line["board"], line["source_id"]) for line in labelled]
+    assert keys == keys_to_label(latest_items(ROOT))
+
+
+@needs_captures
 def test_scores_on_the_real_set(labelled):
     dev, test = evaluate_real(labelled, ROOT)
     assert dev.total + test.total == len(labelled)
     for part in (dev, test):
         assert part.micro["fp"] == 0  # every posting flagged is_micro is one
     assert dev.hours_unlabelled <= 0.01 * dev.total
-    # The target on the frozen test part is 1%; it stands at 3 of 136 (docs/tagging.md). This
+    # The target on the frozen test part is 1%; it stands at 3 of 192 (docs/tagging.md). This
     # guards against it getting worse, and must be tightened to 1% once met.
-    assert test.hours_unlabelled <= 0.025 * test.total
+    assert test.hours_unlabelled <= 3
     assert test.share(test.hour_range_ok) >= 0.95
     assert test.share(test.kind_ok) >= 0.95
     assert test.share(test.industry_ok) >= 0.90

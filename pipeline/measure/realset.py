@@ -123,11 +123,14 @@ SPECIAL_TITLE = re.compile(
 )
 RANDOM_SAMPLE = 150  # of the other postings, by a seeded shuffle
 SAMPLE_SEED = 20261204
+# A second sample as large, of the postings neither list holds, labelled later: more regular jobs
+# to find the tagging's mistakes on (most postings of real boards are regular jobs).
+SECOND_SAMPLE_SEED = 20261205
 
 
 def keys_to_label(items: dict[str, dict[str, Any]], sample: int = RANDOM_SAMPLE) -> list[str]:
     """Every special posting (SPECIAL_EMPLOYMENT, SPECIAL_TITLE), then a seeded random sample of
-    the rest: the keys of the labelled set, in order."""
+    the rest, then a second one of what is left: the keys of the labelled set, in order."""
     special = [
         key
         for key, entry in sorted(items.items())
@@ -136,4 +139,7 @@ def keys_to_label(items: dict[str, dict[str, Any]], sample: int = RANDOM_SAMPLE)
     ]
     rest = sorted(set(items) - set(special))
     random.Random(SAMPLE_SEED).shuffle(rest)
-    return special + sorted(rest[:sample])
+    first = sorted(rest[:sample])
+    left = sorted(set(rest) - set(first))
+    random.Random(SECOND_SAMPLE_SEED).shuffle(left)
+    return special + first + sorted(left[:sample])

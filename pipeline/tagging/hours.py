@@ -228,7 +228,7 @@ NOT_DURATION_AFTER = re.compile(  # a past time, a notice, a term of employment,
     r"|of\s+(?:fully\s+)?(?:paid|unpaid)\b"  # "6 weeks of paid and 6 of unpaid leave"
     r"|of\s+(?:[a-z-]+\s+){0,2}?(?:data|history|records|logs|footage|experience|training"
     r"|onboarding|transactions)"
-    r"|(?:on-?call )?(?:sprints?|rotations?|cycles?|iterations?))\b"
+    r"|(?:on-?call )?(?:sprints?|rotation(?:s|al)?|cycles?|iterations?))\b"
     r"|^\s*,\s*(?:you|we)\b"  # "one week, you might be preparing reports": a time of the job
 )
 FULL_TIME = re.compile(  # not "full-time students", nor other people's jobs ("full-time analysts")
