@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.synthetic import synthetic_items  # noqa: E402
 from pipeline.collect.gc_settings import fewer_collections  # noqa: E402
-from pipeline.db.store import import_postings, open_db  # noqa: E402
+from pipeline.db import import_postings, open_db  # noqa: E402
 from pipeline.dedupe import company_key, match_key  # noqa: E402
 from pipeline.tagging.normalize import normalize_posting  # noqa: E402
 

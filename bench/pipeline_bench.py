@@ -117,7 +117,7 @@ def floor_insert(path: Path, db_path: Path) -> float:
 def measure(path: Path, count: int, cap_mb: int = MEMORY_CAP_MB) -> dict[str, Any]:
     """One size, in this process: our import path first (its peak RSS), then the floors."""
     from pipeline.collect.ingest import import_files
-    from pipeline.db.store import open_db
+    from pipeline.db import open_db
 
     found: dict[str, Any] = {"items": count, "file_mb": round(path.stat().st_size / 1e6, 1)}
     with tempfile.TemporaryDirectory() as tmp:

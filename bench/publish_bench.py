@@ -1,7 +1,7 @@
 """Publishing: Datasette's real app over a database of N listings with realistic text.
 
 Usage: python bench/publish_bench.py [N]   (default 1,000,000). The database is built with the
-project's own schema (`pipeline.db.store.ensure_db_shape`), filled in bulk (this measures
+project's own schema (`pipeline.db.ensure_db_shape`), filled in bulk (this measures
 publishing, not importing): listings with realistic facet values, descriptions of 100-300 words
 drawn from a Zipf-like vocabulary of 5,000 words, one posting per source of a listing. It is
 cached under the temp directory, keyed by N, the schema version and the page size, so reruns
@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from datasette.app import Datasette  # noqa: E402
 
 from microintern.cli import DEFAULT_METADATA, SERVE_SETTINGS  # noqa: E402
-from pipeline.db.store import LISTING_COLUMNS, NEW_DB_PAGE_SIZE, SCHEMA_VERSION, open_db  # noqa: E402
+from pipeline.db import LISTING_COLUMNS, NEW_DB_PAGE_SIZE, SCHEMA_VERSION, open_db  # noqa: E402
 
 GENERATOR_VERSION = 1  # bump when the data below changes, so cached databases are rebuilt
 BENCH_DIR = Path(tempfile.gettempdir()) / "microintern-bench"

@@ -28,7 +28,7 @@ from pipeline.collect.sources import (
     format_source,
     load_sources,
 )
-from pipeline.db.store import CLOSE_AFTER_MISSED_RUNS, ImportResult, open_db
+from pipeline.db import CLOSE_AFTER_MISSED_RUNS, ImportResult, open_db
 from pipeline.demo import build_demo
 from pipeline.measure.evaluate import (
     DEDUPE_DEVSET,

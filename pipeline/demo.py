@@ -11,7 +11,7 @@ from pipeline import PROJECT_ROOT
 from pipeline.collect.crawl import CrawlJob, crawl
 from pipeline.collect.sample_sites import SampleSites
 from pipeline.collect.sources import load_sources
-from pipeline.db.store import open_db
+from pipeline.db import open_db
 
 SAMPLES_DIR = PROJECT_ROOT / "data" / "samples"
 SAMPLES_PORT = 8765  # fixed, so sample page URLs (and the ids made from them) stay the same

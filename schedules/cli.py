@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.db.store import open_db
+from pipeline.db import open_db
 from schedules.nightly import (
     DEFAULT_CONFIG_FILE,
     ConfigError,

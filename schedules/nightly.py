@@ -46,7 +46,7 @@ from filelock import FileLock, Timeout
 from pipeline.collect.crawl import CrawlJob, crawl, new_run_id, utc_stamp
 from pipeline.collect.lock import EXIT_BUSY, Busy, crawl_lock_file, holding_crawl_lock
 from pipeline.collect.sources import DEFAULT_SOURCES_FILE, SourcesError, load_sources
-from pipeline.db.store import open_db, record_crawl_run
+from pipeline.db import open_db, record_crawl_run
 from schedules.alerts import send_alert, summarize, summary_headline
 from schedules.health import DEFAULT_THRESHOLDS, CheckResult, Thresholds, failures
 from schedules.health_store import Checks, health_checks

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from microintern.cli import cli
 from pipeline.collect.sources import load_sources
-from pipeline.db.store import FACET_COUNT_COLUMNS, open_db
+from pipeline.db import FACET_COUNT_COLUMNS, open_db
 from tests.test_store import raw
 
 

@@ -3,7 +3,7 @@
 import time
 
 from pipeline.collect.crawl import CrawlJob, crawl
-from pipeline.db.store import open_db
+from pipeline.db import open_db
 from pipeline.demo import LOCAL_SETTINGS
 
 FAST_FAIL = {**LOCAL_SETTINGS, "RETRY_TIMES": "1"}

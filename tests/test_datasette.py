@@ -22,7 +22,7 @@ from markupsafe import escape
 
 from microintern.cli import SERVE_SETTINGS
 from pipeline.collect.ingest import import_files
-from pipeline.db.store import open_db, update_lifecycle
+from pipeline.db import open_db, update_lifecycle
 from tests.conftest import copy_database
 
 METADATA = json.loads((Path(__file__).parent.parent / "datasette-metadata.json").read_text())

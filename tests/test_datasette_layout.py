@@ -19,7 +19,7 @@ def datasette(demo_db):
 
 
 async def test_search_on_a_reshaped_older_database(tmp_path):
-    from pipeline.db.store import open_db
+    from pipeline.db import open_db
     from tests.test_store import old_layout
 
     path = tmp_path / "listings.db"

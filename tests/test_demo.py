@@ -4,7 +4,7 @@ import subprocess
 import sys
 
 from pipeline.collect.sources import load_sources
-from pipeline.db.store import open_db
+from pipeline.db import open_db
 from pipeline.demo import SAMPLE_SOURCES
 from tests.test_spider_guard import spider_classes
 

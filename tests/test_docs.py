@@ -4,7 +4,7 @@ field."""
 from pathlib import Path
 
 from microintern.cli import cli
-from pipeline.db.store import (
+from pipeline.db import (
     CRAWL_RUN_COLUMNS,
     LISTING_COLUMNS,
     LISTING_TEXT_COLUMNS,

@@ -6,7 +6,7 @@ import pandas as pd
 from click.testing import CliRunner
 
 from microintern.cli import cli
-from pipeline.db.store import import_postings, open_db
+from pipeline.db import import_postings, open_db
 from pipeline.publish.export import EXPORT_COLUMNS, neutralize
 from pipeline.tagging.normalize import normalize_posting
 from tests.test_store import raw

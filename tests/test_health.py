@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.db.store import open_db, record_crawl_run
+from pipeline.db import open_db, record_crawl_run
 from schedules.health import (
     CheckResult,
     Thresholds,

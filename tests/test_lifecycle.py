@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from microintern.cli import cli
 from pipeline.collect.crawl import CrawlJob, crawl
 from pipeline.collect.rebuild import rebuild
-from pipeline.db.store import open_db
+from pipeline.db import open_db
 from pipeline.demo import LOCAL_SETTINGS
 from tests.conftest import FIXTURES
 
@@ -164,7 +164,7 @@ def test_real_boards_replayed_night_after_night(tmp_path):
     from collections import defaultdict
 
     from pipeline.collect.raw import validate_item
-    from pipeline.db.store import CLOSE_AFTER_MISSED_RUNS, import_postings, update_lifecycle
+    from pipeline.db import CLOSE_AFTER_MISSED_RUNS, import_postings, update_lifecycle
     from pipeline.measure.evaluate import night_time
     from pipeline.measure.realset import real_items, realdata_root
     from pipeline.tagging.normalize import normalize_postings

@@ -12,7 +12,7 @@ import pytest
 from datasette.app import Datasette
 
 from bench.synthetic import synthetic_items
-from pipeline.db.store import open_db
+from pipeline.db import open_db
 
 ITEMS = 6000
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from pipeline.collect.gc_settings import THRESHOLDS, fewer_collections
-from pipeline.db.store import FTS_OPTIONS, NEW_DB_PAGE_SIZE, open_db
+from pipeline.db import FTS_OPTIONS, NEW_DB_PAGE_SIZE, open_db
 
 
 def test_a_new_database_gets_the_larger_page_size(tmp_path):
@@ -51,7 +51,7 @@ def test_an_import_collects_less_often_and_puts_the_settings_back(tmp_path):
     code = (
         "import gc, sys\n"
         "from pipeline.collect import ingest\n"
-        "from pipeline.db.store import open_db\n"
+        "from pipeline.db import open_db\n"
         "seen = []\n"
         "real = ingest.import_postings\n"
         "def spy(db, postings, **kw):\n"

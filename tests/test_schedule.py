@@ -21,7 +21,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from click.testing import CliRunner
 
 from pipeline.collect.crawl import CrawlJob, crawl
-from pipeline.db.store import open_db, record_crawl_run
+from pipeline.db import open_db, record_crawl_run
 from pipeline.demo import LOCAL_SETTINGS
 from schedules.cli import runs, schedule
 from schedules.health import Thresholds, check_runs, checks_failed

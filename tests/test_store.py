@@ -5,7 +5,7 @@ import json
 import pytest
 
 from pipeline.collect.ingest import import_files
-from pipeline.db.store import (
+from pipeline.db import (
     ensure_db_shape,
     import_postings,
     open_db,
@@ -174,7 +174,7 @@ def test_a_file_imported_in_batches_is_one_transaction(db, tmp_path, monkeypatch
     """Big files are stored a batch at a time (bounded memory) yet stay all-or-nothing: the
     duplicates across batch boundaries still join their listings."""
     from pipeline.collect import ingest
-    from pipeline.db import store
+    from pipeline.db import upserts
 
     items = [
         raw(str(n), title=f"Project {n} research", description=f"Study {n}.") for n in range(7)
@@ -185,7 +185,7 @@ def test_a_file_imported_in_batches_is_one_transaction(db, tmp_path, monkeypatch
     ]
     path = tmp_path / "raw.jsonl"
     path.write_text("\n".join(json.dumps(item) for item in items) + "\n")
-    monkeypatch.setattr(store, "IMPORT_BATCH", 3)
+    monkeypatch.setattr(upserts, "IMPORT_BATCH", 3)
     result, _ = import_files(db, [path])
     assert (result.postings, db.table("listings").count, db.table("postings").count) == (10, 7, 10)
 
@@ -237,7 +237,7 @@ def old_layout(path):
     sqlite-utils' FTS with its triggers."""
     from sqlite_utils import Database
 
-    from pipeline.db.store import LISTING_COLUMNS
+    from pipeline.db import LISTING_COLUMNS
 
     old = Database(path)
     columns = dict(LISTING_COLUMNS)
@@ -297,7 +297,7 @@ def kept_counts(db):
 
 
 def fresh_counts(db):
-    from pipeline.db.store import FACET_COUNT_COLUMNS
+    from pipeline.db import FACET_COUNT_COLUMNS
 
     counts = {}
     for column in FACET_COUNT_COLUMNS:
@@ -310,7 +310,7 @@ def fresh_counts(db):
 
 
 def test_facet_counts_follow_imports_and_closing(db):
-    from pipeline.db.store import update_lifecycle
+    from pipeline.db import update_lifecycle
 
     import_postings(
         db,
@@ -342,7 +342,7 @@ def test_facet_counts_follow_imports_and_closing(db):
 def test_search_index_and_counts_stay_in_step_over_many_changes(db):
     """Titles, texts, companies and statuses changing over several imports and closings: the
     search index answers like one rebuilt from scratch, and the kept counts like a fresh count."""
-    from pipeline.db.store import rebuild_search, update_lifecycle
+    from pipeline.db import rebuild_search, update_lifecycle
 
     words = ["audit", "survey", "mascot", "budget", "podcast"]
     for night in range(4):

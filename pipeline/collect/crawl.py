@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from pipeline.collect.ingest import import_files
 from pipeline.collect.sources import Source
-from pipeline.db.store import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
+from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
 
 GRACE_SECONDS = 15
 ERROR_LINE = re.compile(r"^\w*(?:Error|Exception)\b.*?:|\] ERROR: ")

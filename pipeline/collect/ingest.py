@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from pipeline.collect.gc_settings import fewer_collections
 from pipeline.collect.raw import RawItemError, iter_raw_file
-from pipeline.db.store import ImportResult, import_postings
+from pipeline.db import ImportResult, import_postings
 from pipeline.tagging.normalize import NORMALIZE_BATCH, normalize_postings
 
 

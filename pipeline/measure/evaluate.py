@@ -328,7 +328,7 @@ def evaluate_dedupe(
     would, then compare the listings formed with the labelled clusters, pair by pair."""
     from sqlite_utils import Database
 
-    from pipeline.db.store import ensure_db_shape, import_postings
+    from pipeline.db import ensure_db_shape, import_postings
 
     db = Database(memory=True)
     ensure_db_shape(db)
@@ -370,7 +370,7 @@ def import_captures(root: Path | str | None = None) -> tuple[Any, dict[str, str]
     board."""
     from sqlite_utils import Database
 
-    from pipeline.db.store import ensure_db_shape, import_postings
+    from pipeline.db import ensure_db_shape, import_postings
 
     db = Database(memory=True)
     ensure_db_shape(db)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.db.store import TEXT_FIELDS
+from pipeline.db import TEXT_FIELDS
 
 EXPORT_COLUMNS = (
     "id",

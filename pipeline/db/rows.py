@@ -1,0 +1,66 @@
+"""Reading and writing rows in bulk: chunked look-ups and whole-row upserts."""
+
+from __future__ import annotations
+
+from operator import itemgetter
+from typing import Any
+
+from sqlite_utils import Database
+
+LISTINGS_WITH_TEXTS = (  # {marks}: one "?" per id
+    "select l.*, t.description_text, t.description_html from listings l "
+    "left join listing_texts t on t.id = l.id where l.id in ({marks})"
+)
+
+
+def listings_with_texts(db: Database, ids: set[str]) -> list[dict[str, Any]]:
+    """The stored listings with these ids, with their texts."""
+    found: list[dict[str, Any]] = []
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        found.extend(db.query(LISTINGS_WITH_TEXTS.format(marks=", ".join("?" * len(chunk))), chunk))
+    return found
+
+
+def rows_where_in(
+    db: Database,
+    table: str,
+    column: str,
+    values: set[Any],
+    order: str = "rowid",
+    select: str = "*",
+) -> list[dict[str, Any]]:
+    """Rows of `table` whose `column` is one of `values` (read in chunks), in `order`."""
+    found: list[dict[str, Any]] = []
+    items = sorted(values)
+    for start in range(0, len(items), 500):
+        chunk = items[start : start + 500]
+        sql = (
+            f"select {select}, rowid as _rowid from [{table}] where [{column}] in "
+            f"({', '.join('?' * len(chunk))})"
+        )
+        found.extend(db.query(sql, chunk))
+    found.sort(key=lambda row: row.pop("_rowid"))
+    return found
+
+
+def upsert_rows(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert or update whole rows by `id` with one prepared statement (sqlite-utils'
+    `upsert_all` inspects every value, which costs more than the matching itself here)."""
+    columns = list(db.table(table).columns_dict)
+    names = ", ".join(f"[{c}]" for c in columns)
+    updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != "id")
+    sql = (
+        f"insert into [{table}] ({names}) values ({', '.join('?' * len(columns))}) "
+        f"on conflict(id) do update set {updates}"
+    )
+    whole_row = itemgetter(*columns)
+
+    def values(row: dict[str, Any]) -> Any:
+        try:
+            return whole_row(row)  # every column present: one C call
+        except KeyError:
+            return [row.get(c) for c in columns]
+
+    db.conn.executemany(sql, map(values, rows))
