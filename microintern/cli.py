@@ -30,27 +30,27 @@ from pipeline.collect.sources import (
 )
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, ImportResult, open_db
 from pipeline.demo import build_demo
-from pipeline.measure.evaluate import (
+from pipeline.measure.dedupe_accuracy import (
     DEDUPE_DEVSET,
     DEDUPE_HARD_NEGATIVES,
     REAL_DEDUPE_PAIRS,
-    TAGGING_DEVSET,
-    audit_micro,
     evaluate_dedupe,
-    evaluate_real,
     evaluate_real_dedupe,
-    evaluate_tagging,
-    format_audit,
     format_dedupe_report,
     format_merges,
-    format_report,
     import_captures,
-    load_labelled,
     merges_joining_titles,
     real_merges,
-    share_or_na,
 )
+from pipeline.measure.micro_audit import audit_micro, format_audit
 from pipeline.measure.realset import REAL_LABELS, realdata_root
+from pipeline.measure.scores import load_labelled, share_or_na
+from pipeline.measure.tagging_accuracy import (
+    TAGGING_DEVSET,
+    evaluate_real,
+    evaluate_tagging,
+    format_report,
+)
 from pipeline.publish.export import FORMATS, Filters, export_listings
 from pipeline.tagging.hours import HOUR_RANGES
 from pipeline.tagging.industry import load_taxonomy

@@ -149,7 +149,7 @@ def test_index_matches_similar_postings_in_a_block():
 def test_no_merge_joins_two_titles_of_one_board_over_the_real_captures():
     """Every real capture, night after night: no listing holds two postings of one board with
     different titles (Junior and Senior, "(Remote)" and not, one template for two teams)."""
-    from pipeline.measure.evaluate import merges_joining_titles, real_merges
+    from pipeline.measure.dedupe_accuracy import merges_joining_titles, real_merges
     from pipeline.measure.realset import realdata_root
 
     if not (realdata_root() / "ashby").is_dir():
@@ -190,8 +190,9 @@ def test_a_board_is_where_its_postings_live():
 
 
 def test_real_pairs_of_one_board_are_kept_apart():
-    from pipeline.measure.evaluate import REAL_DEDUPE_PAIRS, evaluate_real_dedupe, load_labelled
+    from pipeline.measure.dedupe_accuracy import REAL_DEDUPE_PAIRS, evaluate_real_dedupe
     from pipeline.measure.realset import realdata_root
+    from pipeline.measure.scores import load_labelled
 
     if not (realdata_root() / "ashby").is_dir():
         pytest.skip("no real captures")

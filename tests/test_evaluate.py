@@ -4,14 +4,9 @@ numbers are measured on every run, never recorded)."""
 from click.testing import CliRunner
 
 from microintern.cli import cli
-from pipeline.measure.evaluate import (
-    DEDUPE_DEVSET,
-    DEDUPE_HARD_NEGATIVES,
-    TAGGING_DEVSET,
-    evaluate_dedupe,
-    evaluate_tagging,
-    load_labelled,
-)
+from pipeline.measure.dedupe_accuracy import DEDUPE_DEVSET, DEDUPE_HARD_NEGATIVES, evaluate_dedupe
+from pipeline.measure.scores import load_labelled
+from pipeline.measure.tagging_accuracy import TAGGING_DEVSET, evaluate_tagging
 
 
 def test_dedupe_dev_set_meets_targets():
@@ -66,7 +61,7 @@ def test_evaluate_real_prints_both_parts_and_the_audit(tmp_path):
 
 
 def test_the_audit_shows_each_flag_with_its_evidence():
-    from pipeline.measure.evaluate import format_audit
+    from pipeline.measure.micro_audit import format_audit
 
     row = {
         "key": "ashby/board/1",

@@ -62,7 +62,8 @@ def test_tags_are_the_same_in_every_process():
 
     code = (
         "import json\n"
-        "from pipeline.measure.evaluate import TAGGING_DEVSET, load_labelled\n"
+        "from pipeline.measure.scores import load_labelled\n"
+        "from pipeline.measure.tagging_accuracy import TAGGING_DEVSET\n"
         "from pipeline.tagging.normalize import normalize_postings\n"
         "raws = [row['raw'] for row in load_labelled(TAGGING_DEVSET)]\n"
         "print(json.dumps([(p['industry'], p['industry_alt'], p['industry_confidence'])\n"

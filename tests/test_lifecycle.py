@@ -165,7 +165,7 @@ def test_real_boards_replayed_night_after_night(tmp_path):
 
     from pipeline.collect.raw import validate_item
     from pipeline.db import CLOSE_AFTER_MISSED_RUNS, import_postings, update_lifecycle
-    from pipeline.measure.evaluate import night_time
+    from pipeline.measure.dedupe_accuracy import night_time
     from pipeline.measure.realset import real_items, realdata_root
     from pipeline.tagging.normalize import normalize_postings
 

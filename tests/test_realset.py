@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 
-from pipeline.measure.evaluate import audit_micro, evaluate_real, load_labelled
+from pipeline.measure.micro_audit import audit_micro
 from pipeline.measure.realset import (
     REAL_LABELS,
     in_test_part,
@@ -17,6 +17,8 @@ from pipeline.measure.realset import (
     latest_items,
     realdata_root,
 )
+from pipeline.measure.scores import load_labelled
+from pipeline.measure.tagging_accuracy import evaluate_real
 from pipeline.tagging.hours import hour_range
 from pipeline.tagging.industry import load_taxonomy
 
