@@ -11,7 +11,7 @@ from pipeline.dedupe import canonical_url, company_key, parsed_canonical_url
 from pipeline.tagging import dates, hours, industry, kind, pay
 from pipeline.tagging import text as text_module
 from pipeline.tagging.dates import deadline_date, posted_date
-from pipeline.tagging.hours import HOUR_RANGES, hour_range, parse_hours
+from pipeline.tagging.hours import HOUR_RANGES, figures, focus, hour_range, parse_hours, totals
 from pipeline.tagging.industry import load_taxonomy, tag_industry
 from pipeline.tagging.kind import MICRO_MARKERS, PART_TIME_ONGOING, PROJECT, VOLUNTEER
 from pipeline.tagging.normalize import REMOTE_NO, REMOTE_YES, normalize_posting, raw_hash
@@ -182,14 +182,14 @@ def _every_start(text: str, needles) -> set[int]:
 def test_hour_hints_are_found_where_each_one_starts(text):
     lower = text.lower()
     fives = {match.start() for match in re.finditer(r"\dh\b", lower)}
-    assert set(hours._hint_points(lower)) == _every_start(lower, hours.HINTS) | fives
+    assert set(focus._hint_points(lower)) == _every_start(lower, focus.HINTS) | fives
 
 
 @settings(max_examples=500, deadline=None)
 @given(HINTY)
 def test_number_words_become_digits_wherever_they_are(text):
     lower = text.lower()
-    assert hours.words_to_digits(lower) == hours.WORD_NUMBER.sub(hours._number, lower)
+    assert figures.words_to_digits(lower) == figures.WORD_NUMBER.sub(figures._number, lower)
 
 
 @settings(max_examples=500, deadline=None)
@@ -321,11 +321,11 @@ def test_squash_replaces_what_its_pattern_matches(text):
 @settings(max_examples=500, deadline=None)
 @given(
     joined(
-        [*hours.SUB_TASKS, *hours.SUB_TASK_QUALIFIERS, "s", " ", "of", "takes", "lasts", "is"]
+        [*totals.SUB_TASKS, *totals.SUB_TASK_QUALIFIERS, "s", " ", "of", "takes", "lasts", "is"]
         + ["are", "will take", ":", "x", "-"],
         12,
     )
 )
 def test_sub_task_guard_holds_the_last_word_of_every_match(text):
-    if hours.SUB_TASK_BEFORE.search(text):
-        assert text.rstrip().endswith(hours.SUB_TASK_BEFORE_ENDS)
+    if totals.SUB_TASK_BEFORE.search(text):
+        assert text.rstrip().endswith(totals.SUB_TASK_BEFORE_ENDS)

@@ -1,0 +1,107 @@
+"""The kind of engagement: full-time work, a permanent job (a permanent contract, paid time
+off, a 401(k): the periods it names are not its length), or one with an end (an internship, a
+contract, a program), and whether a period found is the engagement's own."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.tagging.hours.figures import Found, snippet
+from pipeline.tagging.hours.periods import find_weeks
+from pipeline.tagging.text import holds_any, search_word
+
+FULL_TIME = re.compile(  # not "full-time students", nor other people's jobs ("full-time analysts")
+    r"(?:(?<![a-z])full[- _]?time(?![a-z])|vollzeit|temps plein|tiempo completo|tempo integral)"
+    r"(?!\s+(?:students?|analysts?|employees?|staff|colleagues|hires?|offers?|team\b|education"
+    r"|study|studies|degree|enrolment|enrollment|(?:[a-z-]+ )?(?:engineers|developers|designers"
+    r"|researchers|scientists|people|workers|members|teammates|professionals|specialists"
+    r"|managers|team|employees|staff)\b))"
+)
+# "3 days per week": a part of the week, so "full-time" does not make it 40 hours (but "3 days a
+# week in the office" is where, not how much).
+PART_WEEK_DAYS = re.compile(
+    r"[1-4](?<![\w.][1-4])(?:\s*(?:-|–|to|or)\s*[1-4])?\s+(?:working\s+|work\s+)?days?\s*(?:a|per|each|/)\s*"
+    r"week\b(?!\s*(?:(?:in|at|from)\s+(?:the|our|an?)?\s*(?:office|hq|studio|site|person|home)"
+    r"|in-person|on-?site|remote))"
+)
+
+
+# A permanent job: its full-time weeks have no end, whatever periods its text names (the length
+# of its projects, sprints, notice or leave).
+PERMANENT = re.compile(  # by `search_word`, which checks the word boundary before it
+    r"permanent(?:,|\s+(?:position|role|job|contract|post|employment|full|part|hire))|cdi\b"
+)
+# Benefits of employment: a permanent job's, unless the text says the role has an end.
+EMPLOYEE_BENEFITS = re.compile(  # by `search_word`
+    r"pto\b|paid time off|401\(k\)|per annum|holiday allowance|annual leave"
+    r"|days[’']? (?:of )?(?:holiday|vacation)"
+)
+BENEFIT_PARTS = ("pto", "paid time", "401", "annum", "holiday", "annual leave", "vacation")
+FIXED_TERM = re.compile(  # by `search_word`
+    r"(?:seasonal|fixed[- ]term|temporary|contract|contractor|internship|intern|interns"
+    r"|placement|stage|praktikum)\b"
+)
+
+
+def _permanent(text: str) -> bool:
+    if ("permanent" in text or "cdi" in text) and search_word(PERMANENT, text):
+        return True
+    if not holds_any(text, BENEFIT_PARTS):
+        return False
+    return search_word(EMPLOYEE_BENEFITS, text) is not None and not search_word(FIXED_TERM, text)
+
+
+# Words that make a period the length of the engagement itself ("a 6-month contract", "a 3-6
+# month internship programme", "duration: 3-6 months"), not of something in a permanent job
+# ("deal cycles of 3-6 months", "success in 12 months", "2-week sprints").
+ENGAGEMENT_WORDS = re.compile(
+    r"\b(?:intern(?:ship)?s?|contract(?:or|ual)?|program(?:me)?|placement|residency|fellowship"
+    r"|assignment|appointment|engagement|duration|length|seasonal|fixed[- ]term"
+    r"|temporary(?! (?:housing|accommodation|lodging|relocation))"
+    r"|stage|praktikum|dauer|dur[ée]e|period of|tenure|commitment|co-?op|summer|semester"
+    r"|vollzeitpraktikum|cohort)\b"
+)
+ENGAGEMENT_REACH = 50  # characters either side of the period
+# A title or structured hours that name an engagement with an end.
+FIXED_TERM_HEAD = re.compile(  # by `search_word`
+    r"(?:intern(?:ship)?s?|contract(?:or|ual)?|temporary|seasonal|fixed[- ]term|fellow(?:ship)?"
+    r"|co-?op|placement|residency|program(?:me)?|stage|praktikum|summer|semester|\d+[- ]?months?"
+    r"|\d+[- ]?weeks?)\b"
+)
+
+
+def _engagement_period(text: str, weeks: Found) -> bool:
+    """Whether the period found is said of the engagement itself: ENGAGEMENT_WORDS near it."""
+    start = max(0, weeks.start - ENGAGEMENT_REACH)
+    return ENGAGEMENT_WORDS.search(text, start, weeks.end + ENGAGEMENT_REACH) is not None
+
+
+# Just before "full-time": a job the role may lead to, not the role ("a path to a full-time
+# role", "convert into full-time employment", "a return offer for full-time").
+FUTURE_JOB_BEFORE = re.compile(
+    r"\b(?:convert|conversion|transition|lead|leads|leading|return offer|path|pathway|potential"
+    r"|possibility|chance|eligible|considered|consideration|become|becoming)\b[^.;\n]{0,30}$"
+)
+
+
+def _period_said_with_full_time(cleaned: list[str]) -> tuple[Found, str] | None:
+    """The period stated next to the role's "full-time" ("work full-time for 6 months"), and the
+    words around them, or None."""
+    for text in cleaned:
+        for match in FULL_TIME.finditer(text):
+            if FUTURE_JOB_BEFORE.search(text, max(0, match.start() - 45), match.start()):
+                continue
+            around = text[max(0, match.start() - 30) : match.end() + 30]
+            weeks = find_weeks(around)
+            if weeks:
+                return weeks, around
+    return None
+
+
+def _full_time_words(cleaned: list[str]) -> str:
+    """The words saying the role is full-time in the first text that says it, or ""."""
+    for text in cleaned:
+        for match in FULL_TIME.finditer(text):
+            if not FUTURE_JOB_BEFORE.search(text, max(0, match.start() - 45), match.start()):
+                return snippet(text, *match.span(), 40)
+    return ""

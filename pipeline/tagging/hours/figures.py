@@ -1,0 +1,215 @@
+"""Figures of effort: number words as digits, the patterns of a figure or a range of hours,
+what a figure found is (`Found`) and the estimate made of them (`Hours`), and the words around a
+figure that say it is not effort.
+
+Number words are read as digits ("fifteen hours", "twenty to thirty hours"). Numbers that are not
+effort are ignored: "team of 40", "24-hour support", "respond within 48 hours", time zones.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from ahocorasick_rs import AhoCorasick
+
+from pipeline.tagging.text import word_char_at
+
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+NUMBER_WORDS = (
+    {word: n for n, word in enumerate(_UNITS)}
+    | {word: 20 + 10 * i for i, word in enumerate(_TENS)}
+    | {"a dozen": 12, "half a dozen": 6, "a hundred": 100, "one hundred": 100}
+)
+WORD_NUMBER = re.compile(
+    r"\b(half a dozen|a dozen|a hundred|one hundred|(?:"
+    + "|".join(_TENS)
+    + r")(?:[- ](?:"
+    + "|".join(_UNITS[1:10])
+    + r"))?|"
+    + "|".join(_UNITS)
+    + r")\b"
+)
+# Every WORD_NUMBER match starts with one of these, or with "a " or "half a " before "dozen" or
+# "hundred": found in one pass (an Aho-Corasick automaton, overlapping ones too), they give every
+# place where WORD_NUMBER can match, and it is tried only there.
+NUMBER_WORD_PARTS = (*_UNITS[:13], "thirt", "fift", "twent", "forty", "dozen", "hundred")
+NUMBER_WORD_PART_FINDER = AhoCorasick(list(NUMBER_WORD_PARTS))
+# How far before a part its number word can start: "half a dozen", "a dozen", "a hundred".
+NUMBER_WORD_LEAD_INS = {
+    NUMBER_WORD_PARTS.index("dozen"): (0, 2, 7),
+    NUMBER_WORD_PARTS.index("hundred"): (0, 2),
+}
+
+NUM = r"(\d{1,4}(?:\.\d+)?)"
+# "8h–12h", "8 hrs - 12 hrs": a unit may follow the first figure where a dash follows it.
+UNIT_BEFORE_DASH = r"(?:\s*(?:hours?|hrs?|h)(?=\s*[-–—]))?"
+RANGE = rf"{NUM}{UNIT_BEFORE_DASH}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"
+# `(?<![\d.,$£€/])NUM`, a figure not glued to another figure or a price, written to start with the
+# digit (the lookbehind then checks the character before it): a pattern that starts with `\d`
+# lets the regex engine skip from digit to digit, one that starts with a lookbehind is tried at
+# every position. The other digits are possessive (`+`): giving one back cannot lead to a match,
+# as what follows FIGURE in every pattern does not start with a digit.
+FIGURE = r"(\d(?<![\d.,$£€/*×x]\d)\d{0,3}+(?:\.\d+)?)"
+# FIGURE for ASCII texts, where `\d` and `[0-9]` match the same characters: the regex engine
+# skips to a `[0-9]` faster than to a `\d` (any Unicode digit).
+ASCII_FIGURE = FIGURE.replace(r"(\d", "([0-9]", 1)
+FIGURE_RANGE = rf"{FIGURE}{UNIT_BEFORE_DASH}(?:\s*(?:-|–|—|to|or)\s*{NUM})?"  # as RANGE
+
+
+class FigurePattern:
+    """A pattern that starts with FIGURE, compiled twice: as it is, and for ASCII texts with
+    ASCII_FIGURE instead, the same there, which the regex engine finds faster."""
+
+    def __init__(self, pattern: str) -> None:
+        if not pattern.startswith(FIGURE):
+            raise ValueError(f"does not start with FIGURE: {pattern}")
+        self.any_text = re.compile(pattern)
+        self.ascii_text = re.compile(ASCII_FIGURE + pattern.removeprefix(FIGURE))
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return (self.ascii_text if text.isascii() else self.any_text).finditer(text)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return (self.ascii_text if text.isascii() else self.any_text).search(text)
+
+
+HOURS = r"(?:hours?|hrs?\.?|h)\b"
+PER_WEEK = (
+    r"\s*(?:per|a|/|each|every|an?)\s*(?:week|wk)\b|\s*weekly\b|\s*(?:hrs?|hours)?/wk\b"
+    r"|\s*p/?w\b"  # "4 hrs p/w"
+    r"|\s*(?:pro woche|par semaine|por semana|a la semana|per settimana|per tydzień)"
+    r"|\s*(?:work(?:ing)?\s*)?week\b"  # "a 40-hour week", "a 36-hour working week"
+)
+PER_DAY = r"\s*(?:per|a|/|each|every)\s*day\b|\s*daily\b"
+BOUND = r"(?:up to|no more than|not more than|at most|maximum(?: of)?|max\.?|a maximum of)"
+NOT_EFFORT_AFTER = re.compile(
+    r"^\s*-?\s*(?:on-?call|support|service|coverage|access|shifts?|notice|turnaround|"
+    r"response|cycle|format|clock|operation|rotation|hackathon|window|days?|overlap|difference|"
+    r"time difference|ahead|behind|sla|resolution|"
+    r"(?:case |design |coding )?sprint|to (?:submit|respond|reply|turn in|hand in))\b"
+)
+# Just before a figure, then spaces: `text.rstrip().endswith(NOT_EFFORT_BEFORE)` is a regex search
+# of `(?:within|every|...)\s*$` without trying every position (none of these ends with a space).
+NOT_EFFORT_BEFORE = (
+    *("within", "every", "in under", "in less than", "per", "/", "$", "£", "€"),
+    "based on",  # "salary pro rata, based on 40 hours"
+    *("+/-", "±", " utc", " gmt", " cet", "timezone", "time zone"),  # an offset of time zones
+    *(" have", " has", " given", " get", " gets"),  # "teams have 48 hours to build": a window
+    *("<", ">", "≤", "≥", " drive", " drives of", " driving", " commute", " flight"),
+)
+DIGIT = re.compile(r"\d")  # any digit, as `\d` matches: every figure has one
+
+
+class Hours(NamedTuple):
+    total_min: float | None = None
+    total_max: float | None = None
+    per_week_min: float | None = None
+    per_week_max: float | None = None
+    duration_weeks: float | None = None
+    evidence: str | None = None  # the words the total came from (EVIDENCE_CHARS at most)
+    full_time_total: bool = False  # the total is "full-time" (40 hours a week) over a period
+
+    @property
+    def known(self) -> bool:
+        return self.total_max is not None
+
+
+class Found(NamedTuple):
+    """A figure found in a text: its range, and where its words are."""
+
+    low: float
+    high: float
+    start: int
+    end: int
+
+
+EVIDENCE_CHARS = 120
+
+
+def snippet(text: str, start: int, end: int, limit: int = EVIDENCE_CHARS) -> str:
+    """The words of `text[start:end]` with some context, cut at the snippet joins (" | ") and
+    line ends of a focused text, at most `limit` characters."""
+    room = max(0, (limit - (end - start)) // 2)
+    left, right = max(0, start - room), min(len(text), end + room)
+    bar = text.rfind(" | ", left, start)
+    left = max(left, bar + 3 if bar != -1 else 0, text.rfind("\n", left, start) + 1)
+    for mark in (" | ", "\n"):
+        cut = text.find(mark, end, right)
+        right = cut if cut != -1 else right
+    words = text[left:right]
+    if left > 0 and not text[left - 1].isspace() and " " in words[: start - left]:
+        words = words[words.index(" ") + 1 :]  # a word cut at the left
+    if right < len(text) and not text[right].isspace() and " " in words[end - left :]:
+        words = words[: words.rindex(" ")]
+    if "\n" in words or "  " in words or "\t" in words:
+        words = " ".join(words.split())
+    return words.strip()[:limit]
+
+
+def _number(match: re.Match[str]) -> str:
+    words = match.group(0).lower().replace("-", " ").split()
+    key = " ".join(words)
+    if key in NUMBER_WORDS:
+        return str(NUMBER_WORDS[key])
+    return str(sum(NUMBER_WORDS[w] for w in words))
+
+
+def words_to_digits(text: str) -> str:
+    """ "fifteen hours" -> "15 hours", "twenty-five" -> "25": `WORD_NUMBER.sub(_number, text)`,
+    trying WORD_NUMBER only where a number word can start."""
+    parts = NUMBER_WORD_PART_FINDER.find_matches_as_indexes(text, overlapping=True)
+    if not parts:
+        return text
+    lead_ins = NUMBER_WORD_LEAD_INS
+    starts = sorted(
+        {at - back for part, at, _ in parts for back in lead_ins.get(part, (0,)) if at >= back}
+    )
+    pieces = []
+    last = 0
+    for at in starts:
+        if at < last or word_char_at(text, at - 1):  # inside the last one, or mid-word
+            continue
+        match = WORD_NUMBER.match(text, at)
+        if match:
+            pieces += (text[last:at], _number(match))
+            last = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _pair(low: str, high: str | None) -> tuple[float, float]:
+    a = float(low)
+    b = float(high) if high else a
+    return (a, b) if a <= b else (b, a)
+
+
+def _effort_context_ok(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 16) : start]
+    after = text[end : end + 24]
+    return not before.rstrip().endswith(NOT_EFFORT_BEFORE) and not NOT_EFFORT_AFTER.match(after)

@@ -1,0 +1,342 @@
+"""Totals stated in a text: the effort of the whole work.
+
+Understood: ranges ("10-15 hours", "8–12 hrs", "10 to 15 hours"), labels ("Estimated hours: 10-15",
+"Time commitment: 8 hours"), approximations ("approx. 20 hrs", "~15h", "about 12 hours"), bounds
+("up to 30 hours", "no more than 4 hours"), "a 40-hour project", minutes for short tasks ("90
+minutes"), "between 10 and 15 hours", sittings counted ("three 2-hour sessions", "two field days
+of about 5 hours each") and daily figures over days or weeks ("30 minutes a day, Monday to Friday,
+for two weeks"). Not a total: a weekly figure, a rate ("$25 per hour"), the length of a step or
+a meeting ("Technical interview - 1 hour"), of a part of the work ("the kickoff call is about 1
+hour") or of something else ("24-hour application logs").
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.tagging.hours.figures import (
+    BOUND,
+    DIGIT,
+    FIGURE,
+    FIGURE_RANGE,
+    HOURS,
+    NUM,
+    PER_DAY,
+    RANGE,
+    FigurePattern,
+    Found,
+    _effort_context_ok,
+    _pair,
+)
+from pipeline.tagging.hours.weekly import _is_weekly_after
+from pipeline.tagging.text import holds_any
+
+# Starts with the figure so the regex engine can skip to digits; a "~" before it is added back
+# by `_total_start`.
+TOTAL = FigurePattern(rf"{FIGURE_RANGE}\s*-?\s*{HOURS}")
+TILDE_BEFORE = re.compile(r"(?<![\d.,$£€/])~\s*$")
+LABELLED = re.compile(  # "Estimated hours: 10-15", not "5-8 hours: one morning shoot"
+    rf"(?<![\d–-]\s)(?<![\d–-])\b(?:estimated|expected|approximate|total)?\s*(?:hours?|"
+    rf"time commitment|"
+    rf"time required|effort|workload|commitment)\s*(?:needed|required|estimate)?\s*:\s*"
+    rf"(?:about |approx\.? |approximately |~\s*|{BOUND}\s*)?{RANGE}\s*(?:{HOURS})?"
+)
+DAILY = FigurePattern(
+    rf"{FIGURE_RANGE}\s*{HOURS}(?:{PER_DAY})\s*(?:for|over)\s+"
+    rf"{NUM}\s*days?\b"
+)
+# "30-45 minutes a day, Monday to Friday, for two weeks" (number words already digits): a daily
+# figure, in hours or minutes, times the days of a number of weeks.
+DAILY_FOR_WEEKS = FigurePattern(
+    rf"{FIGURE_RANGE}\s*(?:{HOURS}|(minutes?|mins?)\b)(?:{PER_DAY})([^.;\n]{{0,40}}?)"
+    rf"\b(?:for|over)\s+{NUM}\s*weeks?\b"
+)
+WEEKDAYS = re.compile(r"monday to friday|mon-fri|weekdays?\b|business days?\b|working days?\b")
+MINUTES = re.compile(
+    rf"(?:takes?(?: (?:most|many|the average|a typical) [a-z]+)?|about|approximately|approx\.?|"
+    rf"around|roughly|only|just|estimated|self[- ]paced|~)"
+    rf"\s*{RANGE}\s*(?:-\s*)?(?:minutes|mins?)\b(?!\s+each)|\b{NUM}[- ]minute\s+(?:task|project|"
+    r"simulation|module|exercise|activity|assignment|challenge)"
+)
+# "episodes run about 45 minutes": the length of a recording or a meeting, not the effort.
+MEDIA_BEFORE = re.compile(
+    r"(?:episodes?|videos?|films?|clips?|recordings?|podcasts?|calls?|meetings?|interviews?|"
+    r"presentations?|talks?|pitch(?:es)?)\s+(?:runs?|lasts?|are|is)?\s*$"
+)
+BARE_MINUTES = re.compile(rf"^\s*{RANGE}\s*(?:minutes|mins?)\b")
+
+
+def _total_start(text: str, start: int) -> int:
+    """Where a TOTAL figure starts, counting an "approximately" tilde just before it."""
+    if start and "~" in text[max(0, start - 8) : start]:
+        tilde = TILDE_BEFORE.search(text, max(0, start - 8), start)
+        if tilde:
+            return tilde.start()
+    return start
+
+
+# Words around a figure that say it is (or is not) the effort of the whole opportunity.
+EFFORT_AFTER = re.compile(
+    r"^\s*(?:of (?:work|effort|paid work|writing|research|analysis|design|editing)|in total|total"
+    r"|over|spread over|across|to complete|for the (?:whole |entire )?project|of your time|max"
+    r"|(?:-|–)?\s*(?:project|engagement|commitment|assignment|micro))"
+)
+# "between 10 and" just before a figure of hours: the range's lower end.
+BETWEEN_BEFORE = re.compile(r"\bbetween\s+(\d{1,4}(?:\.\d+)?)\s+and\s*$")
+# Just before the figure, then spaces (as NOT_EFFORT_BEFORE).
+EFFORT_BEFORE = (
+    "about",
+    "around",
+    "approx",
+    "approx.",
+    "approximately",
+    "roughly",
+    "estimated",
+    "up to",
+    "no more than",
+    "at most",
+    "maximum",
+    "maximum of",
+    "~",
+    "take",
+    "takes",
+    "require",
+    "requires",
+    "commitment",
+    "commitment:",
+    "expect",
+    "total of",
+    "budget",
+    "budgeted",
+    "budget for",
+    "budgeted for",
+    "plan on",
+    "plan for",
+    "allow",
+    "allot",
+    "estimate",
+    "invest",
+    "invest roughly",
+    "invest about",
+    "a",
+    "an",
+)
+OTHER_AFTER = re.compile(
+    r"^\s*(?:(?:a|per|each|every)\s+(?:month|year|quarter|semester)|monthly|annually|ago|"
+    r"saved|of (?:[a-z]+ )?(?:footage|video|audio|recordings?|interviews?|content|data|calls?|tape|"
+    r"music)"
+    r"|later|earlier|before|after|in advance"
+    r"|of (?:[a-z/-]+ ){0,2}?(?:notice|training|orientation|overlap|travel|driving|leave)"
+    r"|[^.;\n]{0,40}?\b(?:annually|per year|a year|each year|every year)"
+    r"|(?:time )?differences?)\b"
+)
+# Parts of the work that are not the whole of it, and the words that may come between one and
+# its figure ("the kickoff call is about 1 hour").
+SUB_TASKS = (
+    *("training", "orientation", "onboarding", "kickoff", "kick-off", "meeting", "call"),
+    *("check-in", "session", "webinar", "workshop", "shift", "visit"),
+)
+SUB_TASK_LINKS = ("of", "takes?", "lasts?", "is", "are", "will take", ":")
+SUB_TASK_QUALIFIERS = ("about", "around", "only")
+SUB_TASK_BEFORE = re.compile(
+    rf"(?:{'|'.join(SUB_TASKS)})s?\s+(?:{'|'.join(SUB_TASK_LINKS)})?\s*"
+    rf"(?:{'|'.join(SUB_TASK_QUALIFIERS)})?\s*$"
+)
+# A text where SUB_TASK_BEFORE matches ends with one of these, then spaces: its last word.
+SUB_TASK_BEFORE_ENDS = (
+    *SUB_TASKS,
+    *(f"{task}s" for task in SUB_TASKS),
+    *(link.replace("s?", "") for link in SUB_TASK_LINKS),
+    *(link.replace("?", "") for link in SUB_TASK_LINKS if link.endswith("s?")),
+    *SUB_TASK_QUALIFIERS,
+)
+SUB_TASK_AFTER = re.compile(
+    r"^\s*-?\s*(?:(?:[a-z]+\s+){0,2}?(?:training|orientation|onboarding|kickoff|kick-off|meeting|"
+    r"call|check-in|interview|onsite|session|webinar|workshop|shift|show|visit|mill|facility|hotline|"
+    r"store|center|centre|station|clinic|desk|line|drive|flight|trip)s?)\b"
+)
+
+
+# "three 2-hour working sessions" (after `words_to_digits`: "3 2-hour ..."), "two 90-minute
+# workshops": a count of sittings of a stated length, the whole work when nothing recurs.
+SITTING_WORDS = ("session", "workshop", "visit", "shift", "class", "lesson", "block")
+SITTING = rf"(?:{'|'.join(SITTING_WORDS)})(?:e?s)?\b"  # one of them, or its plural
+SITTINGS = FigurePattern(  # the count is FIGURE (see there), a whole number below 100
+    rf"{FIGURE}\s+{NUM}[- ](hour|minute)s?\s+(?:[a-z]+\s+){{0,2}}?{SITTING}"
+)
+# "two field days of about 5 hours each": a count of sittings, and the length of each.
+SITTINGS_EACH = FigurePattern(
+    rf"{FIGURE}\s+(?:[a-z]+\s+){{0,2}}?(?:days?\b|{SITTING})\s+of\s+"
+    rf"(?:about\s+|around\s+|roughly\s+|approx\.?\s+|approximately\s+)?"
+    rf"{NUM}[- ]?(hour|hr|minute|min)s?\s+each\b"
+)
+EACH_AFTER = re.compile(r"\s*each\b")  # "5 hours each": per sitting or item, not the total
+RECURRING_AFTER = re.compile(  # used with `match` from a position (where `^` would not match)
+    r"[^.;\n]{0,25}?\b(?:(?:per|a|an|each|every)\s+(?:week|month|day|year)|weekly|monthly|daily)\b"
+)
+
+
+# A LABELLED match has a colon that comes after one of LABEL_ENDS and spaces, only letters and
+# spaces before it and only LABEL_TAIL characters after it.
+LABEL_ENDS = ("hour", "hours", "commitment", "required", "effort", "workload", "needed", "estimate")
+LABEL_HEAD_REVERSED = re.compile(r"[a-z\s]*")
+LABEL_TAIL = re.compile(r"[\s\d.~a-z–—-]*")
+
+
+def _label_span(text: str) -> tuple[int, int] | None:
+    """The part of `text` where LABELLED can match (as `pos, endpos`), or None: from the letters
+    and spaces before the first colon after a label end to the LABEL_TAIL after the last one, and
+    the character after that (which a word boundary at the end of a match looks at)."""
+    first = last = -1
+    at = text.find(":")
+    while at != -1:
+        if text[:at].rstrip().endswith(LABEL_ENDS):
+            first = at if first == -1 else first
+            last = at
+        at = text.find(":", at + 1)
+    if first == -1:
+        return None
+    start = first - LABEL_HEAD_REVERSED.match(text[first - 1 :: -1]).end()
+    return start, min(len(text), LABEL_TAIL.match(text, last + 1).end() + 1)
+
+
+def _total_candidates(text: str, body: bool) -> list[tuple[int, int, tuple[float, float], int]]:
+    """Every figure of hours that may be the total, as `(score, position, (low, high), end)`.
+    In a description (`body`), a figure alone in brackets after a name is that thing's length
+    ("Cultural fit (1h)", "Critical (48 hours)")."""
+    found = []
+    span = _label_span(text)
+    for match in LABELLED.finditer(text, *span) if span else ():
+        start, end = match.span()
+        if _effort_context_ok(text, start, end) and not _is_weekly_after(text, end):
+            found.append((3, start, _pair(match.group(1), match.group(2)), end))
+    for match in TOTAL.finditer(text):
+        end = match.end()
+        if _is_weekly_after(text, end) or _is_rate_after(text, end):
+            continue
+        start = _total_start(text, match.start())
+        if not _effort_context_ok(text, start, end):
+            continue
+        after, before = text[end : end + 40], text[max(0, start - 40) : start]
+        if OTHER_AFTER.match(after) or (body and _item_length(text, start, end)):
+            continue
+        if HYPHEN_HOURS.fullmatch(text, start, end) and not EFFORT_NOUN_AFTER.match(after):
+            continue  # "24-hour application logs": the length of something else
+        stripped = before.rstrip()
+        low, high = _pair(match.group(1), match.group(2))
+        between = BETWEEN_BEFORE.search(before) if stripped.endswith("and") else None
+        if between and match.group(2) is None:  # "between 10 and 15 hours"
+            low, high = _pair(between.group(1), match.group(1))
+            start = between.start()
+            stripped = before[: between.start()].rstrip()
+        score = 1 + bool(EFFORT_AFTER.match(after)) + stripped.endswith(EFFORT_BEFORE)
+        sub_task_before = stripped.endswith(SUB_TASK_BEFORE_ENDS) and SUB_TASK_BEFORE.search(before)
+        if sub_task_before or SUB_TASK_AFTER.match(after) or EACH_AFTER.match(after):
+            score -= 2
+        found.append((score, start, (low, high), end))
+    return found
+
+
+# "a 40-hour project" is effort; "24-hour application logs", "a 3-hour onsite" are not.
+HYPHEN_HOURS = re.compile(r"~?\s*[\d.]+(?:\s*(?:-|–|—|to|or)\s*[\d.]+)?-(?:hour|hr|h)\b")
+EFFORT_NOUN_AFTER = re.compile(
+    r"\s*(?:[a-z-]+\s+){0,2}?(?:project|task|assignment|engagement|commitment|micro|internship"
+    r"|contract|gig|job|role|position|program|programme|placement|week|month|total)"
+)
+EFFORT_WORD_BEFORE = re.compile(  # "about a day and a half (12 hours)" is the work's length
+    r"(?:hours?|commitment|effort|time|total|estimated?|workload|days?|half|weeks?|months?"
+    r"|morning|afternoon|evening|weekend|project|task|work|duration|length|scope|estimate)\s*$"
+)
+
+
+# "Operating principles & impact - 1 hour" alone on a line: a list of steps and their lengths.
+LIST_ITEM = re.compile(r"[a-z&'’/ ]{2,60}?\s*[-–—:]\s*")
+LINE_ENDS = ("\n", " | ")
+
+
+def _item_length(text: str, start: int, end: int) -> bool:
+    """Whether the figure at `text[start:end]` stands alone in brackets after a name that is not
+    a word of effort ("Cultural fit (1h)", "Critical (48 hours)"), or ends a line that names
+    something else before it ("Technical interview - 1 hour"): the length of a step, a meeting
+    or a service level."""
+    before = text[max(0, start - 40) : start].rstrip()
+    if before.endswith("(") and text[end : end + 3].lstrip().startswith(")"):
+        name = before[:-1].rstrip()
+        return bool(name) and name[-1].isalpha() and not EFFORT_WORD_BEFORE.search(name)
+    line_start = max(text.rfind(mark, 0, start) + len(mark) for mark in LINE_ENDS)
+    rest = text[end : end + 4].rstrip(" .")
+    if line_start <= 0 or (rest and not rest.startswith(LINE_ENDS[0]) and rest[:3] != " | "):
+        return False
+    item = LIST_ITEM.fullmatch(text, line_start, start)
+    if item is None or len(item.group(0).split()) > 7:
+        return False
+    return not EFFORT_WORD_BEFORE.search(item.group(0).rstrip(" -–—:"))
+
+
+def _may_hold_sittings(text: str) -> bool:
+    """Whether SITTINGS_EACH may match (" each" is in it), or SITTINGS ("hour" or "minute" and
+    one of SITTING_WORDS are)."""
+    if " each" in text:
+        return True
+    return ("hour" in text or "minute" in text) and holds_any(text, SITTING_WORDS)
+
+
+def _sittings_total(text: str) -> tuple[float, float] | None:
+    """The total of the first SITTINGS match that does not recur ("per week"), or None."""
+    matches = list(SITTINGS.finditer(text))
+    if " each" in text:
+        matches = sorted([*matches, *SITTINGS_EACH.finditer(text)], key=lambda m: m.start())
+    for match in matches:
+        if RECURRING_AFTER.match(text, match.end()) or not _effort_context_ok(text, *match.span()):
+            continue
+        count, length, unit = float(match.group(1)), float(match.group(2)), match.group(3)
+        if 0 < count < 100 and count.is_integer():
+            total = count * (length if unit in ("hour", "hr") else length / 60)
+            return Found(total, total, *match.span())
+    return None
+
+
+def find_total(text: str, body: bool = False) -> Found | None:
+    """The total effort stated in `text` (not weekly, not a rate), or None. Of several figures,
+    the one worded most like an estimate of the whole work wins; between equals, the first.
+    Without one, a count of sittings ("three 2-hour sessions"), then minutes, give the total."""
+    if DIGIT.search(text) is None:  # every total has a figure (number words are digits by now)
+        return None
+    match = DAILY.search(text) if "day" in text else None
+    if match:
+        low, high = _pair(match.group(1), match.group(2))
+        days = float(match.group(3))
+        return Found(low * days, high * days, *match.span())
+    match = DAILY_FOR_WEEKS.search(text) if "day" in text and "week" in text else None
+    if match:
+        low, high = _pair(match.group(1), match.group(2))
+        per_hour = 60.0 if match.group(3) else 1.0  # minutes
+        days = float(match.group(5)) * (5 if WEEKDAYS.search(match.group(4)) else 7)
+        return Found(low / per_hour * days, high / per_hour * days, *match.span())
+    candidates = _total_candidates(text, body)
+    if candidates:
+        score, start, (low, high), end = max(candidates, key=lambda c: (c[0], -c[1]))
+        if score > 0:
+            return Found(low, high, start, end)
+    sittings = _sittings_total(text) if _may_hold_sittings(text) else None
+    if sittings:
+        return sittings
+    match = (MINUTES.search(text) or BARE_MINUTES.match(text)) if "min" in text else None
+    if (
+        match
+        and not OTHER_AFTER.match(text[match.end() : match.end() + 40])
+        and not MEDIA_BEFORE.search(text, max(0, match.start() - 30), match.start())
+    ):
+        low, high = match.group(1), match.group(2)
+        if low is None:  # "a 30-minute task"
+            low = match.group(3)
+        low_h, high_h = _pair(low, high)
+        return Found(low_h / 60, high_h / 60, *match.span())
+    return None
+
+
+RATE_AFTER = re.compile(r"\s*(?:per|an|a|/)\s*hour\b|\s*rate\b")
+
+
+def _is_rate_after(text: str, end: int) -> bool:
+    return RATE_AFTER.match(text, end, end + 12) is not None
