@@ -2,30 +2,59 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import mimetypes
 import os
+import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from scrapy.http import TextResponse
+from itemadapter import ItemAdapter
+from scrapy import Request, Spider
+from scrapy.http import Headers, Response, TextResponse
+from scrapy.responsetypes import responsetypes
+from scrapy.utils.request import fingerprint
 
 from pipeline.collect.crawl import CrawlJob, capture_paths, run_spider_process, spider_command
-from pipeline.collect.sample_sites import SampleSites
+from pipeline.collect.sample_sites import TEXT_TYPES, SampleSites
 from pipeline.demo import LOCAL_SETTINGS, build_demo
 
 FIXTURES = Path(__file__).parent / "fixtures"
 os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")
+# The host of in-process responses: nothing listens there, no request is ever sent.
+OFFLINE_BASE_URL = "http://127.0.0.1:8080"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "crawl: a real `scrapy crawl` subprocess against a fixture server on 127.0.0.1 (slow); "
+        "each spider's test file has exactly one (tests/test_spider_guard.py checks)",
+    )
+
+
+def serve(root: Path, routes: dict | None = None) -> SampleSites:
+    """SampleSites serving `root` (and `routes`), started; stop it with `close()`. It polls for
+    shutdown every 50 ms rather than SampleSites' 0.5 s, which every test would wait for."""
+    sites = SampleSites(root, routes=routes)
+    threading.Thread(target=sites.httpd.serve_forever, args=(0.05,), daemon=True).start()
+    return sites
 
 
 @pytest.fixture
-def serve_fixtures() -> Iterator[Callable[..., SampleSites]]:
-    """Start a server on 127.0.0.1 for `tests/fixtures/<name>/` (optionally with extra routes)."""
+def serve_fixtures(tmp_path: Path) -> Iterator[Callable[..., SampleSites]]:
+    """Start a server on 127.0.0.1 for `tests/fixtures/<name>/` (optionally with extra routes;
+    with `name` None, only the routes)."""
     started: list[SampleSites] = []
 
-    def start(name: str, routes: dict | None = None) -> SampleSites:
-        sites = SampleSites(FIXTURES / name, routes=routes).__enter__()
+    def start(name: str | None, routes: dict | None = None) -> SampleSites:
+        sites = serve(FIXTURES / name if name else tmp_path / "no-files", routes)
         started.append(sites)
         return sites
 
@@ -73,6 +102,101 @@ def offline_spider(spider_class: type, **arguments: str) -> Any:
 def json_response(url: str, data: Any) -> TextResponse:
     """A JSON API response for `url` whose body is `data`."""
     return TextResponse(url=url, body=json.dumps(data).encode(), encoding="utf-8")
+
+
+def served_response(
+    url: str,
+    body: bytes | str,
+    content_type: str = "application/json",
+    status: int = 200,
+    request: Request | None = None,
+) -> Response:
+    """`body` as the fixture server sends it for `url` (`content_type` with a UTF-8 charset, the
+    default of its extra routes), as the Response class Scrapy picks for those headers."""
+    data = body.encode() if isinstance(body, str) else body
+    headers = Headers({"Content-Type": f"{content_type}; charset=utf-8"})
+    cls = responsetypes.from_args(headers=headers, url=url, body=data)
+    return cls(url=url, status=status, headers=headers, body=data, request=request)
+
+
+def fixture_response(site: str, url: str, request: Request | None = None) -> Response:
+    """The fixture server's answer to `url` from `tests/fixtures/<site>/`, built in process: the
+    same file (SampleSites.resolve, which reads only `root`), Content-Type and `{{base_url}}`
+    filled in with the URL's own origin."""
+    parts = urlsplit(url)
+    root = SimpleNamespace(root=(FIXTURES / site).resolve())
+    target = SampleSites.resolve(root, parts.path, parts.query)
+    if target is None:
+        raise FileNotFoundError(f"no file in tests/fixtures/{site}/ answers {url}")
+    content_type = mimetypes.guess_type(target.name)[0] or "application/json"
+    body = target.read_bytes()
+    if content_type in TEXT_TYPES:
+        body = body.replace(b"{{base_url}}", f"{parts.scheme}://{parts.netloc}".encode())
+    return served_response(url, body, content_type, request=request)
+
+
+def exported(item: Any) -> dict[str, Any]:
+    """An item as the crawl's feed writes it (through ItemAdapter), without `scraped_at`: what
+    `run_spider` returns for it."""
+    fields = ItemAdapter(item).asdict()
+    assert fields.pop("scraped_at").endswith("Z")
+    return fields
+
+
+@dataclass
+class OfflineCrawl:
+    """What `crawl_offline` saw: the items, and the URLs requested (breadth first)."""
+
+    items: list[Any] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+
+    @property
+    def paths(self) -> list[str]:
+        """The requested URLs as the fixture server logs them: path and query."""
+        return [urlsplit(url)._replace(scheme="", netloc="").geturl() for url in self.urls]
+
+    def exported(self) -> list[dict[str, Any]]:
+        """The items as `run_spider` returns them (see `exported`)."""
+        return [exported(item) for item in self.items]
+
+
+def crawl_offline(spider: Spider, routes: dict[str, Any] | None = None) -> OfflineCrawl:
+    """Drive `spider` in process, as Scrapy's engine would on the fixture server: its start
+    requests, then every request its callbacks yield (duplicates dropped, as by Scrapy's
+    duplicate filter), each answered by `routes[path]` (`(status, body)`,
+    `(status, body, headers)` or a callable returning one, as SampleSites takes them) or else by
+    the fixture file of `tests/fixtures/<spider name>/`. No robots.txt, delays, retries or HTTP
+    error handling: an answer other than 200 fails the test, since those belong to real crawls."""
+
+    async def start() -> list[Request]:
+        return [request async for request in spider.start()]
+
+    seen: set[bytes] = set()
+    queue = asyncio.run(start())
+    crawl = OfflineCrawl()
+    while queue:
+        request = queue.pop(0)
+        key = fingerprint(request)
+        if key in seen and not request.dont_filter:
+            continue
+        seen.add(key)
+        crawl.urls.append(request.url)
+        path = urlsplit(request.url).path
+        if routes and path in routes:
+            answer = routes[path]
+            status, body, *extra = answer() if callable(answer) else answer
+            content_type = (extra[0] if extra else {}).get("Content-Type", "application/json")
+            response = served_response(request.url, body, content_type, status, request)
+        else:
+            response = fixture_response(spider.name, request.url, request)
+        assert response.status == 200, f"{request.url} answered {response.status} in process"
+        callback = request.callback or spider.parse
+        for result in callback(response, **request.cb_kwargs) or []:
+            if isinstance(result, Request):
+                queue.append(result)
+            else:
+                crawl.items.append(result)
+    return crawl
 
 
 def copy_database(source: Path, target: Path) -> Path:

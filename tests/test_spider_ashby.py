@@ -1,4 +1,4 @@
-"""The Ashby spider, crawled for real against fixture job boards on 127.0.0.1."""
+"""The Ashby spider: fields parsed in process from fixture job boards, and one real crawl."""
 
 import html
 import json
@@ -6,14 +6,25 @@ import json
 import pytest
 
 from spiders.ashby import AshbySpider
-from tests.conftest import FIXTURES, json_response, offline_spider
+from tests.conftest import (
+    FIXTURES,
+    OFFLINE_BASE_URL,
+    crawl_offline,
+    json_response,
+    offline_spider,
+)
 
 BOARDS = FIXTURES / "ashby" / "posting-api" / "job-board"
 
 
-def test_ashby_items_exact(serve_fixtures, run_spider):
+@pytest.mark.crawl
+def test_ashby_crawl(serve_fixtures, run_spider):
+    """The one real crawl: robots.txt asked, the documented endpoint requested per board."""
     sites = serve_fixtures("ashby")
     items = run_spider("ashby", base_url=sites.base_url, board="kestrel,italic,SecondDinner")
+    assert "/robots.txt" in sites.requests
+    for board in ("kestrel", "italic", "SecondDinner"):
+        assert f"/posting-api/job-board/{board}?includeCompensation=true" in sites.requests
     by_id = {item["source_id"]: item for item in items}
     assert len(items) == len(by_id) == 6  # 1 + 4 + 1: kestrel's unlisted job is skipped
     assert run_spider.stats["microintern/unlisted_skipped"] == 1
@@ -77,23 +88,24 @@ def test_ashby_items_exact(serve_fixtures, run_spider):
     assert intern["categories"] == ["2026 Internships"]
 
 
-def test_ashby_requests_the_documented_endpoint_and_company_argument(serve_fixtures, run_spider):
-    sites = serve_fixtures("ashby")
-    items = run_spider(
-        "ashby", base_url=sites.base_url + "/", board="italic,SecondDinner", company="Italic"
+def test_ashby_requests_the_documented_endpoint_and_company_argument():
+    spider = offline_spider(
+        AshbySpider, base_url=OFFLINE_BASE_URL + "/", board="italic,SecondDinner", company="Italic"
     )
-    assert len(items) == 5
-    assert {item["company"] for item in items} == {"Italic"}  # applied to every board
-    assert "/posting-api/job-board/italic?includeCompensation=true" in sites.requests
-    assert "/posting-api/job-board/SecondDinner?includeCompensation=true" in sites.requests
-    assert "/robots.txt" in sites.requests
+    crawl = crawl_offline(spider)
+    assert len(crawl.items) == 5
+    assert {item.company for item in crawl.items} == {"Italic"}  # applied to every board
+    assert crawl.paths == [
+        "/posting-api/job-board/italic?includeCompensation=true",
+        "/posting-api/job-board/SecondDinner?includeCompensation=true",
+    ]
 
     assert AshbySpider(board="acme").board_url("acme") == (
         "https://api.ashbyhq.com/posting-api/job-board/acme?includeCompensation=true"
     )
 
 
-def test_ashby_empty_board_and_unexpected_shapes(serve_fixtures, run_spider, tmp_path):
+def test_ashby_empty_board_and_unexpected_shapes(caplog):
     mixed = {
         "apiVersion": "1",
         "jobs": [
@@ -120,13 +132,15 @@ def test_ashby_empty_board_and_unexpected_shapes(serve_fixtures, run_spider, tmp
         "/posting-api/job-board/null": (200, "null"),
         "/posting-api/job-board/mixed": (200, json.dumps(mixed)),
     }
-    sites = serve_fixtures("ashby", routes=routes)
-    items = run_spider("ashby", base_url=sites.base_url, board="empty,listonly,null,mixed")
-    assert run_spider.stats["microintern/empty_boards"] == 1
+    spider = offline_spider(
+        AshbySpider, base_url=OFFLINE_BASE_URL, board="empty,listonly,null,mixed"
+    )
+    items = crawl_offline(spider, routes).exported()
+    stats = spider.crawler.stats
+    assert stats.get_value("microintern/empty_boards") == 1
     # listonly, null, "not a job", no-url
-    assert run_spider.stats["microintern/parse_errors"] == 4
-    log = "".join(path.read_text() for path in tmp_path.rglob("*.log"))
-    assert "Ashby job board 'empty' has no published jobs" in log
+    assert stats.get_value("microintern/parse_errors") == 4
+    assert "Ashby job board 'empty' has no published jobs" in caplog.text
     assert items == [
         {
             "source": "ashby",

@@ -1,5 +1,10 @@
 """Every spider on a hostile web: each failure is recorded on its own source's run, with how it
-failed, and the other sources of the same crawl still run. Real crawls on 127.0.0.1."""
+failed, and the other sources of the same crawl still run.
+
+Real crawls on 127.0.0.1, since HTTP errors, timeouts, size limits and robots.txt are Scrapy's
+engine at work: one crawl per spider that asks for every failing page at once, with no retries and
+a short download timeout.
+"""
 
 import time
 from urllib.parse import urlsplit
@@ -7,94 +12,128 @@ from urllib.parse import urlsplit
 import pytest
 
 from pipeline.collect.crawl import CrawlJob, crawl
-from pipeline.collect.sample_sites import SampleSites
 from pipeline.demo import LOCAL_SETTINGS
 from spiders.base import BoardSpider
 from tests.test_spider_guard import spider_classes
 
 BOARD_SPIDERS = sorted(n for n, c in spider_classes().items() if issubclass(c, BoardSpider))
 PAGE_SPIDERS = sorted(n for n, c in spider_classes().items() if not issubclass(c, BoardSpider))
-FAST = {**LOCAL_SETTINGS, "RETRY_TIMES": "0", "DOWNLOAD_TIMEOUT": "1"}
-HTML = ("<html><body><h1>Careers</h1></body></html>", {"Content-Type": "text/html"})
+FAST = {**LOCAL_SETTINGS, "RETRY_TIMES": "0", "DOWNLOAD_TIMEOUT": "0.25"}
 
 
 def slow():
-    time.sleep(3)
+    time.sleep(2)  # the client has given up: the answer's broken pipe is ignored, see quiet()
     return 200, "{}"
 
 
-# scenario -> (route answer or None for "no such page", per-job settings, expected reason part)
-SCENARIOS = {
-    "unknown": (None, {}, "HTTP 404 x1"),
-    "error500": ((500, '{"error": "internal"}'), {}, "HTTP 500 x1"),
-    "timeout": (slow, {}, "TimeoutError x1"),
-    "truncated": ((200, '{"jobs": [{"id": 1, "title": "Proj'), {}, "errors logged"),
-    "html": ((200, *HTML), {}, "errors logged"),
-    "oversize": ((200, "[" + "0," * 40_000 + "0]"), {"DOWNLOAD_MAXSIZE": "10000"}, "x1"),
+def quiet(sites):
+    """`sites`, not printing the errors of answers whose client gave up waiting (timeouts)."""
+    sites.httpd.handle_error = lambda request, client_address: None
+    return sites
+
+
+def html():
+    # A fresh headers dict each time: SampleSites pops the Content-Type out of it.
+    return 200, "<html><body><h1>Careers</h1></body></html>", {"Content-Type": "text/html"}
+
+
+# Each board spider's job asks for all these boards, each page spider's for all these pages:
+# name -> (route answer or None for "no such page", the part of the run's reason it causes).
+# "forbidden" comes first: Scrapy 2.19 lets through most requests made while robots.txt loads
+# (test_robots_txt_is_applied_to_requests_made_while_it_loads); the first is always checked.
+BOARDS = {
+    "forbidden": (None, "robots.txt forbids 1 requests"),
+    "unknown": (None, "HTTP 404 x1"),
+    "error500": ((500, '{"error": "internal"}'), "HTTP 500 x1"),
+    "timeout": (slow, "TimeoutError x1"),
+    "truncated": ((200, '{"jobs": [{"id": 1, "title": "Proj'), "errors logged"),
+    "html": (html, "errors logged"),
+    "oversize": ((200, "[" + "0," * 40_000 + "0]"), "CancelledError x1"),
+}
+BOARD_SETTINGS = {"DOWNLOAD_MAXSIZE": "10000"}  # for "oversize"
+PAGES = {
+    "forbidden": (None, "robots.txt forbids 1 requests"),
+    "missing": (None, "HTTP 404 x1"),
+    "boom": ((500, "oops"), "HTTP 500 x1"),
+    "slow": (slow, "TimeoutError x1"),
 }
 
 
-def board_path(spider: str, base_url: str, board: str) -> str:
-    url = spider_classes()[spider](board=board, base_url=base_url).board_url(board)
-    return urlsplit(url).path
+def robots_txt(paths):
+    """A route answering robots.txt that disallows `paths`."""
+    text = "User-agent: *\n" + "".join(f"Disallow: {path}\n" for path in sorted(paths))
+    return lambda: (200, text, {"Content-Type": "text/plain"})
 
 
-@pytest.mark.parametrize("spider", BOARD_SPIDERS)
-def test_board_spider_failures_are_recorded_per_source(spider, tmp_path):
-    with SampleSites(tmp_path / "empty") as sites:
-        jobs = []
-        for scenario, (answer, settings, _) in SCENARIOS.items():
+def board_url(spider: str, base_url: str, board: str) -> str:
+    return spider_classes()[spider](board=board, base_url=base_url).board_url(board)
+
+
+def failing_pages(base_url):
+    """spider -> {case: (URL, route answer, expected part of the run's reason)}."""
+    cases = {}
+    for spider in BOARD_SPIDERS:
+        cases[spider] = {
+            name: (board_url(spider, base_url, name), answer, expected)
+            for name, (answer, expected) in BOARDS.items()
+        }
+    for spider in PAGE_SPIDERS:
+        cases[spider] = {
+            name: (f"{base_url}/{name}", answer, expected)
+            for name, (answer, expected) in PAGES.items()
+        }
+    return cases
+
+
+@pytest.mark.crawl
+def test_failures_are_recorded_per_source(serve_fixtures, tmp_path):
+    sites = quiet(serve_fixtures(None))
+    cases = failing_pages(sites.base_url)
+    for spider_cases in cases.values():
+        for url, answer, _ in spider_cases.values():
             if answer is not None:
-                sites.routes[board_path(spider, sites.base_url, scenario)] = answer
-            jobs.append(
-                CrawlJob(
-                    spider,
-                    {"base_url": sites.base_url, "board": scenario},
-                    settings,
-                    f"{spider}-{scenario}",
-                )
-            )
-        rows = crawl(
-            jobs, tmp_path / "listings.db", settings=FAST, timeout=60, echo=lambda *_: None
-        )
+                sites.routes[urlsplit(url).path] = answer
+    forbidden = {urlsplit(spider_cases["forbidden"][0]).path for spider_cases in cases.values()}
+    sites.routes["/robots.txt"] = robots_txt(forbidden)
+    base = {"base_url": sites.base_url}
+    jobs = [CrawlJob(s, {**base, "board": ",".join(BOARDS)}, BOARD_SETTINGS) for s in BOARD_SPIDERS]
+    jobs += [
+        CrawlJob(s, {**base, "url": ",".join(url for url, _, _ in cases[s].values())})
+        for s in PAGE_SPIDERS
+    ]
+    rows = crawl(jobs, tmp_path / "listings.db", settings=FAST, echo=lambda *_: None)
+
     assert [row["source"] for row in rows] == [job.key for job in jobs]
-    for row, (scenario, (_, _, expected)) in zip(rows, SCENARIOS.items(), strict=True):
-        assert row["status"] == "failed", (scenario, row)
-        assert row["items"] == 0
-        assert expected in row["reason"], (scenario, row["reason"])
+    requested = {urlsplit(path).path for path in sites.requests}
+    for row in rows:
+        spider, reason = row["source"], row["reason"]
+        assert row["status"] == "failed", row
+        assert row["items"] == 0, row
+        for name, (_, _, expected) in cases[spider].items():
+            assert expected in reason, (spider, name, reason)
+        assert urlsplit(cases[spider]["forbidden"][0]).path not in requested
+        if spider in BOARD_SPIDERS:  # each malformed body is the error logged for its board
+            [log] = (tmp_path / "logs" / spider).glob(f"*_{spider}.log")
+            for name in ("truncated", "html"):
+                url = cases[spider][name][0]
+                assert f"[{spider}] ERROR: Could not parse {url}: " in log.read_text()
 
 
-@pytest.mark.parametrize("spider", BOARD_SPIDERS + PAGE_SPIDERS)
-def test_robots_txt_disallowing_the_path_is_a_failure(spider, tmp_path):
-    robots = (200, "User-agent: *\nDisallow: /\n", {"Content-Type": "text/plain"})
-    with SampleSites(tmp_path / "empty", routes={"/robots.txt": robots}) as sites:
-        target = {"board": "acme"} if spider in BOARD_SPIDERS else {"url": f"{sites.base_url}/x"}
-        [row] = crawl(
-            [CrawlJob(spider, {"base_url": sites.base_url, **target})],
-            tmp_path / "listings.db",
-            settings=FAST,
-            echo=lambda *_: None,
-        )
-        assert sites.requests == ["/robots.txt"]
-    assert row["status"] == "failed"
+@pytest.mark.crawl
+@pytest.mark.xfail(
+    strict=True,
+    reason="Scrapy 2.19's RobotsTxtMiddleware hands its parser to the first request waiting for "
+    "robots.txt only; later ones get None and are let through (asFuture consumes the result)",
+)
+def test_robots_txt_is_applied_to_requests_made_while_it_loads(serve_fixtures, tmp_path):
+    answer = robots_txt(["/v1/boards/forbidden/jobs"])
+
+    def robots():
+        time.sleep(0.2)  # every start request is made before it arrives
+        return answer()
+
+    sites = serve_fixtures(None, routes={"/robots.txt": robots})
+    job = CrawlJob("greenhouse", {"base_url": sites.base_url, "board": "a,b,c,forbidden"})
+    [row] = crawl([job], tmp_path / "listings.db", settings=LOCAL_SETTINGS, echo=lambda *_: None)
+    assert "/v1/boards/forbidden/jobs?content=true" not in sites.requests
     assert "robots.txt forbids 1 requests" in row["reason"]
-
-
-@pytest.mark.parametrize("spider", PAGE_SPIDERS)
-def test_page_spider_failures_are_recorded(spider, tmp_path):
-    with SampleSites(tmp_path / "empty", routes={"/boom": (500, "oops"), "/slow": slow}) as sites:
-        jobs = [
-            CrawlJob(
-                spider,
-                {"base_url": sites.base_url, "url": f"{sites.base_url}/{page}"},
-                {},
-                f"{spider}-{page}",
-            )
-            for page in ("missing", "boom", "slow")
-        ]
-        rows = crawl(jobs, tmp_path / "listings.db", settings=FAST, echo=lambda *_: None)
-    reasons = [row["reason"] for row in rows]
-    assert [row["status"] for row in rows] == ["failed"] * 3, reasons
-    assert "HTTP 404 x1" in reasons[0]
-    assert "HTTP 500 x1" in reasons[1]
-    assert "TimeoutError x1" in reasons[2]

@@ -1,4 +1,4 @@
-"""The Forage spider, crawled for real against fixture simulation pages on 127.0.0.1.
+"""The Forage spider: fields parsed in process from fixture simulation pages, and one real crawl.
 
 Pages are laid out as `simulations/<company>/<slug>/index.html`, so they are requested at the
 same paths as on the real site (`/simulations/<company>/<slug>`).
@@ -7,6 +7,7 @@ same paths as on the real site (`/simulations/<company>/<slug>`).
 import pytest
 
 from spiders.forage import ForageSpider
+from tests.conftest import OFFLINE_BASE_URL, crawl_offline, fixture_response, offline_spider
 
 UNPAID = {
     "employment_type": "Simulation (unpaid)",
@@ -18,39 +19,10 @@ UNPAID = {
 }
 
 
-@pytest.fixture
-def site(serve_fixtures):
-    return serve_fixtures("forage")
-
-
-def test_simulation_page_exact(site, run_spider):
-    page = f"{site.base_url}/simulations/lumen-grid/energy-data-analytics-k2p7"
-    items = run_spider("forage", url=page)
-    assert items == [
-        {
-            "source": "forage",
-            "source_id": "lumen-grid/energy-data-analytics-k2p7",
-            "url": page,
-            "title": "Lumen Grid Energy Data Analytics Job Simulation",
-            "company": "Lumen Grid Energy",
-            "description": "A risk-free way to experience work on the job with us at Lumen Grid "
-            "Energy. Practice your skills with example tasks and build your confidence to ace "
-            "your applications.",
-            "location": None,
-            "remote": None,
-            "employment_type": "Simulation (unpaid)",
-            "posted_at": None,
-            "deadline": None,
-            "pay_text": "Unpaid (free simulation)",
-            "hours_text": "3-4 hours",  # from the page text, not the script
-            "categories": ["simulation"],
-        }
-    ]
-    # A simulation page's own links are not followed.
-    assert not any("northfield" in path for path in site.requests)
-
-
-def test_listing_follows_simulation_links_once_and_obeys_robots(site, run_spider):
+@pytest.mark.crawl
+def test_forage_crawl(serve_fixtures, run_spider):
+    """The one real crawl: a listing page's simulation links followed once, robots.txt obeyed."""
+    site = serve_fixtures("forage")
     items = run_spider("forage", url=f"{site.base_url}/simulations")
     by_id = {item["source_id"]: item for item in items}
     assert sorted(by_id) == [
@@ -80,17 +52,63 @@ def test_listing_follows_simulation_links_once_and_obeys_robots(site, run_spider
     assert "/robots.txt" in site.requests
 
 
-def test_relative_urls_use_base_url(site, run_spider):
-    items = run_spider(
-        "forage",
-        base_url=site.base_url,
+def test_simulation_page_exact():
+    page = f"{OFFLINE_BASE_URL}/simulations/lumen-grid/energy-data-analytics-k2p7"
+    crawl = crawl_offline(offline_spider(ForageSpider, url=page))
+    assert crawl.exported() == [
+        {
+            "source": "forage",
+            "source_id": "lumen-grid/energy-data-analytics-k2p7",
+            "url": page,
+            "title": "Lumen Grid Energy Data Analytics Job Simulation",
+            "company": "Lumen Grid Energy",
+            "description": "A risk-free way to experience work on the job with us at Lumen Grid "
+            "Energy. Practice your skills with example tasks and build your confidence to ace "
+            "your applications.",
+            "location": None,
+            "remote": None,
+            "employment_type": "Simulation (unpaid)",
+            "posted_at": None,
+            "deadline": None,
+            "pay_text": "Unpaid (free simulation)",
+            "hours_text": "3-4 hours",  # from the page text, not the script
+            "categories": ["simulation"],
+        }
+    ]
+    # A simulation page's own links are not followed.
+    assert crawl.urls == [page]
+
+
+def test_listing_yields_each_simulation_link_once():
+    url = f"{OFFLINE_BASE_URL}/simulations"
+    spider = offline_spider(ForageSpider, url=url)
+    requests = list(spider.parse_listing(fixture_response("forage", url)))
+    # In page order, each once; not /completed, a company page, another host or /about-us. The
+    # private preview is left to robots.txt, which the real crawl obeys.
+    assert [request.url for request in requests] == [
+        f"{OFFLINE_BASE_URL}/simulations/lumen-grid/energy-data-analytics-k2p7",
+        f"{OFFLINE_BASE_URL}/simulations/northfield-transit/route-planning-q8zd",
+        f"{OFFLINE_BASE_URL}/simulations/ashdown-law/contract-review-m3v5",
+        f"{OFFLINE_BASE_URL}/simulations/private-preview/unreleased-draft-z9z9",
+    ]
+    assert {request.callback for request in requests} == {spider.parse_simulation}
+
+
+def test_relative_urls_use_base_url():
+    spider = offline_spider(
+        ForageSpider,
+        base_url=OFFLINE_BASE_URL,
         url="/simulations/lumen-grid/energy-data-analytics-k2p7,simulations/ashdown-law/contract-review-m3v5",
     )
-    assert sorted(item["source_id"] for item in items) == [
+    crawl = crawl_offline(spider)
+    assert sorted(item.source_id for item in crawl.items) == [
         "ashdown-law/contract-review-m3v5",
         "lumen-grid/energy-data-analytics-k2p7",
     ]
-    assert "/simulations/ashdown-law/contract-review-m3v5" in site.requests
+    assert crawl.urls == [
+        f"{OFFLINE_BASE_URL}/simulations/lumen-grid/energy-data-analytics-k2p7",
+        f"{OFFLINE_BASE_URL}/simulations/ashdown-law/contract-review-m3v5",
+    ]
 
 
 def test_default_base_url_and_required_url():
@@ -105,15 +123,14 @@ def test_default_base_url_and_required_url():
         ForageSpider(url="ftp://example.com/simulations")
 
 
-def test_pages_without_content_are_counted_not_fatal(serve_fixtures, run_spider):
+def test_pages_without_content_are_counted_not_fatal():
     routes = {
         "/simulations/blank-co/empty-page-x1y2": (200, "{}"),
         "/catalogue": (200, "<html><body><a href='/about'>About</a></body></html>"),
     }
-    site = serve_fixtures("forage", routes=routes)
-    items = run_spider(
-        "forage",
-        url=f"{site.base_url}/simulations/blank-co/empty-page-x1y2,{site.base_url}/catalogue",
+    spider = offline_spider(
+        ForageSpider,
+        url=f"{OFFLINE_BASE_URL}/simulations/blank-co/empty-page-x1y2,{OFFLINE_BASE_URL}/catalogue",
     )
-    assert items == []
-    assert run_spider.stats["microintern/parse_errors"] == 2
+    assert crawl_offline(spider, routes).items == []
+    assert spider.crawler.stats.get_value("microintern/parse_errors") == 2

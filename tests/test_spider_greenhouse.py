@@ -1,4 +1,4 @@
-"""The Greenhouse spider, crawled for real against fixture boards on 127.0.0.1."""
+"""The Greenhouse spider: fields parsed in process from fixture boards, and one real crawl."""
 
 import html
 import json
@@ -6,14 +6,25 @@ import json
 import pytest
 
 from spiders.greenhouse import GreenhouseSpider
-from tests.conftest import FIXTURES, json_response, offline_spider
+from tests.conftest import (
+    FIXTURES,
+    OFFLINE_BASE_URL,
+    crawl_offline,
+    json_response,
+    offline_spider,
+)
 
 BOARDS = FIXTURES / "greenhouse" / "v1" / "boards"
 
 
-def test_greenhouse_items_exact(serve_fixtures, run_spider):
+@pytest.mark.crawl
+def test_greenhouse_crawl(serve_fixtures, run_spider):
+    """The one real crawl: robots.txt asked, the documented endpoint requested per board."""
     sites = serve_fixtures("greenhouse")
     items = run_spider("greenhouse", base_url=sites.base_url, board="fieldnotes,algolia")
+    assert "/robots.txt" in sites.requests
+    assert "/v1/boards/fieldnotes/jobs?content=true" in sites.requests
+    assert "/v1/boards/algolia/jobs?content=true" in sites.requests
     by_id = {item["source_id"]: item for item in items}
     assert len(items) == 3
 
@@ -49,18 +60,11 @@ def test_greenhouse_items_exact(serve_fixtures, run_spider):
     assert account_manager["categories"] == ["Direct Sales"]
 
 
-def test_greenhouse_requests_the_documented_endpoint(serve_fixtures, run_spider):
-    sites = serve_fixtures("greenhouse")
-    run_spider("greenhouse", base_url=sites.base_url, board="fieldnotes")
-    assert "/v1/boards/fieldnotes/jobs?content=true" in sites.requests
-    assert "/robots.txt" in sites.requests
-
-
-def test_greenhouse_malformed_board_is_counted_not_fatal(serve_fixtures, run_spider):
-    sites = serve_fixtures("greenhouse", routes={"/v1/boards/broken/jobs": (200, "{not json")})
-    items = run_spider("greenhouse", base_url=sites.base_url, board="broken,fieldnotes")
-    assert [item["source_id"] for item in items] == ["4410932007"]
-    assert run_spider.stats["microintern/parse_errors"] == 1
+def test_greenhouse_malformed_board_is_counted_not_fatal():
+    spider = offline_spider(GreenhouseSpider, board="broken,fieldnotes", base_url=OFFLINE_BASE_URL)
+    crawl = crawl_offline(spider, routes={"/v1/boards/broken/jobs": (200, "{not json")})
+    assert [item.source_id for item in crawl.items] == ["4410932007"]
+    assert spider.crawler.stats.get_value("microintern/parse_errors") == 1
 
 
 def parse_jobs(jobs):

@@ -1,4 +1,4 @@
-"""The schema.org JobPosting spider, crawled for real against fixture pages on 127.0.0.1."""
+"""The schema.org JobPosting spider: pages parsed in process from fixtures, and one real crawl."""
 
 import json
 
@@ -6,17 +6,21 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from spiders.jsonld import JsonLdSpider
-from tests.conftest import FIXTURES, offline_spider
+from tests.conftest import (
+    FIXTURES,
+    OFFLINE_BASE_URL,
+    crawl_offline,
+    fixture_response,
+    offline_spider,
+)
 
 PAGE_URL = "https://careers.riverbend.example/jobs/rb-90.html"
 
 
-@pytest.fixture
-def site(serve_fixtures):
-    return serve_fixtures("jsonld")
-
-
-def test_listing_page_follows_same_site_links_and_obeys_robots(site, run_spider):
+@pytest.mark.crawl
+def test_jsonld_crawl(serve_fixtures, run_spider):
+    """The one real crawl: a listing page's same-site links followed, robots.txt obeyed."""
+    site = serve_fixtures("jsonld")
     items = run_spider("jsonld", url=f"{site.base_url}/jobs/")
     titles = sorted(item["title"] for item in items)
     assert titles == [
@@ -28,13 +32,37 @@ def test_listing_page_follows_same_site_links_and_obeys_robots(site, run_spider)
     assert "/robots.txt" in site.requests
 
 
-def test_one_broken_block_does_not_hide_the_others(site, run_spider):
-    items = run_spider("jsonld", url=f"{site.base_url}/jobs/social-media-micro-internship.html")
-    assert items == [
+ROUTES = {"/api/jobs": (200, '{"jobs": []}')}  # a start page that is an API, not HTML
+
+
+def crawl_pages(**arguments):
+    """A crawl of the fixture site in process, started from `-a url=...`, and its spider."""
+    spider = offline_spider(JsonLdSpider, **arguments)
+    return crawl_offline(spider, ROUTES), spider
+
+
+def test_listing_page_follows_same_site_links_only():
+    spider = offline_spider(JsonLdSpider, url=f"{OFFLINE_BASE_URL}/jobs/")
+    start = fixture_response("jsonld", f"{OFFLINE_BASE_URL}/jobs/")
+    requests = list(spider.parse_start(start))
+    # Not another host, not mailto:; the private page is left to robots.txt (the real crawl).
+    assert [request.url for request in requests] == [
+        f"{OFFLINE_BASE_URL}/jobs/postdoc.html",
+        f"{OFFLINE_BASE_URL}/jobs/social-media-micro-internship.html?utm_source=careers",
+        f"{OFFLINE_BASE_URL}/jobs/graph.html#apply",
+        f"{OFFLINE_BASE_URL}/private/unpublished.html",
+    ]
+    assert {request.callback for request in requests} == {spider.parse_page}
+
+
+def test_one_broken_block_does_not_hide_the_others():
+    url = f"{OFFLINE_BASE_URL}/jobs/social-media-micro-internship.html"
+    crawl, spider = crawl_pages(url=url)
+    assert crawl.exported() == [
         {
             "source": "jsonld",
             "source_id": "127.0.0.1:RB-77",
-            "url": f"{site.base_url}/jobs/social-media-micro-internship.html",
+            "url": url,
             "title": "Social Media Micro-Internship",
             "company": "Riverbend Co-op",
             "description": "<p>Audit our Instagram and TikTok accounts and propose a month of "
@@ -50,14 +78,20 @@ def test_one_broken_block_does_not_hide_the_others(site, run_spider):
         }
     ]
     # The broken breadcrumb is skipped quietly; the broken JobPosting block is an error.
-    assert run_spider.stats["microintern/skipped_blocks"] == 1
-    assert run_spider.stats["microintern/parse_errors"] == 1
+    assert spider.crawler.stats.get_value("microintern/skipped_blocks") == 1
+    assert spider.crawler.stats.get_value("microintern/parse_errors") == 1
 
 
-def test_sitemap_index_and_real_page(site, run_spider):
-    items = run_spider("jsonld", url=f"{site.base_url}/sitemap.xml")
-    by_title = {item["title"]: item for item in items}
-    assert len(items) == 2
+def test_sitemap_index_and_real_page():
+    crawl, _ = crawl_pages(url=f"{OFFLINE_BASE_URL}/sitemap.xml")
+    assert crawl.paths == [
+        "/sitemap.xml",
+        "/jobs-sitemap.xml",
+        "/jobs/postdoc.html",
+        "/jobs/graph.html",
+    ]
+    by_title = {item["title"]: item for item in crawl.exported()}
+    assert len(crawl.items) == 2
 
     postdoc = by_title["Machine learning computational biology postdoc in bacterial genomics"]
     assert postdoc["source_id"] == "127.0.0.1:000001"
@@ -73,20 +107,20 @@ def test_sitemap_index_and_real_page(site, run_spider):
     assert postdoc["description"].startswith("<p>This is a postdoc position")
 
     graph = by_title["Data Cleaning Project"]
-    assert graph["source_id"] == f"{site.base_url}/jobs/graph.html"
+    assert graph["source_id"] == f"{OFFLINE_BASE_URL}/jobs/graph.html"
     assert graph["company"] == "Riverbend Co-op"
     assert graph["location"] == "Madison, WI, US; Milwaukee, WI"
     assert graph["hours_text"] == "10-12 hours"
     assert graph["employment_type"] == "TEMPORARY"
 
 
-def test_microdata_posting(site, run_spider):
-    items = run_spider("jsonld", url=f"{site.base_url}/jobs/microdata.html")
-    assert items == [
+def test_microdata_posting():
+    crawl, _ = crawl_pages(url=f"{OFFLINE_BASE_URL}/jobs/microdata.html")
+    assert crawl.exported() == [
         {
             "source": "jsonld",
             "source_id": "127.0.0.1:RB-81",
-            "url": f"{site.base_url}/jobs/microdata.html",
+            "url": f"{OFFLINE_BASE_URL}/jobs/microdata.html",
             "title": "Bookkeeping Micro-Internship",
             "company": "Riverbend Co-op",
             "description": "Reconcile three months of co-op transactions and prepare a short "
@@ -103,15 +137,16 @@ def test_microdata_posting(site, run_spider):
     ]
 
 
-def test_start_page_that_is_not_html_is_a_parse_error(serve_fixtures, run_spider):
-    sites = serve_fixtures("jsonld", routes={"/api/jobs": (200, '{"jobs": []}')})
-    assert run_spider("jsonld", url=f"{sites.base_url}/api/jobs") == []
-    assert run_spider.stats["microintern/parse_errors"] == 1
+def test_start_page_that_is_not_html_is_a_parse_error():
+    crawl, spider = crawl_pages(url=f"{OFFLINE_BASE_URL}/api/jobs")  # served as JSON
+    assert crawl.items == []
+    assert spider.crawler.stats.get_value("microintern/parse_errors") == 1
 
 
-def test_relative_start_page_with_base_url(site, run_spider):
-    items = run_spider("jsonld", base_url=site.base_url, url="/jobs/graph.html")
-    assert [item["title"] for item in items] == ["Data Cleaning Project"]
+def test_relative_start_page_with_base_url():
+    crawl, _ = crawl_pages(base_url=OFFLINE_BASE_URL, url="/jobs/graph.html")
+    assert crawl.urls == [f"{OFFLINE_BASE_URL}/jobs/graph.html"]
+    assert [item.title for item in crawl.items] == ["Data Cleaning Project"]
 
 
 def parse_page(body, url=PAGE_URL):

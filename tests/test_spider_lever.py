@@ -1,4 +1,4 @@
-"""The Lever spider, crawled for real against fixture sites on 127.0.0.1."""
+"""The Lever spider: fields and paging in process from fixture sites, and one real crawl."""
 
 import html
 import json
@@ -6,14 +6,23 @@ import json
 import pytest
 
 from spiders.lever import LeverSpider
-from tests.conftest import FIXTURES, json_response, offline_spider
+from tests.conftest import (
+    FIXTURES,
+    OFFLINE_BASE_URL,
+    crawl_offline,
+    json_response,
+    offline_spider,
+)
 
 POSTINGS = FIXTURES / "lever" / "v0" / "postings"
 
 
-def test_lever_items_exact_across_pages(serve_fixtures, run_spider):
+@pytest.mark.crawl
+def test_lever_crawl(serve_fixtures, run_spider):
+    """The one real crawl: robots.txt asked, the documented endpoint paged through per site."""
     sites = serve_fixtures("lever")
     items = run_spider("lever", base_url=sites.base_url, board="metabase,fernbrook", limit="2")
+    assert "/robots.txt" in sites.requests
     by_id = {item["source_id"]: item for item in items}
     assert len(items) == len(by_id) == 5
 
@@ -69,11 +78,15 @@ def test_lever_items_exact_across_pages(serve_fixtures, run_spider):
     assert coordinator["posted_at"] == "2026-10-28T13:00:00Z"
 
 
-def test_lever_real_metabase_postings(serve_fixtures, run_spider):
-    sites = serve_fixtures("lever")
-    items = run_spider(
-        "lever", base_url=sites.base_url, board="metabase", limit="2", company="Metabase"
-    )
+def lever_crawl(routes=None, **arguments):
+    """A crawl of the fixture sites in process, and its spider."""
+    spider = offline_spider(LeverSpider, **{"base_url": OFFLINE_BASE_URL, **arguments})
+    return crawl_offline(spider, routes), spider
+
+
+def test_lever_real_metabase_postings():
+    crawl, _ = lever_crawl(board="metabase", limit="2", company="Metabase")
+    items = crawl.exported()
     real = json.loads((POSTINGS / "metabase@mode=json&skip=0&limit=2.json").read_text())
     by_id = {item["source_id"]: item for item in items}
     assert list(by_id) == [posting["id"] for posting in real]
@@ -99,22 +112,22 @@ def test_lever_real_metabase_postings(serve_fixtures, run_spider):
     assert ci["posted_at"] == "2026-04-21T19:41:20Z"
 
 
-def test_lever_empty_site_warns(serve_fixtures, run_spider, tmp_path):
-    sites = serve_fixtures("lever")
-    items = run_spider("lever", base_url=sites.base_url, board="quietco")
-    assert items == []
-    assert "/v0/postings/quietco?mode=json&skip=0&limit=100" in sites.requests  # default page size
-    assert run_spider.stats["microintern/empty_boards"] == 1
-    assert run_spider.stats["log_count/WARNING"] >= 1
-    log = "".join(path.read_text() for path in tmp_path.rglob("*.log"))
-    assert "Lever site 'quietco' has no published postings (the site name may be unknown)" in log
+def test_lever_empty_site_warns(caplog):
+    crawl, spider = lever_crawl(board="quietco")
+    assert crawl.items == []
+    assert crawl.paths == ["/v0/postings/quietco?mode=json&skip=0&limit=100"]  # default page size
+    assert spider.crawler.stats.get_value("microintern/empty_boards") == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(
+        "Lever site 'quietco' has no published postings (the site name may be unknown)" in message
+        for message in warnings
+    )
 
 
-def test_lever_base_url_is_honoured(serve_fixtures, run_spider):
-    sites = serve_fixtures("lever")
-    items = run_spider("lever", base_url=sites.base_url + "/", board="fernbrook", limit="2")
-    assert len(items) == 3
-    assert "/v0/postings/fernbrook?mode=json&skip=0&limit=2" in sites.requests
+def test_lever_base_url_is_honoured():
+    crawl, _ = lever_crawl(base_url=OFFLINE_BASE_URL + "/", board="fernbrook", limit="2")
+    assert len(crawl.items) == 3
+    assert crawl.urls[0] == f"{OFFLINE_BASE_URL}/v0/postings/fernbrook?mode=json&skip=0&limit=2"
 
     assert LeverSpider(board="acme").board_url("acme") == (
         "https://api.lever.co/v0/postings/acme?mode=json&skip=0&limit=100"
@@ -131,7 +144,7 @@ def test_lever_rejects_a_bad_page_size(limit):
         LeverSpider(board="acme", limit=limit)
 
 
-def test_lever_unexpected_shapes_are_counted_not_fatal(serve_fixtures, run_spider):
+def test_lever_unexpected_shapes_are_counted_not_fatal():
     odd_posting = {
         "id": "odd-1",
         "text": " Survey Design Sprint ",
@@ -153,10 +166,9 @@ def test_lever_unexpected_shapes_are_counted_not_fatal(serve_fixtures, run_spide
         "/v0/postings/gone": (200, json.dumps({"ok": False, "error": "Document not found"})),
         "/v0/postings/mixed": (200, json.dumps(mixed)),
     }
-    sites = serve_fixtures("lever", routes=routes)
-    items = run_spider("lever", base_url=sites.base_url, board="gone,mixed")
-    assert run_spider.stats["microintern/parse_errors"] == 3
-    assert items == [
+    crawl, spider = lever_crawl(routes, board="gone,mixed")
+    assert spider.crawler.stats.get_value("microintern/parse_errors") == 3
+    assert crawl.exported() == [
         {
             "source": "lever",
             "source_id": "odd-1",
@@ -176,12 +188,11 @@ def test_lever_unexpected_shapes_are_counted_not_fatal(serve_fixtures, run_spide
     ]
 
 
-def test_lever_stops_when_a_server_ignores_skip(serve_fixtures, run_spider):
+def test_lever_stops_when_a_server_ignores_skip():
     page = json.loads((POSTINGS / "fernbrook@mode=json&skip=0&limit=2.json").read_text())
-    sites = serve_fixtures("lever", routes={"/v0/postings/loop": (200, json.dumps(page))})
-    items = run_spider("lever", base_url=sites.base_url, board="loop", limit="2")
-    assert [item["source_id"] for item in items] == [posting["id"] for posting in page]
-    assert [path for path in sites.requests if path.startswith("/v0/")] == [
+    crawl, _ = lever_crawl({"/v0/postings/loop": (200, json.dumps(page))}, board="loop", limit="2")
+    assert [item.source_id for item in crawl.items] == [posting["id"] for posting in page]
+    assert crawl.paths == [
         "/v0/postings/loop?mode=json&skip=0&limit=2",
         "/v0/postings/loop?mode=json&skip=2&limit=2",
     ]

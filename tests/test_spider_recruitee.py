@@ -1,4 +1,4 @@
-"""The Recruitee spider, crawled for real against fixture career sites on 127.0.0.1.
+"""The Recruitee spider: fields parsed in process from fixture career sites, and one real crawl.
 
 The fixture responses are saved without an extension (`<board>/api/offers`): the spider requests
 `/<board>/api/offers/` and the fixture server answers a path with a trailing slash from the file
@@ -12,14 +12,25 @@ import pytest
 
 from pipeline.tagging.hours import total_hours
 from spiders.recruitee import RecruiteeSpider
-from tests.conftest import FIXTURES, json_response, offline_spider
+from tests.conftest import (
+    FIXTURES,
+    OFFLINE_BASE_URL,
+    crawl_offline,
+    json_response,
+    offline_spider,
+)
 
 OFFERS = FIXTURES / "recruitee"
 
 
-def test_recruitee_items_exact(serve_fixtures, run_spider):
+@pytest.mark.crawl
+def test_recruitee_crawl(serve_fixtures, run_spider):
+    """The one real crawl: robots.txt asked, the documented path requested per career site."""
     sites = serve_fixtures("recruitee")
     items = run_spider("recruitee", base_url=sites.base_url, board="tidewater,quietharbor")
+    assert "/robots.txt" in sites.requests
+    assert "/tidewater/api/offers/" in sites.requests
+    assert "/quietharbor/api/offers/" in sites.requests
     by_id = {item["source_id"]: item for item in items}
     assert len(items) == 3  # quietharbor publishes no offers
 
@@ -66,9 +77,14 @@ def test_recruitee_items_exact(serve_fixtures, run_spider):
     assert maps["categories"] == ["design", "illustration"]
 
 
-def test_weekly_hours_stay_weekly(serve_fixtures, run_spider):
-    sites = serve_fixtures("recruitee")
-    items = run_spider("recruitee", base_url=sites.base_url, board="tidewater")
+def recruitee_crawl(routes=None, **arguments):
+    """A crawl of the fixture career sites in process, and its spider."""
+    spider = offline_spider(RecruiteeSpider, **{"base_url": OFFLINE_BASE_URL, **arguments})
+    return crawl_offline(spider, routes), spider
+
+
+def test_weekly_hours_stay_weekly():
+    items = recruitee_crawl(board="tidewater")[0].exported()
     assert sorted(item["hours_text"] for item in items) == [
         "10-15 hours per week",
         "40 hours per week",
@@ -78,17 +94,14 @@ def test_weekly_hours_stay_weekly(serve_fixtures, run_spider):
     assert all(total_hours([item["hours_text"]]) is None for item in items)
 
 
-def test_base_url_is_honoured_and_the_documented_path_requested(serve_fixtures, run_spider):
-    sites = serve_fixtures("recruitee")
-    run_spider("recruitee", base_url=sites.base_url, board="tidewater")
-    assert "/tidewater/api/offers/" in sites.requests
-    assert "/robots.txt" in sites.requests
+def test_base_url_is_honoured_and_the_documented_path_requested():
+    crawl, _ = recruitee_crawl(board="tidewater")
+    assert crawl.urls == [f"{OFFLINE_BASE_URL}/tidewater/api/offers/"]
 
     # A base URL with a {board} placeholder is filled in, as the default host template is.
-    sites = serve_fixtures("recruitee")
-    items = run_spider("recruitee", base_url=f"{sites.base_url}/{{board}}", board="tidewater")
-    assert "/tidewater/api/offers/" in sites.requests
-    assert len(items) == 3
+    crawl, _ = recruitee_crawl(base_url=f"{OFFLINE_BASE_URL}/{{board}}", board="tidewater")
+    assert crawl.urls == [f"{OFFLINE_BASE_URL}/tidewater/api/offers/"]
+    assert len(crawl.items) == 3
 
 
 def test_board_url_default_host_template():
@@ -104,7 +117,7 @@ def test_board_token_must_be_a_host_label(board):
         RecruiteeSpider(board=board)
 
 
-def test_unexpected_shapes_are_counted_not_fatal(serve_fixtures, run_spider):
+def test_unexpected_shapes_are_counted_not_fatal():
     good = {
         "id": 7,
         "title": "Inventory Count Assistant",
@@ -119,8 +132,8 @@ def test_unexpected_shapes_are_counted_not_fatal(serve_fixtures, run_spider):
         "/listshape/api/offers/": (200, json.dumps({"offers": {"id": 1}})),
         "/mixed/api/offers/": (200, json.dumps({"offers": [{"id": 8}, "text", good]})),
     }
-    sites = serve_fixtures("recruitee", routes=routes)
-    items = run_spider("recruitee", base_url=sites.base_url, board="listshape,mixed")
+    crawl, spider = recruitee_crawl(routes, board="listshape,mixed")
+    items = crawl.exported()
     assert [(i["source_id"], i["title"], i["company"]) for i in items] == [
         ("7", "Inventory Count Assistant", "Odd Shape Co")
     ]
@@ -128,7 +141,7 @@ def test_unexpected_shapes_are_counted_not_fatal(serve_fixtures, run_spider):
     assert items[0]["pay_text"] == "up to EUR 25 per hour"
     assert items[0]["hours_text"] == "up to 12.5 hours per week"
     assert items[0]["posted_at"] == "2026-11-20T10:00:00+01:00"  # already ISO 8601: kept
-    assert run_spider.stats["microintern/parse_errors"] == 3
+    assert spider.crawler.stats.get_value("microintern/parse_errors") == 3
 
 
 def parse_offers(offers):

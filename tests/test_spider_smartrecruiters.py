@@ -1,4 +1,5 @@
-"""The SmartRecruiters spider, crawled for real against fixture companies on 127.0.0.1."""
+"""The SmartRecruiters spider: fields, paging and details in process from fixture companies, and
+one real crawl."""
 
 import html
 import json
@@ -7,7 +8,13 @@ import pytest
 
 from spiders.settings import RETRY_TIMES
 from spiders.smartrecruiters import SmartRecruitersSpider
-from tests.conftest import FIXTURES, json_response, offline_spider
+from tests.conftest import (
+    FIXTURES,
+    OFFLINE_BASE_URL,
+    crawl_offline,
+    json_response,
+    offline_spider,
+)
 
 COMPANY = FIXTURES / "smartrecruiters" / "v1" / "companies" / "TidewaterLabs"
 LIST = "/v1/companies/TidewaterLabs/postings"
@@ -22,15 +29,26 @@ def details(posting_id):
     return json.loads((COMPANY / "postings" / f"{posting_id}.json").read_text())
 
 
-def crawl(serve_fixtures, run_spider, routes=None, board="TidewaterLabs"):
-    sites = serve_fixtures("smartrecruiters", routes=routes)
-    items = run_spider("smartrecruiters", base_url=sites.base_url, board=board, limit="2")
-    return sites, {item["source_id"]: item for item in items}
-
-
-def test_smartrecruiters_items_exact(serve_fixtures, run_spider):
-    _, by_id = crawl(serve_fixtures, run_spider)
+@pytest.mark.crawl
+def test_smartrecruiters_crawl(serve_fixtures, run_spider):
+    """The one real crawl: robots.txt asked, the list paged by offset, each posting's details
+    fetched; one details request fails with HTTP 500 (Scrapy retries it, then the errback keeps
+    the posting from its list entry)."""
+    sites = serve_fixtures("smartrecruiters", routes={f"{LIST}/744000061234502": (500, "{}")})
+    items = run_spider("smartrecruiters", base_url=sites.base_url, board="TidewaterLabs", limit="2")
+    by_id = {item["source_id"]: item for item in items}
     assert sorted(by_id) == IDS
+
+    assert "/robots.txt" in sites.requests
+    lists = [path for path in sites.requests if path.startswith(LIST + "?")]
+    assert lists == [f"{LIST}?offset=0&limit=2", f"{LIST}?offset=2&limit=2"]  # totalFound is 3
+    assert sorted({path for path in sites.requests if path.startswith(LIST + "/")}) == [
+        f"{LIST}/{posting_id}" for posting_id in IDS
+    ]
+    assert sites.requests.count(f"{LIST}/744000061234501") == 1
+    assert sites.requests.count(f"{LIST}/744000061234502") == 1 + RETRY_TIMES
+    assert run_spider.stats["microintern/detail_failures"] == 1
+    assert run_spider.stats.get("microintern/parse_errors", 0) == 0
 
     assert by_id["744000061234501"] == {
         "source": "smartrecruiters",
@@ -56,47 +74,8 @@ def test_smartrecruiters_items_exact(serve_fixtures, run_spider):
         "categories": ["Product Research", "Research", "Computer Software"],
     }
 
-    # An empty department is skipped, and so is an empty section.
-    cleanup = by_id["744000061234502"]
-    assert cleanup["title"] == "Short-Term Project: Grant Budget Spreadsheet Cleanup"
-    assert cleanup["employment_type"] == "Intern"
-    assert cleanup["remote"] is False
-    assert cleanup["location"] == "Boston, MA, United States"
-    assert cleanup["categories"] == ["Finance", "Computer Software"]
-    assert cleanup["description"].startswith(COMPANY_BLURB + "<h3>Job Description</h3>")
-    assert cleanup["description"].endswith(
-        "<h3>Qualifications</h3><ul><li>Comfortable with Excel or Google Sheets</li></ul>"
-    )
-    assert cleanup["url"] == details("744000061234502")["postingUrl"]
-
-    # The name's trailing space (as SmartRecruiters serves it) is stripped.
-    engineer = by_id["744000061234503"]
-    assert engineer["title"] == "Senior Data Engineer"
-    assert engineer["employment_type"] == "Full-time"
-    assert engineer["posted_at"] == "2026-10-28T13:44:09.905Z"
-    assert engineer["categories"] == ["Engineering", "Information Technology", "Computer Software"]
-    assert "Salary range $165,000-$190,000." in engineer["description"]
-
-
-def test_smartrecruiters_pages_by_offset_and_fetches_each_posting(serve_fixtures, run_spider):
-    sites, _ = crawl(serve_fixtures, run_spider)
-    lists = [path for path in sites.requests if path.startswith(LIST + "?")]
-    assert lists == [f"{LIST}?offset=0&limit=2", f"{LIST}?offset=2&limit=2"]  # totalFound is 3
-    assert sorted(path for path in sites.requests if path.startswith(LIST + "/")) == [
-        f"{LIST}/{posting_id}" for posting_id in IDS
-    ]
-    assert "/robots.txt" in sites.requests
-    assert run_spider.stats.get("microintern/detail_failures", 0) == 0
-    assert run_spider.stats.get("microintern/parse_errors", 0) == 0
-
-
-def test_smartrecruiters_failed_details_keep_the_posting(serve_fixtures, run_spider):
-    sites, by_id = crawl(
-        serve_fixtures, run_spider, routes={f"{LIST}/744000061234502": (500, "{}")}
-    )
-    assert sorted(by_id) == IDS
-    assert sites.requests.count(f"{LIST}/744000061234502") == 1 + RETRY_TIMES
-    # From the list entry: no ad text, and the public job page instead of the API's `ref`.
+    # Its details failed: from the list entry, no ad text, and the public job page instead of
+    # the API's `ref`.
     assert by_id["744000061234502"] == {
         "source": "smartrecruiters",
         "source_id": "744000061234502",
@@ -113,14 +92,53 @@ def test_smartrecruiters_failed_details_keep_the_posting(serve_fixtures, run_spi
         "hours_text": None,
         "categories": ["Finance", "Computer Software"],
     }
-    assert by_id["744000061234501"]["description"].startswith(COMPANY_BLURB)
-    assert run_spider.stats["microintern/detail_failures"] == 1
-    assert run_spider.stats.get("microintern/parse_errors", 0) == 0
+
+    # The name's trailing space (as SmartRecruiters serves it) is stripped.
+    engineer = by_id["744000061234503"]
+    assert engineer["title"] == "Senior Data Engineer"
+    assert engineer["employment_type"] == "Full-time"
+    assert engineer["posted_at"] == "2026-10-28T13:44:09.905Z"
+    assert engineer["categories"] == ["Engineering", "Information Technology", "Computer Software"]
+    assert "Salary range $165,000-$190,000." in engineer["description"]
 
 
-def test_smartrecruiters_details_that_are_not_json_are_counted(serve_fixtures, run_spider):
+def company_crawl(routes=None, board="TidewaterLabs"):
+    """A crawl of the fixture companies in process (pages of 2), its items by id and its spider."""
+    spider = offline_spider(
+        SmartRecruitersSpider, base_url=OFFLINE_BASE_URL, board=board, limit="2"
+    )
+    crawl = crawl_offline(spider, routes)
+    return crawl, {item["source_id"]: item for item in crawl.exported()}, spider
+
+
+def test_smartrecruiters_pages_by_offset_and_fetches_each_posting():
+    crawl, by_id, spider = company_crawl()
+    assert sorted(by_id) == IDS
+    lists = [path for path in crawl.paths if path.startswith(LIST + "?")]
+    assert lists == [f"{LIST}?offset=0&limit=2", f"{LIST}?offset=2&limit=2"]  # totalFound is 3
+    assert sorted(path for path in crawl.paths if path.startswith(LIST + "/")) == [
+        f"{LIST}/{posting_id}" for posting_id in IDS
+    ]
+    assert spider.crawler.stats.get_value("microintern/detail_failures", 0) == 0
+    assert spider.crawler.stats.get_value("microintern/parse_errors", 0) == 0
+
+    # An empty department is skipped, and so is an empty section.
+    cleanup = by_id["744000061234502"]
+    assert cleanup["title"] == "Short-Term Project: Grant Budget Spreadsheet Cleanup"
+    assert cleanup["employment_type"] == "Intern"
+    assert cleanup["remote"] is False
+    assert cleanup["location"] == "Boston, MA, United States"
+    assert cleanup["categories"] == ["Finance", "Computer Software"]
+    assert cleanup["description"].startswith(COMPANY_BLURB + "<h3>Job Description</h3>")
+    assert cleanup["description"].endswith(
+        "<h3>Qualifications</h3><ul><li>Comfortable with Excel or Google Sheets</li></ul>"
+    )
+    assert cleanup["url"] == details("744000061234502")["postingUrl"]
+
+
+def test_smartrecruiters_details_that_are_not_json_are_counted():
     routes = {f"{LIST}/744000061234503": (200, "<html><body>Down for maintenance</body></html>")}
-    _, by_id = crawl(serve_fixtures, run_spider, routes=routes)
+    _, by_id, spider = company_crawl(routes)
     assert sorted(by_id) == IDS
     assert by_id["744000061234503"]["description"] == ""
     assert by_id["744000061234503"]["title"] == "Senior Data Engineer"
@@ -128,24 +146,25 @@ def test_smartrecruiters_details_that_are_not_json_are_counted(serve_fixtures, r
         by_id["744000061234503"]["url"]
         == "https://jobs.smartrecruiters.com/TidewaterLabs/744000061234503"
     )
-    assert run_spider.stats["microintern/detail_failures"] == 1
-    assert run_spider.stats["microintern/parse_errors"] == 1
+    assert spider.crawler.stats.get_value("microintern/detail_failures") == 1
+    assert spider.crawler.stats.get_value("microintern/parse_errors") == 1
 
 
-def test_smartrecruiters_empty_company_is_not_an_error(serve_fixtures, run_spider):
+def test_smartrecruiters_empty_company_is_not_an_error(caplog):
     # An unknown company answers like this too: 200 with totalFound 0.
-    sites, by_id = crawl(serve_fixtures, run_spider, board="QuietHarbor,TidewaterLabs")
+    crawl, by_id, spider = company_crawl(board="QuietHarbor,TidewaterLabs")
     assert sorted(by_id) == IDS
-    assert "/v1/companies/QuietHarbor/postings?offset=0&limit=2" in sites.requests
-    assert run_spider.stats.get("log_count/ERROR", 0) == 0
-    assert run_spider.stats.get("microintern/parse_errors", 0) == 0
+    assert "/v1/companies/QuietHarbor/postings?offset=0&limit=2" in crawl.paths
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+    assert "Board 'QuietHarbor' lists no public postings" in caplog.text  # a warning
+    assert spider.crawler.stats.get_value("microintern/parse_errors", 0) == 0
 
 
-def test_smartrecruiters_malformed_list_is_counted_not_fatal(serve_fixtures, run_spider):
+def test_smartrecruiters_malformed_list_is_counted_not_fatal():
     routes = {"/v1/companies/Broken/postings": (200, '{"offset": 0, "content": {"id": "1"}}')}
-    _, by_id = crawl(serve_fixtures, run_spider, routes=routes, board="Broken,TidewaterLabs")
+    _, by_id, spider = company_crawl(routes, board="Broken,TidewaterLabs")
     assert sorted(by_id) == IDS
-    assert run_spider.stats["microintern/parse_errors"] == 1
+    assert spider.crawler.stats.get_value("microintern/parse_errors") == 1
 
 
 def test_smartrecruiters_urls_and_arguments():

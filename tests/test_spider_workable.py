@@ -1,17 +1,30 @@
-"""The Workable spider, crawled for real against a fixture account on 127.0.0.1."""
+"""The Workable spider: fields parsed in process from a fixture account, and one real crawl."""
 
 import html
 import json
 
+import pytest
+
 from spiders.workable import WorkableSpider
-from tests.conftest import FIXTURES, json_response, offline_spider
+from tests.conftest import (
+    FIXTURES,
+    OFFLINE_BASE_URL,
+    crawl_offline,
+    json_response,
+    offline_spider,
+)
 
 ACCOUNT = FIXTURES / "workable" / "api" / "v1" / "widget" / "accounts" / "fernwood-studio.json"
 
 
-def test_workable_items_exact(serve_fixtures, run_spider):
+@pytest.mark.crawl
+def test_workable_crawl(serve_fixtures, run_spider):
+    """The one real crawl: robots.txt asked, the widget endpoint requested."""
     sites = serve_fixtures("workable")
     items = run_spider("workable", base_url=sites.base_url, board="fernwood-studio")
+    assert "/api/v1/widget/accounts/fernwood-studio?details=true" in sites.requests
+    assert "/robots.txt" in sites.requests
+    assert run_spider.stats.get("microintern/parse_errors", 0) == 0
     by_id = {item["source_id"]: item for item in items}
     assert sorted(by_id) == ["7C1E9A4F20", "B48D03E6A1", "E20F5B7C94"]
 
@@ -51,15 +64,7 @@ def test_workable_items_exact(serve_fixtures, run_spider):
     assert coordinator["company"] == "Fernwood Studio"
 
 
-def test_workable_requests_the_widget_endpoint(serve_fixtures, run_spider):
-    sites = serve_fixtures("workable")
-    run_spider("workable", base_url=sites.base_url, board="fernwood-studio")
-    assert "/api/v1/widget/accounts/fernwood-studio?details=true" in sites.requests
-    assert "/robots.txt" in sites.requests
-    assert run_spider.stats.get("microintern/parse_errors", 0) == 0
-
-
-def test_workable_unexpected_shapes_are_counted_not_fatal(serve_fixtures, run_spider):
+def test_workable_unexpected_shapes_are_counted_not_fatal():
     odd = {
         "name": "",
         "jobs": [
@@ -79,10 +84,10 @@ def test_workable_unexpected_shapes_are_counted_not_fatal(serve_fixtures, run_sp
         "/api/v1/widget/accounts/odd-shapes": (200, json.dumps(odd)),
         "/api/v1/widget/accounts/no-jobs": (200, '{"name": "No Jobs Ltd", "jobs": {}}'),
     }
-    sites = serve_fixtures("workable", routes=routes)
-    items = run_spider(
-        "workable", base_url=sites.base_url, board="odd-shapes,no-jobs,fernwood-studio"
+    spider = offline_spider(
+        WorkableSpider, base_url=OFFLINE_BASE_URL, board="odd-shapes,no-jobs,fernwood-studio"
     )
+    items = crawl_offline(spider, routes).exported()
     by_id = {item["source_id"]: item for item in items}
     assert sorted(by_id) == ["0A1B2C3D4E", "7C1E9A4F20", "B48D03E6A1", "E20F5B7C94"]
     assert by_id["0A1B2C3D4E"] == {
@@ -101,7 +106,7 @@ def test_workable_unexpected_shapes_are_counted_not_fatal(serve_fixtures, run_sp
         "hours_text": None,
         "categories": ["Research"],
     }
-    assert run_spider.stats["microintern/parse_errors"] == 3
+    assert spider.crawler.stats.get_value("microintern/parse_errors") == 3
 
 
 def test_workable_urls_and_arguments():
