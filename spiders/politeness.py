@@ -5,6 +5,11 @@
 - `RetryAfterMiddleware` (downloader middleware, replaces Scrapy's RetryMiddleware): on a 429 or
   503 with `Retry-After` (scrapy#3849), slows the site's slot to at least that many seconds before
   the retry goes out; a wait longer than `RETRY_AFTER_MAX` gives up on the request.
+- `RobotsTxtForEveryRequest` (downloader middleware, replaces Scrapy's RobotsTxtMiddleware):
+  Scrapy 2.19 hands a site's parsed robots.txt to the first request that waited for it to load
+  and None (allow everything) to the others, as each waiter awaits the same Deferred and the
+  first one consumes its result. A spider asking for three or more pages of one site at once
+  would fetch the later ones unchecked; here every waiter reads the parser once it is stored.
 """
 
 from __future__ import annotations
@@ -17,8 +22,13 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
+from scrapy.robotstxt import RobotParser
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 
 def parse_retry_after(value: bytes | str | None, now: datetime | None = None) -> float | None:
@@ -106,3 +116,23 @@ class RetryAfterMiddleware(RetryMiddleware):
                 slot.lastseen = time.monotonic()  # the wait counts from this answer
                 stats.inc_value("microintern/retry_after")
         return super().process_response(request, response)
+
+
+class RobotsTxtForEveryRequest(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with the parser given to every request that waited for
+    it (see the module docstring)."""
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        netloc = urlparse_cached(request).netloc
+        loading = self._parsers.get(netloc)
+        if not isinstance(loading, Deferred):
+            return await super().robot_parser(request)
+        loaded: Deferred[None] = Deferred()
+
+        def pass_on(result: Any) -> Any:
+            loaded.callback(None)
+            return result  # the next waiter gets it too
+
+        loading.addBoth(pass_on)
+        await maybe_deferred_to_future(loaded)
+        return self._parsers[netloc]  # stored before the Deferred fired; None on an error

@@ -29,10 +29,13 @@ DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_TIMES = 2  # default 2, stated so a change is deliberate
 
-# Scrapy ignores robots.txt Crawl-delay and Retry-After: spiders/politeness.py honours both.
+# Scrapy ignores robots.txt Crawl-delay and Retry-After, and 2.19 checks robots.txt for only the
+# first of the requests made while it loads: spiders/politeness.py honours all three.
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.politeness.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "spiders.politeness.RobotsTxtForEveryRequest": 100,  # Scrapy's own place
 }
 CRAWL_DELAY_MAX = 60  # seconds; a longer Crawl-delay is capped
 RETRY_AFTER_MAX = 300  # seconds; a longer Retry-After gives up on the request

@@ -39,8 +39,8 @@ def html():
 
 # Each board spider's job asks for all these boards, each page spider's for all these pages:
 # name -> (route answer or None for "no such page", the part of the run's reason it causes).
-# "forbidden" comes first: Scrapy 2.19 lets through most requests made while robots.txt loads
-# (test_robots_txt_is_applied_to_requests_made_while_it_loads); the first is always checked.
+# Every request made while robots.txt loads is checked against it, not only the first
+# (spiders.politeness.RobotsTxtForEveryRequest; test_robots_txt_is_applied_to_requests_...).
 BOARDS = {
     "forbidden": (None, "robots.txt forbids 1 requests"),
     "unknown": (None, "HTTP 404 x1"),
@@ -120,11 +120,6 @@ def test_failures_are_recorded_per_source(serve_fixtures, tmp_path):
 
 
 @pytest.mark.crawl
-@pytest.mark.xfail(
-    strict=True,
-    reason="Scrapy 2.19's RobotsTxtMiddleware hands its parser to the first request waiting for "
-    "robots.txt only; later ones get None and are let through (asFuture consumes the result)",
-)
 def test_robots_txt_is_applied_to_requests_made_while_it_loads(serve_fixtures, tmp_path):
     answer = robots_txt(["/v1/boards/forbidden/jobs"])
 
