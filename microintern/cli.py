@@ -51,7 +51,8 @@ from pipeline.measure.tagging_accuracy import (
     evaluate_tagging,
     format_report,
 )
-from pipeline.publish.export import FORMATS, Filters, export_listings
+from pipeline.publish.export import FORMATS, export_listings
+from pipeline.publish.filters import Filters
 from pipeline.tagging.hours import HOUR_RANGES
 from pipeline.tagging.industry import load_taxonomy
 from schedules.cli import runs as runs_command
@@ -286,7 +287,15 @@ def export(
         microintern export micro.csv --format excel --industry marketing --max-hours 20
     """
     day = since.date().isoformat() if since else None
-    filters = Filters(industry, hour_range, max_hours, remote, status, day, source)
+    filters = Filters(
+        industry=industry,
+        hour_range=hour_range,
+        max_hours=max_hours,
+        remote=remote,
+        status=(status,) if status else (),
+        since=day,
+        source=source,
+    )
     out.parent.mkdir(parents=True, exist_ok=True)  # a folder of the analyst's choosing
     count = export_listings(db_path, out, fmt, filters)
     click.echo(f"{count} listings written to {out}")

@@ -98,9 +98,9 @@ def test_browse_search_facets_listing_and_csv(site: str, tmp_path: Path) -> None
 
         page.route("**/*", only_local)
 
-        # The home page leads to the open listings, the entry point, and they to the listings
-        # table filtered to open ones, which can be searched.
-        page.goto(site + "/")
+        # The database page leads to the open listings, and they to the listings table
+        # filtered to open ones, which can be searched.
+        page.goto(site + "/listings")
         page.click("a[href='/listings/open_listings']")
         page.wait_for_url("**/listings/open_listings")
         open_rows = page.locator("table.rows-and-columns tbody tr").count()
@@ -139,13 +139,15 @@ def test_browse_search_facets_listing_and_csv(site: str, tmp_path: Path) -> None
         shown = page.locator("table.rows-and-columns tbody tr").count()
         assert 0 < shown <= found
 
-        # A listing's page: its apply URL and its postings.
+        # A listing's id leads to its page: its apply URL, its postings, its raw row.
         title = page.locator("td.col-title").first.inner_text()
-        page.locator("td.col-id a").first.click()
+        page.locator("td.col-title a").first.click()
+        page.wait_for_url("**/listing/*")
+        assert page.locator("h1").inner_text() == title
+        assert page.locator("a.mi-apply").get_attribute("href").startswith("http")
+        assert page.locator("ul.mi-postings li").count() >= 1
+        page.click("text=The raw row")
         page.wait_for_url("**/listings/listings/*")
-        assert title in page.content()
-        apply_link = page.locator("td.col-url a")
-        assert apply_link.first.get_attribute("href").startswith("http")
         assert page.locator("a[href*='/listings/postings?listing_id=']").count() == 1
 
         # The CSV link of the filtered table.

@@ -200,16 +200,15 @@ async def test_internal_tables_are_hidden(datasette):
     assert "listings_fts_data" not in page.text.split("hidden tables")[0]
 
 
-async def test_home_and_database_pages_lead_to_open_listings(datasette):
-    for path in ("/", "/listings"):
-        page = await datasette.client.get(path)
-        assert page.status_code == 200
-        assert 'href="/listings/open_listings"' in page.text, path
+async def test_home_is_the_search_and_the_database_page_leads_to_open_listings(datasette):
+    listings = await datasette.client.get("/listings")
+    assert listings.status_code == 200 and 'href="/listings/open_listings"' in listings.text
     home = (await datasette.client.get("/")).text
-    for key in ("title", "license", "source"):
+    assert '<form class="mi-search"' in home and 'class="mi-card"' in home
+    for key in ("license", "source"):
         assert escape(METADATA[key]) in home, key
-    for href in ("/-/dashboards/listings", "new_listings_feed.atom", "deadlines_calendar.ics"):
-        assert href in home
+    for href in ("/-/dashboards/listings", "/-/feed.atom?", "/-/deadlines.ics?", "/listings"):
+        assert f'href="{href}' in home, href
 
 
 async def test_open_listings_are_exactly_the_open_ones(datasette, listings):

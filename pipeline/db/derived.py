@@ -41,7 +41,7 @@ FTS_INSERT_SQL = (
 # Facets of the listings page whose counts over the whole table `listings_facet_counts` keeps
 # (one row per column and value, NULLs left out), kept in step by the store with every write of
 # listings (`write_listings`): the unfiltered page reads them instead of scanning an index per
-# facet (pipeline/publish/datasette_plugin.py).
+# facet (pipeline/publish/site/).
 FACET_COUNT_COLUMNS = (
     "kind",
     "industry",

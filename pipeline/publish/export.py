@@ -9,12 +9,12 @@ carriage return) by prefixing an apostrophe, and adds a byte-order mark so Excel
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.db import TEXT_FIELDS
+from pipeline.publish.filters import Filters, where_for
 
 EXPORT_COLUMNS = (
     "id",
@@ -52,40 +52,6 @@ EXPORT_COLUMNS = (
 )
 FORMATS = ("csv", "jsonl", "excel")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass
-class Filters:
-    industry: str | None = None
-    hour_range: str | None = None
-    max_hours: float | None = None
-    remote: bool | None = None
-    status: str | None = None
-    since: str | None = None  # first seen on or after this date (YYYY-MM-DD)
-    source: str | None = None
-
-
-def where_for(filters: Filters) -> tuple[list[str], list]:
-    """The conditions (on `listings l`) and parameters of the filters."""
-    where, params = [], []
-    for column in ("industry", "hour_range", "status"):
-        value = getattr(filters, column)
-        if value:
-            where.append(f"[{column}] = ?")
-            params.append(value)
-    if filters.max_hours is not None:
-        where.append("hours_max <= ?")
-        params.append(filters.max_hours)
-    if filters.remote is not None:
-        where.append("remote = ?")
-        params.append(int(filters.remote))
-    if filters.since:
-        where.append("first_seen >= ?")
-        params.append(filters.since)
-    if filters.source:
-        where.append("exists (select 1 from json_each(sources) where value = ?)")
-        params.append(filters.source)
-    return where, params
 
 
 def select_columns(columns: tuple[str, ...] = EXPORT_COLUMNS) -> str:

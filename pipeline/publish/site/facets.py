@@ -19,7 +19,6 @@ on the unfiltered page. Selecting a value filters with `__arraycontains`.
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from datasette.database import QueryInterrupted
@@ -67,15 +66,17 @@ async def _facet_rows(
     """The facet's (value, count) rows: from the kept counts when the page is the whole table
     and the database keeps them, else counted over the page's rows."""
     if facet.table and facet.sql.rstrip().endswith(f"from {escape_sqlite(facet.table)}"):
-        counts = escape_sqlite(f"{facet.table}_facet_counts")
-        try:
+        counts_table = f"{facet.table}_facet_counts"
+        # Only tables keep counts (not views such as open_listings): asking a database for a
+        # table it lacks would log an error on every page.
+        if await facet.ds.get_database(facet.database).table_exists(counts_table):
             kept = await facet.ds.execute(
-                facet.database, kept_sql.format(counts=counts, limit=size + 1), {"facet": column}
+                facet.database,
+                kept_sql.format(counts=escape_sqlite(counts_table), limit=size + 1),
+                {"facet": column},
             )
             if kept.rows:
                 return kept.rows
-        except sqlite3.OperationalError:
-            pass  # no kept counts in this database
     query = sql.format(col=escape_sqlite(column), sql=facet.sql, limit=size + 1)
     results = await facet.ds.execute(
         facet.database,
