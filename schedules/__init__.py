@@ -1,1 +1,2 @@
-"""The nightly scheduler: `microintern schedule` (schedules/nightly.py) and `microintern runs`."""
+"""The nightly scheduler: `microintern schedule` (schedules/config.py, scheduler.py,
+nightly.py) and `microintern runs`."""

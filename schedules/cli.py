@@ -9,15 +9,9 @@ from pathlib import Path
 import click
 
 from pipeline.db import open_db
-from schedules.nightly import (
-    DEFAULT_CONFIG_FILE,
-    ConfigError,
-    NightlyConfig,
-    load_config,
-    next_fire_times,
-    run_nightly,
-    serve,
-)
+from schedules.config import DEFAULT_CONFIG_FILE, ConfigError, NightlyConfig, load_config
+from schedules.nightly import run_nightly
+from schedules.scheduler import next_fire_times, serve
 
 RUNS_HEADERS = ("started", "source", "status", "items", "new", "errors", "duration", "reason")
 NUMERIC_COLUMNS = {3, 4, 5, 6}

@@ -1,11 +1,10 @@
-"""The nightly crawl: its configuration, its APScheduler 3 wiring, and one run of it.
+"""One nightly crawl run, the job the scheduler runs (schedules/scheduler.py) with the
+configuration of schedules/config.py.
 
-`build_scheduler` makes a blocking scheduler with one cron job, kept in a SQLite job store so a
-run missed while the machine was down still happens (once) when it comes back, within the
-configured grace time. `run_nightly` is what the job does: under a lock beside the database,
-crawl every enabled source (`pipeline.collect.crawl.crawl`), with the health checks as its
-`checks` hook (`schedules.health`: a run that fails one is `degraded` and closes no listings),
-then send an alert when any source is degraded or failed (`schedules.alerts`). It logs to
+`run_nightly` is what the job does: under a lock beside the database, crawl every enabled
+source (`pipeline.collect.crawl.crawl`), with the health checks as its `checks` hook
+(`schedules.health`: a run that fails one is `degraded` and closes no listings), then send an
+alert when any source is degraded or failed (`schedules.alerts`). It logs to
 `<logs>/nightly/<run_id>.log` and prints its progress.
 
 Exit statuses of a run: 0 every source ok, 1 some degraded or failed, 2 nothing worked (or the
@@ -15,338 +14,51 @@ sources file is unreadable), 75 another run holds the lock (nothing was done).
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import datetime, timedelta
 from functools import partial
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from apscheduler.events import (
-    EVENT_JOB_ERROR,
-    EVENT_JOB_EXECUTED,
-    EVENT_JOB_MISSED,
-    EVENT_SCHEDULER_STARTED,
-    SchedulerEvent,
-)
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
-from filelock import FileLock, Timeout
 
 from pipeline.collect.crawl import CrawlJob, crawl, new_run_id, utc_stamp
-from pipeline.collect.lock import EXIT_BUSY, Busy, crawl_lock_file, holding_crawl_lock
-from pipeline.collect.sources import DEFAULT_SOURCES_FILE, SourcesError, load_sources
+from pipeline.collect.lock import EXIT_BUSY, Busy, holding_crawl_lock
+from pipeline.collect.sources import SourcesError, load_sources
 from pipeline.db import open_db, record_crawl_run
 from schedules.alerts import send_alert, summarize, summary_headline
-from schedules.health import DEFAULT_THRESHOLDS, CheckResult, Thresholds, failures
+from schedules.config import NightlyConfig
+from schedules.health import CheckResult, failures
 from schedules.health_store import Checks, health_checks
 
-JOB_ID = "microintern-nightly"
-DEFAULT_CONFIG_FILE = Path(__file__).resolve().parent / "nightly.toml"
 EXIT_OK, EXIT_DEGRADED, EXIT_FAILED = 0, 1, 2
 EXIT_STATUS = {"ok": EXIT_OK, "degraded": EXIT_DEGRADED, "failed": EXIT_FAILED}
 LOG_MAX_BYTES = 5 * 1024 * 1024
 LOG_BACKUPS = 3
-MAX_JITTER = 3600
-TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 logger = logging.getLogger("microintern.nightly")
 
 
-class ConfigError(ValueError):
-    """The nightly configuration is invalid; the message says where."""
-
-
-@dataclass(frozen=True)
-class NightlyConfig:
-    """Everything a nightly run needs. Relative paths are taken from the working directory."""
-
-    time: str = "02:30"
-    timezone: str = "UTC"
-    jitter_seconds: int = 600
-    misfire_grace_hours: float = 6.0
-    parallel: int = 1
-    timeout_seconds: float = 1800.0
-    settings: Mapping[str, str] = field(default_factory=dict)
-    health: Thresholds = DEFAULT_THRESHOLDS
-    alert_command: str = ""
-    webhook_url: str = ""
-    alert_timeout_seconds: float = 10.0
-    db: Path = Path("data/listings.db")
-    sources: Path = DEFAULT_SOURCES_FILE
-    data_dir: Path | None = None
-    jobstore: Path = Path("data/scheduler.db")
-    log_dir: Path = Path("data/logs")
-
-    def __post_init__(self) -> None:
-        def coerce(name: str, kind: type) -> None:
-            try:
-                object.__setattr__(self, name, kind(getattr(self, name)))
-            except (TypeError, ValueError) as exc:
-                raise ConfigError(f"{name}: expected {kind.__name__}, got {exc}") from exc
-
-        for name in ("jitter_seconds", "parallel"):
-            coerce(name, int)
-        for name in ("misfire_grace_hours", "timeout_seconds", "alert_timeout_seconds"):
-            coerce(name, float)
-        for name in ("db", "sources", "jobstore", "log_dir"):
-            coerce(name, Path)
-        if self.data_dir is not None:
-            coerce("data_dir", Path)
-        object.__setattr__(self, "settings", {str(k): str(v) for k, v in self.settings.items()})
-        if not TIME.match(str(self.time)):
-            raise ConfigError(f"time: expected HH:MM, got {self.time!r}")
-        try:
-            ZoneInfo(str(self.timezone))
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ConfigError(f"timezone: unknown time zone {self.timezone!r}") from exc
-        if not 0 <= self.jitter_seconds <= MAX_JITTER:
-            raise ConfigError(f"jitter_seconds: expected 0 to {MAX_JITTER}")
-        if self.parallel < 1:
-            raise ConfigError("parallel: expected 1 or more")
-        for name in ("misfire_grace_hours", "timeout_seconds", "alert_timeout_seconds"):
-            if getattr(self, name) <= 0:
-                raise ConfigError(f"{name}: expected a positive number")
-
-    @property
-    def hour(self) -> int:
-        return int(self.time.split(":")[0])
-
-    @property
-    def minute(self) -> int:
-        return int(self.time.split(":")[1])
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    @property
-    def misfire_grace_seconds(self) -> int:
-        return round(self.misfire_grace_hours * 3600)
-
-    @property
-    def lock_file(self) -> Path:
-        """Beside the database: every run on that database takes it."""
-        return crawl_lock_file(self.db)
-
-    def with_overrides(self, **values: Any) -> NightlyConfig:
-        """A copy with the values that are not None replaced (command-line flags)."""
-        return replace(self, **{k: v for k, v in values.items() if v is not None})
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain values only: what the job store keeps as the job's argument."""
-        data = {f.name: getattr(self, f.name) for f in fields(self)}
-        data["health"] = asdict(self.health)
-        data["settings"] = dict(self.settings)
-        for name in ("db", "sources", "data_dir", "jobstore", "log_dir"):
-            data[name] = None if data[name] is None else str(data[name])
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> NightlyConfig:
-        values = dict(data)
-        values["health"] = Thresholds(**values.get("health", {}))
-        return cls(**values)
-
-
-# TOML section -> {key: NightlyConfig field}; [health] keys are the Thresholds fields.
-SECTIONS: dict[str, dict[str, str]] = {
-    "schedule": {k: k for k in ("time", "timezone", "jitter_seconds", "misfire_grace_hours")},
-    "crawl": {k: k for k in ("parallel", "timeout_seconds", "settings")},
-    "health": {f.name: f.name for f in fields(Thresholds)},
-    "alerts": {
-        "command": "alert_command",
-        "webhook_url": "webhook_url",
-        "timeout_seconds": "alert_timeout_seconds",
-    },
-    "paths": {
-        "db": "db",
-        "sources": "sources",
-        "data": "data_dir",
-        "jobstore": "jobstore",
-        "logs": "log_dir",
-    },
-}
-
-
-def load_config(path: Path = DEFAULT_CONFIG_FILE) -> NightlyConfig:
-    """The configuration in a TOML file (see schedules/nightly.toml); unknown keys are errors."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-    values: dict[str, Any] = {}
-    health: dict[str, Any] = {}
-    for section, table in data.items():
-        if section not in SECTIONS or not isinstance(table, dict):
-            raise ConfigError(f"{path}: unknown section [{section}]")
-        for key, value in table.items():
-            if key not in SECTIONS[section]:
-                raise ConfigError(f"{path}: unknown key {key!r} in [{section}]")
-            target = health if section == "health" else values
-            target[SECTIONS[section][key]] = value
-    try:
-        return NightlyConfig(**values, health=Thresholds(**health))
-    except (ConfigError, TypeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
-
-
-# -- scheduling ----------------------------------------------------------------------------
-
-
-class NightlyTrigger(CronTrigger):
-    """A daily cron trigger that fires once a day even on the night clocks go back: plain cron
-    fires twice when the wall time repeats (02:30 in Europe on the last Sunday of October). On
-    the night clocks go forward a time that does not exist (02:30) fires an hour later."""
-
-    def get_next_fire_time(self, previous_fire_time, now):
-        fire = super().get_next_fire_time(previous_fire_time, now)
-        if (
-            fire is not None
-            and previous_fire_time is not None
-            and fire - previous_fire_time < timedelta(hours=12)
-        ):
-            fire = super().get_next_fire_time(fire, fire)
-        return fire
-
-
-def build_trigger(config: NightlyConfig, jitter: bool = True) -> NightlyTrigger:
-    return NightlyTrigger(
-        hour=config.hour,
-        minute=config.minute,
-        timezone=config.tz,
-        jitter=(config.jitter_seconds or None) if jitter else None,
-    )
-
-
-def next_fire_times(
-    config: NightlyConfig, count: int = 10, now: datetime | None = None
-) -> list[datetime]:
-    """The next `count` run times after `now` (default: the current time), without jitter."""
-    if now is None:
-        now = datetime.now(config.tz)
-    elif now.tzinfo is None:
-        now = now.replace(tzinfo=config.tz)
-    trigger = build_trigger(config, jitter=False)
-    times: list[datetime] = []
-    previous = None
-    while len(times) < count:
-        fire = trigger.get_next_fire_time(previous, previous or now)
-        if fire is None:
-            break
-        times.append(fire.astimezone(config.tz))
-        previous = fire
-    return times
-
-
+# Here rather than beside the scheduler: job stores already written hold the job as
+# `schedules.nightly:scheduled_run`, and a job whose reference changed starts afresh
+# (`stored_next_run_time`), dropping a run missed while the machine was down.
 def scheduled_run(config: dict[str, Any]) -> int:
     """The job the scheduler runs (module level: the job store pickles a reference to it)."""
     return run_nightly(NightlyConfig.from_dict(config), echo=partial(print, flush=True))
 
 
-def build_scheduler(
-    config: NightlyConfig, *, job: Callable[..., Any] = scheduled_run
-) -> BlockingScheduler:
-    """A scheduler running `job(config=...)` on the configured cron, with a persistent job store.
+def __getattr__(name: str) -> Any:
+    """`NightlyTrigger`, now in schedules.scheduler: job stores written while it was here pickled
+    the job's trigger as `schedules.nightly.NightlyTrigger`; without it they could not be read,
+    and the scheduler would drop a run missed while the machine was down."""
+    if name == "NightlyTrigger":
+        from schedules.scheduler import NightlyTrigger
 
-    The job is re-added on every start (fixed id, replace_existing), which would reset its next
-    run time to the next future one and drop a run missed while the machine was down; so a
-    stored next run time is kept when the stored job has the same function and trigger.
-    """
-    config.jobstore.parent.mkdir(parents=True, exist_ok=True)
-    store = SQLAlchemyJobStore(url=f"sqlite:///{config.jobstore.resolve()}")
-    trigger = build_trigger(config)
-    scheduler = BlockingScheduler(
-        jobstores={"default": store},
-        job_defaults={
-            "coalesce": True,
-            "max_instances": 1,
-            "misfire_grace_time": config.misfire_grace_seconds,
-        },
-        timezone=config.tz,
-    )
-    kept = stored_next_run_time(store, job, trigger)
-    scheduler.add_job(
-        job,
-        trigger,
-        id=JOB_ID,
-        name="nightly crawl",
-        kwargs={"config": config.to_dict()},
-        replace_existing=True,
-        **({"next_run_time": kept} if kept else {}),
-    )
-    return scheduler
-
-
-def stored_next_run_time(
-    store: SQLAlchemyJobStore, job: Callable[..., Any], trigger: CronTrigger
-) -> datetime | None:
-    """The next run time the store holds for the nightly job, if it is the same job."""
-    try:
-        stored = store.lookup_job(JOB_ID)
-    except Exception:  # no table yet, or a job pickled by an older version: start afresh
-        return None
-    if stored is None or repr(stored.trigger) != repr(trigger):
-        return None
-    if stored.func_ref != f"{job.__module__}:{job.__qualname__}":
-        return None
-    return stored.next_run_time
-
-
-def serve(config: NightlyConfig, *, echo: Callable[[str], None] = print) -> int:
-    """Run the scheduler in the foreground until interrupted. One scheduler per job store."""
-    lock = FileLock(f"{config.jobstore}.lock")
-    try:
-        config.jobstore.parent.mkdir(parents=True, exist_ok=True)
-        lock.acquire(timeout=0)
-    except Timeout:
-        echo(f"another scheduler is using {config.jobstore}; not starting")
-        return EXIT_BUSY
-    scheduler = None
-    try:
-        scheduler = build_scheduler(config)
-
-        def announce(event: SchedulerEvent) -> None:
-            if event.code == EVENT_JOB_MISSED:
-                echo(
-                    f"run due at {event.scheduled_run_time:%Y-%m-%d %H:%M %Z} skipped: more than "
-                    f"{config.misfire_grace_hours:g} h late"
-                )
-            job = scheduler.get_job(JOB_ID)
-            if job is not None and job.next_run_time is not None:
-                due = job.next_run_time
-                overdue = due <= datetime.now(due.tzinfo)
-                late = " (missed while down: starting now)" if overdue else ""
-                echo(f"next nightly run: {due:%Y-%m-%d %H:%M:%S %Z}{late}")
-
-        scheduler.add_listener(
-            announce,
-            EVENT_SCHEDULER_STARTED | EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED,
-        )
-        echo(
-            f"nightly crawl at {config.time} {config.timezone}, job store {config.jobstore}; "
-            "Ctrl+C to stop"
-        )
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        if scheduler is not None and scheduler.running:
-            scheduler.shutdown(wait=False)  # a run in progress still finishes
-    finally:
-        lock.release()
-    return EXIT_OK
-
-
-# -- one run ---------------------------------------------------------------------------------
+        return NightlyTrigger
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Progress:

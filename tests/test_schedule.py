@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import subprocess
 import sys
 import threading
@@ -24,22 +25,15 @@ from pipeline.collect.crawl import CrawlJob, crawl
 from pipeline.db import open_db, record_crawl_run
 from pipeline.demo import LOCAL_SETTINGS
 from schedules.cli import runs, schedule
+from schedules.config import DEFAULT_CONFIG_FILE, ConfigError, NightlyConfig, load_config
 from schedules.health import Thresholds, check_runs, checks_failed
 from schedules.health_store import load_history
-from schedules.nightly import (
-    DEFAULT_CONFIG_FILE,
-    EXIT_BUSY,
-    EXIT_DEGRADED,
-    EXIT_FAILED,
-    EXIT_OK,
+from schedules.nightly import EXIT_BUSY, EXIT_DEGRADED, EXIT_FAILED, EXIT_OK, run_nightly
+from schedules.scheduler import (
     JOB_ID,
-    ConfigError,
-    NightlyConfig,
     build_scheduler,
     build_trigger,
-    load_config,
     next_fire_times,
-    run_nightly,
     stored_next_run_time,
 )
 from tests.conftest import FIXTURES
@@ -229,6 +223,14 @@ def test_a_changed_time_does_not_keep_the_stored_run(tmp_path, fresh_runs):
     assert stored_next_run_time(store, run_nightly, build_trigger(config)) is None
     empty = SQLAlchemyJobStore(url=f"sqlite:///{tmp_path / 'none.db'}")
     assert stored_next_run_time(empty, record_run, build_trigger(config)) is None
+
+
+def test_a_trigger_stored_while_it_was_in_schedules_nightly_still_loads():
+    trigger = build_trigger(NightlyConfig(jitter_seconds=0))
+    stored = pickle.dumps(trigger, protocol=0)
+    assert b"schedules.scheduler" in stored
+    old = stored.replace(b"schedules.scheduler", b"schedules.nightly")
+    assert repr(pickle.loads(old)) == repr(trigger)
 
 
 # -- configuration ---------------------------------------------------------------------------

@@ -241,74 +241,121 @@ def crawl(
     for number, job in enumerate(jobs, 1):
         capture = f"{run_id}_{job.key}"
         paths = capture_paths(job, capture, data_dir)
-        raw_file, stats_file, log_file = paths["raw"], paths["stats"], paths["log"]
-        stats_file.unlink(missing_ok=True)
+        paths["stats"].unlink(missing_ok=True)
         echo(
             f"[{number}/{len(jobs)}] crawling {job.key} "
             f"({job.spider} {' '.join(f'{k}={v}' for k, v in job.args.items())})"
         )
         started, clock = utc_stamp(), time.monotonic()
         command = spider_command(job, capture, data_dir, settings)
-        process = run_spider_process(command, stats_file, timeout, log_file)
+        process = run_spider_process(command, paths["stats"], timeout, paths["log"])
         duration = round(time.monotonic() - clock, 2)
         with guard:  # the database, one crawl at a time when several run in parallel
-            result, reports = (None, [])
-            if raw_file.exists():
-                result, reports = import_files(db, [raw_file], feed=job.key, run_id=run_id)
-            items = reports[0].items if reports else 0
-            bad = len(reports[0].bad_lines) if reports else 0
-            status, reason = judge(process, items, bad, timeout)
-            stats = process.stats
-            row = {
-                "id": f"{run_id}:{job.key}",
-                "run_id": run_id,
-                "source": job.key,
-                "spider": job.spider,
-                "args": json.dumps(job.args, sort_keys=True),
-                "started_at": started,
-                "finished_at": utc_stamp(),
-                "duration_s": duration,
-                "status": status,
-                "reason": reason or None,
-                "exit_code": process.exit_code,
-                "finish_reason": stats.get("finish_reason"),
-                "items": items,
-                "bad_lines": bad,
-                "normalize_issues": json.dumps(dict(sorted(result.issues.items())))
-                if result
-                else None,
-                "new_listings": result.new_listings if result else 0,
-                "updated_listings": result.updated_listings if result else 0,
-                "seen_again": result.seen_again if result else 0,
-                "errors": int(stats.get("log_count/ERROR", 0)),
-                "parse_errors": int(stats.get("microintern/parse_errors", 0)),
-                "requests": int(stats.get("downloader/request_count", 0)),
-                "http_errors": _http_errors(stats),
-                "retries": int(stats.get("retry/count", 0)),
-                "response_bytes": int(stats.get("downloader/response_bytes", 0)),
-                "cached": int(stats.get("httpcache/hit", 0)),
-                "raw_file": str(raw_file) if raw_file.exists() else None,
-                "log_file": str(log_file) if log_file.exists() else None,
-            }
-            if checks is not None and status == "ok":
-                failed = checks(db, row)
-                if failed:
-                    status, reason = "degraded", "; ".join(failed)
-                    row.update(status=status, reason=reason)
-            # Only a fully successful crawl may close what the source no longer lists.
-            seen = result.posting_ids if result else set()
-            row["closed"] = (
-                update_lifecycle(db, job.key, seen, started, run_id, close_after)
-                if status == "ok"
-                else 0
+            row = _record_run(
+                db, job, run_id, paths, process, started, duration, timeout, close_after, checks
             )
-            record_crawl_run(db, row)
-            if raw_file.exists():  # kept beside the capture, so `rebuild` can replay the run
-                run_record_path(raw_file).write_text(json.dumps(row, indent=1, sort_keys=True))
         rows.append(row)
         echo(
-            f"  {status}: {items} items, {row['new_listings']} new and "
+            f"  {row['status']}: {row['items']} items, {row['new_listings']} new and "
             f"{row['updated_listings']} updated listings, {row['seen_again']} seen again"
-            + (f" ({reason})" if reason else "")
+            + (f" ({row['reason']})" if row["reason"] else "")
         )
     return rows
+
+
+def _record_run(
+    db: Database,
+    job: CrawlJob,
+    run_id: str,
+    paths: dict[str, Path],
+    process: SpiderProcess,
+    started: str,
+    duration: float,
+    timeout: float,
+    close_after: int,
+    checks: Callable[[Database, dict[str, Any]], list[str]] | None,
+) -> dict[str, Any]:
+    """Import what one job captured, judge its run, close what its source no longer lists
+    (only after an `ok` run), and record its `crawl_runs` row; return the row."""
+    raw_file = paths["raw"]
+    result, reports = (None, [])
+    if raw_file.exists():
+        result, reports = import_files(db, [raw_file], feed=job.key, run_id=run_id)
+    items = reports[0].items if reports else 0
+    bad = len(reports[0].bad_lines) if reports else 0
+    status, reason = judge(process, items, bad, timeout)
+    row = _run_row(
+        job,
+        run_id,
+        paths,
+        process,
+        result,
+        started=started,
+        duration=duration,
+        status=status,
+        reason=reason,
+        items=items,
+        bad=bad,
+    )
+    if checks is not None and status == "ok":
+        failed = checks(db, row)
+        if failed:
+            status, reason = "degraded", "; ".join(failed)
+            row.update(status=status, reason=reason)
+    # Only a fully successful crawl may close what the source no longer lists.
+    seen = result.posting_ids if result else set()
+    row["closed"] = (
+        update_lifecycle(db, job.key, seen, started, run_id, close_after) if status == "ok" else 0
+    )
+    record_crawl_run(db, row)
+    if raw_file.exists():  # kept beside the capture, so `rebuild` can replay the run
+        run_record_path(raw_file).write_text(json.dumps(row, indent=1, sort_keys=True))
+    return row
+
+
+def _run_row(
+    job: CrawlJob,
+    run_id: str,
+    paths: dict[str, Path],
+    process: SpiderProcess,
+    result: Any,
+    *,
+    started: str,
+    duration: float,
+    status: str,
+    reason: str,
+    items: int,
+    bad: int,
+) -> dict[str, Any]:
+    """The `crawl_runs` row of one job's run, before the health checks and the lifecycle."""
+    raw_file, log_file = paths["raw"], paths["log"]
+    stats = process.stats
+    return {
+        "id": f"{run_id}:{job.key}",
+        "run_id": run_id,
+        "source": job.key,
+        "spider": job.spider,
+        "args": json.dumps(job.args, sort_keys=True),
+        "started_at": started,
+        "finished_at": utc_stamp(),
+        "duration_s": duration,
+        "status": status,
+        "reason": reason or None,
+        "exit_code": process.exit_code,
+        "finish_reason": stats.get("finish_reason"),
+        "items": items,
+        "bad_lines": bad,
+        "normalize_issues": json.dumps(dict(sorted(result.issues.items()))) if result else None,
+        "new_listings": result.new_listings if result else 0,
+        "updated_listings": result.updated_listings if result else 0,
+        "seen_again": result.seen_again if result else 0,
+        "errors": int(stats.get("log_count/ERROR", 0)),
+        "parse_errors": int(stats.get("microintern/parse_errors", 0)),
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "http_errors": _http_errors(stats),
+        "retries": int(stats.get("retry/count", 0)),
+        "response_bytes": int(stats.get("downloader/response_bytes", 0)),
+        "cached": int(stats.get("httpcache/hit", 0)),
+        "raw_file": str(raw_file) if raw_file.exists() else None,
+        "log_file": str(log_file) if log_file.exists() else None,
+    }
