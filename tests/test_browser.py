@@ -31,8 +31,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-# Set to a path (e.g. docs/listings.png) to also save the screenshot there.
-SCREENSHOT_ENV = "MICROINTERN_SCREENSHOT"
+# Set to a folder (e.g. docs/) to also save the screenshots there.
+SCREENSHOT_ENV = "MICROINTERN_SCREENSHOTS"
+SERVE_LOGS: dict[str, Path] = {}  # base URL -> the serve command's log
 
 
 def require_chromium() -> None:
@@ -60,6 +61,7 @@ def site(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
     command = [sys.executable, "-m", "microintern", "serve", "--db", str(db), "--port", str(port)]
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
+    SERVE_LOGS[base] = tmp_path / "serve.log"
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -114,8 +116,6 @@ def test_browse_search_facets_listing_and_csv(site: str, tmp_path: Path) -> None
         screenshot = tmp_path / "listings.png"
         page.screenshot(path=str(screenshot))
         assert screenshot.stat().st_size > 10_000
-        if os.environ.get(SCREENSHOT_ENV):
-            shutil.copyfile(screenshot, os.environ[SCREENSHOT_ENV])
 
         # Full-text search.
         page.fill("input#_search", "micro")
@@ -188,3 +188,114 @@ def test_serve_binds_loopback_with_a_time_limit(site: str) -> None:
     with urllib.request.urlopen(site + "/-/databases.json", timeout=5) as response:
         databases = json.load(response)
     assert [db["is_mutable"] for db in databases] == [True]
+
+
+def keep_screenshot(path: Path) -> None:
+    assert path.stat().st_size > 10_000
+    if os.environ.get(SCREENSHOT_ENV):
+        shutil.copyfile(path, Path(os.environ[SCREENSHOT_ENV]) / path.name)
+
+
+def micro_industry(demo_db: Path) -> str:
+    """An industry with open micro-internships of at most 10 hours in the demo."""
+    import sqlite3
+
+    conn = sqlite3.connect(demo_db)
+    try:
+        return conn.execute(
+            "select industry from listings where is_micro = 1 and hours_max <= 10 "
+            "and status in ('open', 'reopened') group by industry order by count(*) desc"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    ("device", "width", "height"), [("desktop", 1400, 900), ("phone", 390, 844)]
+)
+def test_staff_find_open_a_listing_and_take_the_search_away(
+    site: str, demo_db: Path, tmp_path: Path, device: str, width: int, height: int
+) -> None:
+    """From the home page: micro-internships of one industry of at most 10 hours in three
+    actions, a listing's Apply link, and the search as CSV, Excel-safe CSV, .xlsx, Atom and
+    iCalendar, read back. No horizontal scrolling, no console errors, no server errors."""
+    require_chromium()
+    import xml.etree.ElementTree as ET
+
+    import ics
+    import openpyxl
+    from playwright.sync_api import sync_playwright
+
+    industry = micro_industry(demo_db)
+    log_before = SERVE_LOGS[site].read_text()
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        page = browser.new_page(viewport={"width": width, "height": height})
+        page.set_default_timeout(15_000)
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        page.goto(site + "/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        first_card = page.locator("li.mi-card").first.bounding_box()
+        assert first_card["y"] < 1.5 * height  # the form and a first result, at once
+        page.screenshot(path=str(tmp_path / f"search-{device}.png"))
+        keep_screenshot(tmp_path / f"search-{device}.png")
+
+        # Three actions: each filter applies as it is chosen.
+        with page.expect_navigation():
+            page.select_option("select[name=industry]", industry)
+        with page.expect_navigation():
+            page.select_option("select[name=max_hours]", "10")
+        with page.expect_navigation():
+            page.check("input[name=is_micro]")
+        for part in (f"industry={industry}", "max_hours=10", "is_micro=1"):
+            assert part in page.url
+        cards = page.locator("li.mi-card")
+        assert cards.count() > 0
+        assert all("Micro-internship" in text for text in cards.all_inner_texts())
+        page.screenshot(path=str(tmp_path / f"results-{device}.png"))
+        keep_screenshot(tmp_path / f"results-{device}.png")
+        search_url = page.url
+        downloads = {
+            link.inner_text(): link.get_attribute("href")
+            for link in page.locator(".mi-downloads a").all()
+        }
+
+        # A listing: title, Apply, hours, deadline and pay on the first screen.
+        cards.first.locator("h2 a").click()
+        page.wait_for_url("**/listing/*")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        for selector in ("h1", "a.mi-apply", ".mi-hours", ".mi-deadline", ".mi-pay"):
+            box = page.locator(selector).bounding_box()
+            assert box["y"] + box["height"] <= height, selector
+        assert page.locator("a.mi-apply").get_attribute("href").startswith("http")
+        page.screenshot(path=str(tmp_path / f"listing-{device}.png"))
+        keep_screenshot(tmp_path / f"listing-{device}.png")
+
+        # The search taken away: files and feeds, read back.
+        def fetch(label: str) -> bytes:
+            response = page.request.get(site + downloads[label])
+            assert response.status == 200, label
+            return response.body()
+
+        plain = list(csv.DictReader(io.StringIO(fetch("CSV").decode())))
+        assert plain and all(row["industry"] == industry for row in plain)
+        assert all(row["is_micro"] == "1" and float(row["hours_max"]) <= 10 for row in plain)
+        safe = fetch("Excel-safe CSV")
+        assert safe.startswith(b"\xef\xbb\xbf")  # a byte-order mark: Excel reads UTF-8
+        assert len(list(csv.DictReader(io.StringIO(safe.decode("utf-8-sig"))))) == len(plain)
+        sheet = openpyxl.load_workbook(io.BytesIO(fetch("Excel workbook"))).active
+        assert len(list(sheet.values)) == len(plain) + 1
+        feed = ET.fromstring(fetch("Atom feed"))
+        assert len(feed.findall("{http://www.w3.org/2005/Atom}entry")) == min(len(plain), 50)
+        calendar = ics.Calendar(fetch("Deadlines calendar").decode())
+        assert all(event.all_day for event in calendar.events)
+        assert page.goto(search_url).status == 200
+        browser.close()
+    assert errors == []
+    new_log = SERVE_LOGS[site].read_text()[len(log_before) :]
+    assert "ERROR" not in new_log and "Traceback" not in new_log
