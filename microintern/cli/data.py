@@ -13,7 +13,7 @@ from pipeline.collect.ingest import import_files
 from pipeline.collect.rebuild import keep_import
 from pipeline.collect.rebuild import rebuild as rebuild_database
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, ImportResult, open_db
-from pipeline.publish.export import FORMATS, Filters, export_listings
+from pipeline.publish.export import FORMATS, ExportError, Filters, export_listings, format_for
 from pipeline.tagging.hours import HOUR_RANGES
 from pipeline.tagging.industry import load_taxonomy
 
@@ -83,9 +83,8 @@ def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
-    default="csv",
-    show_default=True,
-    help="csv, jsonl, or excel (CSV that spreadsheets open safely).",
+    help="csv, jsonl, xlsx (an Excel workbook), or excel (CSV that spreadsheets open safely). "
+    "Default: by OUT's suffix (.csv, .jsonl, .xlsx), else csv.",
 )
 @click.option(
     "--industry",
@@ -106,7 +105,7 @@ def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -
 @db_option
 def export(
     out: Path,
-    fmt: str,
+    fmt: str | None,
     industry: str | None,
     hour_range: str | None,
     max_hours: float | None,
@@ -117,16 +116,27 @@ def export(
     db_path: Path,
 ) -> None:
     """Write listings to OUT for analysts, with the same filters as the Datasette facets, in a
-    stable column order. The excel format neutralizes cells a spreadsheet would run as formulas.
+    stable column order. The format follows OUT's suffix unless --format names one; xlsx is a
+    real workbook, and the excel format (a CSV) neutralizes cells a spreadsheet would run as
+    formulas.
 
     Example:
 
-        microintern export micro.csv --format excel --industry marketing --max-hours 20
+        microintern export micro.xlsx --industry marketing --max-hours 20
     """
+    try:
+        fmt = format_for(out, fmt)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not db_path.is_file():
+        raise click.ClickException(f"no database at {db_path} (see --db)")
     day = since.date().isoformat() if since else None
     filters = Filters(industry, hour_range, max_hours, remote, status, day, source)
     out.parent.mkdir(parents=True, exist_ok=True)  # a folder of the analyst's choosing
-    count = export_listings(db_path, out, fmt, filters)
+    try:
+        count = export_listings(db_path, out, fmt, filters)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"{count} listings written to {out}")
 
 
