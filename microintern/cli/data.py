@@ -10,6 +10,7 @@ import click
 
 from microintern.cli.options import crawl_lock_or_exit, db_option
 from pipeline.collect.ingest import import_files
+from pipeline.collect.raw import csv_columns
 from pipeline.collect.rebuild import keep_import
 from pipeline.collect.rebuild import rebuild as rebuild_database
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, ImportResult, open_db
@@ -28,8 +29,9 @@ def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -
     """Run the pipeline on raw FILES (JSON lines, or CSV by the .csv suffix) and upsert them
     into the database.
 
-    Each JSON line is one raw item (see docs/data-model.md); a CSV has the contract's field
-    names or common export headers as columns (docs/operations.md, "CSV import"). Bad lines are
+    Each JSON line is one raw item (see docs/data-model.md); a CSV (comma, semicolon or tab
+    separated) has the contract's field names or common export headers as columns
+    (docs/operations.md, "CSV import"); other columns are named and ignored. Bad lines are
     reported with their line number and skipped; the good ones still land. A copy of each file
     is kept under raw/import/ beside the database, so `rebuild` can replay it.
 
@@ -48,6 +50,7 @@ def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -
             result.merge(one)
     bad_total = empty = 0
     for report in reports:
+        warn_of_ignored_columns(report.path)
         for number, message in report.bad_lines:
             click.echo(f"{report.path}:{number}: skipped: {message}", err=True)
         bad_total += len(report.bad_lines)
@@ -75,6 +78,19 @@ def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -
         click.echo(f"fields left empty because they could not be read: {counts}")
     if bad_total or empty:
         sys.exit(1)
+
+
+def warn_of_ignored_columns(path: Path) -> None:
+    """One line on stderr naming the columns of a CSV file the import did not read, if any."""
+    if path.suffix.lower() != ".csv":
+        return
+    read, ignored = csv_columns(path)
+    if ignored:
+        click.echo(
+            f"{path}: ignored columns: {', '.join(ignored)} (read: {', '.join(read) or 'none'}; "
+            'accepted headers: docs/operations.md, "CSV import")',
+            err=True,
+        )
 
 
 @click.command()
