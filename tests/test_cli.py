@@ -1,6 +1,12 @@
 """The `microintern` command line, run through click's runner on real files and databases."""
 
+import contextlib
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 
 from click.testing import CliRunner
 
@@ -246,3 +252,45 @@ def test_stipend_and_hourly_columns_and_hours_per_week(tmp_path):
         "stipend",
     )
     assert (rows["Data entry"]["pay_min"], rows["Data entry"]["pay_unit"]) == (20, "hour")
+
+
+def test_serve_on_a_port_in_use_is_a_one_line_error(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(
+            cli, ["serve", "--db", str(tmp_path / "listings.db"), "--port", str(port)]
+        )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: port {port} on 127.0.0.1 is already in use: stop what serves there "
+        "or pass another --port\n"
+    )
+
+
+def test_ctrl_c_to_serve_stops_its_datasette(tmp_path):
+    """SIGINT to `microintern serve` alone (not to its process group, as a terminal sends it):
+    its Datasette still stops, and the exit is quiet."""
+    from tests.test_demo import answers, free_port, wait_until
+
+    port = free_port()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "microintern", "serve", "--db", str(tmp_path / "l.db")]
+        + ["--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert wait_until(lambda: answers(port) or serve.poll() is not None, 60)
+        assert serve.poll() is None
+        serve.send_signal(signal.SIGINT)
+        assert wait_until(lambda: not answers(port), 5), "Datasette still serving"
+        assert serve.wait(5) == 0
+        assert "Traceback" not in serve.stderr.read()
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(serve.pid, signal.SIGKILL)
+        serve.wait()

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -12,6 +18,8 @@ import click
 from microintern.cli.options import DEFAULT_METADATA, db_option
 from pipeline.db import open_db
 from pipeline.demo import build_demo
+
+STOP_SECONDS = 5  # Datasette's time to stop when asked, before it is killed
 
 # Datasette settings of the published site (bench/publish_bench.py measures with the same).
 SERVE_SETTINGS: dict[str, int | bool] = {
@@ -47,14 +55,87 @@ def serve_command(db_path: Path, metadata: Path, host: str, port: int) -> list[s
     return command
 
 
+def check_port(host: str, port: int) -> None:
+    """ClickException (one line) if Datasette could not listen on `port` of `host`, e.g.
+    because another program listens there: said before Datasette starts and fails."""
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise click.ClickException(f"cannot serve on {host}: {exc.strerror}") from exc
+    family, kind, proto, _, address = found[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                message = (
+                    f"port {port} on {host} is already in use: stop what serves there "
+                    "or pass another --port"
+                )
+            else:
+                message = f"cannot serve on {host}:{port}: {exc.strerror or exc}"
+            raise click.ClickException(message) from exc
+
+
+class Stopped(Exception):
+    """SIGTERM or SIGHUP arrived while Datasette was serving."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise `Stopped` in the block (as SIGINT raises KeyboardInterrupt), so
+    the code around can stop its child processes instead of dying without a word to them."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped(signum)
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():  # the only place signals land
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            previous[signum] = signal.signal(signum, stop)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def stop_child(child: subprocess.Popen) -> None:
+    """Terminate `child` and wait for it; kill it if it has not ended within STOP_SECONDS."""
+    if child.poll() is not None:
+        return
+    child.terminate()
+    try:
+        child.wait(STOP_SECONDS)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt, Stopped):  # or asked again
+        child.kill()
+        child.wait()
+
+
 def serve_database(db_path: Path, metadata: Path, host: str, port: int) -> None:
-    """Run Datasette on the database (blocks until stopped)."""
+    """Run Datasette on the database (blocks until stopped). Datasette runs as a child process
+    that ends with this one: on Ctrl+C, SIGTERM or SIGHUP it is terminated before this process
+    exits. A port in use, or Datasette failing, is a ClickException."""
+    check_port(host, port)
     open_db(db_path)  # make sure it exists and has its views and FTS
     command = serve_command(db_path, metadata, host, port)
-    try:
-        subprocess.run(command, check=False, env=os.environ.copy())
-    except KeyboardInterrupt:
-        pass
+    with stopped_by_signals():
+        child = subprocess.Popen(command, env=os.environ.copy())
+        try:
+            code = child.wait()
+        except KeyboardInterrupt:
+            code = 0  # Ctrl+C is how serving stops
+        except Stopped as stopped:
+            sys.exit(128 + stopped.signum)  # as a shell reports a process ended by a signal
+        finally:
+            stop_child(child)
+    if code:
+        raise click.ClickException(f"Datasette exited with status {code}")
 
 
 @click.command()
@@ -93,6 +174,8 @@ def demo(db_path: Path, build_only: bool, port: int) -> None:
 
         microintern demo --build-only --db /tmp/demo/listings.db
     """
+    if not build_only:
+        check_port("127.0.0.1", port)  # before the build, not after it
     summary = build_demo(db_path, echo=click.echo)
     click.echo(f"\nsources crawled: {len(summary['runs'])}")
     for run in summary["runs"]:
