@@ -294,3 +294,22 @@ def test_ctrl_c_to_serve_stops_its_datasette(tmp_path):
         with contextlib.suppress(ProcessLookupError):
             os.killpg(serve.pid, signal.SIGKILL)
         serve.wait()
+
+
+def test_rebuild_without_captures_and_a_bad_labelled_set_are_one_line_errors(tmp_path):
+    db_path = tmp_path / "listings.db"
+    db = open_db(db_path)
+    db["listings"].insert({"id": "kept", "title": "Kept"}, alter=True)
+    db.close()
+    result = CliRunner().invoke(cli, ["rebuild", "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: no raw captures under {tmp_path / 'raw'}: nothing to rebuild {db_path} from\n"
+    )
+    assert open_db(db_path).table("listings").count == 1  # not replaced by an empty database
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not JSON\n")
+    result = CliRunner().invoke(cli, ["evaluate", str(notes)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: {notes}: not a labelled set of JSON lines (")
+    assert len(result.stderr.splitlines()) == 1

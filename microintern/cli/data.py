@@ -11,7 +11,7 @@ import click
 from microintern.cli.options import crawl_lock_or_exit, db_option
 from pipeline.collect.ingest import import_files
 from pipeline.collect.raw import csv_columns
-from pipeline.collect.rebuild import keep_import
+from pipeline.collect.rebuild import captures, keep_import
 from pipeline.collect.rebuild import rebuild as rebuild_database
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, ImportResult, open_db
 from pipeline.publish.export import FORMATS, ExportError, Filters, export_listings, format_for
@@ -174,6 +174,10 @@ def rebuild(db_path: Path, close_after: int) -> None:
 
         microintern rebuild --db data/listings.db
     """
+    if not captures(db_path.parent):  # a database of nothing would replace the one there
+        raise click.ClickException(
+            f"no raw captures under {db_path.parent / 'raw'}: nothing to rebuild {db_path} from"
+        )
     with crawl_lock_or_exit(db_path):  # a crawl meanwhile would write to the file replaced
         count = rebuild_database(db_path, close_after=close_after)
     db = open_db(db_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -85,7 +86,7 @@ def evaluate(
                 f"no captures in {root}: pass --realdata or set MICROINTERN_REALDATA"
             )
         imported = import_captures(root)
-        pairs = load_labelled(labelled or REAL_DEDUPE_PAIRS)
+        pairs = labelled_set(labelled or REAL_DEDUPE_PAIRS)
         try:
             report = evaluate_real_dedupe(pairs, root, imported)
         except LookupError as exc:
@@ -116,11 +117,11 @@ def evaluate(
         return
     if dedupe:
         negatives_file = hard_negatives or (None if labelled else DEDUPE_HARD_NEGATIVES)
-        negatives = load_labelled(negatives_file) if negatives_file else []
-        report = evaluate_dedupe(load_labelled(labelled or DEDUPE_DEVSET), negatives)
+        negatives = labelled_set(negatives_file) if negatives_file else []
+        report = evaluate_dedupe(labelled_set(labelled or DEDUPE_DEVSET), negatives)
         click.echo(format_dedupe_report(report, show_misses))
         return
-    report = evaluate_tagging(load_labelled(labelled or TAGGING_DEVSET))
+    report = evaluate_tagging(labelled_set(labelled or TAGGING_DEVSET))
     click.echo(format_report(report, show_misses))
 
 
@@ -133,7 +134,7 @@ def _evaluate_real(
             f"no captures in {root}: pass --realdata or set MICROINTERN_REALDATA"
         )
     try:
-        dev, test = evaluate_real(load_labelled(labelled or REAL_LABELS), root)
+        dev, test = evaluate_real(labelled_set(labelled or REAL_LABELS), root)
     except LookupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo("real set, dev part")
@@ -143,3 +144,11 @@ def _evaluate_real(
     if audit:
         click.echo("\nis_micro flags over every capture")
         click.echo(format_audit(*audit_micro(root)))
+
+
+def labelled_set(path: Path) -> list[dict[str, Any]]:
+    """The examples of a labelled set (JSON lines); a file that is not one is a ClickException."""
+    try:
+        return load_labelled(path)
+    except (OSError, ValueError) as exc:  # a JSON or UTF-8 decoding error is a ValueError
+        raise click.ClickException(f"{path}: not a labelled set of JSON lines ({exc})") from exc

@@ -152,7 +152,7 @@ def serve_database(db_path: Path, metadata: Path, host: str, port: int) -> None:
     show_default=True,
     help="Address to bind; give 0.0.0.0 only to publish deliberately.",
 )
-@click.option("--port", type=int, default=8001, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
 def serve(db_path: Path, metadata: Path, host: str, port: int) -> None:
     """Publish the database with Datasette and datasette-metadata.json.
 
@@ -166,7 +166,7 @@ def serve(db_path: Path, metadata: Path, host: str, port: int) -> None:
 @click.command()
 @db_option
 @click.option("--build-only", is_flag=True, help="Build the database, do not serve it.")
-@click.option("--port", type=int, default=8001, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
 def demo(db_path: Path, build_only: bool, port: int) -> None:
     """Crawl the bundled sample sites with the real spiders, build the database, and serve it.
 
