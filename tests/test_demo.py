@@ -1,7 +1,12 @@
 """The demo builds listings from every bundled sample source, with the real CLI."""
 
+import contextlib
+import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 
 from pipeline.collect.sources import load_sources
 from pipeline.db import open_db
@@ -50,3 +55,47 @@ def test_demo_build_only(tmp_path):
     micro = db.execute("select count(*) from listings where is_micro = 1").fetchone()[0]
     assert micro >= len(sources)
     assert (tmp_path / "demo" / "raw" / "greenhouse").is_dir()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def answers(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def wait_until(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+def test_killing_the_demo_stops_its_datasette(tmp_path):
+    port = free_port()
+    command = [sys.executable, "-m", "microintern", "demo", "--port", str(port)]
+    demo = subprocess.Popen(
+        [*command, "--db", str(tmp_path / "listings.db")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,  # a group of its own, for the clean-up below
+    )
+    try:
+        assert wait_until(lambda: answers(port) or demo.poll() is not None, 300)
+        assert demo.poll() is None and answers(port)
+        demo.send_signal(signal.SIGTERM)
+        assert wait_until(lambda: not answers(port), 5), "Datasette still serving"
+        assert demo.wait(5) == 128 + signal.SIGTERM
+    finally:  # whatever happened, neither the demo nor a Datasette of it outlives the test
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(demo.pid, signal.SIGKILL)
+        demo.wait()

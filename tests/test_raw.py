@@ -4,7 +4,13 @@ import json
 
 import pytest
 
-from pipeline.collect.raw import RawItemError, iter_raw_file, parse_raw_line
+from pipeline.collect.raw import (
+    RawItemError,
+    cell_text,
+    iter_raw_file,
+    parse_raw_line,
+    sniff_delimiter,
+)
 
 GOOD = {
     "source": "parkerdewey-export",
@@ -69,3 +75,38 @@ def test_file_reports_line_numbers(tmp_path):
     assert isinstance(results[1][1], RawItemError)
     assert "not UTF-8" in str(results[2][1])
     assert results[3][1]["source_id"] == "124"
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "text"),
+    [
+        ("Estimated Hours", "10", "10 hours"),
+        ("estimated_hours", "10-15", "10-15 hours"),
+        ("Hours", "7,5", "7.5 hours"),
+        ("Weekly Hours", "5", "5 hours per week"),
+        ("Hours", "about 10 hours", "about 10 hours"),
+        ("Duration", "10", "10"),  # days, weeks or hours: not said
+        ("Budget", "$250", "Budget $250"),
+        ("Budget", "200 to 300 EUR", "Budget 200 to 300 EUR"),
+        ("Compensation", "$5k", "Compensation $5k"),
+        ("Hourly Rate", "$20", "$20 per hour"),
+        ("Pay", "$20/hr", "$20/hr"),
+        ("Stipend", "Unpaid", "Unpaid"),
+    ],
+)
+def test_a_bare_figure_takes_its_meaning_from_the_column(header, cell, text):
+    assert cell_text(header, cell) == text
+
+
+@pytest.mark.parametrize(
+    ("line", "delimiter"),
+    [
+        ("Project ID,Project Title", ","),
+        ("Project ID;Project Title;Budget", ";"),
+        ('"Title, short";Budget', ";"),
+        ("Project ID\tProject Title", "\t"),
+        ("Title", ","),
+    ],
+)
+def test_the_delimiter_is_read_from_the_header_line(line, delimiter):
+    assert sniff_delimiter(line) == delimiter

@@ -3,13 +3,18 @@
 `validate_item` checks one record against the contract and returns a clean dict; `iter_raw_file`
 reads a file and yields `(line_number, item_or_error)` so a bad line is reported with its number
 and skipped while the good lines still land. CSV files (e.g. exports from login-gated platforms)
-use the contract's field names as headers, or the common export headers in `CSV_COLUMN_ALIASES`.
+use the contract's field names as headers, or the common export headers in `CSV_COLUMN_ALIASES`;
+they are separated by commas, semicolons (as Excel writes them in many European locales) or tabs,
+whichever the header line holds most of. A bare figure in an hours or pay column takes its meaning
+from the column (`HOURS_CELLS`, `PAY_CELLS`): `10` under "Estimated Hours" is "10 hours", `$250`
+under "Budget" is "Budget $250". `csv_columns` tells the columns of a file read from those ignored.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -54,15 +59,58 @@ CSV_COLUMN_ALIASES: dict[str, str] = {
     "application deadline": "deadline",
     "due date": "deadline",
     "pay": "pay_text",
+    "pay rate": "pay_text",
+    "hourly rate": "pay_text",
+    "hourly pay": "pay_text",
     "compensation": "pay_text",
     "budget": "pay_text",
+    "project budget": "pay_text",
+    "stipend": "pay_text",
+    "fee": "pay_text",
+    "project fee": "pay_text",
+    "payment": "pay_text",
+    "salary": "pay_text",
     "hours": "hours_text",
     "estimated hours": "hours_text",
+    "est. hours": "hours_text",
+    "est hours": "hours_text",
+    "hours estimate": "hours_text",
+    "total hours": "hours_text",
+    "project hours": "hours_text",
+    "hours per week": "hours_text",
+    "weekly hours": "hours_text",
+    "hours/week": "hours_text",
     "duration": "hours_text",
     "category": "categories",
     "tags": "categories",
     "skills": "categories",
 }
+# Header -> what a bare figure under it means ({} is the cell): a number or a range of hours
+# ("10", "10-15", "7,5") ...
+HOURS_CELLS: dict[str, str] = {
+    **dict.fromkeys(
+        ("hours", "hours text", "estimated hours", "est. hours", "est hours", "hours estimate"),
+        "{} hours",
+    ),
+    **dict.fromkeys(("total hours", "project hours"), "{} hours"),
+    **dict.fromkeys(("hours per week", "weekly hours", "hours/week"), "{} hours per week"),
+}
+# ... or an amount of pay with no words ("$250", "200-300 EUR").
+PAY_CELLS: dict[str, str] = {
+    **dict.fromkeys(("pay", "pay text", "pay rate", "payment"), "Pay {}"),
+    **dict.fromkeys(("hourly rate", "hourly pay"), "{} per hour"),
+    **dict.fromkeys(("budget", "project budget"), "Budget {}"),
+    "compensation": "Compensation {}",
+    "stipend": "Stipend {}",
+    "fee": "Fee {}",
+    "project fee": "Project fee {}",
+    "salary": "Salary {}",
+}
+BARE_HOURS = re.compile(r"\d+(?:[.,]\d{1,2})?(?:\s*(?:-|–|—|to)\s*\d+(?:[.,]\d{1,2})?)?")
+# What an amount with no words may hold besides digits, signs and spaces: a currency code, "k"
+# after a digit, "to" between two amounts.
+AMOUNT_WORDS = re.compile(r"\b[A-Z]{3}\b|(?<=\d)[kK]\b|\bto\b")
+CSV_DELIMITERS = (",", ";", "\t")
 TRUE_WORDS, FALSE_WORDS = {"true", "yes", "y", "1", "remote"}, {"false", "no", "n", "0", ""}
 
 
@@ -77,18 +125,44 @@ def parse_raw_line(line: str, defaults: dict[str, Any] | None = None) -> dict[st
     return validate_item({**(defaults or {}), **{k: v for k, v in data.items() if v is not None}})
 
 
+def header_key(header: str) -> str:
+    """A CSV header as looked up: lower case, `_` as a space, spaces squeezed."""
+    return " ".join(header.strip().lower().replace("_", " ").split())
+
+
+def csv_field(header: str) -> str | None:
+    """The contract field a CSV header maps to, or None for a column that is not read."""
+    key = header_key(header)
+    if key.replace(" ", "_") in RAW_FIELDS:
+        return key.replace(" ", "_")
+    return CSV_COLUMN_ALIASES.get(key)
+
+
+def cell_text(header: str, value: str) -> str:
+    """`value` of the column `header`, a bare figure given the meaning its column names
+    (`HOURS_CELLS`, `PAY_CELLS`): "10" under "Estimated Hours" is "10 hours"."""
+    key = header_key(header)
+    if key in HOURS_CELLS and BARE_HOURS.fullmatch(value):
+        return HOURS_CELLS[key].format(re.sub(r"(?<=\d),(?=\d)", ".", value))  # 7,5 is 7.5
+    if key in PAY_CELLS:
+        bare = AMOUNT_WORDS.sub("", value)
+        if any(c.isdigit() for c in bare) and not any(c.isalpha() for c in bare):
+            return PAY_CELLS[key].format(value)
+    return value
+
+
 def csv_record(row: dict[str, str | None]) -> dict[str, Any]:
     """A CSV row with its headers mapped to contract fields and its cells typed."""
     record: dict[str, Any] = {}
     for header, cell in row.items():
         if header is None:
             raise RawItemError("more cells than headers")
-        key = " ".join(header.strip().lower().replace("_", " ").split())
-        field_name = key.replace(" ", "_") if key.replace(" ", "_") in RAW_FIELDS else None
-        field_name = field_name or CSV_COLUMN_ALIASES.get(key)
+        field_name = csv_field(header)
         if field_name is None or cell is None:
             continue
         value = cell.strip()
+        if field_name in ("hours_text", "pay_text"):
+            value = cell_text(header, value)
         if field_name == "remote":
             if value.lower() not in TRUE_WORDS | FALSE_WORDS:
                 raise RawItemError(f"column {header!r}: expected yes or no, got {value!r}")
@@ -157,6 +231,27 @@ def iter_raw_file(
                 yield number, exc
 
 
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter of a CSV by its header line: whichever of `,` `;` and tab it holds most
+    of outside quotes (`,` on a tie, and for a single column)."""
+    bare = re.sub(r'"[^"]*"', "", header_line)
+    counts = [(bare.count(d), -i, d) for i, d in enumerate(CSV_DELIMITERS)]
+    return max(counts)[2]
+
+
+def csv_columns(path: Path) -> tuple[list[str], list[str]]:
+    """The headers of a CSV file that are read, and those ignored (empty headers aside); none
+    when the file cannot be read (its import says why)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return [], []
+    delimiter = sniff_delimiter(text.partition("\n")[0])
+    headers = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    read = [h for h in headers if csv_field(h)]
+    return read, [h.strip() for h in headers if h.strip() and not csv_field(h)]
+
+
 def _iter_csv(
     path: Path, defaults: dict[str, Any]
 ) -> Iterator[tuple[int, dict[str, Any] | RawItemError]]:
@@ -166,7 +261,8 @@ def _iter_csv(
         reason = f"not UTF-8 ({exc.reason} at byte {exc.start}); save the CSV as UTF-8"
         yield 1, RawItemError(reason)
         return
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    delimiter = sniff_delimiter(text.partition("\n")[0])
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     for row in reader:
         number = reader.line_num  # the row's last physical line
         if not any((cell or "").strip() for cell in row.values() if isinstance(cell, str)):

@@ -1,9 +1,11 @@
-"""Exports of listings for analysts: CSV, JSON lines, or Excel-friendly CSV.
+"""Exports of listings for analysts: CSV, JSON lines, an Excel workbook, or Excel-friendly CSV.
 
 `export_listings` selects listings with the same filters as the Datasette facets, in a stable
-column order, with nullable integers kept as integers and ISO dates. The Excel-friendly format
+column order, with nullable integers kept as integers and ISO dates. The Excel-friendly CSV
 neutralizes cells a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a
 carriage return) by prefixing an apostrophe, and adds a byte-order mark so Excel reads UTF-8.
+The workbook (xlsx) stores every text as text, never as a formula. `format_for` picks the
+format from the file's suffix, or checks that a format asked for matches it.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sqlite3
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from pipeline.db import TEXT_FIELDS
 from pipeline.publish.filters import Filters, where_for
@@ -50,8 +53,17 @@ EXPORT_COLUMNS = (
     "url",
     "description_text",
 )
-FORMATS = ("csv", "jsonl", "excel")
+FORMATS = ("csv", "jsonl", "xlsx", "excel")
+# The formats a file of each suffix can hold, the first when no format is asked for.
+SUFFIX_FORMATS = {".csv": ("csv", "excel"), ".jsonl": ("jsonl",), ".xlsx": ("xlsx",)}
+# Excel's limits: rows of a sheet (the header takes one), characters in a cell.
+XLSX_MAX_ROWS = 1_048_575
+XLSX_MAX_CELL = 32_767
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportError(ValueError):
+    """An export that cannot be written as asked; the message says why."""
 
 
 def select_columns(columns: tuple[str, ...] = EXPORT_COLUMNS) -> str:
@@ -86,6 +98,49 @@ def whole_number(value: object) -> object:
     return value
 
 
+def format_for(out: Path, fmt: str | None) -> str:
+    """The format to write `out` in: `fmt`, or the one its suffix names (csv when the suffix
+    names none). ExportError when `fmt` contradicts the suffix (csv bytes in a .xlsx file)."""
+    suffix = out.suffix.lower()
+    formats = SUFFIX_FORMATS.get(suffix)
+    if fmt is None:
+        return formats[0] if formats else "csv"
+    if formats and fmt not in formats:
+        raise ExportError(
+            f"--format {fmt} does not fit {out.name}: a {suffix} file takes --format "
+            f"{' or '.join(formats)} (or leave --format out)"
+        )
+    return fmt
+
+
+def write_xlsx(frame: pd.DataFrame, out: Path) -> None:
+    """`frame` as the sheet "listings" of an Excel workbook: numbers as numbers, every text as
+    text (a title starting with "=" stays a title, not a formula)."""
+    if len(frame) > XLSX_MAX_ROWS:
+        raise ExportError(
+            f"{len(frame)} listings are more than an Excel sheet holds ({XLSX_MAX_ROWS}): "
+            "narrow the filters or export csv"
+        )
+    text = frame.select_dtypes(include=["object", "string"]).columns
+    frame[text] = frame[text].map(_cell_text)
+    with pd.ExcelWriter(out, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name="listings")
+        sheet = writer.sheets["listings"]
+        for column in text:  # openpyxl stores a text starting with "=" as a formula
+            number = frame.columns.get_loc(column) + 1
+            starts = frame[column].map(lambda v: isinstance(v, str) and v.startswith("="))
+            for row in starts.to_numpy().nonzero()[0]:
+                sheet.cell(row=int(row) + 2, column=number).data_type = "s"
+
+
+def _cell_text(value: object) -> object:
+    """A text without the control characters a workbook cannot hold, cut to Excel's cell limit;
+    other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_MAX_CELL]
+
+
 def export_listings(
     db_path: Path, out: Path, fmt: str = "csv", filters: Filters | None = None
 ) -> int:
@@ -99,6 +154,8 @@ def export_listings(
         frame[column] = frame[column].astype(object).map(whole_number)
     if fmt == "jsonl":
         frame.to_json(out, orient="records", lines=True, force_ascii=False)
+    elif fmt == "xlsx":
+        write_xlsx(frame, out)
     elif fmt == "excel":
         text = frame.select_dtypes(include=["object", "string"]).columns
         frame[text] = frame[text].map(neutralize)
