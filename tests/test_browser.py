@@ -239,7 +239,10 @@ def test_staff_find_open_a_listing_and_take_the_search_away(
         page.on("pageerror", lambda error: errors.append(str(error)))
 
         page.goto(site + "/")
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, page.evaluate(
+            "() => [...document.querySelectorAll('body *')].filter(e => "
+            "e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0).map(e => e.tagName + e.className + e.scrollWidth + ' ' + e.clientWidth)"
+        )
         first_card = page.locator("li.mi-card").first.bounding_box()
         assert first_card["y"] < 1.5 * height  # the form and a first result, at once
         page.screenshot(path=str(tmp_path / f"search-{device}.png"))
