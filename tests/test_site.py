@@ -229,3 +229,16 @@ async def test_deadlines_calendar_has_all_day_events(datasette, demo_db):
     assert text.count("DTSTART;VALUE=DATE:") == future and text.count("DTSTAMP:") == future
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
     assert (await datasette.client.get("/-/deadlines.ics?industry=nope")).status_code == 400
+
+
+async def test_datasette_pages_put_the_data_first(datasette):
+    """Column descriptions fold away, canned queries hide their SQL behind a toggle and their
+    tab reads their title, values read as words."""
+    table = (await datasette.client.get("/listings/open_listings")).text
+    assert '<details class="mi-columns">' in table and "<summary>What the" in table
+    assert ">Remote<" in table or ">On-site or hybrid<" in table or "Remote: unknown" in table
+    for name, spec in METADATA["databases"]["listings"]["queries"].items():
+        page = (await datasette.client.get(f"/listings/{name}")).text
+        title = page[page.index("<title>") + 7 : page.index("</title>")]
+        assert title == f"{spec['title']} - microintern".replace("&", "&amp;"), name
+        assert 'class="show-hide-sql"' in page and 'id="sql-editor"' not in page, name
