@@ -40,13 +40,19 @@ def start_sample_sites(root: Path = SAMPLES_DIR, port: int = SAMPLES_PORT) -> Sa
         return SampleSites(root, port=0)
 
 
-def build_demo(db_path: Path, echo=print, timeout: float = 300) -> dict[str, Any]:
-    """Crawl the sample sites into `db_path`; return a summary of what was built."""
-    with start_sample_sites() as sites:
-        echo(f"sample sites: {sites.base_url} (from {SAMPLES_DIR})")
-        runs = crawl(
-            demo_jobs(sites.base_url), db_path, settings=LOCAL_SETTINGS, timeout=timeout, echo=echo
-        )
+def build_demo(
+    db_path: Path, echo=print, timeout: float = 300, sites: SampleSites | None = None
+) -> dict[str, Any]:
+    """Crawl the sample sites into `db_path`; return a summary of what was built. `sites`, when
+    given, is a running sample server that outlives the build (the demo keeps it up while it
+    serves, so the apply links of sample pages answer); else one is run for the build."""
+    if sites is None:
+        with start_sample_sites() as own:
+            return build_demo(db_path, echo, timeout, own)
+    echo(f"sample sites: {sites.base_url} (from {SAMPLES_DIR})")
+    runs = crawl(
+        demo_jobs(sites.base_url), db_path, settings=LOCAL_SETTINGS, timeout=timeout, echo=echo
+    )
     db = open_db(db_path)
     by_source = {
         row["source"]: row["n"]

@@ -92,6 +92,17 @@ def test_killing_the_demo_stops_its_datasette(tmp_path):
     try:
         assert wait_until(lambda: answers(port) or demo.poll() is not None, 300)
         assert demo.poll() is None and answers(port)
+        # While the demo serves, the apply links of the sample sites' listings answer.
+        import sqlite3
+        import urllib.request
+
+        conn = sqlite3.connect(tmp_path / "listings.db")
+        local = [u for (u,) in conn.execute("select url from listings") if "127.0.0.1" in u]
+        conn.close()
+        assert local
+        for url in local[:5]:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                assert response.status == 200, url
         demo.send_signal(signal.SIGTERM)
         assert wait_until(lambda: not answers(port), 5), "Datasette still serving"
         assert demo.wait(5) == 128 + signal.SIGTERM

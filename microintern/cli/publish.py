@@ -17,7 +17,7 @@ import click
 
 from microintern.cli.options import DEFAULT_METADATA, db_option
 from pipeline.db import open_db
-from pipeline.demo import build_demo
+from pipeline.demo import build_demo, start_sample_sites
 
 STOP_SECONDS = 5  # Datasette's time to stop when asked, before it is killed
 
@@ -176,7 +176,18 @@ def demo(db_path: Path, build_only: bool, port: int) -> None:
     """
     if not build_only:
         check_port("127.0.0.1", port)  # before the build, not after it
-    summary = build_demo(db_path, echo=click.echo)
+    # The sample server stays up while the demo serves: the apply links of its pages answer.
+    with start_sample_sites() as sites:
+        summary = build_demo(db_path, echo=click.echo, sites=sites)
+        _report(summary, db_path)
+        if any(run["status"] == "failed" for run in summary["runs"]):
+            sys.exit(1)
+        if not build_only:
+            click.echo(f"serving on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
+            serve_database(db_path, DEFAULT_METADATA, "127.0.0.1", port)
+
+
+def _report(summary: dict, db_path: Path) -> None:
     click.echo(f"\nsources crawled: {len(summary['runs'])}")
     for run in summary["runs"]:
         click.echo(f"  {run['source']}: {run['status']}, {run['items']} items")
@@ -185,8 +196,3 @@ def demo(db_path: Path, build_only: bool, port: int) -> None:
     for source, count in sorted(summary["listings_by_source"].items()):
         click.echo(f"  from {source}: {count}")
     click.echo(f"database: {db_path}")
-    if any(run["status"] == "failed" for run in summary["runs"]):
-        sys.exit(1)
-    if not build_only:
-        click.echo(f"serving on http://127.0.0.1:{port}/ (Ctrl+C to stop)")
-        serve_database(db_path, DEFAULT_METADATA, "127.0.0.1", port)
