@@ -34,6 +34,12 @@ PUBLISH_TARGETS: dict[str, tuple[str, str, Any]] = {
         "< 500",
         lambda v: v < 500,
     ),
+    "search page, filters.p95_ms": (
+        "publish: search page with filters, p95 ms",
+        "< 300",
+        lambda v: v < 300,
+    ),
+    "listing page.p95_ms": ("publish: a listing's page, p95 ms", "< 50", lambda v: v < 50),
     "export_csv.rows_per_s": (
         "publish: full CSV stream (/-/export.csv), rows/s",
         ">= 50,000",
