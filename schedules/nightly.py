@@ -25,7 +25,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pipeline.collect.crawl import CrawlJob, crawl, new_run_id, utc_stamp
+from pipeline.collect.crawl import CrawlJob, crawl, new_run_id
+from pipeline.collect.ingest import utc_stamp
 from pipeline.collect.lock import EXIT_BUSY, Busy, holding_crawl_lock
 from pipeline.collect.sources import SourcesError, load_sources
 from pipeline.db import open_db, record_crawl_run

@@ -19,18 +19,10 @@ from pipeline.measure.realset import (
 )
 from pipeline.measure.scores import load_labelled
 from pipeline.measure.tagging_accuracy import evaluate_real
+from pipeline.publish.filters import KINDS
 from pipeline.tagging.hours import hour_range
 from pipeline.tagging.industry import load_taxonomy
 
-KINDS = {
-    "micro-internship",
-    "internship",
-    "simulation",
-    "job",
-    "volunteer",
-    "fellowship",
-    "competition",
-}
 LABEL_FIELDS = {
     "kind",
     "is_micro",

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from pipeline.collect.ingest import import_files
+from pipeline.collect.ingest import import_files, utc_stamp
 from pipeline.collect.sources import Source
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
 
@@ -52,10 +52,6 @@ class SpiderProcess:
     timed_out: bool
     stats: dict[str, Any]
     error: str  # the last error line printed or logged
-
-
-def utc_stamp() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def new_run_id() -> str:

@@ -156,7 +156,8 @@ def readable(token: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in re.split(r"[-_]+", token) if w)
 
 
-def _squash(text: str) -> str:
+def _letters_only(text: str) -> str:
+    """Letters and digits, lower-cased: `Acme-Robotics!` -> `acmerobotics`."""
     return re.sub(r"[\W_]+", "", text).lower()
 
 
@@ -246,7 +247,9 @@ def detect_sources(html: str, page_url: str) -> list[dict[str, str]]:
         if board is None:
             continue
         spider, token, base_url = board
-        name = next((c for c in candidates if _squash(c) == _squash(token)), readable(token))
+        name = next(
+            (c for c in candidates if _letters_only(c) == _letters_only(token)), readable(token)
+        )
         entry = {"name": name, "spider": spider, "board": token}
         if base_url:
             entry["base_url"] = base_url

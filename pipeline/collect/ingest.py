@@ -38,7 +38,7 @@ def import_files(
     `source` get `source`. `feed` and `run_id` name the crawl source and run (see
     `store.import_postings`).
     """
-    stamp = seen_at or datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    stamp = seen_at or utc_stamp()
     reports = [FileReport(Path(p)) for p in paths]
     defaults = {"source": source} if source else {}
 
@@ -58,3 +58,8 @@ def import_files(
 
     with fewer_collections():
         return import_postings(db, postings(), feed=feed, run_id=run_id), reports
+
+
+def utc_stamp() -> str:
+    """Now, to the second, as `2026-11-24T02:30:00Z`."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

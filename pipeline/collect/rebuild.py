@@ -15,8 +15,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from pipeline.collect.crawl import new_run_id, run_record_path, utc_stamp
-from pipeline.collect.ingest import import_files
+from pipeline.collect.crawl import new_run_id, run_record_path
+from pipeline.collect.ingest import import_files, utc_stamp
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
 
 CAPTURE_SUFFIXES = (".jsonl", ".csv")

@@ -23,6 +23,9 @@ from pipeline.tagging.normalize import normalize_posting
 
 TAGGING_DEVSET = PROJECT_ROOT / "tests" / "devset" / "tagging.jsonl"
 
+# The tags a miss shows, expected and got.
+MISS_FIELDS = ("hours_min", "hours_max", "hour_range", "industry", "is_micro", "kind")
+
 
 @dataclass
 class TaggingReport:
@@ -118,28 +121,8 @@ def evaluate_tagging(examples: Iterable[dict[str, Any]]) -> TaggingReport:
                     or f"{example['raw']['source']}:{example['raw']['source_id']}",
                     "title": got["title"],
                     "wrong": wrong,
-                    "expected": {
-                        k: labels.get(k)
-                        for k in (
-                            "hours_min",
-                            "hours_max",
-                            "hour_range",
-                            "industry",
-                            "is_micro",
-                            "kind",
-                        )
-                    },
-                    "got": {
-                        k: got[k]
-                        for k in (
-                            "hours_min",
-                            "hours_max",
-                            "hour_range",
-                            "industry",
-                            "is_micro",
-                            "kind",
-                        )
-                    },
+                    "expected": {k: labels.get(k) for k in MISS_FIELDS},
+                    "got": {k: got[k] for k in MISS_FIELDS},
                 }
             )
     return report

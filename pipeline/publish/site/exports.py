@@ -10,10 +10,18 @@ from typing import Any
 import pandas as pd
 from datasette.utils.asgi import AsgiStream, Response
 
-from pipeline.publish.export import EXPORT_COLUMNS, neutralize, select_columns, whole_number
-from pipeline.publish.filters import FilterError, parse_filters, where_for
+from pipeline.publish.export import (
+    EXPORT_CHUNK,
+    EXPORT_COLUMNS,
+    ExportError,
+    cells,
+    chunk_query,
+    csv_cells,
+    iter_rows,
+    write_xlsx,
+)
+from pipeline.publish.filters import FilterError, parse_filters
 
-EXPORT_CHUNK = 5_000
 EXPORT_OPTIONS = ("format", "texts")  # beside the filters
 EXPORT_FORMATS = ("csv", "excel")
 
@@ -36,12 +44,7 @@ async def export_csv(request: Any, datasette: Any) -> Any:
         return Response.text("texts must be 1 or 0\n", status=400)
     columns = EXPORT_COLUMNS if request.args.get("texts") == "1" else EXPORT_COLUMNS[:-1]
     excel = request.args.get("format") == "excel"
-    where, params = where_for(filters)
-    sql = (
-        f"select l.rowid, {select_columns(columns)} from listings l "
-        "left join listing_texts t on t.id = l.id "
-        f"where {' and '.join(['l.rowid > ?', *where])} order by l.rowid limit {EXPORT_CHUNK}"
-    )
+    sql, params = chunk_query(filters, columns)
     database = datasette.get_database()
 
     async def stream(writer: Any) -> None:
@@ -55,9 +58,7 @@ async def export_csv(request: Any, datasette: Any) -> Any:
             rows = await database.execute_fn(
                 lambda conn, after=after: conn.execute(sql, [after, *params]).fetchall()
             )
-            for row in rows:
-                cells = [whole_number(v) for v in row[1:]]
-                out.writerow([neutralize(v) for v in cells] if excel else cells)
+            out.writerows(csv_cells(cells(row), excel) for row in rows)
             await writer.write(buffer.getvalue())
             buffer.seek(0)
             buffer.truncate()
@@ -73,43 +74,27 @@ async def export_csv(request: Any, datasette: Any) -> Any:
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XLSX_MAX_ROWS = 1_048_575  # a worksheet's rows, less the header
 
 
 async def export_xlsx(request: Any, datasette: Any) -> Any:
-    """The listings of `/-/export.csv`'s filters as an Excel workbook (pandas with openpyxl):
-    numbers stay numbers, text is text (never a formula), dates ISO text."""
+    """The listings of `/-/export.csv`'s filters as an Excel workbook, written as `microintern
+    export` writes one (numbers as numbers, every text as text, never a formula)."""
     try:
         filters = parse_filters(request.args, also_allowed=("texts",))
     except FilterError as error:
         return Response.text(f"{error}\n", status=400)
     columns = EXPORT_COLUMNS if request.args.get("texts") == "1" else EXPORT_COLUMNS[:-1]
-    where, params = where_for(filters)
-    clause = f"where {' and '.join(where)}" if where else ""
-    sql = (
-        f"select {select_columns(columns)} from listings l "
-        f"left join listing_texts t on t.id = l.id {clause} order by l.rowid "
-        f"limit {XLSX_MAX_ROWS}"
-    )
     rows = await datasette.get_database().execute_fn(
-        lambda conn: conn.execute(sql, params).fetchall()
+        lambda conn: list(iter_rows(conn, filters, columns))
     )
-    body = await asyncio.get_running_loop().run_in_executor(
-        None, workbook_bytes, list(columns), rows
-    )
+    frame = pd.DataFrame(rows, columns=list(columns))
+    out = io.BytesIO()
+    try:
+        await asyncio.get_running_loop().run_in_executor(None, write_xlsx, frame, out)
+    except ExportError as error:
+        return Response.text(f"{error}\n", status=400)
     return Response(
-        body,
+        out.getvalue(),
         content_type=XLSX_TYPE,
         headers={"content-disposition": 'attachment; filename="listings.xlsx"'},
     )
-
-
-def workbook_bytes(columns: list[str], rows: list[tuple]) -> bytes:
-    """An .xlsx of the rows; whole figures as integers, cells that look like formulas kept as
-    text (openpyxl writes a string starting with = as a formula)."""
-    frame = pd.DataFrame(
-        [[neutralize(whole_number(value)) for value in row] for row in rows], columns=columns
-    )
-    out = io.BytesIO()
-    frame.to_excel(out, index=False, sheet_name="listings", engine="openpyxl")
-    return out.getvalue()
