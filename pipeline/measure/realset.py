@@ -19,6 +19,7 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -91,11 +92,22 @@ def captures(root: Path | str | None = None) -> Iterator[tuple[str, str, str, Pa
 
 
 def real_items(root: Path | str | None = None) -> Iterator[dict[str, Any]]:
-    """Every raw item of every capture, as `{"key", "spider", "board", "night", "raw"}`."""
+    """Every raw item of every capture, as `{"key", "spider", "board", "night", "raw"}` (each
+    `raw` a new dict: callers may change it)."""
     for spider, board, night, path in captures(root):
-        for raw in parse_body(spider, board, path.read_bytes()):
+        stat = path.stat()
+        for raw in _parsed(spider, board, str(path), stat.st_mtime_ns, stat.st_size):
             key = label_key(spider, board, raw["source_id"])
-            yield {"key": key, "spider": spider, "board": board, "night": night, "raw": raw}
+            yield {"key": key, "spider": spider, "board": board, "night": night, "raw": dict(raw)}
+
+
+@cache
+def _parsed(
+    spider: str, board: str, path: str, mtime_ns: int, size: int
+) -> tuple[dict[str, Any], ...]:
+    """A capture's raw items, parsed once a process (the measurements and their tests read
+    the same captures again and again; a changed file is parsed anew)."""
+    return tuple(parse_body(spider, board, Path(path).read_bytes()))
 
 
 def latest_items(root: Path | str | None = None) -> dict[str, dict[str, Any]]:
