@@ -6,6 +6,8 @@ import asyncio
 import json
 import mimetypes
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from scrapy.utils.request import fingerprint
 
 from pipeline.collect.crawl import CrawlJob, capture_paths, run_spider_process, spider_command
 from pipeline.collect.sample_sites import TEXT_TYPES, SampleSites
-from pipeline.demo import LOCAL_SETTINGS, build_demo
+from pipeline.demo import LOCAL_SETTINGS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "spiders.settings")
@@ -84,11 +86,25 @@ def run_spider(tmp_path: Path) -> Callable[..., list[dict[str, Any]]]:
 
 
 @pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database built by the demo from the bundled sample sites."""
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """`microintern demo --build-only`, run once for the session as a person runs it: the
+    database it built from the bundled sample sites, and what it printed."""
     path = tmp_path_factory.mktemp("demo") / "listings.db"
-    build_demo(path, echo=lambda *_: None)
-    return path
+    result = subprocess.run(
+        [sys.executable, "-m", "microintern", "demo", "--build-only", "--db", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return path, result.stdout
+
+
+@pytest.fixture(scope="session")
+def demo_db(demo_build: tuple[Path, str]) -> Path:
+    """A database built by the demo from the bundled sample sites (tests copy it before they
+    change it)."""
+    return demo_build[0]
 
 
 def offline_spider(spider_class: type, **arguments: str) -> Any:

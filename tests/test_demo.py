@@ -18,17 +18,10 @@ def test_sample_sources_cover_every_spider():
     assert {s.spider for s in load_sources(SAMPLE_SOURCES)} == set(spider_classes())
 
 
-def test_demo_build_only(tmp_path):
-    db_path = tmp_path / "demo" / "listings.db"
-    result = subprocess.run(
-        [sys.executable, "-m", "microintern", "demo", "--build-only", "--db", str(db_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_demo_build_only(demo_build):
+    db_path, printed = demo_build  # `microintern demo --build-only`, exit 0
     sources = load_sources(SAMPLE_SOURCES)
-    assert f"sources crawled: {len(sources)}" in result.stdout
+    assert f"sources crawled: {len(sources)}" in printed
 
     db = open_db(db_path)
     runs = {row["source"]: row for row in db.query("select * from crawl_runs")}
@@ -54,7 +47,7 @@ def test_demo_build_only(tmp_path):
     )  # robots.txt disallows it
     micro = db.execute("select count(*) from listings where is_micro = 1").fetchone()[0]
     assert micro >= len(sources)
-    assert (tmp_path / "demo" / "raw" / "greenhouse").is_dir()
+    assert (db_path.parent / "raw" / "greenhouse").is_dir()
 
 
 def free_port() -> int:
