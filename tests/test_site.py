@@ -242,3 +242,16 @@ async def test_datasette_pages_put_the_data_first(datasette):
         title = page[page.index("<title>") + 7 : page.index("</title>")]
         assert title == f"{spec['title']} - microintern".replace("&", "&amp;"), name
         assert 'class="show-hide-sql"' in page and 'id="sql-editor"' not in page, name
+
+
+async def test_table_search_of_any_typed_text_answers(datasette):
+    """Datasette's own table search: a lone quote or brackets are searched as words."""
+    found = await datasette.client.get("/listings/listings.json?_search=survey&_shape=array")
+    assert found.status_code == 200 and found.json()
+    for text in ('"', 'survey"', "survey AND (", "NEAR("):
+        page = await datasette.client.get("/listings/listings", params={"_search": text})
+        assert page.status_code == 200, text
+    same = await datasette.client.get(
+        "/listings/listings.json", params={"_search": 'survey"', "_shape": "array"}
+    )
+    assert same.json() == found.json()

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import sqlite3
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from markupsafe import Markup, escape
 
+from pipeline.publish.filters import SEARCH_WORD
 from pipeline.publish.site.exports import export_csv, export_xlsx
 from pipeline.publish.site.facets import ArrayGroupedFacet, CountedFacet
 from pipeline.publish.site.feeds import atom_feed, deadlines_calendar
@@ -48,6 +50,40 @@ def register_routes() -> list[tuple[str, Any]]:
         (r"^/-/feed\.atom$", atom_feed),
         (r"^/-/deadlines\.ics$", deadlines_calendar),
     ]
+
+
+@hookimpl
+def asgi_wrapper() -> Any:
+    return plain_word_search
+
+
+def plain_word_search(app: Any) -> Any:
+    """Datasette's table search (`_search`) with the text cut to its words first: Datasette
+    quotes each word for FTS5, but a lone or unbalanced quote still reaches FTS5 as syntax
+    and the page fails. Raw mode (`_searchmode=raw`) is left as asked."""
+
+    async def wrapped(scope: dict, receive: Any, send: Any) -> None:
+        if scope.get("type") == "http" and b"_search" in scope.get("query_string", b""):
+            scope = {**scope, "query_string": _plain_search_query(scope["query_string"])}
+        await app(scope, receive, send)
+
+    return wrapped
+
+
+def _plain_search_query(query_string: bytes) -> bytes:
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    if ("_searchmode", "raw") in pairs:
+        return query_string
+    plain = [
+        (name, " ".join(SEARCH_WORD.findall(value)) if _is_search(name) else value)
+        for name, value in pairs
+    ]
+    # A search of no words is no search (Datasette would hand FTS5 an empty query).
+    return urlencode([(n, v) for n, v in plain if v or not _is_search(n)]).encode("latin-1")
+
+
+def _is_search(name: str) -> bool:
+    return name == "_search" or name.startswith("_search_")  # a column's own search too
 
 
 @hookimpl
