@@ -538,6 +538,14 @@ async def test_dashboard_page_and_its_charts(datasette):
     rows = await get_json(datasette, "/listings.json?_shape=array&" + _qs(sql=hours["query"]))
     order = [r["hour_range"] for r in rows]
     assert order == [b for b in hours["display"]["encoding"]["x"]["sort"] if b in order]
+    counts = [  # a count axis ticks whole numbers: no "0.5 listings" on a small dashboard
+        channel
+        for chart in dashboards["listings"]["charts"].values()
+        for channel in chart.get("display", {}).get("encoding", {}).values()
+        if channel.get("type") == "quantitative"
+    ]
+    assert len(counts) == 3
+    assert all(channel["axis"] == {"format": "d", "tickMinStep": 1} for channel in counts)
 
 
 def _qs(**params: str) -> str:
