@@ -6,6 +6,9 @@ import html
 import re
 from typing import Any
 
+from parsel import Selector
+from scrapy.http import HtmlResponse, Response, TextResponse
+
 REMOTE_BY_WORKPLACE = {"remote": True, "onsite": False, "hybrid": False}
 # Location values that name no place, compared case-insensitively. "NA" is also Namibia's code:
 # see `place_or_none(country_code=True)`.
@@ -84,3 +87,13 @@ def remote_from_workplace(value: Any) -> bool | None:
     text = text_or_none(value)
     key = "".join(c for c in text.lower() if c.isalpha()) if text else ""
     return REMOTE_BY_WORKPLACE.get(key)
+
+
+def html_page(response: Response, only_html: bool = False) -> Selector | None:
+    """The body as an HTML selector, whatever text type the server declared (`only_html`: only
+    when it declared HTML); None for a body that is not text."""
+    if not isinstance(response, HtmlResponse if only_html else TextResponse):
+        return None
+    if response.selector.type == "html":
+        return response.selector
+    return Selector(text=response.text, type="html")

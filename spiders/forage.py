@@ -34,6 +34,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.selector import Selector
 
 from spiders.base import BaseSpider, split_arg
+from spiders.fields import html_page
 from spiders.items import RawListing
 
 SIMULATION_PATH = re.compile(r"^/simulations/([A-Za-z0-9_-]+)/([A-Za-z0-9_-]+)/?$")
@@ -72,7 +73,7 @@ class ForageSpider(BaseSpider):
                 yield scrapy.Request(page, callback=self.parse_listing)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        page = _html(response)
+        page = html_page(response)
         if page is None:
             self.parse_failed(response, "listing page is not text")
             return
@@ -89,7 +90,7 @@ class ForageSpider(BaseSpider):
             yield scrapy.Request(link, callback=self.parse_simulation)
 
     def parse_simulation(self, response: Response) -> Iterator[RawListing]:
-        page = _html(response)
+        page = html_page(response)
         if page is None:
             self.parse_failed(response, "simulation page is not text")
             return
@@ -156,15 +157,6 @@ class ForageSpider(BaseSpider):
         text = _squash(" ".join(page.xpath(VISIBLE_TEXT).getall())) or ""
         match = SELF_PACED_DURATION.search(text) or ANY_DURATION.search(description or "")
         return _squash(match.group(1)) if match else None
-
-
-def _html(response: Response) -> Selector | None:
-    """The body as an HTML selector, whatever type the server declared; None when not text."""
-    if not isinstance(response, TextResponse):
-        return None
-    if response.selector.type == "html":
-        return response.selector
-    return Selector(text=response.text, type="html")
 
 
 def _squash(value: str | None) -> str | None:

@@ -15,13 +15,13 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.http import HtmlResponse, Response
+from scrapy.http import Response
 from scrapy.selector import Selector
 from scrapy.utils.sitemap import Sitemap
 
 from spiders import structured_data as sd
 from spiders.base import BaseSpider, split_arg
-from spiders.fields import html_description, plain_text
+from spiders.fields import html_description, html_page, plain_text
 from spiders.items import RawListing
 
 
@@ -43,7 +43,7 @@ class JsonLdSpider(BaseSpider):
         if self._is_sitemap(response):
             yield from self._follow_sitemap(response)
             return
-        page = self._html(response)
+        page = html_page(response, only_html=True)
         if page is None:
             self.parse_failed(response, "the start page is neither HTML nor a sitemap")
             return
@@ -55,7 +55,7 @@ class JsonLdSpider(BaseSpider):
                 yield scrapy.Request(link, callback=self.parse_page)
 
     def parse_page(self, response: Response) -> Iterator[RawListing]:
-        page = self._html(response)
+        page = html_page(response, only_html=True)
         if page is None:  # a PDF or image linked from a careers page: nothing to read
             return
         found = False
@@ -70,13 +70,6 @@ class JsonLdSpider(BaseSpider):
                 item = self._parse_posting(obj, response, microdata=True, page_title=page_title)
                 if item is not None:
                     yield item
-
-    @staticmethod
-    def _html(response: Response) -> Selector | None:
-        """The response as an HTML document, or None for a body that is not text."""
-        if not isinstance(response, HtmlResponse):
-            return None
-        return Selector(text=response.text, type="html")
 
     def _json_ld_postings(self, page: Selector, response: Response) -> Iterator[RawListing]:
         for number, block in enumerate(

@@ -47,7 +47,11 @@ VOLUNTEER = re.compile(
     r"|management|relations|services|recruitment|network|platform|operations))"
 )
 PROJECT = re.compile(r"project\b|deliverables?\b|assignment\b|gig\b")
-FULL_TIME = re.compile(r"(?i)(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)|(?<![a-z])permanent")
+# The employment is full-time or permanent (an employment type, a title), in any case; the
+# weekly load of the work in a text is `pipeline.tagging.hours.engagement.FULL_TIME_JOB`.
+FULL_TIME_JOB = re.compile(
+    r"(?i)(?<![a-z])full[- _]?time(?![a-z])(?!\s+students?)|(?<![a-z])permanent"
+)
 # "Virtual work experience" (program or not) is the common name of free, self-paced simulations.
 # A job simulation, not work on simulations ("Senior Simulation Engineer").
 SIMULATION = re.compile(
@@ -189,7 +193,7 @@ def decide_kind(
     volunteer = search_word(VOLUNTEER, head_lower) or (unpaid and search_word(VOLUNTEER, text))
     if volunteer:
         return Kind("volunteer", _quote(volunteer))
-    full_time = FULL_TIME.search(head) if may_match(head_lower, FULL_TIME_WORDS) else None
+    full_time = FULL_TIME_JOB.search(head) if may_match(head_lower, FULL_TIME_WORDS) else None
     internship = _internship(head, head_lower, may_match)
     internship = internship or _internship_program(head, body, employer_text)
     short = hours_max is not None and hours_max <= 40 and stated_effort

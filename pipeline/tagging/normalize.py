@@ -20,7 +20,7 @@ from pipeline.dedupe import canonical_url, company_key, match_key, posting_id
 from pipeline.tagging.dates import deadline_date, is_past, posted_date
 from pipeline.tagging.hours import Hours, hour_range, parse_hours
 from pipeline.tagging.industry import IndustryTag, tag_industry
-from pipeline.tagging.kind import FULL_TIME, Kind, decide_kind
+from pipeline.tagging.kind import FULL_TIME_JOB, Kind, decide_kind
 from pipeline.tagging.pay import Pay, parse_pay
 from pipeline.tagging.sections import Sections, split_sections
 from pipeline.tagging.text import (
@@ -294,7 +294,7 @@ def _posting(
 
 
 def _says_full_time(employment_type: str | None) -> bool:
-    return bool(FULL_TIME.search(employment_type or ""))
+    return bool(FULL_TIME_JOB.search(employment_type or ""))
 
 
 # An employment type of an engagement with an end: its full-time weeks can be counted.
