@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from pipeline.collect.captures import run_record_path, store_capture
 from pipeline.collect.ingest import import_files, utc_stamp
 from pipeline.collect.sources import Source
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
@@ -80,11 +81,6 @@ def spider_command(
     for key, value in overrides.items():
         command += ["-s", f"{key}={value}"]
     return command
-
-
-def run_record_path(raw_file: Path) -> Path:
-    """The `.run.json` record kept beside a raw capture."""
-    return raw_file.with_name(raw_file.name.removesuffix(".jsonl") + ".run.json")
 
 
 def capture_paths(job: CrawlJob, capture: str, data_dir: Path) -> dict[str, Path]:
@@ -246,6 +242,7 @@ def crawl(
         command = spider_command(job, capture, data_dir, settings)
         process = run_spider_process(command, paths["stats"], timeout, paths["log"])
         duration = round(time.monotonic() - clock, 2)
+        paths["raw"] = store_capture(paths["raw"])  # gzip, or a reference to unchanged items
         with guard:  # the database, one crawl at a time when several run in parallel
             row = _record_run(
                 db, job, run_id, paths, process, started, duration, timeout, close_after, checks

@@ -1,7 +1,8 @@
 """Rebuilding the database from the kept raw captures.
 
-Every crawl keeps its raw items (`raw/<spider>/<run_id>_<source>.jsonl`) and its run record
-beside them (`.run.json`); every `microintern import` keeps a copy of its file under
+Every crawl keeps its raw items (`raw/<spider>/<run_id>_<source>.jsonl.gz`, or a `.ref.json`
+reference to an earlier capture with the same items; see `captures`) and its run record beside
+them (`.run.json`); every `microintern import` keeps a compressed copy of its file under
 `raw/import/`. Replaying them in capture order (file names start with the run id) through the
 same import and lifecycle steps gives the same listings, ids and history as the nightly path, so a
 bad pipeline release never loses data: fix it, then rebuild.
@@ -15,29 +16,41 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from pipeline.collect.crawl import new_run_id, run_record_path
+from pipeline.collect.captures import (
+    LATEST_DIR,
+    capture_stem,
+    capture_suffix,
+    compress,
+    run_record_path,
+)
+from pipeline.collect.crawl import new_run_id
 from pipeline.collect.ingest import import_files, utc_stamp
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
 
-CAPTURE_SUFFIXES = (".jsonl", ".csv")
-
 
 def keep_import(path: Path, data_dir: Path, source: str | None) -> tuple[Path, str, str]:
-    """Copy a file given to `microintern import` under `raw/import/`, with its record; returns
-    `(copy, run_id, seen_at)`."""
+    """Keep a gzip-compressed copy of a file given to `microintern import` under `raw/import/`
+    (a `.gz` file is copied as it is), with its record; returns `(copy, run_id, seen_at)`."""
     run_id, seen_at = new_run_id(), utc_stamp()
     copy = data_dir / "raw" / "import" / f"{run_id}_{Path(path).name}"
     copy.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(path, copy)
+    if not copy.name.endswith(".gz"):
+        copy = compress(copy)
     record = {"import": True, "run_id": run_id, "seen_at": seen_at, "source": source}
     run_record_path(copy).write_text(json.dumps(record, indent=1, sort_keys=True))
     return copy, run_id, seen_at
 
 
 def captures(data_dir: Path) -> list[Path]:
-    """Every kept capture, in capture order."""
-    found = [p for p in (data_dir / "raw").rglob("*") if p.suffix in CAPTURE_SUFFIXES]
-    return sorted(found, key=lambda p: (p.name, str(p)))
+    """Every kept capture (plain, gzip-compressed or a reference), in capture order: by name
+    without its suffix, which starts with the run id."""
+    found = [
+        p
+        for p in (data_dir / "raw").rglob("*")
+        if capture_suffix(p) and p.parent.name != LATEST_DIR and p.is_file()
+    ]
+    return sorted(found, key=lambda p: (capture_stem(p), str(p.parent)))
 
 
 def replay(db_path: Path, data_dir: Path, close_after: int = CLOSE_AFTER_MISSED_RUNS) -> int:
