@@ -13,6 +13,7 @@ from microintern.cli import cli
 from pipeline.collect.captures import (
     capture_stem,
     digest,
+    locate_capture,
     read_reference,
     run_record_path,
     store_capture,
@@ -22,6 +23,8 @@ from pipeline.collect.raw import iter_raw_file
 from pipeline.collect.rebuild import captures, rebuild
 from pipeline.db import open_db
 from pipeline.demo import LOCAL_SETTINGS
+from schedules.config import ConfigError, NightlyConfig, load_config
+from schedules.nightly import run_nightly
 from tests.conftest import FIXTURES
 from tests.test_lifecycle import snapshot
 from tests.test_store import raw
@@ -69,11 +72,11 @@ def test_an_unchanged_night_is_a_reference_and_replays_exactly(board, tmp_path):
     assert ref.name.endswith(".ref.json") and ref.exists()
     assert read_reference(ref)["capture"] == full.name
     assert ref.stat().st_size < 200  # a name, a hash, a count and a time
-    assert run_record_path(ref).exists() and second["items"] == 2 and second["seen_again"] == 2
+    assert run_record_path(ref).exists() and second["items"] == 2 and second["new_listings"] == 0
     # Read through the reference: the first night's items with the second night's time.
     first_items, second_items = items_of(full), items_of(ref)
     stamps = {i["scraped_at"] for i in first_items}, {i["scraped_at"] for i in second_items}
-    assert len(stamps[0]) == len(stamps[1]) == 1 and stamps[0] != stamps[1]
+    assert len(stamps[0]) == 1 and stamps[1] == {read_reference(ref)["scraped_at"]}
     assert [dict(i, scraped_at=None) for i in first_items] == [
         dict(i, scraped_at=None) for i in second_items
     ]
@@ -148,3 +151,86 @@ def test_import_reads_compressed_files_and_keeps_a_compressed_copy(tmp_path):
     assert before["listings"] and len(before["postings"]) == 4
     assert rebuild(db_path) == 3
     assert snapshot(open_db(db_path)) == before
+
+
+def test_prune_keeps_rebuild_exact(board, tmp_path):
+    """Nights A, A, B, A, a failed night and A again, the B night kept plain as an older release
+    wrote it, and an import: pruning all but the last night turns the second full copy of A into
+    a reference, compresses B, removes old logs; a rebuild then gives the same database."""
+    db_path = tmp_path / "listings.db"
+    a, b = BOARD["jobs"], [dict(BOARD["jobs"][0], title="Account Manager, Dutch")]
+    rows = [night(board, db_path), night(board, db_path)]
+    board["jobs"] = b
+    rows.append(night(board, db_path))
+    plain = Path(rows[2]["raw_file"]).with_suffix("")  # B as an older release kept it
+    plain.write_bytes(gzip.decompress(Path(rows[2]["raw_file"]).read_bytes()))
+    Path(rows[2]["raw_file"]).unlink()
+    board["jobs"] = a
+    rows.append(night(board, db_path))  # the latest full capture is gone: found by its name
+    export = tmp_path / "export.jsonl"
+    export.write_text(json.dumps(raw("1")) + "\n")
+    assert CliRunner().invoke(cli, ["import", str(export), "--db", str(db_path)]).exit_code == 0
+    board["jobs"] = []
+    rows.append(night(board, db_path))
+    board["jobs"] = a
+    rows.append(night(board, db_path))
+    kinds = [Path(r["raw_file"]).name.split(".", 2)[-1] for r in rows]
+    assert kinds == ["jsonl.gz", "ref.json", "jsonl.gz", "jsonl.gz", "jsonl.gz", "jsonl.gz"]
+    before = snapshot(open_db(db_path))
+    items_before = [items_of(locate_capture(Path(r["raw_file"]))) for r in rows]
+    logs = sorted((tmp_path / "logs" / "greenhouse").iterdir())
+    assert len(logs) == 12  # a log and stats a night
+
+    result = CliRunner().invoke(cli, ["prune", "--keep-nights", "1", "--db", str(db_path)])
+    assert result.exit_code == 0, result.output
+    assert "pruned 5 of 6 crawl nights: 1 captures compressed, 1 copies made references" in (
+        result.output
+    )
+    assert sorted(p.name for p in (tmp_path / "logs" / "greenhouse").iterdir()) == [
+        p.name for p in logs[-2:]
+    ]
+    held = [locate_capture(Path(r["raw_file"])) for r in rows]
+    assert [p.name.split(".", 2)[-1] for p in held] == [
+        "jsonl.gz",
+        "ref.json",
+        "jsonl.gz",  # B, compressed
+        "ref.json",  # A again: now a reference to the first night
+        "jsonl.gz",  # the empty night
+        "jsonl.gz",  # the last night, as it was written
+    ]
+    assert read_reference(held[3])["capture"] == held[0].name
+    assert [items_of(p) for p in held] == items_before  # each night reads the same items
+    assert rebuild(db_path) == 7
+    assert snapshot(open_db(db_path)) == before
+    again = CliRunner().invoke(cli, ["prune", "--keep-nights", "1", "--db", str(db_path)])
+    assert "0 captures compressed, 0 copies made references, 0 log files removed" in again.output
+    assert rebuild(db_path) == 7 and snapshot(open_db(db_path)) == before
+
+
+def test_the_nightly_run_prunes_older_nights(board, tmp_path):
+    """`[retention] keep_nights` in nightly.toml: after each nightly crawl, nights older than
+    the last N lose their spider logs (and are compacted); the newest stay as written."""
+    sources = tmp_path / "sources.toml"
+    base_url = board["job"].args["base_url"]
+    sources.write_text(
+        f'[[sources]]\nspider = "greenhouse"\nboard = "algolia"\nbase_url = "{base_url}"\n'
+    )
+    config = tmp_path / "nightly.toml"
+    settings = ", ".join(f'{k} = "{v}"' for k, v in LOCAL_SETTINGS.items())
+    config.write_text(
+        f"[crawl]\nsettings = {{ {settings} }}\n[retention]\nkeep_nights = 1\n"
+        f"[paths]\ndb = '{tmp_path / 'listings.db'}'\nsources = '{sources}'\n"
+        f"jobstore = '{tmp_path / 'scheduler.db'}'\nlogs = '{tmp_path / 'logs'}'\n"
+    )
+    loaded = load_config(config)
+    assert loaded.keep_nights == 1
+    said: list[str] = []
+    assert run_nightly(loaded, echo=said.append) == 0
+    assert run_nightly(loaded, echo=said.append) == 0
+    assert "pruned 1 of 2 crawl nights: 0 captures compressed" in "\n".join(said)
+    kept = captures(tmp_path)
+    assert [p.name.split(".", 2)[-1] for p in kept] == ["jsonl.gz", "ref.json"]
+    logs = list((tmp_path / "logs" / "greenhouse").iterdir())
+    assert {p.name.partition("_")[0] for p in logs} == {capture_stem(kept[1]).partition("_")[0]}
+    with pytest.raises(ConfigError, match="keep_nights: expected 0 or more"):
+        NightlyConfig(keep_nights=-1)

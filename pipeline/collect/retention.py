@@ -1,0 +1,166 @@
+"""Retention: making the kept raw captures smaller without changing what `rebuild` gives.
+
+`rebuild` replays every night of every source: its `crawl_runs` row (the `.run.json` record) and
+its items, which move `last_seen`, count the misses that close a listing, and record changes. So
+no night can be dropped: a night that changed nothing still moved `last_seen` and wrote its row.
+What can go is every copy of items kept elsewhere. `prune` keeps the last `keep_nights` crawl
+nights as they are and, in older nights:
+
+- compresses plain captures (`.jsonl`, `.csv`) written by earlier releases or by hand;
+- turns a full capture whose items are those of an earlier kept capture of the same source (a
+  board that went back to what it showed before) into a reference to it;
+- deletes the nights' spider logs and stats (`data/logs/<spider>/`), which `rebuild` never reads.
+
+Every record, every capture holding items no earlier one holds, and every reference stay (a
+reference whose capture became a reference is pointed at the capture that holds the items), so a
+rebuild after pruning gives the same database as before.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.collect.captures import (
+    LATEST_DIR,
+    REFERENCE_SUFFIX,
+    Digest,
+    capture_stem,
+    compress,
+    digest,
+    read_reference,
+    source_of,
+    write_reference,
+)
+from pipeline.collect.rebuild import captures
+
+DEFAULT_KEEP_NIGHTS = 14
+IMPORT_DIR = "import"
+
+
+@dataclass
+class PruneReport:
+    nights: int = 0  # crawl nights kept (every one: their records and items stay readable)
+    pruned_nights: int = 0  # older than the last `keep_nights`, so looked at
+    compressed: int = 0
+    referenced: int = 0  # full copies turned into references
+    repointed: int = 0  # references pointed anew
+    logs_removed: int = 0
+    bytes_before: int = 0
+    bytes_after: int = 0
+
+
+def disk_bytes(*folders: Path) -> int:
+    """The size of every file under `folders`."""
+    return sum(p.stat().st_size for f in folders if f.is_dir() for p in f.rglob("*") if p.is_file())
+
+
+def crawl_nights(kept: list[Path]) -> list[str]:
+    """The run ids of the crawls among `kept` captures, oldest first."""
+    return sorted({source_of(p)[0] for p in kept if p.parent.name != IMPORT_DIR})
+
+
+def prune(data_dir: Path, keep_nights: int = DEFAULT_KEEP_NIGHTS) -> PruneReport:
+    """Compact the captures under `<data_dir>/raw` older than the last `keep_nights` crawl
+    nights, and delete those nights' logs (see the module's docstring)."""
+    data_dir = Path(data_dir)
+    raw, logs = data_dir / "raw", data_dir / "logs"
+    report = PruneReport(bytes_before=disk_bytes(raw, logs))
+    kept = captures(data_dir)
+    nights = crawl_nights(kept)
+    old = set(nights[: max(len(nights) - keep_nights, 0)])
+    report.nights, report.pruned_nights = len(nights), len(old)
+    by_source: dict[tuple[Path, str], list[Path]] = defaultdict(list)
+    for path in kept:
+        by_source[(path.parent, source_of(path)[1])].append(path)
+    for (folder, source), paths in by_source.items():
+        if folder.name == IMPORT_DIR:
+            for path in paths:
+                report.compressed += _compress_if_plain(path, source_of(path)[0] in old) is not path
+            continue
+        renamed = _prune_source(paths, old, report)
+        _repoint_latest(folder, source, renamed)
+    report.logs_removed = _remove_logs(logs, old)
+    report.bytes_after = disk_bytes(raw, logs)
+    return report
+
+
+def summary(report: PruneReport) -> str:
+    """One line saying what `prune` did."""
+    return (
+        f"pruned {report.pruned_nights} of {report.nights} crawl nights: "
+        f"{report.compressed} captures compressed, {report.referenced} copies made references, "
+        f"{report.logs_removed} log files removed; "
+        f"{report.bytes_before:,} -> {report.bytes_after:,} bytes under raw/ and logs/"
+    )
+
+
+def _compress_if_plain(path: Path, old: bool) -> Path:
+    if old and path.name.endswith((".jsonl", ".csv")):
+        return compress(path)
+    return path
+
+
+def _prune_source(paths: list[Path], old: set[str], report: PruneReport) -> dict[str, Path]:
+    """Compact one source's captures, oldest first; returns `{former name: file holding its
+    items}` for every full capture compressed or turned into a reference."""
+    holder: dict[str, Path] = {}  # items' hash -> the kept full capture holding them
+    renamed: dict[str, Path] = {}
+    for path in paths:
+        is_old = source_of(path)[0] in old
+        if path.name.endswith(REFERENCE_SUFFIX):
+            record = read_reference(path)
+            target = renamed.get(record["capture"])
+            if target is not None:
+                write_reference(path, target, _digest_of(record))
+                report.repointed += 1
+            holder.setdefault(record["sha256"], target or path.with_name(record["capture"]))
+            continue
+        # Only an old capture can become a reference, and only to an older one.
+        content = digest(path) if is_old and ".jsonl" in path.name else None
+        if content is not None and is_old and content.sha256 in holder:
+            reference = path.with_name(capture_stem(path) + REFERENCE_SUFFIX)
+            write_reference(reference, holder[content.sha256], content)
+            path.unlink()
+            renamed[path.name] = holder[content.sha256]
+            report.referenced += 1
+            continue
+        stored = _compress_if_plain(path, is_old)
+        if stored is not path:
+            renamed[path.name] = stored
+            report.compressed += 1
+        if content is not None:
+            holder.setdefault(content.sha256, stored)
+    return renamed
+
+
+def _digest_of(record: dict) -> Digest:
+    return Digest(record["sha256"], record["items"], record["scraped_at"])
+
+
+def _repoint_latest(folder: Path, source: str, renamed: dict[str, Path]) -> None:
+    """Point the source's latest-capture pointer at the file now holding its items."""
+    pointer = folder / LATEST_DIR / f"{source}.json"
+    if not pointer.exists():
+        return
+    record = read_reference(pointer)
+    target = renamed.get(record["capture"])
+    if target is not None:
+        write_reference(pointer, target, _digest_of(record))
+
+
+def _remove_logs(logs: Path, old: set[str]) -> int:
+    """Delete the spider logs and stats of the `old` nights; returns how many files."""
+    removed = 0
+    if not logs.is_dir():
+        return 0
+    for spider_dir in logs.iterdir():
+        if not spider_dir.is_dir():
+            continue
+        for path in spider_dir.iterdir():
+            run_id = path.name.partition("_")[0]
+            if run_id in old and path.name.endswith((".log", ".stats.json")):
+                path.unlink()
+                removed += 1
+    return removed
