@@ -7,18 +7,19 @@ Ashby board's postings as our spider yields them (352 boards, 3,753 postings), o
 real captures, generated Greenhouse-like boards of 50 postings (bench/synthetic.py). Each night
 writes every board's capture as the spider does (JSON lines, `scraped_at` set to the night's
 time), stores it with `pipeline.collect.captures.store_capture` (the nightly crawl's step) and
-writes its run record (`.run.json`, the size of a real `crawl_runs` row) beside it:
+writes its run record (`.run.json.gz`, with every `crawl_runs` column of a real row) beside it:
 
 - night 1: every board new;
 - night 2: the same postings (every board unchanged);
 - night 3: a few changes: one board in ten has one posting retitled and its last one gone.
 
 Bytes are the sizes of the files a night adds: its captures, its run records (which every night
-writes, changed or not, about 0.75 KB a source), both, and the disk blocks they take
+writes, changed or not, about 350 bytes a source compressed), both, and the disk blocks they take
 (`st_blocks`: a file takes at least one 4 KB block). The year is projected as night 1 plus 364
 nights like night 3, and as night 1 plus 364 nights at the share of boards that changed from one
 night to the next in the real four-night captures (every one of those large boards changed a
-little every night). Plain JSON lines, as captures were kept before, are the reference.
+little every night). Plain JSON lines with plain JSON records, as captures were kept before, are
+the reference.
 
 Target: an unchanged night adds at most 5% of the first night's capture bytes.
 """
@@ -33,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.collect.captures import digest, run_record_path, store_capture  # noqa: E402
+from pipeline.collect.captures import digest, store_capture, write_run_record  # noqa: E402
 from pipeline.db.schema import CRAWL_RUN_COLUMNS  # noqa: E402
 
 NIGHTS = ("20261201T023000.000Z", "20261202T023000.000Z", "20261203T023000.000Z")
@@ -113,7 +114,7 @@ def write_night(raw: Path, run_id: str, boards: dict[str, list[dict[str, Any]]])
     run records, both (`bytes`), the disk blocks they take, and what plain JSON lines with the
     same records would have added."""
     before = usage(raw)
-    captured = recorded = plain = 0
+    captured = recorded = plain = plain_record = 0
     at = night_time(run_id)
     for board, items in boards.items():
         folder = raw / board.split("-")[0]
@@ -127,8 +128,8 @@ def write_night(raw: Path, run_id: str, boards: dict[str, list[dict[str, Any]]])
         stored = store_capture(path)
         captured += stored.stat().st_size
         record = run_record(run_id, board, stored, len(items))
-        run_record_path(stored).write_text(json.dumps(record, indent=1, sort_keys=True))
-        recorded += run_record_path(stored).stat().st_size
+        recorded += write_run_record(stored, record).stat().st_size
+        plain_record += len(json.dumps(record, indent=1, sort_keys=True))  # as kept before
     after = usage(raw)
     return {
         "capture_bytes": captured,
@@ -136,7 +137,7 @@ def write_night(raw: Path, run_id: str, boards: dict[str, list[dict[str, Any]]])
         "bytes": after["bytes"] - before["bytes"],
         "disk_bytes": after["disk_bytes"] - before["disk_bytes"],
         "files": after["files"] - before["files"],
-        "plain_bytes": plain + recorded,
+        "plain_bytes": plain + plain_record,
     }
 
 

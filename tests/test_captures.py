@@ -15,6 +15,7 @@ from pipeline.collect.captures import (
     digest,
     locate_capture,
     read_reference,
+    read_run_record,
     run_record_path,
     store_capture,
 )
@@ -72,7 +73,7 @@ def test_an_unchanged_night_is_a_reference_and_replays_exactly(board, tmp_path):
     assert ref.name.endswith(".ref.json") and ref.exists()
     assert read_reference(ref)["capture"] == full.name
     assert ref.stat().st_size < 200  # a name, a hash, a count and a time
-    assert run_record_path(ref).exists() and second["items"] == 2 and second["new_listings"] == 0
+    assert read_run_record(ref) and second["items"] == 2 and second["new_listings"] == 0
     # Read through the reference: the first night's items with the second night's time.
     first_items, second_items = items_of(full), items_of(ref)
     stamps = {i["scraped_at"] for i in first_items}, {i["scraped_at"] for i in second_items}
@@ -98,10 +99,14 @@ def test_old_plain_captures_and_compressed_ones_replay_alike(board, tmp_path):
     board["jobs"] = BOARD["jobs"][:1]
     night(board, db_path)
     before = snapshot(open_db(db_path))
-    # As an older release kept them: every night a plain JSON-lines copy.
+    # As an older release kept them: every night a plain JSON-lines copy and a plain record.
     kept = {capture: items_of(capture) for capture in captures(tmp_path)}
     for capture, items in kept.items():
+        record = read_run_record(capture)
         capture.unlink()
+        packed = run_record_path(capture)
+        packed.with_name(packed.name + ".gz").unlink()
+        packed.write_text(json.dumps(record, indent=1, sort_keys=True))
         plain = capture.with_name(capture_stem(capture) + ".jsonl")
         plain.write_text("".join(json.dumps(item) + "\n" for item in items))
     assert all(p.name.endswith(".jsonl") for p in captures(tmp_path))
@@ -146,7 +151,7 @@ def test_import_reads_compressed_files_and_keeps_a_compressed_copy(tmp_path):
         assert result.exit_code == 0 and "1 items, 0 bad lines" in result.output
     kept = sorted(p.name.split("_", 1)[1] for p in captures(tmp_path))
     assert kept == ["export.csv.gz", "export.jsonl.gz", "late.jsonl.gz"]  # all compressed
-    assert all(run_record_path(p).exists() for p in captures(tmp_path))
+    assert all(read_run_record(p)["import"] for p in captures(tmp_path))
     before = snapshot(open_db(db_path))
     assert before["listings"] and len(before["postings"]) == 4
     assert rebuild(db_path) == 3
@@ -165,6 +170,9 @@ def test_prune_keeps_rebuild_exact(board, tmp_path):
     plain = Path(rows[2]["raw_file"]).with_suffix("")  # B as an older release kept it
     plain.write_bytes(gzip.decompress(Path(rows[2]["raw_file"]).read_bytes()))
     Path(rows[2]["raw_file"]).unlink()
+    record = read_run_record(plain)
+    (plain.parent / run_record_path(plain).name).write_text(json.dumps(record, indent=1))
+    run_record_path(plain).with_name(run_record_path(plain).name + ".gz").unlink()
     board["jobs"] = a
     rows.append(night(board, db_path))  # the latest full capture is gone: found by its name
     export = tmp_path / "export.jsonl"
@@ -183,7 +191,7 @@ def test_prune_keeps_rebuild_exact(board, tmp_path):
 
     result = CliRunner().invoke(cli, ["prune", "--keep-nights", "1", "--db", str(db_path)])
     assert result.exit_code == 0, result.output
-    assert "pruned 5 of 6 crawl nights: 1 captures compressed, 1 copies made references" in (
+    assert "pruned 5 of 6 crawl nights: 2 files compressed, 1 copies made references" in (
         result.output
     )
     assert sorted(p.name for p in (tmp_path / "logs" / "greenhouse").iterdir()) == [
@@ -203,7 +211,7 @@ def test_prune_keeps_rebuild_exact(board, tmp_path):
     assert rebuild(db_path) == 7
     assert snapshot(open_db(db_path)) == before
     again = CliRunner().invoke(cli, ["prune", "--keep-nights", "1", "--db", str(db_path)])
-    assert "0 captures compressed, 0 copies made references, 0 log files removed" in again.output
+    assert "0 files compressed, 0 copies made references, 0 log files removed" in again.output
     assert rebuild(db_path) == 7 and snapshot(open_db(db_path)) == before
 
 
@@ -227,7 +235,7 @@ def test_the_nightly_run_prunes_older_nights(board, tmp_path):
     said: list[str] = []
     assert run_nightly(loaded, echo=said.append) == 0
     assert run_nightly(loaded, echo=said.append) == 0
-    assert "pruned 1 of 2 crawl nights: 0 captures compressed" in "\n".join(said)
+    assert "pruned 1 of 2 crawl nights: 0 files compressed" in "\n".join(said)
     kept = captures(tmp_path)
     assert [p.name.split(".", 2)[-1] for p in kept] == ["jsonl.gz", "ref.json"]
     logs = list((tmp_path / "logs" / "greenhouse").iterdir())

@@ -54,8 +54,9 @@ def capture_stem(path: Path) -> str:
 
 
 def run_record_path(capture: Path) -> Path:
-    """The `.run.json` record kept beside a capture, whatever form the capture is kept in (a CSV
-    keeps its full name: `export.csv.run.json`, compressed or not)."""
+    """The `.run.json` record beside a capture as earlier releases kept it, whatever form the
+    capture is kept in (a CSV keeps its full name: `export.csv.run.json`, compressed or not);
+    `write_run_record` adds `.gz`."""
     capture = Path(capture)
     name = capture.name
     if name.endswith((".csv", ".csv.gz")):
@@ -63,6 +64,26 @@ def run_record_path(capture: Path) -> Path:
     if capture_suffix(capture):
         return capture.with_name(capture_stem(capture) + ".run.json")
     return capture.with_name(name.removesuffix(".jsonl") + ".run.json")
+
+
+def write_run_record(capture: Path, row: dict) -> Path:
+    """Keep a run's record (its `crawl_runs` row) beside its capture, as gzip-compressed compact
+    JSON (`.run.json.gz`, about 350 bytes: every night writes one a source, changed or not)."""
+    plain = run_record_path(capture)
+    path = plain.with_name(plain.name + ".gz")
+    text = json.dumps(row, sort_keys=True, separators=(",", ":"))
+    write_atomically(path, gzip.compress(text.encode(), compresslevel=9, mtime=0))
+    return path
+
+
+def read_run_record(capture: Path) -> dict:
+    """The record kept beside a capture (`.run.json.gz`, or `.run.json` as earlier releases
+    wrote it); empty when there is none."""
+    plain = run_record_path(capture)
+    packed = plain.with_name(plain.name + ".gz")
+    if packed.exists():
+        return json.loads(gzip.decompress(packed.read_bytes()))
+    return json.loads(plain.read_text()) if plain.exists() else {}
 
 
 def open_capture(path: Path) -> IO[bytes]:

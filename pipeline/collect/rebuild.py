@@ -2,7 +2,7 @@
 
 Every crawl keeps its raw items (`raw/<spider>/<run_id>_<source>.jsonl.gz`, or a `.ref.json`
 reference to an earlier capture with the same items; see `captures`) and its run record beside
-them (`.run.json`); every `microintern import` keeps a compressed copy of its file under
+them (`.run.json.gz`); every `microintern import` keeps a compressed copy of its file under
 `raw/import/`. Replaying them in capture order (file names start with the run id) through the
 same import and lifecycle steps gives the same listings, ids and history as the nightly path, so a
 bad pipeline release never loses data: fix it, then rebuild.
@@ -10,7 +10,6 @@ bad pipeline release never loses data: fix it, then rebuild.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
@@ -21,7 +20,8 @@ from pipeline.collect.captures import (
     capture_stem,
     capture_suffix,
     compress,
-    run_record_path,
+    read_run_record,
+    write_run_record,
 )
 from pipeline.collect.crawl import new_run_id
 from pipeline.collect.ingest import import_files, utc_stamp
@@ -38,7 +38,7 @@ def keep_import(path: Path, data_dir: Path, source: str | None) -> tuple[Path, s
     if not copy.name.endswith(".gz"):
         copy = compress(copy)
     record = {"import": True, "run_id": run_id, "seen_at": seen_at, "source": source}
-    run_record_path(copy).write_text(json.dumps(record, indent=1, sort_keys=True))
+    write_run_record(copy, record)
     return copy, run_id, seen_at
 
 
@@ -58,8 +58,7 @@ def replay(db_path: Path, data_dir: Path, close_after: int = CLOSE_AFTER_MISSED_
     db = open_db(db_path)
     count = 0
     for capture in captures(data_dir):
-        record_path = run_record_path(capture)
-        record: dict[str, Any] = json.loads(record_path.read_text()) if record_path.exists() else {}
+        record: dict[str, Any] = read_run_record(capture)
         if record.get("import") or not record:
             import_files(
                 db,

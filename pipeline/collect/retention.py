@@ -1,12 +1,13 @@
 """Retention: making the kept raw captures smaller without changing what `rebuild` gives.
 
-`rebuild` replays every night of every source: its `crawl_runs` row (the `.run.json` record) and
-its items, which move `last_seen`, count the misses that close a listing, and record changes. So
-no night can be dropped: a night that changed nothing still moved `last_seen` and wrote its row.
-What can go is every copy of items kept elsewhere. `prune` keeps the last `keep_nights` crawl
-nights as they are and, in older nights:
+`rebuild` replays every night of every source: its `crawl_runs` row (the `.run.json.gz`
+record) and its items, which move `last_seen`, count the misses that close a listing, and record
+changes. So no night can be dropped: a night that changed nothing still moved `last_seen` and
+wrote its row. What can go is every copy of items kept elsewhere. `prune` keeps the last
+`keep_nights` crawl nights as they are and, in older nights:
 
-- compresses plain captures (`.jsonl`, `.csv`) written by earlier releases or by hand;
+- compresses plain captures (`.jsonl`, `.csv`) and run records (`.run.json`) written by earlier
+  releases;
 - turns a full capture whose items are those of an earlier kept capture of the same source (a
   board that went back to what it showed before) into a reference to it;
 - deletes the nights' spider logs and stats (`data/logs/<spider>/`), which `rebuild` never reads.
@@ -30,8 +31,11 @@ from pipeline.collect.captures import (
     compress,
     digest,
     read_reference,
+    read_run_record,
+    run_record_path,
     source_of,
     write_reference,
+    write_run_record,
 )
 from pipeline.collect.rebuild import captures
 
@@ -43,7 +47,7 @@ IMPORT_DIR = "import"
 class PruneReport:
     nights: int = 0  # crawl nights kept (every one: their records and items stay readable)
     pruned_nights: int = 0  # older than the last `keep_nights`, so looked at
-    compressed: int = 0
+    compressed: int = 0  # files: captures and run records
     referenced: int = 0  # full copies turned into references
     repointed: int = 0  # references pointed anew
     logs_removed: int = 0
@@ -77,7 +81,9 @@ def prune(data_dir: Path, keep_nights: int = DEFAULT_KEEP_NIGHTS) -> PruneReport
     for (folder, source), paths in by_source.items():
         if folder.name == IMPORT_DIR:
             for path in paths:
-                report.compressed += _compress_if_plain(path, source_of(path)[0] in old) is not path
+                is_old = source_of(path)[0] in old
+                report.compressed += is_old and _compress_record(path)
+                report.compressed += _compress_if_plain(path, is_old) is not path
             continue
         renamed = _prune_source(paths, old, report)
         _repoint_latest(folder, source, renamed)
@@ -90,10 +96,20 @@ def summary(report: PruneReport) -> str:
     """One line saying what `prune` did."""
     return (
         f"pruned {report.pruned_nights} of {report.nights} crawl nights: "
-        f"{report.compressed} captures compressed, {report.referenced} copies made references, "
+        f"{report.compressed} files compressed, {report.referenced} copies made references, "
         f"{report.logs_removed} log files removed; "
         f"{report.bytes_before:,} -> {report.bytes_after:,} bytes under raw/ and logs/"
     )
+
+
+def _compress_record(capture: Path) -> bool:
+    """Keep a plain `.run.json` record (as earlier releases wrote it) compressed instead."""
+    plain = run_record_path(capture)
+    if not plain.exists():
+        return False
+    write_run_record(capture, read_run_record(capture))
+    plain.unlink()
+    return True
 
 
 def _compress_if_plain(path: Path, old: bool) -> Path:
@@ -109,6 +125,8 @@ def _prune_source(paths: list[Path], old: set[str], report: PruneReport) -> dict
     renamed: dict[str, Path] = {}
     for path in paths:
         is_old = source_of(path)[0] in old
+        if is_old:
+            report.compressed += _compress_record(path)
         if path.name.endswith(REFERENCE_SUFFIX):
             record = read_reference(path)
             target = renamed.get(record["capture"])
