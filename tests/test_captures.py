@@ -136,8 +136,8 @@ def test_import_reads_compressed_files_and_keeps_a_compressed_copy(tmp_path):
     table = tmp_path / "export.csv.gz"
     table.write_bytes(
         gzip.compress(
-            b"\xef\xbb\xbfProject ID;Project Title;Company Name;Project URL;Description\r\n"
-            b"9;Market research sprint;Acme;https://example.org/p/9;About 10 hours.\r\n"
+            b"\xef\xbb\xbfProject ID;Project Title;Company Name;Project URL;Description;Notes\r\n"
+            b"9;Market research sprint;Acme;https://example.org/p/9;About 10 hours.;-\r\n"
         )
     )
     db_path = tmp_path / "listings.db"
@@ -149,6 +149,7 @@ def test_import_reads_compressed_files_and_keeps_a_compressed_copy(tmp_path):
     for path, source in ((table, "parkerdewey"), (plain, "x")):
         result = runner.invoke(cli, ["import", str(path), "--source", source, "--db", str(db_path)])
         assert result.exit_code == 0 and "1 items, 0 bad lines" in result.output
+        assert ("ignored columns: Notes" in result.output) == (path is table)
     kept = sorted(p.name.split("_", 1)[1] for p in captures(tmp_path))
     assert kept == ["export.csv.gz", "export.jsonl.gz", "late.jsonl.gz"]  # all compressed
     assert all(read_run_record(p)["import"] for p in captures(tmp_path))

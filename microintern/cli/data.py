@@ -84,7 +84,7 @@ def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -
 
 def warn_of_ignored_columns(path: Path) -> None:
     """One line on stderr naming the columns of a CSV file the import did not read, if any."""
-    if path.suffix.lower() != ".csv":
+    if not path.name.lower().removesuffix(".gz").endswith(".csv"):
         return
     read, ignored = csv_columns(path)
     if ignored:
