@@ -39,7 +39,7 @@ from pipeline.collect.captures import (
 )
 from pipeline.collect.rebuild import captures
 
-DEFAULT_KEEP_NIGHTS = 14
+DEFAULT_KEEP_NIGHTS = 30
 IMPORT_DIR = "import"
 
 
