@@ -81,6 +81,12 @@ def test_an_unchanged_night_is_a_reference_and_replays_exactly(board, tmp_path):
     assert [dict(i, scraped_at=None) for i in first_items] == [
         dict(i, scraped_at=None) for i in second_items
     ]
+    # What crawl_runs.raw_file names can be imported again, into another database.
+    other = tmp_path / "other" / "listings.db"
+    again = CliRunner().invoke(cli, ["import", second["raw_file"], "--db", str(other)])
+    assert again.exit_code == 0 and "2 items, 0 bad lines" in again.output
+    [kept] = captures(other.parent)
+    assert kept.name.endswith(".jsonl.gz") and items_of(kept) == second_items
     board["jobs"] = [dict(BOARD["jobs"][0], title="Account Manager, Dutch")]
     third = night(board, db_path)  # changed: a full capture again
     assert third["raw_file"].endswith(".jsonl.gz") and third["updated_listings"] == 1

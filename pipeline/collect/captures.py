@@ -121,6 +121,22 @@ def read_reference(path: Path) -> dict:
     return json.loads(Path(path).read_text())
 
 
+def expand_reference(path: Path, out: Path) -> Path:
+    """Write the items a reference stands for to `out` as plain JSON lines, with the referring
+    night's `scraped_at`; returns `out`."""
+    record = read_reference(path)
+    with open_capture(Path(path).parent / record["capture"]) as source, open(out, "wb") as target:
+        for line in source:
+            if not line.strip():
+                continue
+            item = orjson.loads(line)  # a referenced capture holds JSON objects only
+            item.pop("scraped_at", None)
+            if record["scraped_at"] is not None:
+                item["scraped_at"] = record["scraped_at"]
+            target.write(orjson.dumps(item) + b"\n")
+    return out
+
+
 def write_reference(path: Path, target: Path, content: Digest) -> None:
     record = {"capture": Path(target).name, **asdict(content)}
     write_atomically(path, json.dumps(record, sort_keys=True).encode() + b"\n")

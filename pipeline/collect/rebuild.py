@@ -17,9 +17,11 @@ from typing import Any
 
 from pipeline.collect.captures import (
     LATEST_DIR,
+    REFERENCE_SUFFIX,
     capture_stem,
     capture_suffix,
     compress,
+    expand_reference,
     read_run_record,
     write_run_record,
 )
@@ -30,11 +32,15 @@ from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, upda
 
 def keep_import(path: Path, data_dir: Path, source: str | None) -> tuple[Path, str, str]:
     """Keep a gzip-compressed copy of a file given to `microintern import` under `raw/import/`
-    (a `.gz` file is copied as it is), with its record; returns `(copy, run_id, seen_at)`."""
+    (a `.gz` file is copied as it is; a kept night's reference, as the items it stands for), with
+    its record; returns `(copy, run_id, seen_at)`."""
     run_id, seen_at = new_run_id(), utc_stamp()
     copy = data_dir / "raw" / "import" / f"{run_id}_{Path(path).name}"
     copy.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, copy)
+    if copy.name.endswith(REFERENCE_SUFFIX):
+        copy = expand_reference(path, copy.with_name(capture_stem(copy) + ".jsonl"))
+    else:
+        shutil.copyfile(path, copy)
     if not copy.name.endswith(".gz"):
         copy = compress(copy)
     record = {"import": True, "run_id": run_id, "seen_at": seen_at, "source": source}
