@@ -70,11 +70,15 @@ def test_rebuild_after_pruning_gives_the_same_database(tmp_path):
     assert len(before["crawl_runs"]) == 36 and before["listing_changes"]
     statuses = [r["new_value"] for r in before["listing_changes"] if r["field"] == "status"]
     assert "closed" in statuses and "reopened" in statuses  # two empty nights, then back
-    sizes = [sum(p.stat().st_size for p in (data / "raw").rglob("*") if p.is_file())]
+
+    def capture_bytes() -> int:
+        return sum(p.stat().st_size for p in captures(data))
+
+    sizes = [capture_bytes()]
     for keep in (8, 3, 0):
         report = prune(data, keep_nights=keep)
         assert report.nights == 12 and report.pruned_nights == 12 - keep
-        sizes.append(report.bytes_after)
+        sizes.append(capture_bytes())
         assert rebuild(db_path) == 36
         assert snapshot(open_db(db_path)) == before
     assert sizes[0] > sizes[1] >= sizes[2] > sizes[3]  # legacy compressed; A again, a reference
@@ -83,3 +87,13 @@ def test_rebuild_after_pruning_gives_the_same_database(tmp_path):
     held = sorted(p.name.split(".", 2)[-1] for p in captures(data))
     # Full: a's A B C and empty nights; b's first; c's twelve but J, the same postings as D.
     assert held.count("jsonl.gz") == 4 + 1 + 11 and len(held) == 36
+    # Compacted nights are not read again: the next prune reads only what came after them.
+    state = json.loads((data / "raw" / "pruned.json").read_text())
+    assert state["through"] == "20261212T023000.000Z" and len(state["holders"]) == 3
+    first = next(p for p in captures(data) if p.name.endswith(".jsonl.gz"))
+    kept = first.read_bytes()
+    first.write_bytes(b"not gzip")  # reading it would raise
+    source = PATTERNS["greenhouse-a"]
+    store_night(data / "raw", 12, "greenhouse-a", board("greenhouse-a", source[0]))
+    assert prune(data, keep_nights=0).referenced == 1  # night 13 is night 1's postings
+    first.write_bytes(kept)

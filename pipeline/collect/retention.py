@@ -19,6 +19,7 @@ rebuild after pruning gives the same database as before.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ from pipeline.collect.captures import (
     read_run_record,
     run_record_path,
     source_of,
+    write_atomically,
     write_reference,
     write_run_record,
 )
@@ -41,6 +43,7 @@ from pipeline.collect.rebuild import captures
 
 DEFAULT_KEEP_NIGHTS = 30
 IMPORT_DIR = "import"
+STATE_FILE = "pruned.json"
 
 
 @dataclass
@@ -67,17 +70,22 @@ def crawl_nights(kept: list[Path]) -> list[str]:
 
 def prune(data_dir: Path, keep_nights: int = DEFAULT_KEEP_NIGHTS) -> PruneReport:
     """Compact the captures under `<data_dir>/raw` older than the last `keep_nights` crawl
-    nights, and delete those nights' logs (see the module's docstring)."""
+    nights, and delete those nights' logs (see the module's docstring). Nights compacted by an
+    earlier prune are not read again: `raw/pruned.json` keeps the last night compacted and, for
+    each source, the hash of the items of each full capture kept."""
     data_dir = Path(data_dir)
     raw, logs = data_dir / "raw", data_dir / "logs"
     report = PruneReport(bytes_before=disk_bytes(raw, logs))
     kept = captures(data_dir)
     nights = crawl_nights(kept)
     old = set(nights[: max(len(nights) - keep_nights, 0)])
+    state = load_state(raw)
+    done = state["through"]
     report.nights, report.pruned_nights = len(nights), len(old)
     by_source: dict[tuple[Path, str], list[Path]] = defaultdict(list)
     for path in kept:
-        by_source[(path.parent, source_of(path)[1])].append(path)
+        if source_of(path)[0] > done:  # what earlier prunes compacted stays as it is
+            by_source[(path.parent, source_of(path)[1])].append(path)
     for (folder, source), paths in by_source.items():
         if folder.name == IMPORT_DIR:
             for path in paths:
@@ -85,11 +93,23 @@ def prune(data_dir: Path, keep_nights: int = DEFAULT_KEEP_NIGHTS) -> PruneReport
                 report.compressed += is_old and _compress_record(path)
                 report.compressed += _compress_if_plain(path, is_old) is not path
             continue
-        renamed = _prune_source(paths, old, report)
+        holders = state["holders"].setdefault(f"{folder.name}/{source}", {})
+        renamed = _prune_source(paths, old, holders, report)
         _repoint_latest(folder, source, renamed)
     report.logs_removed = _remove_logs(logs, old)
+    state["through"] = max([done, *old])
+    write_atomically(raw / STATE_FILE, json.dumps(state, sort_keys=True).encode())
     report.bytes_after = disk_bytes(raw, logs)
     return report
+
+
+def load_state(raw: Path) -> dict:
+    """What earlier prunes did: `through` (the last night compacted) and `holders` (for each
+    `<spider>/<source>`, the name of the full capture holding each set of items, by hash)."""
+    path = raw / STATE_FILE
+    if path.exists():
+        return json.loads(path.read_text())
+    return {"through": "", "holders": {}}
 
 
 def summary(report: PruneReport) -> str:
@@ -118,10 +138,12 @@ def _compress_if_plain(path: Path, old: bool) -> Path:
     return path
 
 
-def _prune_source(paths: list[Path], old: set[str], report: PruneReport) -> dict[str, Path]:
-    """Compact one source's captures, oldest first; returns `{former name: file holding its
-    items}` for every full capture compressed or turned into a reference."""
-    holder: dict[str, Path] = {}  # items' hash -> the kept full capture holding them
+def _prune_source(
+    paths: list[Path], old: set[str], holders: dict[str, str], report: PruneReport
+) -> dict[str, Path]:
+    """Compact one source's captures not compacted before, oldest first, given `holders` (the
+    items' hash -> the name of the kept full capture holding them, updated); returns `{former
+    name: file holding its items}` for every full capture compressed or made a reference."""
     renamed: dict[str, Path] = {}
     for path in paths:
         is_old = source_of(path)[0] in old
@@ -133,15 +155,16 @@ def _prune_source(paths: list[Path], old: set[str], report: PruneReport) -> dict
             if target is not None:
                 write_reference(path, target, _digest_of(record))
                 report.repointed += 1
-            holder.setdefault(record["sha256"], target or path.with_name(record["capture"]))
             continue
         # Only an old capture can become a reference, and only to an older one.
         content = digest(path) if is_old and ".jsonl" in path.name else None
-        if content is not None and is_old and content.sha256 in holder:
+        name = holders.get(content.sha256) if content is not None else None
+        holder = path.with_name(name) if name else None
+        if content is not None and holder is not None and holder.exists():  # a copy: refer
             reference = path.with_name(capture_stem(path) + REFERENCE_SUFFIX)
-            write_reference(reference, holder[content.sha256], content)
+            write_reference(reference, holder, content)
             path.unlink()
-            renamed[path.name] = holder[content.sha256]
+            renamed[path.name] = holder
             report.referenced += 1
             continue
         stored = _compress_if_plain(path, is_old)
@@ -149,7 +172,7 @@ def _prune_source(paths: list[Path], old: set[str], report: PruneReport) -> dict
             renamed[path.name] = stored
             report.compressed += 1
         if content is not None:
-            holder.setdefault(content.sha256, stored)
+            holders[content.sha256] = stored.name
     return renamed
 
 
