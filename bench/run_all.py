@@ -4,18 +4,21 @@ bench/results.jsonl with the commit and the machine, so a regression shows.
 
 Usage: python bench/run_all.py [--only NAME[,NAME...]] [--quick] [--results FILE]
        [--crawl-pages N] [--incremental-pages N] [--pipeline-sizes N,N,...] [--normalize N]
-       [--dedupe-sizes N,N,...] [--publish N] [--bench-seconds S] [--memory-cap-mb MB]
+       [--dedupe-sizes N,N,...] [--publish N] [--captures-boards N] [--bench-seconds S]
+       [--memory-cap-mb MB]
 
 `make bench` runs it with the full sizes (10-30 minutes on a 2-core machine). `--quick` uses tiny
-sizes (the smoke test). Names: crawl, incremental, pipeline, normalize, dedupe, publish. Each
-benchmark runs in its own process (its peak RSS is its own; a Twisted reactor starts once per
-process) and is also runnable alone: `python bench/<name>_bench.py --help` says how.
+sizes (the smoke test). Names: crawl, incremental, pipeline, normalize, dedupe, publish,
+captures. Each benchmark runs in its own process (its peak RSS is its own; a Twisted reactor
+starts once per process) and is also runnable alone: `python bench/<name>_bench.py --help` says
+how.
 bench/publish_bench.py (Datasette figures, `main(n) -> dict`) is used when it exists; otherwise
 its row says "not available".
 
 Targets: crawl >= 70% of `scrapy bench`'s pages/s; second night >= 10x fewer bytes and no rows
 written but last_seen and crawl_runs; pipeline >= 4,000 items/s at 1M, under 3 GB, <= 11x time
-per 10x data; normalize + tag >= 10,000 items/s; dedupe + store 1M postings in under 3 minutes.
+per 10x data; normalize + tag >= 10,000 items/s; dedupe + store 1M postings in under 3 minutes;
+an unchanged night's captures add <= 5% of the first night's capture bytes.
 The rows of each benchmark, their targets and the table are in bench/table.py.
 """
 
@@ -41,6 +44,7 @@ sys.path.insert(0, str(PROJECT_ROOT))
 
 from bench.table import (  # noqa: E402
     Row,
+    captures_rows,
     crawl_rows,
     dedupe_rows,
     format_table,
@@ -52,7 +56,7 @@ from bench.table import (  # noqa: E402
 from pipeline.collect.gc_settings import fewer_collections  # noqa: E402
 
 RESULTS = PROJECT_ROOT / "bench" / "results.jsonl"
-NAMES = ("crawl", "incremental", "pipeline", "normalize", "dedupe", "publish")
+NAMES = ("crawl", "incremental", "pipeline", "normalize", "dedupe", "publish", "captures")
 # Benchmarks of parts of an import called outside `import_files`: run with the garbage collector
 # settings an import has (pipeline/collect/gc_settings.py).
 IMPORT_PART_MODULES = ("bench.normalize_bench", "bench.dedupe_store_bench")
@@ -63,6 +67,7 @@ MODULES = {
     "normalize": "bench.normalize_bench",
     "dedupe": "bench.dedupe_store_bench",
     "publish": "bench.publish_bench",
+    "captures": "bench.captures_bench",
 }
 
 
@@ -76,10 +81,11 @@ class Sizes:
     dedupe: list[int] = field(default_factory=lambda: [10_000, 100_000, 1_000_000])
     publish: int = 1_000_000
     memory_cap_mb: int = 4096
+    captures_boards: int = 0  # every real board
 
     @classmethod
     def quick(cls) -> Sizes:
-        return cls(20, 2, 5, [100, 200], 300, [500, 1000], 200)
+        return cls(20, 2, 5, [100, 200], 300, [500, 1000], 200, captures_boards=20)
 
 
 def calls(sizes: Sizes) -> dict[str, list[Any]]:
@@ -92,6 +98,7 @@ def calls(sizes: Sizes) -> dict[str, list[Any]]:
         "normalize": [sizes.normalize],
         "dedupe": [sizes.dedupe],
         "publish": [sizes.publish],
+        "captures": [sizes.captures_boards],
     }
 
 
@@ -121,6 +128,7 @@ def rows_for(name: str, outcome: dict[str, Any], sizes: Sizes) -> list[Row]:
         "normalize": normalize_rows,
         "dedupe": dedupe_rows,
         "publish": publish_rows,
+        "captures": captures_rows,
     }
     return builders[name](r)
 
@@ -221,6 +229,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--dedupe-sizes", type=ints)
     parser.add_argument("--publish", type=int)
     parser.add_argument("--memory-cap-mb", type=int)
+    parser.add_argument("--captures-boards", type=int)
     opts = parser.parse_args(argv)
     unknown = set(opts.only) - set(NAMES)
     if unknown:
@@ -235,6 +244,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "dedupe": opts.dedupe_sizes,
         "publish": opts.publish,
         "memory_cap_mb": opts.memory_cap_mb,
+        "captures_boards": opts.captures_boards,
     }
     for key, value in overrides.items():
         if value is not None:

@@ -44,6 +44,7 @@ class NightlyConfig:
     data_dir: Path | None = None
     jobstore: Path = Path("data/scheduler.db")
     log_dir: Path = Path("data/logs")
+    keep_nights: int = 30  # retention: older crawl nights are pruned after a run; 0: never
 
     def __post_init__(self) -> None:
         def coerce(name: str, kind: type) -> None:
@@ -52,7 +53,7 @@ class NightlyConfig:
             except (TypeError, ValueError) as exc:
                 raise ConfigError(f"{name}: expected {kind.__name__}, got {exc}") from exc
 
-        for name in ("jitter_seconds", "parallel"):
+        for name in ("jitter_seconds", "parallel", "keep_nights"):
             coerce(name, int)
         for name in ("misfire_grace_hours", "timeout_seconds", "alert_timeout_seconds"):
             coerce(name, float)
@@ -71,6 +72,8 @@ class NightlyConfig:
             raise ConfigError(f"jitter_seconds: expected 0 to {MAX_JITTER}")
         if self.parallel < 1:
             raise ConfigError("parallel: expected 1 or more")
+        if self.keep_nights < 0:
+            raise ConfigError("keep_nights: expected 0 or more")
         for name in ("misfire_grace_hours", "timeout_seconds", "alert_timeout_seconds"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name}: expected a positive number")
@@ -126,6 +129,7 @@ SECTIONS: dict[str, dict[str, str]] = {
         "webhook_url": "webhook_url",
         "timeout_seconds": "alert_timeout_seconds",
     },
+    "retention": {"keep_nights": "keep_nights"},
     "paths": {
         "db": "db",
         "sources": "sources",

@@ -3,8 +3,9 @@ configuration of schedules/config.py.
 
 `run_nightly` is what the job does: under a lock beside the database, crawl every enabled
 source (`pipeline.collect.crawl.crawl`), with the health checks as its `checks` hook
-(`schedules.health`: a run that fails one is `degraded` and closes no listings), then send an
-alert when any source is degraded or failed (`schedules.alerts`). It logs to
+(`schedules.health`: a run that fails one is `degraded` and closes no listings), prune the
+captures of nights older than `[retention] keep_nights` (`pipeline.collect.retention`), then
+send an alert when any source is degraded or failed (`schedules.alerts`). It logs to
 `<logs>/nightly/<run_id>.log` and prints its progress.
 
 Exit statuses of a run: 0 every source ok, 1 some degraded or failed, 2 nothing worked (or the
@@ -28,6 +29,8 @@ from urllib.parse import urlsplit
 from pipeline.collect.crawl import CrawlJob, crawl, new_run_id
 from pipeline.collect.ingest import utc_stamp
 from pipeline.collect.lock import EXIT_BUSY, Busy, holding_crawl_lock
+from pipeline.collect.retention import prune
+from pipeline.collect.retention import summary as prune_summary
 from pipeline.collect.sources import SourcesError, load_sources
 from pipeline.db import open_db, record_crawl_run
 from schedules.alerts import send_alert, summarize, summary_headline
@@ -154,7 +157,20 @@ def _run_locked(
         logger.exception("nightly %s stopped", run_id)
         error = f"stopped by {type(exc).__name__}: {exc}"
         return _finish(config, summarize(run_id, [], error=error), log_path, echo, clock)
+    if config.keep_nights:
+        _prune(config, progress)
     return _finish(config, summarize(run_id, runs), log_path, echo, clock)
+
+
+def _prune(config: NightlyConfig, progress: Progress) -> None:
+    """Retention after the crawl (`[retention]`); a failure is reported, not fatal."""
+    try:
+        report = prune(config.data_dir or config.db.parent, config.keep_nights)
+    except Exception as exc:
+        logger.exception("pruning the captures failed")
+        progress.say(f"prune failed: {type(exc).__name__}: {exc}", logging.ERROR)
+        return
+    progress.say(prune_summary(report))
 
 
 def _finish(

@@ -26,3 +26,17 @@ def test_publish_bench_runs(tmp_path, monkeypatch):
     for figure in publish_bench.TARGETS:
         assert 0 < result[figure]["p50_ms"] <= result[figure]["p95_ms"]
     assert publish_bench.main(3000, runs=1)["listings"] == 3000  # the cached database
+
+
+def test_captures_bench_runs():
+    """20 boards (real ones when ../shared/realdata is there): night 2 is all references and adds
+    at most 5% of night 1's capture bytes; night 3's changed boards are full captures again."""
+    from bench import captures_bench
+
+    result = captures_bench.main(20)
+    first, second, third = result["nights"]
+    assert result["boards"] == result["night2_references"] == 20
+    assert second["capture_bytes"] <= 0.05 * first["capture_bytes"]
+    assert second["capture_bytes"] < third["capture_bytes"] < first["capture_bytes"]
+    assert first["plain_bytes"] > 3 * first["bytes"]  # gzip
+    assert result["year_bytes"] < result["year_plain_bytes"] / 10

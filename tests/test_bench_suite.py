@@ -137,3 +137,17 @@ def test_run_all_rows_of_every_benchmark(crawl_result, incremental_result, pipel
     table = run_all.format_table(everything).splitlines()
     assert len(table) == 2 + len(everything)
     assert len({len(line) for line in table}) == 1  # aligned columns
+
+
+def test_run_all_rows_of_the_captures_bench():
+    from bench import captures_bench
+
+    result = captures_bench.main(5)
+    rows = run_all.rows_for("captures", {"result": result}, run_all.Sizes.quick())
+    assert rows[0].figure.startswith("captures: night 1 (5 ")
+    unchanged = rows[1]
+    assert unchanged.figure == "captures: unchanged night 2, capture bytes added"
+    assert unchanged.target == "<= 5%" and unchanged.met is True
+    assert rows[5].figure == "captures: a year (night 1 + 364 nights like night 3)"
+    assert "x smaller" in rows[5].ratio
+    assert run_all.calls(run_all.Sizes.quick())["captures"] == [20]

@@ -29,7 +29,9 @@ def test_crawl_imports_captures_and_records_runs(serve_fixtures, tmp_path):
     assert greenhouse["http_errors"] == 2  # the 500 and its retry
     assert greenhouse["retries"] == 1
     assert "errors logged" in greenhouse["reason"]
-    assert (tmp_path / "raw" / "greenhouse" / "20261125T023000Z_greenhouse.jsonl").exists()
+    kept = tmp_path / "raw" / "greenhouse" / "20261125T023000Z_greenhouse.jsonl.gz"
+    assert greenhouse["raw_file"] == str(kept) and kept.exists()  # compressed, the plain gone
+    assert not kept.with_suffix("").exists()
     assert jsonld["status"] == "failed"
     assert "needs -a url=" in jsonld["reason"]
 

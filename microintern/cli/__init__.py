@@ -1,5 +1,5 @@
 """The `microintern` command line: the click group and its commands, one module per group of
-commands (`data`: import, export, rebuild; `collect`: crawl, sources, discover; `publish`:
+commands (`data`: import, export, rebuild, prune; `collect`: crawl, sources, discover; `publish`:
 serve, demo; `measure`: evaluate; shared options in `options`). Logic lives in the pipeline."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import click
 
 from microintern.cli.collect import crawl_command, discover, sources_command
-from microintern.cli.data import export, import_command, rebuild
+from microintern.cli.data import export, import_command, prune, rebuild
 from microintern.cli.measure import evaluate
 from microintern.cli.options import DEFAULT_DB, DEFAULT_METADATA
 from microintern.cli.publish import SERVE_SETTINGS, demo, serve, serve_command
@@ -28,6 +28,7 @@ for command in (
     crawl_command,
     export,
     rebuild,
+    prune,
     discover,
     evaluate,
     sources_command,

@@ -1,4 +1,5 @@
-"""Data commands: `import` raw files, `export` listings for analysts, `rebuild` from captures."""
+"""Data commands: `import` raw files, `export` listings for analysts, `rebuild` from captures,
+`prune` the captures kept."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from pipeline.collect.ingest import import_files
 from pipeline.collect.raw import csv_columns
 from pipeline.collect.rebuild import captures, keep_import
 from pipeline.collect.rebuild import rebuild as rebuild_database
+from pipeline.collect.retention import DEFAULT_KEEP_NIGHTS, summary
+from pipeline.collect.retention import prune as prune_captures
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, ImportResult, open_db
 from pipeline.publish.export import FORMATS, ExportError, export_listings, format_for
 from pipeline.publish.filters import KINDS, FilterError, parse_filters
@@ -81,7 +84,7 @@ def import_command(files: tuple[Path, ...], source: str | None, db_path: Path) -
 
 def warn_of_ignored_columns(path: Path) -> None:
     """One line on stderr naming the columns of a CSV file the import did not read, if any."""
-    if path.suffix.lower() != ".csv":
+    if not path.name.lower().removesuffix(".gz").endswith(".csv"):
         return
     read, ignored = csv_columns(path)
     if ignored:
@@ -182,3 +185,28 @@ def rebuild(db_path: Path, close_after: int) -> None:
         f"replayed {count} captures: {db.table('listings').count} listings, "
         f"{db.table('postings').count} postings"
     )
+
+
+@click.command()
+@db_option
+@click.option(
+    "--keep-nights",
+    type=click.IntRange(min=0),
+    default=DEFAULT_KEEP_NIGHTS,
+    show_default=True,
+    help="The last crawl nights left as they are (captures, spider logs and stats).",
+)
+def prune(db_path: Path, keep_nights: int) -> None:
+    """Make the raw captures beside the database (raw/) smaller without changing what `rebuild`
+    gives: in crawl nights older than the last --keep-nights, compress plain captures, turn a
+    copy of items an earlier capture of the same source holds into a reference to it, and
+    delete the spider logs and stats. Every night's record and items stay readable
+    (docs/operations.md, "Raw captures and retention").
+
+    Example:
+
+        microintern prune --keep-nights 30 --db data/listings.db
+    """
+    with crawl_lock_or_exit(db_path):  # a crawl meanwhile may be storing a capture
+        report = prune_captures(db_path.parent, keep_nights)
+    click.echo(summary(report))

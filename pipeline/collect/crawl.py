@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from pipeline.collect.captures import store_capture, write_run_record
 from pipeline.collect.ingest import import_files, utc_stamp
 from pipeline.collect.sources import Source
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
@@ -80,11 +81,6 @@ def spider_command(
     for key, value in overrides.items():
         command += ["-s", f"{key}={value}"]
     return command
-
-
-def run_record_path(raw_file: Path) -> Path:
-    """The `.run.json` record kept beside a raw capture."""
-    return raw_file.with_name(raw_file.name.removesuffix(".jsonl") + ".run.json")
 
 
 def capture_paths(job: CrawlJob, capture: str, data_dir: Path) -> dict[str, Path]:
@@ -220,7 +216,7 @@ def crawl(
     """Run each job, import what it captured, and return the `crawl_runs` rows written.
 
     Raw captures go to `<data_dir>/raw/<spider>/<run_id>_<source>.jsonl` with the run's record
-    beside them (`.run.json`), logs to `<data_dir>/logs/<spider>/` (data_dir defaults to the
+    beside them (`.run.json.gz`), logs to `<data_dir>/logs/<spider>/` (data_dir defaults to the
     database's folder). One failing source never stops the others. `checks(db, row)` may name
     failed health checks, which make the run `degraded`; only an `ok` run closes listings its
     source no longer shows (after `close_after` such runs in a row). `db_lock` (e.g. a
@@ -246,6 +242,7 @@ def crawl(
         command = spider_command(job, capture, data_dir, settings)
         process = run_spider_process(command, paths["stats"], timeout, paths["log"])
         duration = round(time.monotonic() - clock, 2)
+        paths["raw"] = store_capture(paths["raw"])  # gzip, or a reference to unchanged items
         with guard:  # the database, one crawl at a time when several run in parallel
             row = _record_run(
                 db, job, run_id, paths, process, started, duration, timeout, close_after, checks
@@ -305,7 +302,7 @@ def _record_run(
     )
     record_crawl_run(db, row)
     if raw_file.exists():  # kept beside the capture, so `rebuild` can replay the run
-        run_record_path(raw_file).write_text(json.dumps(row, indent=1, sort_keys=True))
+        write_run_record(raw_file, row)
     return row
 
 

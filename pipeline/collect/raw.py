@@ -13,6 +13,7 @@ under "Budget" is "Budget $250". `csv_columns` tells the columns of a file read 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import re
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from pipeline.collect.captures import REFERENCE_SUFFIX, open_capture, read_reference
 from spiders.items import RAW_FIELDS, REQUIRED_FIELDS
 
 
@@ -212,11 +214,17 @@ def iter_raw_file(
     path: Path, defaults: dict[str, Any] | None = None
 ) -> Iterator[tuple[int, dict[str, Any] | RawItemError]]:
     """Yield `(line_number, item)` or `(line_number, RawItemError)` for each record of a JSON-lines
-    or (by its `.csv` suffix) CSV file; `defaults` fill missing fields such as `source`."""
-    if Path(path).suffix.lower() == ".csv":
+    or (by its `.csv` suffix) CSV file, gzip-compressed when its name ends with `.gz`, or of the
+    capture a reference names (`.ref.json`, see `captures`); `defaults` fill missing fields such
+    as `source`."""
+    name = Path(path).name.lower()
+    if name.endswith(REFERENCE_SUFFIX):
+        yield from _iter_reference(Path(path), defaults or {})
+        return
+    if name.removesuffix(".gz").endswith(".csv"):
         yield from _iter_csv(Path(path), defaults or {})
         return
-    with open(path, "rb") as handle:
+    with open_capture(path) as handle:
         for number, raw_line in enumerate(handle, 1):
             try:
                 line = raw_line.decode("utf-8")
@@ -231,6 +239,26 @@ def iter_raw_file(
                 yield number, exc
 
 
+def _iter_reference(
+    path: Path, defaults: dict[str, Any]
+) -> Iterator[tuple[int, dict[str, Any] | RawItemError]]:
+    """The items of the capture a reference names, with the referring night's `scraped_at`."""
+    record = read_reference(path)
+    stamp = record.get("scraped_at") or defaults.get("scraped_at")
+    for number, item in iter_raw_file(path.parent / record["capture"], defaults):
+        if isinstance(item, dict):
+            item["scraped_at"] = stamp
+        yield number, item
+
+
+def read_text(path: Path) -> str:
+    """A text file (a leading byte-order mark dropped), decompressed when it ends with `.gz`."""
+    if str(path).endswith(".gz"):
+        with gzip.open(path, "rt", encoding="utf-8-sig") as handle:
+            return handle.read()
+    return Path(path).read_text(encoding="utf-8-sig")
+
+
 def sniff_delimiter(header_line: str) -> str:
     """The delimiter of a CSV by its header line: whichever of `,` `;` and tab it holds most
     of outside quotes (`,` on a tie, and for a single column)."""
@@ -243,8 +271,8 @@ def csv_columns(path: Path) -> tuple[list[str], list[str]]:
     """The headers of a CSV file that are read, and those ignored (empty headers aside); none
     when the file cannot be read (its import says why)."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = read_text(path)
+    except (OSError, UnicodeDecodeError, EOFError, gzip.BadGzipFile):
         return [], []
     delimiter = sniff_delimiter(text.partition("\n")[0])
     headers = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
@@ -256,7 +284,7 @@ def _iter_csv(
     path: Path, defaults: dict[str, Any]
 ) -> Iterator[tuple[int, dict[str, Any] | RawItemError]]:
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_text(path)
     except UnicodeDecodeError as exc:
         reason = f"not UTF-8 ({exc.reason} at byte {exc.start}); save the CSV as UTF-8"
         yield 1, RawItemError(reason)

@@ -1,7 +1,8 @@
 """Rebuilding the database from the kept raw captures.
 
-Every crawl keeps its raw items (`raw/<spider>/<run_id>_<source>.jsonl`) and its run record
-beside them (`.run.json`); every `microintern import` keeps a copy of its file under
+Every crawl keeps its raw items (`raw/<spider>/<run_id>_<source>.jsonl.gz`, or a `.ref.json`
+reference to an earlier capture with the same items; see `captures`) and its run record beside
+them (`.run.json.gz`); every `microintern import` keeps a compressed copy of its file under
 `raw/import/`. Replaying them in capture order (file names start with the run id) through the
 same import and lifecycle steps gives the same listings, ids and history as the nightly path, so a
 bad pipeline release never loses data: fix it, then rebuild.
@@ -9,35 +10,53 @@ bad pipeline release never loses data: fix it, then rebuild.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 from typing import Any
 
-from pipeline.collect.crawl import new_run_id, run_record_path
+from pipeline.collect.captures import (
+    LATEST_DIR,
+    REFERENCE_SUFFIX,
+    capture_stem,
+    capture_suffix,
+    compress,
+    expand_reference,
+    read_run_record,
+    write_run_record,
+)
+from pipeline.collect.crawl import new_run_id
 from pipeline.collect.ingest import import_files, utc_stamp
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
 
-CAPTURE_SUFFIXES = (".jsonl", ".csv")
-
 
 def keep_import(path: Path, data_dir: Path, source: str | None) -> tuple[Path, str, str]:
-    """Copy a file given to `microintern import` under `raw/import/`, with its record; returns
-    `(copy, run_id, seen_at)`."""
+    """Keep a gzip-compressed copy of a file given to `microintern import` under `raw/import/`
+    (a `.gz` file is copied as it is; a kept night's reference, as the items it stands for), with
+    its record; returns `(copy, run_id, seen_at)`."""
     run_id, seen_at = new_run_id(), utc_stamp()
     copy = data_dir / "raw" / "import" / f"{run_id}_{Path(path).name}"
     copy.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(path, copy)
+    if copy.name.endswith(REFERENCE_SUFFIX):
+        copy = expand_reference(path, copy.with_name(capture_stem(copy) + ".jsonl"))
+    else:
+        shutil.copyfile(path, copy)
+    if not copy.name.endswith(".gz"):
+        copy = compress(copy)
     record = {"import": True, "run_id": run_id, "seen_at": seen_at, "source": source}
-    run_record_path(copy).write_text(json.dumps(record, indent=1, sort_keys=True))
+    write_run_record(copy, record)
     return copy, run_id, seen_at
 
 
 def captures(data_dir: Path) -> list[Path]:
-    """Every kept capture, in capture order."""
-    found = [p for p in (data_dir / "raw").rglob("*") if p.suffix in CAPTURE_SUFFIXES]
-    return sorted(found, key=lambda p: (p.name, str(p)))
+    """Every kept capture (plain, gzip-compressed or a reference), in capture order: by name
+    without its suffix, which starts with the run id."""
+    found = [
+        p
+        for p in (data_dir / "raw").rglob("*")
+        if capture_suffix(p) and p.parent.name != LATEST_DIR and p.is_file()
+    ]
+    return sorted(found, key=lambda p: (capture_stem(p), str(p.parent)))
 
 
 def replay(db_path: Path, data_dir: Path, close_after: int = CLOSE_AFTER_MISSED_RUNS) -> int:
@@ -45,8 +64,7 @@ def replay(db_path: Path, data_dir: Path, close_after: int = CLOSE_AFTER_MISSED_
     db = open_db(db_path)
     count = 0
     for capture in captures(data_dir):
-        record_path = run_record_path(capture)
-        record: dict[str, Any] = json.loads(record_path.read_text()) if record_path.exists() else {}
+        record: dict[str, Any] = read_run_record(capture)
         if record.get("import") or not record:
             import_files(
                 db,
