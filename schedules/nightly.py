@@ -26,8 +26,10 @@ from typing import Any
 
 from pipeline.collect.batch import host_of
 from pipeline.collect.crawl import CrawlJob, crawl, new_run_id
+from pipeline.collect.distributed import crawl_scrapyd
 from pipeline.collect.ingest import utc_stamp
 from pipeline.collect.lock import EXIT_BUSY, Busy, holding_crawl_lock
+from pipeline.collect.scrapyd_api import Node
 from pipeline.collect.sources import SourcesError, load_sources
 from pipeline.db import open_db, record_crawl_run
 from schedules.alerts import send_alert, summarize, summary_headline
@@ -198,6 +200,8 @@ def crawl_all(
     once. Only the spider processes overlap: the `crawl()` calls share one lock around their
     database work (`db_lock`), since two imports at once make SQLite answer "database is locked".
     """
+    if config.scrapyd:
+        return _crawl_on_scrapyd(jobs, config, run_id, progress, checks)
     groups: dict[str, list[tuple[int, CrawlJob]]] = {}
     for number, job in enumerate(jobs):
         groups.setdefault(host_of(job), []).append((number, job))
@@ -251,6 +255,33 @@ def _crawl_host(
     for row in found:
         progress.finished(row)
     return found
+
+
+def _crawl_on_scrapyd(
+    jobs: list[CrawlJob],
+    config: NightlyConfig,
+    run_id: str,
+    progress: Progress,
+    checks: Checks | None,
+) -> list[dict[str, Any]]:
+    """The same groups on the configured Scrapyd nodes (pipeline.collect.distributed)."""
+    nodes = [Node.parse(url) for url in config.scrapyd.split(",") if url.strip()]
+    progress.say(f"crawling on {len(nodes)} Scrapyd nodes: {', '.join(n.url for n in nodes)}")
+    rows = crawl_scrapyd(
+        jobs,
+        config.db,
+        nodes,
+        data_dir=config.data_dir,
+        settings=dict(config.settings),
+        timeout=config.timeout_seconds,
+        run_id=run_id,
+        checks=checks,
+        slots=config.scrapyd_slots,
+        echo=lambda line: logger.info("scrapyd: %s", line.strip()),
+    )
+    for row in rows:
+        progress.finished(row)
+    return rows
 
 
 def _failed_row(job: CrawlJob, run_id: str, reason: str) -> dict[str, Any]:

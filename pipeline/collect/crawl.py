@@ -179,9 +179,7 @@ def crawl(
     guard = db_lock if db_lock is not None else nullcontext()
     with guard:
         db = open_db(db_path)
-    record = partial(
-        _record_run, db, run_id=run_id, close_after=close_after, checks=checks, guard=guard
-    )
+    record = recorder(db, run_id, close_after, checks, guard)
     groups = batches(jobs, batch_size) if batch else [[job] for job in jobs]
     rows: dict[int, dict[str, Any]] = {}
     number = 0
@@ -192,10 +190,13 @@ def crawl(
                 f"[{number}/{len(jobs)}] crawling {job.key} "
                 f"({job.spider} {' '.join(f'{k}={v}' for k, v in job.args.items())})"
             )
-        if len(group) == 1:
-            done = [_crawl_alone(group[0], run_id, data_dir, settings, timeout, record)]
-        else:
-            done = _crawl_batch(group, run_id, data_dir, settings, timeout, record)
+        planned = plan_group(group, run_id, data_dir, settings, timeout)
+        started, clock = utc_stamp(), time.monotonic()
+        process = run_spider_process(
+            planned.command, planned.paths["stats"], planned.timeout, planned.paths["log"]
+        )
+        duration = round(time.monotonic() - clock, 2)
+        done = settle_group(planned, process, record, started=started, duration=duration)
         for job, row in zip(group, done, strict=True):
             rows[id(job)] = row
             echo(
@@ -206,50 +207,76 @@ def crawl(
     return [rows[id(job)] for job in jobs]
 
 
-def _crawl_alone(job, run_id, data_dir, settings, timeout, record) -> dict[str, Any]:
-    """One job in its own process, its stats the process's."""
-    paths = capture_paths(job, f"{run_id}_{job.key}", data_dir)
-    paths["stats"].unlink(missing_ok=True)
-    started, clock = utc_stamp(), time.monotonic()
-    command = spider_command(job, f"{run_id}_{job.key}", data_dir, settings)
-    process = run_spider_process(command, paths["stats"], timeout, paths["log"])
-    duration = round(time.monotonic() - clock, 2)
-    return record(
-        job, paths=paths, process=process, started=started, duration=duration, timeout=timeout
-    )
+@dataclass
+class PlannedGroup:
+    """One spider process for a group of jobs: its command, where its stats and log go, its
+    timeout, and each job's capture."""
+
+    jobs: list[CrawlJob]
+    command: list[str]
+    paths: dict[str, Path]
+    timeout: float
+    captures: dict[str, Path]
 
 
-def _crawl_batch(group, run_id, data_dir, settings, timeout, record) -> list[dict[str, Any]]:
-    """Jobs that differ only by their boards in one process (pipeline.collect.batch): each
-    gets its own capture, its share of the stats, and its own row."""
-    captures = {job.key: capture_paths(job, f"{run_id}_{job.key}", data_dir) for job in group}
-    by_board = {b: captures[job.key]["raw"] for job in group for b in boards_of(job)}
-    whole = batch_job(group, by_board)
+def plan_group(
+    group: list[CrawlJob],
+    run_id: str,
+    data_dir: Path,
+    settings: dict[str, str] | None,
+    timeout: float,
+) -> PlannedGroup:
+    """The process for one job, or for jobs that differ only by their boards (one process
+    writing each job's capture; pipeline.collect.batch). The timeout scales with the group."""
+    captures = {
+        job.key: capture_paths(job, f"{run_id}_{job.key}", data_dir)["raw"] for job in group
+    }
+    whole = group[0]
+    if len(group) > 1:
+        whole = batch_job(group, {b: captures[job.key] for job in group for b in boards_of(job)})
     paths = capture_paths(whole, f"{run_id}_{whole.key}", data_dir)
     paths["stats"].unlink(missing_ok=True)
-    started, clock = utc_stamp(), time.monotonic()
-    limit = timeout * len(group)  # the timeout scales with the group
     command = spider_command(whole, f"{run_id}_{whole.key}", data_dir, settings)
-    process = run_spider_process(command, paths["stats"], limit, paths["log"])
-    duration = round(time.monotonic() - clock, 2)
+    return PlannedGroup(group, command, paths, timeout * len(group), captures)
+
+
+def settle_group(
+    planned: PlannedGroup, process: SpiderProcess, record, *, started: str, duration: float
+) -> list[dict[str, Any]]:
+    """Record each job of a finished process: alone, its stats are the process's; in a
+    batch, its boards' share of them and the last error about its boards."""
     rows = []
-    for job in group:
-        boards = boards_of(job)
-        own = dataclasses.replace(
-            process,
-            stats=source_stats(process.stats, boards),
-            error=error_about(paths["log"], boards, ERROR_LINE),
-        )
-        raw = captures[job.key]["raw"]
-        if raw.exists() and raw.stat().st_size == 0:
-            raw.unlink()  # as a feed with no items: no capture
-        job_paths = {**paths, "raw": raw}
+    for job in planned.jobs:
+        own, raw = process, planned.captures[job.key]
+        if len(planned.jobs) > 1:
+            boards = boards_of(job)
+            own = dataclasses.replace(
+                process,
+                stats=source_stats(process.stats, boards),
+                error=error_about(planned.paths["log"], boards, ERROR_LINE),
+            )
+            if raw.exists() and raw.stat().st_size == 0:
+                raw.unlink()  # as a feed with no items: no capture
+        paths = {**planned.paths, "raw": raw}
         rows.append(
             record(
-                job, paths=job_paths, process=own, started=started, duration=duration, timeout=limit
+                job,
+                paths=paths,
+                process=own,
+                started=started,
+                duration=duration,
+                timeout=planned.timeout,
             )
         )
     return rows
+
+
+def recorder(db: Database, run_id: str, close_after: int, checks, guard) -> Callable[..., Any]:
+    """`record(job, paths=, process=, started=, duration=, timeout=)`: `_record_run` for one
+    crawl's database, run id, closing rule and checks."""
+    return partial(
+        _record_run, db, run_id=run_id, close_after=close_after, checks=checks, guard=guard
+    )
 
 
 def _record_run(
