@@ -4,18 +4,13 @@ listings as a local crawl, and a node lost mid-run costs nothing but a `degraded
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 
+from bench.scrapyd_nodes import ScrapydNode
 from pipeline.collect.crawl import CrawlJob, crawl, run_record_path
 from pipeline.collect.distributed import crawl_scrapyd
 from pipeline.collect.scrapyd_api import Node, schedule_parts
@@ -25,51 +20,6 @@ from pipeline.demo import LOCAL_SETTINGS
 FIXTURES = Path(__file__).parent / "fixtures"
 BOARD_JOB = json.loads((FIXTURES / "greenhouse/v1/boards/algolia/jobs.json").read_text())["jobs"][0]
 SETTINGS = {**LOCAL_SETTINGS, "RETRY_TIMES": "1"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class ScrapydNode:
-    """A real `scrapyd` on 127.0.0.1 with its own port, folder and credentials."""
-
-    def __init__(self, folder: Path) -> None:
-        folder.mkdir(parents=True)
-        self.port = free_port()
-        (folder / "scrapyd.conf").write_text(
-            "[scrapyd]\nbind_address = 127.0.0.1\n"
-            f"http_port = {self.port}\neggs_dir = {folder / 'eggs'}\ndbs_dir = {folder / 'dbs'}\n"
-            "logs_dir =\nitems_dir =\npoll_interval = 0.2\nmax_proc = 4\n"
-            "username = crawler\npassword = s3cret\n"
-        )
-        self.log = (folder / "scrapyd.out").open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "scrapyd"],
-            cwd=folder,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its crawls in its process group, stopped with it
-            env={**os.environ, "PYTHONPATH": ""},
-        )
-        self.url = f"http://crawler:s3cret@127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"http://127.0.0.1:{self.port}/daemonstatus.json", timeout=1)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        raise RuntimeError(f"scrapyd did not start: {(folder / 'scrapyd.out').read_text()}")
-
-    def stop(self) -> None:
-        """Stop it and its crawls at once, as a machine that goes away."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        self.log.close()
 
 
 @pytest.fixture
