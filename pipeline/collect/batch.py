@@ -100,14 +100,16 @@ def source_stats(stats: dict[str, Any], boards: list[str]) -> dict[str, Any]:
     return own
 
 
-def error_about(log_file: Path | None, boards: list[str], error_line) -> str:
-    """The last error line of a batch's log that names one of `boards` (in a URL path)."""
+def error_lines(log_file: Path | None, error_line) -> list[str]:
+    """The error lines of a batch's log, read once for all its sources."""
     if log_file is None or not log_file.exists():
-        return ""
+        return []
+    text = log_file.read_text(errors="replace")
+    return [line.strip() for line in text.splitlines() if error_line.search(line)]
+
+
+def error_about(errors: list[str], boards: list[str]) -> str:
+    """The last of a batch's error lines that names one of `boards` (in a URL path)."""
     marks = [f"/{board}" for board in boards]
-    lines = [
-        line.strip()
-        for line in log_file.read_text(errors="replace").splitlines()
-        if error_line.search(line) and any(mark in line for mark in marks)
-    ]
-    return lines[-1] if lines else ""
+    about = [line for line in errors if any(mark in line for mark in marks)]
+    return about[-1] if about else ""

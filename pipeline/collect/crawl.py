@@ -21,7 +21,15 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from pipeline.collect.batch import batch_job, batches, boards_of, error_about, source_stats
+from pipeline.collect.batch import (
+    batch_job,
+    batches,
+    boards_of,
+    error_about,
+    error_lines,
+    source_stats,
+)
+from pipeline.collect.gc_settings import fewer_collections
 from pipeline.collect.ingest import import_files, utc_stamp
 from pipeline.collect.sources import Source
 from pipeline.collect.verdict import http_errors, judge
@@ -245,29 +253,29 @@ def settle_group(
 ) -> list[dict[str, Any]]:
     """Record each job of a finished process: alone, its stats are the process's; in a
     batch, its boards' share of them and the last error about its boards."""
+    errors = error_lines(planned.paths["log"], ERROR_LINE) if len(planned.jobs) > 1 else []
     rows = []
-    for job in planned.jobs:
-        own, raw = process, planned.captures[job.key]
-        if len(planned.jobs) > 1:
-            boards = boards_of(job)
-            own = dataclasses.replace(
-                process,
-                stats=source_stats(process.stats, boards),
-                error=error_about(planned.paths["log"], boards, ERROR_LINE),
+    with fewer_collections():  # once for the group, not once a source
+        for job in planned.jobs:
+            own, raw = process, planned.captures[job.key]
+            if len(planned.jobs) > 1:
+                boards = boards_of(job)
+                stats, error = source_stats(process.stats, boards), error_about(errors, boards)
+                own = dataclasses.replace(process, stats=stats, error=error)
+                if raw.exists() and raw.stat().st_size == 0:
+                    raw.unlink()  # as a feed with no items: no capture
+            paths = {**planned.paths, "raw": raw}
+            timeout = planned.timeout
+            rows.append(
+                record(
+                    job,
+                    paths=paths,
+                    process=own,
+                    started=started,
+                    duration=duration,
+                    timeout=timeout,
+                )
             )
-            if raw.exists() and raw.stat().st_size == 0:
-                raw.unlink()  # as a feed with no items: no capture
-        paths = {**planned.paths, "raw": raw}
-        rows.append(
-            record(
-                job,
-                paths=paths,
-                process=own,
-                started=started,
-                duration=duration,
-                timeout=planned.timeout,
-            )
-        )
     return rows
 
 
