@@ -6,6 +6,7 @@ from pipeline.collect.batch import batches, source_stats
 from pipeline.collect.crawl import CrawlJob, crawl
 from pipeline.db import open_db
 from pipeline.demo import LOCAL_SETTINGS
+from tests.conftest import FIXTURES
 from tests.test_spider_failures import quiet, robots_txt
 
 FAST = {**LOCAL_SETTINGS, "RETRY_TIMES": "1"}
@@ -51,10 +52,10 @@ def test_sources_of_one_host_share_a_process_and_nothing_else(serve_fixtures, tm
     assert by["truncated"]["parse_errors"] == 1 and "errors logged" in by["truncated"]["reason"]
     assert "robots.txt forbids 1 requests" in by["forbidden"]["reason"]
     raw = tmp_path / "raw" / "greenhouse"
-    assert sorted(p.name for p in raw.glob("*_gh-*.jsonl")) == [
-        "20261125T023000Z_gh-algolia.jsonl",
-        "20261125T023000Z_gh-fieldnotes.jsonl",
+    assert sorted(p.name for p in raw.glob("*_gh-*.jsonl")) == [  # one per source, as feeds
+        f"20261125T023000Z_gh-{name}.jsonl" for name in sorted(names)
     ]
+    assert (raw / "20261125T023000Z_gh-down.jsonl").read_text() == ""
     record = json.loads((raw / "20261125T023000Z_gh-algolia.run.json").read_text())
     assert record["items"] == 2 and record["status"] == "ok"
     db = open_db(tmp_path / "listings.db")
@@ -96,3 +97,25 @@ def test_a_source_gets_its_boards_stats_and_errors_about_no_board():
         "log_count/ERROR": 1,
         "microintern/errors_not_about_a_board": 1,
     }
+
+
+def test_rebuild_replays_batched_nights_exactly(serve_fixtures, tmp_path):
+    from pipeline.collect.rebuild import rebuild
+    from tests.test_lifecycle import snapshot
+
+    board = json.loads((FIXTURES / "greenhouse/v1/boards/algolia/jobs.json").read_text())
+    listed = [board]
+    sites = serve_fixtures(
+        "greenhouse", routes={"/v1/boards/algolia/jobs": lambda: (200, json.dumps(listed[0]))}
+    )
+    jobs = [job(name, sites.base_url) for name in ("fieldnotes", "algolia", "down")]
+    db_path = tmp_path / "listings.db"
+    nights = [board, {**board, "jobs": board["jobs"][:1]}, {**board, "jobs": board["jobs"][:1]}]
+    for answer in nights:
+        listed[0] = answer
+        rows = crawl(jobs, db_path, settings=FAST, echo=lambda *_: None)
+        assert len({row["log_file"] for row in rows}) == 1
+    before = snapshot(open_db(db_path))
+    assert any(r["status"] == "closed" for r in before["listings"])  # closed by batched runs
+    assert rebuild(db_path) == 9  # every source's capture, failed ones too, as a local crawl
+    assert snapshot(open_db(db_path)) == before

@@ -262,8 +262,6 @@ def settle_group(
                 boards = boards_of(job)
                 stats, error = source_stats(process.stats, boards), error_about(errors, boards)
                 own = dataclasses.replace(process, stats=stats, error=error)
-                if raw.exists() and raw.stat().st_size == 0:
-                    raw.unlink()  # as a feed with no items: no capture
             paths = {**planned.paths, "raw": raw}
             timeout = planned.timeout
             rows.append(
