@@ -140,3 +140,51 @@ def test_schedule_parts_are_the_local_command():
     assert (spider, args, settings) == ("greenhouse", {"board": "a,b"}, {"X": "1=2"})
     node = Node.parse("https://user:pw@crawl.example.org:6800/")
     assert (node.url, node.auth) == ("https://crawl.example.org:6800", ("user", "pw"))
+
+
+def test_the_nightly_run_crawls_on_the_configured_nodes(serve_fixtures, scrapyd_nodes, tmp_path):
+    from schedules.config import NightlyConfig
+    from schedules.nightly import EXIT_OK, run_nightly
+
+    sites = serve_fixtures("greenhouse")
+    sources = tmp_path / "sources.toml"
+    sources.write_text(
+        "".join(
+            f'[[sources]]\nspider = "greenhouse"\nboard = "{name}"\nbase_url = "{sites.base_url}"\n'
+            for name in ("fieldnotes", "algolia")
+        )
+    )
+    [node] = scrapyd_nodes(1)
+    config = NightlyConfig(
+        db=tmp_path / "listings.db",
+        sources=sources,
+        log_dir=tmp_path / "logs",
+        settings=SETTINGS,
+        timeout_seconds=60,
+        scrapyd=node.url,
+    )
+    lines: list[str] = []
+    assert run_nightly(config, echo=lines.append) == EXIT_OK, lines
+    db = open_db(config.db)
+    runs = {r["source"]: r for r in db.query("select * from crawl_runs")}
+    assert {k: r["status"] for k, r in runs.items()} == {
+        "greenhouse-fieldnotes": "ok",
+        "greenhouse-algolia": "ok",
+    }
+    assert runs["greenhouse-fieldnotes"]["log_file"] == runs["greenhouse-algolia"]["log_file"]
+    assert db.table("listings").count == 3
+    assert any(line.startswith("crawling on 1 Scrapyd nodes: http://127.0.0.1:") for line in lines)
+
+    from click.testing import CliRunner
+
+    from microintern.cli import cli
+
+    overrides = [arg for k, v in SETTINGS.items() for arg in ("-s", f"{k}={v}")]
+    result = CliRunner().invoke(
+        cli,
+        ["crawl", "--source", "greenhouse-algolia", "--scrapyd", node.url, *overrides]
+        + ["--sources", str(sources), "--db", str(config.db)],
+    )
+    assert result.exit_code == 0, result.output
+    assert f"on http://127.0.0.1:{node.port}" in result.output
+    assert "greenhouse-algolia ok" in result.output
