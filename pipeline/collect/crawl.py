@@ -32,7 +32,7 @@ from pipeline.collect.batch import (
 from pipeline.collect.gc_settings import fewer_collections
 from pipeline.collect.ingest import import_files, utc_stamp
 from pipeline.collect.sources import Source
-from pipeline.collect.verdict import http_errors, judge
+from pipeline.collect.verdict import judge, run_row
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
 
 GRACE_SECONDS = 15
@@ -317,7 +317,7 @@ def _record_locked(
     items = reports[0].items if reports else 0
     bad = len(reports[0].bad_lines) if reports else 0
     status, reason = judge(process, items, bad, timeout)
-    row = _run_row(
+    row = run_row(
         job,
         run_id,
         paths,
@@ -344,51 +344,3 @@ def _record_locked(
     if raw_file.exists():  # kept beside the capture, so `rebuild` can replay the run
         run_record_path(raw_file).write_text(json.dumps(row, indent=1, sort_keys=True))
     return row
-
-
-def _run_row(
-    job: CrawlJob,
-    run_id: str,
-    paths: dict[str, Path],
-    process: SpiderProcess,
-    result: Any,
-    *,
-    started: str,
-    duration: float,
-    status: str,
-    reason: str,
-    items: int,
-    bad: int,
-) -> dict[str, Any]:
-    """The `crawl_runs` row of one job's run, before the health checks and the lifecycle."""
-    raw_file, log_file = paths["raw"], paths["log"]
-    stats = process.stats
-    return {
-        "id": f"{run_id}:{job.key}",
-        "run_id": run_id,
-        "source": job.key,
-        "spider": job.spider,
-        "args": json.dumps(job.args, sort_keys=True),
-        "started_at": started,
-        "finished_at": utc_stamp(),
-        "duration_s": duration,
-        "status": status,
-        "reason": reason or None,
-        "exit_code": process.exit_code,
-        "finish_reason": stats.get("finish_reason"),
-        "items": items,
-        "bad_lines": bad,
-        "normalize_issues": json.dumps(dict(sorted(result.issues.items()))) if result else None,
-        "new_listings": result.new_listings if result else 0,
-        "updated_listings": result.updated_listings if result else 0,
-        "seen_again": result.seen_again if result else 0,
-        "errors": int(stats.get("log_count/ERROR", 0)),
-        "parse_errors": int(stats.get("microintern/parse_errors", 0)),
-        "requests": int(stats.get("downloader/request_count", 0)),
-        "http_errors": http_errors(stats),
-        "retries": int(stats.get("retry/count", 0)),
-        "response_bytes": int(stats.get("downloader/response_bytes", 0)),
-        "cached": int(stats.get("httpcache/hit", 0)),
-        "raw_file": str(raw_file) if raw_file.exists() else None,
-        "log_file": str(log_file) if log_file.exists() else None,
-    }

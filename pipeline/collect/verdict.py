@@ -1,9 +1,13 @@
-"""How a spider run went, from its stats: what went wrong (`problems_in`), and its status and
-reason (`judge`)."""
+"""How a spider run went, from its stats: what went wrong (`problems_in`), its status and reason
+(`judge`), and its `crawl_runs` row (`run_row`)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from pipeline.collect.ingest import utc_stamp
 
 if TYPE_CHECKING:
     from pipeline.collect.crawl import SpiderProcess
@@ -71,3 +75,51 @@ def judge(process: SpiderProcess, items: int, bad_lines: int, timeout: float) ->
     if count or bad_lines:
         return "degraded", reason
     return "ok", ""
+
+
+def run_row(
+    job: Any,
+    run_id: str,
+    paths: dict[str, Path],
+    process: Any,
+    result: Any,
+    *,
+    started: str,
+    duration: float,
+    status: str,
+    reason: str,
+    items: int,
+    bad: int,
+) -> dict[str, Any]:
+    """The `crawl_runs` row of one job's run, before the health checks and the lifecycle."""
+    raw_file, log_file = paths["raw"], paths["log"]
+    stats = process.stats
+    return {
+        "id": f"{run_id}:{job.key}",
+        "run_id": run_id,
+        "source": job.key,
+        "spider": job.spider,
+        "args": json.dumps(job.args, sort_keys=True),
+        "started_at": started,
+        "finished_at": utc_stamp(),
+        "duration_s": duration,
+        "status": status,
+        "reason": reason or None,
+        "exit_code": process.exit_code,
+        "finish_reason": stats.get("finish_reason"),
+        "items": items,
+        "bad_lines": bad,
+        "normalize_issues": json.dumps(dict(sorted(result.issues.items()))) if result else None,
+        "new_listings": result.new_listings if result else 0,
+        "updated_listings": result.updated_listings if result else 0,
+        "seen_again": result.seen_again if result else 0,
+        "errors": int(stats.get("log_count/ERROR", 0)),
+        "parse_errors": int(stats.get("microintern/parse_errors", 0)),
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "http_errors": http_errors(stats),
+        "retries": int(stats.get("retry/count", 0)),
+        "response_bytes": int(stats.get("downloader/response_bytes", 0)),
+        "cached": int(stats.get("httpcache/hit", 0)),
+        "raw_file": str(raw_file) if raw_file.exists() else None,
+        "log_file": str(log_file) if log_file.exists() else None,
+    }
