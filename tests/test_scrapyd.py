@@ -188,3 +188,24 @@ def test_the_nightly_run_crawls_on_the_configured_nodes(serve_fixtures, scrapyd_
     assert result.exit_code == 0, result.output
     assert f"on http://127.0.0.1:{node.port}" in result.output
     assert "greenhouse-algolia ok" in result.output
+
+
+def test_a_job_past_its_timeout_is_cancelled_and_fails(serve_fixtures, scrapyd_nodes, tmp_path):
+    def stalled():
+        time.sleep(8)
+        return 200, '{"jobs": [], "meta": {"total": 0}}'
+
+    sites = serve_fixtures("greenhouse", routes={"/v1/boards/slow/jobs": stalled})
+    jobs = [CrawlJob("greenhouse", {"base_url": sites.base_url, "board": "slow"})]
+    [node] = scrapyd_nodes(1)
+    clock = time.monotonic()
+    [row] = crawl_scrapyd(
+        jobs,
+        tmp_path / "listings.db",
+        [Node.parse(node.url)],
+        settings=SETTINGS,
+        timeout=2,
+        poll=0.2,
+    )
+    assert row["status"] == "failed" and row["reason"] == "timed out after 2 s"
+    assert time.monotonic() - clock < 30  # cancelled (cancel.json), not waited for
