@@ -52,16 +52,18 @@ from bench.table import (  # noqa: E402
     normalize_rows,
     pipeline_rows,
     publish_rows,
+    scale_rows,
 )
 from pipeline.collect.gc_settings import fewer_collections  # noqa: E402
 
 RESULTS = PROJECT_ROOT / "bench" / "results.jsonl"
-NAMES = ("crawl", "incremental", "pipeline", "normalize", "dedupe", "publish", "captures")
+NAMES = ("crawl", "scale", "incremental", "pipeline", "normalize", "dedupe", "publish", "captures")
 # Benchmarks of parts of an import called outside `import_files`: run with the garbage collector
 # settings an import has (pipeline/collect/gc_settings.py).
 IMPORT_PART_MODULES = ("bench.normalize_bench", "bench.dedupe_store_bench")
 MODULES = {
     "crawl": "bench.crawl_bench",
+    "scale": "bench.scale_bench",
     "incremental": "bench.incremental_bench",
     "pipeline": "bench.pipeline_bench",
     "normalize": "bench.normalize_bench",
@@ -75,6 +77,7 @@ MODULES = {
 class Sizes:
     crawl_pages: int = 2000  # API pages, and as many career pages
     bench_seconds: int = 10  # each `scrapy bench` run
+    scale_boards: int = 1000  # over 4 hosts, 0.05 s polite delay
     incremental_pages: int = 2000
     pipeline: list[int] = field(default_factory=lambda: [10_000, 100_000, 1_000_000])
     normalize: int = 100_000
@@ -85,7 +88,7 @@ class Sizes:
 
     @classmethod
     def quick(cls) -> Sizes:
-        return cls(20, 2, 5, [100, 200], 300, [500, 1000], 200, captures_boards=20)
+        return cls(20, 2, 12, 5, [100, 200], 300, [500, 1000], 200, captures_boards=20)
 
 
 def calls(sizes: Sizes) -> dict[str, list[Any]]:
@@ -93,6 +96,7 @@ def calls(sizes: Sizes) -> dict[str, list[Any]]:
     crawl, inc = sizes.crawl_pages, sizes.incremental_pages
     return {
         "crawl": [crawl, crawl, sizes.bench_seconds, min(3.0, sizes.bench_seconds)],
+        "scale": [sizes.scale_boards, 4, 0.05, min(40, sizes.scale_boards)],
         "incremental": [inc, inc],
         "pipeline": [sizes.pipeline, sizes.memory_cap_mb],
         "normalize": [sizes.normalize],
@@ -123,6 +127,7 @@ def rows_for(name: str, outcome: dict[str, Any], sizes: Sizes) -> list[Row]:
     r = outcome["result"]
     builders = {
         "crawl": crawl_rows,
+        "scale": scale_rows,
         "incremental": incremental_rows,
         "pipeline": lambda r: pipeline_rows(r, sizes.memory_cap_mb),
         "normalize": normalize_rows,
@@ -223,6 +228,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument("--crawl-pages", type=int)
     parser.add_argument("--bench-seconds", type=int)
+    parser.add_argument("--scale-boards", type=int)
     parser.add_argument("--incremental-pages", type=int)
     parser.add_argument("--pipeline-sizes", type=ints)
     parser.add_argument("--normalize", type=int)
@@ -238,6 +244,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     overrides = {
         "crawl_pages": opts.crawl_pages,
         "bench_seconds": opts.bench_seconds,
+        "scale_boards": opts.scale_boards,
         "incremental_pages": opts.incremental_pages,
         "pipeline": opts.pipeline_sizes,
         "normalize": opts.normalize,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 CRAWL_RATIO = 0.70
+SCALE_RATIO = 0.80  # crawl at scale: time within 1 / 0.8 of the politeness limit
 SERVER_HEADROOM = 2.0  # the fixture server must answer at least twice as fast as any crawl
 BYTES_RATIO = 10.0
 PIPELINE_ITEMS_PER_S = 4000
@@ -152,6 +153,34 @@ def crawl_rows(r: dict[str, Any]) -> list[Row]:
             f"{capacity / fastest:.1f}x",
             f">= {SERVER_HEADROOM:g}x the crawl (not the limit)",
             capacity >= SERVER_HEADROOM * fastest,
+        )
+    )
+    return rows
+
+
+def scale_rows(r: dict[str, Any]) -> list[Row]:
+    """Crawl at scale: the time against the politeness limit, locally and through Scrapyd."""
+    label = f"{r['boards']:,} boards, {r['hosts']} hosts, {r['delay_s']:g} s delay"
+    rows = []
+    for key, how in (("local", "one machine"), ("scrapyd", "2 Scrapyd nodes")):
+        run = r[key]
+        rows.append(
+            Row(
+                f"scale: {label}, {how}, s",
+                num(run["seconds"], 1),
+                f"{num(run['limit_s'], 1)} (busiest host's requests x delay)",
+                f"{run['of_limit']:.0%}",
+                f">= {SCALE_RATIO:.0%} of the limit, all ok",
+                run["of_limit"] >= SCALE_RATIO and run["ok"] == run["sources"],
+            )
+        )
+    each, one = r["per_source"]["one_process_per_source"], r["per_source"]["one_process"]
+    rows.append(
+        Row(
+            f"scale: {r['per_source']['sources']} sources of one host, delays off, s",
+            f"{num(one['seconds'], 1)} (one process)",
+            f"{num(each['seconds'], 1)} (a process each)",
+            f"{each['seconds'] / one['seconds']:.1f}x",
         )
     )
     return rows

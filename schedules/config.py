@@ -34,6 +34,8 @@ class NightlyConfig:
     misfire_grace_hours: float = 6.0
     parallel: int = 1
     timeout_seconds: float = 1800.0
+    scrapyd: str = ""  # Scrapyd node URLs, comma-separated: crawl on them (distributed.py)
+    scrapyd_slots: int = 2
     settings: Mapping[str, str] = field(default_factory=dict)
     health: Thresholds = DEFAULT_THRESHOLDS
     alert_command: str = ""
@@ -53,7 +55,7 @@ class NightlyConfig:
             except (TypeError, ValueError) as exc:
                 raise ConfigError(f"{name}: expected {kind.__name__}, got {exc}") from exc
 
-        for name in ("jitter_seconds", "parallel", "keep_nights"):
+        for name in ("jitter_seconds", "parallel", "scrapyd_slots", "keep_nights"):
             coerce(name, int)
         for name in ("misfire_grace_hours", "timeout_seconds", "alert_timeout_seconds"):
             coerce(name, float)
@@ -122,7 +124,9 @@ class NightlyConfig:
 # TOML section -> {key: NightlyConfig field}; [health] keys are the Thresholds fields.
 SECTIONS: dict[str, dict[str, str]] = {
     "schedule": {k: k for k in ("time", "timezone", "jitter_seconds", "misfire_grace_hours")},
-    "crawl": {k: k for k in ("parallel", "timeout_seconds", "settings")},
+    "crawl": {
+        k: k for k in ("parallel", "timeout_seconds", "settings", "scrapyd", "scrapyd_slots")
+    },
     "health": {f.name: f.name for f in fields(Thresholds)},
     "alerts": {
         "command": "alert_command",

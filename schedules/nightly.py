@@ -24,13 +24,15 @@ from functools import partial
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from pipeline.collect.batch import host_of
 from pipeline.collect.crawl import CrawlJob, crawl, new_run_id
+from pipeline.collect.distributed import crawl_scrapyd
 from pipeline.collect.ingest import utc_stamp
 from pipeline.collect.lock import EXIT_BUSY, Busy, holding_crawl_lock
 from pipeline.collect.retention import prune
 from pipeline.collect.retention import summary as prune_summary
+from pipeline.collect.scrapyd_api import Node
 from pipeline.collect.sources import SourcesError, load_sources
 from pipeline.db import open_db, record_crawl_run
 from schedules.alerts import send_alert, summarize, summary_headline
@@ -199,12 +201,6 @@ def _finish(
     return EXIT_STATUS[summary["status"]]
 
 
-def host_of(job: CrawlJob) -> str:
-    """The host a job crawls: its `base_url` or `url`, else its spider's API host."""
-    url = job.args.get("base_url") or job.args.get("url")
-    return (urlsplit(url).netloc.lower() or url) if url else f"{job.spider} default host"
-
-
 def crawl_all(
     jobs: list[CrawlJob],
     config: NightlyConfig,
@@ -214,44 +210,46 @@ def crawl_all(
 ) -> list[dict[str, Any]]:
     """Crawl every job with one run id; return their `crawl_runs` rows in the jobs' order.
 
-    Up to `parallel` spiders run at once, but never two on the same host (they would share its
-    politeness budget and its HTTP cache entries): jobs are grouped by host, groups run in
-    parallel, a group's jobs one after another. Only the spider processes overlap: the `crawl()`
-    calls share one lock around their database work (`db_lock`), since two imports at once make
-    SQLite answer "database is locked".
+    Jobs are grouped by host: each host's jobs go to one `crawl()` call, which runs the ones
+    that differ only by their boards in one spider process (pipeline.collect.batch), so the
+    host's politeness is kept by one Scrapy process. Up to `parallel` hosts are crawled at
+    once. Only the spider processes overlap: the `crawl()` calls share one lock around their
+    database work (`db_lock`), since two imports at once make SQLite answer "database is locked".
     """
+    if config.scrapyd:
+        return _crawl_on_scrapyd(jobs, config, run_id, progress, checks)
     groups: dict[str, list[tuple[int, CrawlJob]]] = {}
     for number, job in enumerate(jobs):
         groups.setdefault(host_of(job), []).append((number, job))
-    workers = min(config.parallel, len(groups))
-    if workers <= 1:
-        alone = threading.Lock()
-        return [_crawl_one(job, config, run_id, progress, checks, alone) for job in jobs]
     rows: dict[int, dict[str, Any]] = {}
-
-    def crawl_group(group: list[tuple[int, CrawlJob]]) -> None:
-        for number, job in group:
-            rows[number] = _crawl_one(job, config, run_id, progress, checks, database)
-
     database = threading.Lock()
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
-        for future in [pool.submit(crawl_group, group) for group in groups.values()]:
+
+    def crawl_group(host: str, group: list[tuple[int, CrawlJob]]) -> None:
+        found = _crawl_host(
+            host, [job for _, job in group], config, run_id, progress, checks, database
+        )
+        rows.update(zip([number for number, _ in group], found, strict=True))
+
+    workers = min(config.parallel, len(groups))
+    with ThreadPoolExecutor(max_workers=max(workers, 1), thread_name_prefix="crawl") as pool:
+        for future in [pool.submit(crawl_group, h, g) for h, g in groups.items()]:
             future.result()
     return [rows[number] for number in range(len(jobs))]
 
 
-def _crawl_one(
-    job: CrawlJob,
+def _crawl_host(
+    host: str,
+    jobs: list[CrawlJob],
     config: NightlyConfig,
     run_id: str,
     progress: Progress,
     checks: Checks | None,
     database: threading.Lock,
-) -> dict[str, Any]:
-    progress.say(f"crawling {job.key}")
+) -> list[dict[str, Any]]:
+    progress.say(f"crawling {host}: {', '.join(job.key for job in jobs)}")
     try:
-        [row] = crawl(
-            [job],
+        found = crawl(
+            jobs,
             config.db,
             data_dir=config.data_dir,
             settings=dict(config.settings),
@@ -259,18 +257,47 @@ def _crawl_one(
             run_id=run_id,
             checks=checks,
             db_lock=database,
-            echo=lambda line: logger.info("%s: %s", job.key, line.strip()),
+            echo=lambda line: logger.info("%s: %s", host, line.strip()),
         )
-    except Exception as exc:  # one source's trouble must not stop the others
-        logger.exception("crawling %s raised", job.key)
-        row = _failed_row(job, run_id, f"crawl raised {type(exc).__name__}: {exc}")
+    except Exception as exc:  # one host's trouble must not stop the others
+        logger.exception("crawling %s raised", host)
+        found = [_failed_row(j, run_id, f"crawl raised {type(exc).__name__}: {exc}") for j in jobs]
         try:
             with database:
-                record_crawl_run(open_db(config.db), row)
+                for row in found:
+                    record_crawl_run(open_db(config.db), row)
         except Exception:
-            logger.exception("could not record the failed run of %s", job.key)
-    progress.finished(row)
-    return row
+            logger.exception("could not record the failed runs of %s", host)
+    for row in found:
+        progress.finished(row)
+    return found
+
+
+def _crawl_on_scrapyd(
+    jobs: list[CrawlJob],
+    config: NightlyConfig,
+    run_id: str,
+    progress: Progress,
+    checks: Checks | None,
+) -> list[dict[str, Any]]:
+    """The same groups on the configured Scrapyd nodes (pipeline.collect.distributed)."""
+    nodes = [Node.parse(url) for url in config.scrapyd.split(",") if url.strip()]
+    progress.say(f"crawling on {len(nodes)} Scrapyd nodes: {', '.join(n.url for n in nodes)}")
+    rows = crawl_scrapyd(
+        jobs,
+        config.db,
+        nodes,
+        data_dir=config.data_dir,
+        settings=dict(config.settings),
+        timeout=config.timeout_seconds,
+        run_id=run_id,
+        checks=checks,
+        slots=config.scrapyd_slots,
+        echo=lambda line: logger.info("scrapyd: %s", line.strip()),
+    )
+    for row in rows:
+        progress.finished(row)
+    return rows
 
 
 def _failed_row(job: CrawlJob, run_id: str, reason: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
+from spiders.boards import board_of, inc_board
 from spiders.items import RawListing
 
 
@@ -97,8 +98,14 @@ class BaseSpider(scrapy.Spider):
 
     def parse_failed(self, response: Response, reason: str) -> None:
         """Log and count a page that could not be parsed; the crawl goes on."""
-        self.logger.error("Could not parse %s: %s", response.url, reason)
-        self.crawler.stats.inc_value("microintern/parse_errors")
+        board = board_of(response)
+        self.logger.error("Could not parse %s: %s", response.url, reason, extra={"board": board})
+        self.count("microintern/parse_errors", board)
+
+    def count(self, key: str, board: str | None = None) -> None:
+        """Count `key` in the crawl's stats, and for `board` too (spiders.boards)."""
+        self.crawler.stats.inc_value(key)
+        inc_board(self.crawler, board, key)
 
 
 class BoardSpider(BaseSpider):

@@ -30,6 +30,8 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from spiders.boards import board_of
+
 
 def parse_retry_after(value: bytes | str | None, now: datetime | None = None) -> float | None:
     """Seconds to wait from a `Retry-After` header (delay-seconds or HTTP-date), or None."""
@@ -107,6 +109,7 @@ class RetryAfterMiddleware(RetryMiddleware):
                         request.url,
                         wait,
                         maximum,
+                        extra={"board": board_of(request)},
                     )
                     stats.inc_value("microintern/retry_after_too_long")
                     return response

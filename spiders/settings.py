@@ -18,6 +18,10 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 8
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 1.0
+# No random jitter (Scrapy's default is +-50%): the delay is a floor, and a jitter both goes
+# below it (down to half) and, redrawn each time the slot wakes up, stretches the mean gap to
+# ~1.2x the delay, a fifth of a night spent waiting for nothing.
+DOWNLOAD_DELAY_JITTER = 0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
@@ -36,6 +40,12 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.politeness.RetryAfterMiddleware": 550,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "spiders.politeness.RobotsTxtForEveryRequest": 100,  # Scrapy's own place
+    "spiders.boards.BoardDownloaderStats": 851,  # beside DownloaderStats (850): per board
+}
+# Per-board accounting (spiders/boards.py), so one process can crawl many sources' boards.
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.httperror.HttpErrorMiddleware": None,
+    "spiders.boards.BoardHttpError": 50,
 }
 CRAWL_DELAY_MAX = 60  # seconds; a longer Crawl-delay is capped
 RETRY_AFTER_MAX = 300  # seconds; a longer Retry-After gives up on the request
@@ -70,6 +80,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 EXTENSIONS = {
     "spiders.extensions.StatsFile": 500,
     "spiders.politeness.CrawlDelay": 510,  # after AutoThrottle (0), so its floor wins
+    "spiders.boards.BoardCaptures": 520,  # only with MICROINTERN_BOARD_CAPTURES
 }
 
 LOG_LEVEL = os.environ.get("MICROINTERN_LOG_LEVEL", "INFO")

@@ -122,7 +122,7 @@ class SmartRecruitersSpider(BoardSpider):
             self.parse_failed(response, "expected a posting object")
             details = None
         if details is None:
-            self._count_detail_failure(response.url, "its details could not be parsed")
+            self._count_detail_failure(response.url, "its details could not be parsed", board)
         item = self._make_posting(entry, details, board)
         if item is not None:
             yield item
@@ -131,14 +131,14 @@ class SmartRecruitersSpider(BoardSpider):
         request = failure.request
         response = getattr(failure.value, "response", None)
         reason = f"HTTP {response.status}" if response is not None else failure.getErrorMessage()
-        self._count_detail_failure(request.url, reason)
+        self._count_detail_failure(request.url, reason, request.cb_kwargs["board"])
         item = self._make_posting(request.cb_kwargs["entry"], None, request.cb_kwargs["board"])
         if item is not None:
             yield item
 
-    def _count_detail_failure(self, url: str, reason: str) -> None:
+    def _count_detail_failure(self, url: str, reason: str, board: str) -> None:
         self.logger.warning("Posting details %s failed (%s): kept from the list", url, reason)
-        self.crawler.stats.inc_value("microintern/detail_failures")
+        self.count("microintern/detail_failures", board)
 
     def _make_posting(
         self, entry: dict[str, Any], details: dict[str, Any] | None, board: str

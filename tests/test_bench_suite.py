@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bench import crawl_bench, incremental_bench, pipeline_bench, run_all
+from bench import crawl_bench, incremental_bench, pipeline_bench, run_all, scale_bench
 
 API_PAGES, CAREER_PAGES = 10, 10
 
@@ -43,6 +43,20 @@ def test_crawl_bench_crawls_every_page_served(crawl_result):
     scrapy_bench = crawl_result["scrapy_bench"]
     assert scrapy_bench["pages_per_s"] > 0 and len(scrapy_bench["runs"]) == 1
     assert crawl_result["server"]["requests_per_s"] > 0
+
+
+def test_scale_bench_crawls_every_board_locally_and_through_scrapyd():
+    result = scale_bench.main(8, 2, 0.05, 3)
+    for key in ("local", "scrapyd"):
+        run = result[key]
+        assert run["sources"] == run["ok"] == 8 and run["items"] == 8 * scale_bench.JOBS_PER_BOARD
+        assert run["requests"] == [5, 5]  # robots.txt and four boards a host
+        assert run["limit_s"] == 0.25 and 0 < run["of_limit"] < 1
+    per_source = result["per_source"]
+    assert per_source["one_process"]["ok"] == per_source["one_process_per_source"]["ok"] == 3
+    rows = run_all.rows_for("scale", {"result": result}, run_all.Sizes.quick())
+    assert rows[0].figure == "scale: 8 boards, 2 hosts, 0.05 s delay, one machine, s"
+    assert rows[1].figure.endswith("2 Scrapyd nodes, s") and rows[2].ratio.endswith("x")
 
 
 def test_incremental_second_night_costs_304s_and_writes_only_last_seen(incremental_result):

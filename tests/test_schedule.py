@@ -405,7 +405,14 @@ def test_schedule_once_lands_what_works_and_fails_what_does_not(serve_fixtures, 
     assert "  failed greenhouse-slow: timed out after 4 s" in output
     [log] = (tmp_path / "logs" / "nightly").glob("*.log")
     text = log.read_text()
-    assert "[4/4] " in text and "greenhouse-down: [1/1] crawling greenhouse-down" in text
+    host = boards.base_url.removeprefix("http://")
+    assert "[4/4] " in text and f"{host}: [2/3] crawling greenhouse-down" in text
+    # one spider process for the three sources of the first host, each with its own capture
+    assert (
+        len({rows[f"greenhouse-{b}"]["log_file"] for b in ("fieldnotes", "down", "algolia")}) == 1
+    )
+    assert rows["greenhouse-fieldnotes"]["raw_file"] != rows["greenhouse-algolia"]["raw_file"]
+    assert rows["greenhouse-down"]["raw_file"]  # empty, as a feed: `rebuild` replays the run
 
 
 @pytest.fixture
@@ -454,7 +461,10 @@ def nightly_config(tmp_path: Path, sources: Path, **values) -> NightlyConfig:
 
 def test_an_item_drop_marks_the_run_degraded_and_alerts(serve_fixtures, hook, tmp_path):
     sites = serve_fixtures("greenhouse")
-    sources = write_sources(tmp_path / "sources.toml", [("algolia", sites.base_url)])
+    # two sources of one host: crawled in one process, checked one by one
+    sources = write_sources(
+        tmp_path / "sources.toml", [("algolia", sites.base_url), ("fieldnotes", sites.base_url)]
+    )
     seed_history(tmp_path / "listings.db", "greenhouse-algolia", [10, 12, 9, 11])
     received = tmp_path / "alert.json"
     config = nightly_config(
@@ -464,7 +474,11 @@ def test_an_item_drop_marks_the_run_degraded_and_alerts(serve_fixtures, hook, tm
     assert run_nightly(config, echo=lines.append) == EXIT_DEGRADED
 
     db = open_db(config.db)
-    [row] = db.query("select * from crawl_runs where run_id not like 'past%'")
+    [row, other] = db.query(
+        "select * from crawl_runs where run_id not like 'past%' order by source"
+    )
+    assert other["source"] == "greenhouse-fieldnotes" and other["status"] == "ok"
+    assert other["log_file"] == row["log_file"]  # the same process
     assert row["status"] == "degraded"
     assert row["reason"] == "item_drop: 2 items, 81% below the median 10.5 of recent runs"
     assert row["closed"] == 0  # a degraded run closes nothing
@@ -476,7 +490,7 @@ def test_an_item_drop_marks_the_run_degraded_and_alerts(serve_fixtures, hook, tm
     assert alert["problems"] == [
         {"source": "greenhouse-algolia", "status": "degraded", "reason": row["reason"]}
     ]
-    assert (alert["items"], alert["new_listings"]) == (2, 2)
+    assert (alert["items"], alert["new_listings"]) == (3, 3)
     assert json.loads(received.read_text()) == alert
 
     # a later step that closes listings no longer seen leaves this source's alone
@@ -492,7 +506,9 @@ def test_a_source_that_suddenly_lists_less_closes_nothing(serve_fixtures, tmp_pa
         return 200, json.dumps(listed[0])
 
     sites = serve_fixtures("greenhouse", routes={"/v1/boards/algolia/jobs": shrinking})
-    sources = write_sources(tmp_path / "sources.toml", [("algolia", sites.base_url)])
+    sources = write_sources(
+        tmp_path / "sources.toml", [("fieldnotes", sites.base_url), ("algolia", sites.base_url)]
+    )
     closed = {}
     for guarded, max_drop in [(True, 0.4), (False, 1.0)]:
         listed[0] = board
@@ -514,13 +530,16 @@ def test_a_source_that_suddenly_lists_less_closes_nothing(serve_fixtures, tmp_pa
 
 def test_a_healthy_run_exits_zero_and_sends_nothing(serve_fixtures, hook, tmp_path):
     sites = serve_fixtures("greenhouse")
-    sources = write_sources(tmp_path / "sources.toml", [("fieldnotes", sites.base_url)])
+    sources = write_sources(
+        tmp_path / "sources.toml", [("fieldnotes", sites.base_url), ("algolia", sites.base_url)]
+    )
     seed_history(tmp_path / "listings.db", "greenhouse-fieldnotes", [1, 1, 1])
     config = nightly_config(tmp_path, sources, webhook_url=hook.url)
     lines: list[str] = []
     assert run_nightly(config, echo=lines.append) == EXIT_OK
     assert hook.received == []
-    assert any(line.startswith("[1/1] greenhouse-fieldnotes: ok, 1 items, 1 new") for line in lines)
+    assert any(line.startswith("[1/2] greenhouse-fieldnotes: ok, 1 items, 1 new") for line in lines)
+    assert any(line.startswith("[2/2] greenhouse-algolia: ok, 2 items, 2 new") for line in lines)
 
 
 def test_runs_lists_recent_runs(tmp_path):
@@ -655,12 +674,12 @@ def test_a_run_killed_midway_leaves_a_consistent_database_and_the_next_completes
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not any("slow" in path for path in slow.requests) and time.monotonic() < deadline:
-        time.sleep(0.1)  # the first source is in, the second one is being crawled
+        time.sleep(0.1)  # the first host's two sources are in, the second host is being crawled
     process.kill()
     process.wait(timeout=30)
     db = open_db(tmp_path / "listings.db")
     assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
-    assert db.table("listings").count in (0, 1)  # nothing half-written
+    assert db.table("listings").count in (0, 1, 3)  # whole sources: nothing half-written
 
     again = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stdout + again.stderr  # the lock did not outlive it

@@ -17,6 +17,8 @@ from microintern.cli.options import (
 from pipeline.collect.crawl import CrawlJob, crawl
 from pipeline.collect.discover import DiscoveryError
 from pipeline.collect.discover import discover as discover_sources
+from pipeline.collect.distributed import crawl_scrapyd
+from pipeline.collect.scrapyd_api import Node
 from pipeline.collect.sources import SourcesError, append_source, format_source
 
 SOURCE_HEADERS = ("key", "name", "spider", "board or url", "")
@@ -50,7 +52,19 @@ SOURCE_HEADERS = ("key", "name", "spider", "board or url", "")
     type=float,
     default=1800,
     show_default=True,
-    help="Seconds before a spider is stopped.",
+    help="Seconds before a spider is stopped (per source: N times for a process of N sources).",
+)
+@click.option(
+    "--scrapyd",
+    metavar="URL[,URL...]",
+    default="",
+    help="Run the crawl on these Scrapyd nodes (http://user:password@host:6800); the data "
+    "folder must be shared with them at the same path.",
+)
+@click.option(
+    "--one-per-source",
+    is_flag=True,
+    help="One spider process per source, rather than one per host and spider.",
 )
 @sources_option
 @db_option
@@ -60,17 +74,22 @@ def crawl_command(
     spider_args: tuple[str, ...],
     settings: tuple[str, ...],
     timeout: float,
+    scrapyd: str,
+    one_per_source: bool,
     sources_file: Path,
     db_path: Path,
 ) -> None:
     """Crawl every enabled source of the sources file (or only --source KEY), or the named
-    SPIDERS with -a arguments. Each runs in its own process; what it captured is imported and
-    a crawl_runs row is recorded per source. Exits 1 if any source failed.
+    SPIDERS with -a arguments. Sources of one host and spider that differ only by their boards
+    share one process (--one-per-source: each its own); each source's capture is imported and
+    a crawl_runs row is recorded per source. With --scrapyd, the processes run on Scrapyd
+    nodes. Exits 1 if any source failed.
 
     Example:
 
         microintern crawl --source greenhouse-algolia --db data/listings.db
         microintern crawl greenhouse -a board=algolia
+        microintern crawl --scrapyd http://crawler:secret@10.0.0.5:6800,http://10.0.0.6:6800
     """
     if spiders:
         if only:
@@ -87,10 +106,22 @@ def crawl_command(
                 param_hint="--source",
             )
         jobs = [CrawlJob.from_source(s) for s in sources if not only or s.key in only]
+    overrides = parse_pairs(settings, "-s")
     with crawl_lock_or_exit(db_path):
-        rows = crawl(
-            jobs, db_path, settings=parse_pairs(settings, "-s"), timeout=timeout, echo=click.echo
-        )
+        if scrapyd:
+            nodes = [Node.parse(url) for url in scrapyd.split(",") if url.strip()]
+            rows = crawl_scrapyd(
+                jobs, db_path, nodes, settings=overrides, timeout=timeout, echo=click.echo
+            )
+        else:
+            rows = crawl(
+                jobs,
+                db_path,
+                settings=overrides,
+                timeout=timeout,
+                echo=click.echo,
+                batch=not one_per_source,
+            )
     if any(row["status"] == "failed" for row in rows):
         sys.exit(1)
 

@@ -3,6 +3,7 @@ timeout, then importing its raw capture and recording a `crawl_runs` row."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -14,14 +15,25 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
+from pipeline.collect.batch import (
+    batch_job,
+    batches,
+    boards_of,
+    error_about,
+    error_lines,
+    source_stats,
+)
 from pipeline.collect.captures import store_capture, write_run_record
+from pipeline.collect.gc_settings import fewer_collections
 from pipeline.collect.ingest import import_files, utc_stamp
 from pipeline.collect.sources import Source
+from pipeline.collect.verdict import judge, run_row
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
 
 GRACE_SECONDS = 15
@@ -136,70 +148,6 @@ def last_error(stderr: str, log_file: Path | None) -> str:
     return errors[-1] if errors else (lines[-1].strip() if lines else "")
 
 
-def _error_statuses(stats: dict[str, Any], prefix: str) -> int:
-    return sum(
-        int(v) for k, v in stats.items() if k.startswith(prefix) and k[len(prefix) :][:1] in "45"
-    )
-
-
-def _http_errors(stats: dict[str, Any]) -> int:
-    """4xx/5xx responses and download exceptions, not counting a missing robots.txt."""
-    return (
-        _error_statuses(stats, "downloader/response_status_count/")
-        - _error_statuses(stats, "robotstxt/response_status_count/")
-        + int(stats.get("downloader/exception_count", 0))
-    )
-
-
-def _counts(stats: dict[str, Any], prefix: str) -> dict[str, int]:
-    return {k[len(prefix) :]: int(v) for k, v in stats.items() if k.startswith(prefix)}
-
-
-def problems_in(stats: dict[str, Any]) -> tuple[int, list[str]]:
-    """How many things went wrong in a spider run, and their description, from its stats:
-    responses given up on (e.g. an unknown board's 404), download errors, requests refused by
-    robots.txt, and errors logged (parse errors, retries given up)."""
-    ignored = _counts(stats, "httperror/response_ignored_status_count/")
-    exceptions = _counts(stats, "downloader/exception_type_count/")
-    forbidden = int(stats.get("robotstxt/forbidden", 0))
-    errors = int(stats.get("log_count/ERROR", 0))
-    details = int(stats.get("microintern/detail_failures", 0))  # posting kept, its text lost
-    parts = [f"HTTP {code} x{n}" for code, n in sorted(ignored.items())]
-    parts += [f"{name.rsplit('.', 1)[-1]} x{n}" for name, n in sorted(exceptions.items())]
-    if forbidden:
-        parts.append(f"robots.txt forbids {forbidden} requests")
-    if details:
-        parts.append(f"{details} postings without their details")
-    if errors:
-        parts.append(f"{errors} errors logged")
-    return errors + sum(ignored.values()) + forbidden + details, parts
-
-
-def judge(process: SpiderProcess, items: int, bad_lines: int, timeout: float) -> tuple[str, str]:
-    """`(status, reason)`: `failed` when the spider did not finish or collected nothing through
-    errors, `degraded` when it finished with errors, `ok` otherwise."""
-    stats = process.stats
-    if process.timed_out:
-        return "failed", f"timed out after {timeout:g} s"
-    if process.exit_code != 0:
-        detail = process.error or "no output"
-        return "failed", f"spider exited with code {process.exit_code}: {detail}"
-    if not stats:
-        return "failed", "spider wrote no stats"
-    if stats.get("finish_reason") != "finished":
-        return "failed", f"spider closed with reason {stats.get('finish_reason')!r}"
-    count, parts = problems_in(stats)
-    if bad_lines:
-        parts.append(f"{bad_lines} bad raw lines")
-    reason = "; ".join(parts)
-    if items == 0 and count:
-        last = f" (last error: {process.error})" if process.error else ""
-        return "failed", f"no items: {reason}{last}"[:500]
-    if count or bad_lines:
-        return "degraded", reason
-    return "ok", ""
-
-
 def crawl(
     jobs: list[CrawlJob],
     db_path: Path,
@@ -212,6 +160,8 @@ def crawl(
     checks: Callable[[Database, dict[str, Any]], list[str]] | None = None,
     db_lock: AbstractContextManager | None = None,
     echo=print,
+    batch: bool = True,
+    batch_size: int = 0,
 ) -> list[dict[str, Any]]:
     """Run each job, import what it captured, and return the `crawl_runs` rows written.
 
@@ -222,6 +172,10 @@ def crawl(
     source no longer shows (after `close_after` such runs in a row). `db_lock` (e.g. a
     `threading.Lock` shared by parallel calls) is held around all database work and released
     while the spider runs, so spiders overlap and imports take turns.
+
+    With `batch` (the default), jobs of one spider and host that differ only by their boards
+    run in one process (up to `batch_size` of them; pipeline.collect.batch), each still with
+    its own capture and row; the process's timeout is `timeout` times its jobs.
     """
     db_path = Path(db_path)
     data_dir = Path(data_dir or db_path.parent)
@@ -229,36 +183,109 @@ def crawl(
     guard = db_lock if db_lock is not None else nullcontext()
     with guard:
         db = open_db(db_path)
-    rows = []
-    for number, job in enumerate(jobs, 1):
-        capture = f"{run_id}_{job.key}"
-        paths = capture_paths(job, capture, data_dir)
-        paths["stats"].unlink(missing_ok=True)
-        echo(
-            f"[{number}/{len(jobs)}] crawling {job.key} "
-            f"({job.spider} {' '.join(f'{k}={v}' for k, v in job.args.items())})"
-        )
-        started, clock = utc_stamp(), time.monotonic()
-        command = spider_command(job, capture, data_dir, settings)
-        process = run_spider_process(command, paths["stats"], timeout, paths["log"])
-        duration = round(time.monotonic() - clock, 2)
-        paths["raw"] = store_capture(paths["raw"])  # gzip, or a reference to unchanged items
-        with guard:  # the database, one crawl at a time when several run in parallel
-            row = _record_run(
-                db, job, run_id, paths, process, started, duration, timeout, close_after, checks
+    record = recorder(db, run_id, close_after, checks, guard)
+    groups = batches(jobs, batch_size) if batch else [[job] for job in jobs]
+    rows: dict[int, dict[str, Any]] = {}
+    number = 0
+    for group in groups:
+        for job in group:
+            number += 1
+            echo(
+                f"[{number}/{len(jobs)}] crawling {job.key} "
+                f"({job.spider} {' '.join(f'{k}={v}' for k, v in job.args.items())})"
             )
-        rows.append(row)
-        echo(
-            f"  {row['status']}: {row['items']} items, {row['new_listings']} new and "
-            f"{row['updated_listings']} updated listings, {row['seen_again']} seen again"
-            + (f" ({row['reason']})" if row["reason"] else "")
+        planned = plan_group(group, run_id, data_dir, settings, timeout)
+        started, clock = utc_stamp(), time.monotonic()
+        process = run_spider_process(
+            planned.command, planned.paths["stats"], planned.timeout, planned.paths["log"]
         )
+        duration = round(time.monotonic() - clock, 2)
+        done = settle_group(planned, process, record, started=started, duration=duration)
+        for job, row in zip(group, done, strict=True):
+            rows[id(job)] = row
+            echo(
+                f"  {row['source']} {row['status']}: {row['items']} items, "
+                f"{row['new_listings']} new and {row['updated_listings']} updated listings, "
+                f"{row['seen_again']} seen again" + (f" ({row['reason']})" if row["reason"] else "")
+            )
+    return [rows[id(job)] for job in jobs]
+
+
+@dataclass
+class PlannedGroup:
+    """One spider process for a group of jobs: its command, where its stats and log go, its
+    timeout, and each job's capture."""
+
+    jobs: list[CrawlJob]
+    command: list[str]
+    paths: dict[str, Path]
+    timeout: float
+    captures: dict[str, Path]
+
+
+def plan_group(
+    group: list[CrawlJob],
+    run_id: str,
+    data_dir: Path,
+    settings: dict[str, str] | None,
+    timeout: float,
+) -> PlannedGroup:
+    """The process for one job, or for jobs that differ only by their boards (one process
+    writing each job's capture; pipeline.collect.batch). The timeout scales with the group."""
+    captures = {
+        job.key: capture_paths(job, f"{run_id}_{job.key}", data_dir)["raw"] for job in group
+    }
+    whole = group[0]
+    if len(group) > 1:
+        whole = batch_job(group, {b: captures[job.key] for job in group for b in boards_of(job)})
+    paths = capture_paths(whole, f"{run_id}_{whole.key}", data_dir)
+    paths["stats"].unlink(missing_ok=True)
+    command = spider_command(whole, f"{run_id}_{whole.key}", data_dir, settings)
+    return PlannedGroup(group, command, paths, timeout * len(group), captures)
+
+
+def settle_group(
+    planned: PlannedGroup, process: SpiderProcess, record, *, started: str, duration: float
+) -> list[dict[str, Any]]:
+    """Record each job of a finished process: alone, its stats are the process's; in a
+    batch, its boards' share of them and the last error about its boards."""
+    errors = error_lines(planned.paths["log"], ERROR_LINE) if len(planned.jobs) > 1 else []
+    rows = []
+    with fewer_collections():  # once for the group, not once a source
+        for job in planned.jobs:
+            # gzip, or a reference to the unchanged items of an earlier night
+            own, raw = process, store_capture(planned.captures[job.key])
+            if len(planned.jobs) > 1:
+                boards = boards_of(job)
+                stats, error = source_stats(process.stats, boards), error_about(errors, boards)
+                own = dataclasses.replace(process, stats=stats, error=error)
+            paths = {**planned.paths, "raw": raw}
+            timeout = planned.timeout
+            rows.append(
+                record(
+                    job,
+                    paths=paths,
+                    process=own,
+                    started=started,
+                    duration=duration,
+                    timeout=timeout,
+                )
+            )
     return rows
+
+
+def recorder(db: Database, run_id: str, close_after: int, checks, guard) -> Callable[..., Any]:
+    """`record(job, paths=, process=, started=, duration=, timeout=)`: `_record_run` for one
+    crawl's database, run id, closing rule and checks."""
+    return partial(
+        _record_run, db, run_id=run_id, close_after=close_after, checks=checks, guard=guard
+    )
 
 
 def _record_run(
     db: Database,
     job: CrawlJob,
+    *,
     run_id: str,
     paths: dict[str, Path],
     process: SpiderProcess,
@@ -267,9 +294,19 @@ def _record_run(
     timeout: float,
     close_after: int,
     checks: Callable[[Database, dict[str, Any]], list[str]] | None,
+    guard: AbstractContextManager,
 ) -> dict[str, Any]:
     """Import what one job captured, judge its run, close what its source no longer lists
     (only after an `ok` run), and record its `crawl_runs` row; return the row."""
+    with guard:  # the database, one crawl at a time when several run in parallel
+        return _record_locked(
+            db, job, run_id, paths, process, started, duration, timeout, close_after, checks
+        )
+
+
+def _record_locked(
+    db, job, run_id, paths, process, started, duration, timeout, close_after, checks
+) -> dict[str, Any]:
     raw_file = paths["raw"]
     result, reports = (None, [])
     if raw_file.exists():
@@ -277,7 +314,7 @@ def _record_run(
     items = reports[0].items if reports else 0
     bad = len(reports[0].bad_lines) if reports else 0
     status, reason = judge(process, items, bad, timeout)
-    row = _run_row(
+    row = run_row(
         job,
         run_id,
         paths,
@@ -304,51 +341,3 @@ def _record_run(
     if raw_file.exists():  # kept beside the capture, so `rebuild` can replay the run
         write_run_record(raw_file, row)
     return row
-
-
-def _run_row(
-    job: CrawlJob,
-    run_id: str,
-    paths: dict[str, Path],
-    process: SpiderProcess,
-    result: Any,
-    *,
-    started: str,
-    duration: float,
-    status: str,
-    reason: str,
-    items: int,
-    bad: int,
-) -> dict[str, Any]:
-    """The `crawl_runs` row of one job's run, before the health checks and the lifecycle."""
-    raw_file, log_file = paths["raw"], paths["log"]
-    stats = process.stats
-    return {
-        "id": f"{run_id}:{job.key}",
-        "run_id": run_id,
-        "source": job.key,
-        "spider": job.spider,
-        "args": json.dumps(job.args, sort_keys=True),
-        "started_at": started,
-        "finished_at": utc_stamp(),
-        "duration_s": duration,
-        "status": status,
-        "reason": reason or None,
-        "exit_code": process.exit_code,
-        "finish_reason": stats.get("finish_reason"),
-        "items": items,
-        "bad_lines": bad,
-        "normalize_issues": json.dumps(dict(sorted(result.issues.items()))) if result else None,
-        "new_listings": result.new_listings if result else 0,
-        "updated_listings": result.updated_listings if result else 0,
-        "seen_again": result.seen_again if result else 0,
-        "errors": int(stats.get("log_count/ERROR", 0)),
-        "parse_errors": int(stats.get("microintern/parse_errors", 0)),
-        "requests": int(stats.get("downloader/request_count", 0)),
-        "http_errors": _http_errors(stats),
-        "retries": int(stats.get("retry/count", 0)),
-        "response_bytes": int(stats.get("downloader/response_bytes", 0)),
-        "cached": int(stats.get("httpcache/hit", 0)),
-        "raw_file": str(raw_file) if raw_file.exists() else None,
-        "log_file": str(log_file) if log_file.exists() else None,
-    }
