@@ -42,9 +42,9 @@ from typing import Any
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from bench.captures_table import captures_rows  # noqa: E402
 from bench.table import (  # noqa: E402
     Row,
-    captures_rows,
     crawl_rows,
     dedupe_rows,
     format_table,

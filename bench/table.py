@@ -17,7 +17,6 @@ RSS_MB = 3000
 GROWTH_PER_10X = 11.0
 NORMALIZE_ITEMS_PER_S = 10_000
 DEDUPE_POSTINGS_PER_S = 1_000_000 / 180  # 1M postings in under 3 minutes
-UNCHANGED_NIGHT_SHARE = 0.05  # an unchanged night adds at most 5% of night 1's capture bytes
 # publish_bench's result keys -> (figure, target text, test of the value); keys not listed here
 # are shown without a target.
 PUBLISH_TARGETS: dict[str, tuple[str, str, Any]] = {
@@ -289,70 +288,6 @@ def dedupe_rows(r: list[dict[str, Any]]) -> list[Row]:
             )
         )
     return rows + growth_rows("dedupe + store", r, "postings")
-
-
-def size(count: float) -> str:
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
-        if count >= scale:
-            return f"{count / scale:,.2f} {unit}"
-    return f"{count:,.0f} B"
-
-
-def captures_rows(r: dict[str, Any]) -> list[Row]:
-    first, second, third = r["nights"]
-    base = first["capture_bytes"]
-    what = f"{r['boards']:,} {r['source']}, {r['items']:,} postings"
-
-    def share_row(figure: str, added: int) -> Row:
-        share = added / base
-        return Row(
-            figure,
-            f"{size(added)} ({share:.1%})",
-            f"{size(base)} (night 1's captures)",
-            f"{share:.1%}",
-            f"<= {UNCHANGED_NIGHT_SHARE:.0%}",
-            share <= UNCHANGED_NIGHT_SHARE,
-        )
-
-    rows = [
-        Row(
-            f"captures: night 1 ({what}), bytes added",
-            f"{size(first['bytes'])} ({size(first['record_bytes'])} run records)",
-            f"{size(first['plain_bytes'])} (plain JSON lines)",
-            f"{first['plain_bytes'] / first['bytes']:.1f}x smaller",
-        ),
-        share_row("captures: unchanged night 2, capture bytes added", second["capture_bytes"]),
-        share_row("captures: unchanged night 2, with its run records", second["bytes"]),
-        Row(
-            "captures: unchanged night 2, disk blocks added (4 KB a file at least)",
-            f"{size(second['disk_bytes'])} ({second['files']:,} files)",
-            f"{size(first['disk_bytes'])} (night 1)",
-            f"{second['disk_bytes'] / first['disk_bytes']:.1%}",
-        ),
-        Row(
-            f"captures: night 3 ({r['changed_share']:.0%} of boards changed), bytes added",
-            size(third["bytes"]),
-            f"{size(third['plain_bytes'])} (plain JSON lines)",
-            f"{third['plain_bytes'] / third['bytes']:.1f}x smaller",
-        ),
-        Row(
-            "captures: a year (night 1 + 364 nights like night 3)",
-            size(r["year_bytes"]),
-            f"{size(r['year_plain_bytes'])} (plain JSON lines)",
-            f"{r['year_plain_bytes'] / r['year_bytes']:.1f}x smaller",
-        ),
-    ]
-    if r.get("year_bytes_real_share") is not None:
-        rows.append(
-            Row(
-                f"captures: a year, {r['real_changed_share']:.0%} of boards changed a night "
-                "(as in the real four-night captures)",
-                size(r["year_bytes_real_share"]),
-                f"{size(r['year_plain_bytes'])} (plain JSON lines)",
-                f"{r['year_plain_bytes'] / r['year_bytes_real_share']:.1f}x smaller",
-            )
-        )
-    return rows
 
 
 def flatten(data: Any, prefix: str = "") -> dict[str, Any]:

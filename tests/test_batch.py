@@ -1,5 +1,6 @@
 """Many sources in one spider process (pipeline.collect.batch): everything stays per source."""
 
+import gzip
 import json
 
 from pipeline.collect.batch import batches, source_stats
@@ -52,11 +53,13 @@ def test_sources_of_one_host_share_a_process_and_nothing_else(serve_fixtures, tm
     assert by["truncated"]["parse_errors"] == 1 and "errors logged" in by["truncated"]["reason"]
     assert "robots.txt forbids 1 requests" in by["forbidden"]["reason"]
     raw = tmp_path / "raw" / "greenhouse"
-    assert sorted(p.name for p in raw.glob("*_gh-*.jsonl")) == [  # one per source, as feeds
-        f"20261125T023000Z_gh-{name}.jsonl" for name in sorted(names)
+    assert sorted(p.name for p in raw.glob("*_gh-*.jsonl.gz")) == [  # one per source, as feeds
+        f"20261125T023000Z_gh-{name}.jsonl.gz" for name in sorted(names)
     ]
-    assert (raw / "20261125T023000Z_gh-down.jsonl").read_text() == ""
-    record = json.loads((raw / "20261125T023000Z_gh-algolia.run.json").read_text())
+    assert gzip.decompress((raw / "20261125T023000Z_gh-down.jsonl.gz").read_bytes()) == b""
+    record = json.loads(
+        gzip.decompress((raw / "20261125T023000Z_gh-algolia.run.json.gz").read_bytes())
+    )
     assert record["items"] == 2 and record["status"] == "ok"
     db = open_db(tmp_path / "listings.db")
     assert db.table("listings").count == 3

@@ -218,7 +218,7 @@ GUARDED = [
     (kind.SIMULATION, kind.SIMULATION_WORDS),
     (kind.COMPETITION, kind.COMPETITION_WORDS),
     (kind.FELLOWSHIP, kind.FELLOWSHIP_WORDS),
-    (kind.FULL_TIME, kind.FULL_TIME_WORDS),
+    (kind.FULL_TIME_JOB, kind.FULL_TIME_WORDS),
 ]
 KIND_WORDS = joined(
     [

@@ -99,7 +99,8 @@ def test_two_scrapyd_nodes_give_the_listings_of_a_local_crawl(
     assert len({r["log_file"] for r in remote}) == 4
     for row in remote:
         assert Path(row["raw_file"]).exists()
-        assert run_record_path(Path(row["raw_file"])).exists()
+        record = run_record_path(Path(row["raw_file"]))
+        assert record.with_name(record.name + ".gz").exists()  # kept compressed
 
 
 def test_a_node_lost_mid_run_has_its_hosts_crawled_by_the_other(
