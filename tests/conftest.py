@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,3 +225,49 @@ def copy_database(source: Path, target: Path) -> Path:
     src.close()
     dst.close()
     return target
+
+
+GREENHOUSE_BOARD_PATH = "/v1/boards/algolia/jobs"
+GREENHOUSE_JOBS = FIXTURES / "greenhouse" / "v1" / "boards" / "algolia" / "jobs.json"
+
+
+@pytest.fixture
+def board(serve_fixtures):
+    """A Greenhouse board whose answer each test sets: a list of jobs, or a status code."""
+    state = {"answer": json.loads(GREENHOUSE_JOBS.read_text())["jobs"]}
+
+    def answer():
+        if isinstance(state["answer"], int):
+            return state["answer"], "{}"
+        return 200, json.dumps({"jobs": state["answer"], "meta": {"total": len(state["answer"])}})
+
+    sites = serve_fixtures("greenhouse", routes={GREENHOUSE_BOARD_PATH: answer})
+    state["job"] = CrawlJob(
+        "greenhouse",
+        {"base_url": sites.base_url, "board": "algolia"},
+        {"HTTPCACHE_ENABLED": "False", "RETRY_TIMES": "0"},
+        "greenhouse-algolia",
+    )
+    return state
+
+
+def greenhouse_answer(name: str, base: int, count: int = 3, delay: float = 0.0):
+    """A fixture-server route answering a Greenhouse board `name` of `count` jobs (ids from
+    `base`), after `delay` seconds."""
+    first = json.loads(GREENHOUSE_JOBS.read_text())["jobs"][0]
+
+    def answer():
+        time.sleep(delay)
+        jobs = [
+            dict(
+                first,
+                id=base + i,
+                company_name=name.title(),
+                absolute_url=f"https://job-boards.greenhouse.io/{name}/jobs/{base + i}",
+                title=f"{name} project {i}",
+            )
+            for i in range(count)
+        ]
+        return 200, json.dumps({"jobs": jobs, "meta": {"total": len(jobs)}})
+
+    return answer

@@ -19,7 +19,6 @@ from pipeline.collect.captures import (
     run_record_path,
     store_capture,
 )
-from pipeline.collect.crawl import CrawlJob, crawl
 from pipeline.collect.raw import iter_raw_file
 from pipeline.collect.rebuild import captures, rebuild
 from pipeline.db import open_db
@@ -27,35 +26,12 @@ from pipeline.demo import LOCAL_SETTINGS
 from schedules.config import ConfigError, NightlyConfig, load_config
 from schedules.nightly import run_nightly
 from tests.conftest import FIXTURES
-from tests.test_lifecycle import snapshot
+from tests.test_lifecycle import night, snapshot
 from tests.test_store import raw
 
 BOARD = json.loads(
     (FIXTURES / "greenhouse" / "v1" / "boards" / "algolia" / "jobs.json").read_text()
 )
-
-
-@pytest.fixture
-def board(serve_fixtures):
-    """A Greenhouse board whose jobs each test sets."""
-    state = {"jobs": BOARD["jobs"]}
-
-    def answer():
-        return 200, json.dumps({"jobs": state["jobs"], "meta": {"total": len(state["jobs"])}})
-
-    sites = serve_fixtures("greenhouse", routes={"/v1/boards/algolia/jobs": answer})
-    state["job"] = CrawlJob(
-        "greenhouse",
-        {"base_url": sites.base_url, "board": "algolia"},
-        {"HTTPCACHE_ENABLED": "False", "RETRY_TIMES": "0"},
-        "greenhouse-algolia",
-    )
-    return state
-
-
-def night(board, db_path):
-    [row] = crawl([board["job"]], db_path, settings=LOCAL_SETTINGS, echo=lambda *_: None)
-    return row
 
 
 def items_of(path):
@@ -87,10 +63,10 @@ def test_an_unchanged_night_is_a_reference_and_replays_exactly(board, tmp_path):
     assert again.exit_code == 0 and "2 items, 0 bad lines" in again.output
     [kept] = captures(other.parent)
     assert kept.name.endswith(".jsonl.gz") and items_of(kept) == second_items
-    board["jobs"] = [dict(BOARD["jobs"][0], title="Account Manager, Dutch")]
+    board["answer"] = [dict(BOARD["jobs"][0], title="Account Manager, Dutch")]
     third = night(board, db_path)  # changed: a full capture again
     assert third["raw_file"].endswith(".jsonl.gz") and third["updated_listings"] == 1
-    board["jobs"] = BOARD["jobs"]
+    board["answer"] = BOARD["jobs"]
     fourth = night(board, db_path)  # back to the first night's items, not the third's
     assert fourth["raw_file"].endswith(".jsonl.gz")
     before = snapshot(open_db(db_path))
@@ -102,7 +78,7 @@ def test_old_plain_captures_and_compressed_ones_replay_alike(board, tmp_path):
     db_path = tmp_path / "listings.db"
     night(board, db_path)
     night(board, db_path)
-    board["jobs"] = BOARD["jobs"][:1]
+    board["answer"] = BOARD["jobs"][:1]
     night(board, db_path)
     before = snapshot(open_db(db_path))
     # As an older release kept them: every night a plain JSON-lines copy and a plain record.
@@ -172,7 +148,7 @@ def test_prune_keeps_rebuild_exact(board, tmp_path):
     db_path = tmp_path / "listings.db"
     a, b = BOARD["jobs"], [dict(BOARD["jobs"][0], title="Account Manager, Dutch")]
     rows = [night(board, db_path), night(board, db_path)]
-    board["jobs"] = b
+    board["answer"] = b
     rows.append(night(board, db_path))
     plain = Path(rows[2]["raw_file"]).with_suffix("")  # B as an older release kept it
     plain.write_bytes(gzip.decompress(Path(rows[2]["raw_file"]).read_bytes()))
@@ -180,14 +156,14 @@ def test_prune_keeps_rebuild_exact(board, tmp_path):
     record = read_run_record(plain)
     (plain.parent / run_record_path(plain).name).write_text(json.dumps(record, indent=1))
     run_record_path(plain).with_name(run_record_path(plain).name + ".gz").unlink()
-    board["jobs"] = a
+    board["answer"] = a
     rows.append(night(board, db_path))  # the latest full capture is gone: found by its name
     export = tmp_path / "export.jsonl"
     export.write_text(json.dumps(raw("1")) + "\n")
     assert CliRunner().invoke(cli, ["import", str(export), "--db", str(db_path)]).exit_code == 0
-    board["jobs"] = []
+    board["answer"] = []
     rows.append(night(board, db_path))
-    board["jobs"] = a
+    board["answer"] = a
     rows.append(night(board, db_path))
     kinds = [Path(r["raw_file"]).name.split(".", 2)[-1] for r in rows]
     assert kinds == ["jsonl.gz", "ref.json", "jsonl.gz", "jsonl.gz", "jsonl.gz", "jsonl.gz"]

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from microintern.cli import cli
-from pipeline.collect.crawl import CrawlJob, crawl
+from pipeline.collect.crawl import crawl
 from pipeline.collect.rebuild import rebuild
 from pipeline.db import open_db
 from pipeline.demo import LOCAL_SETTINGS
@@ -18,26 +18,6 @@ BOARD = json.loads(
     (FIXTURES / "greenhouse" / "v1" / "boards" / "algolia" / "jobs.json").read_text()
 )
 PATH = "/v1/boards/algolia/jobs"
-
-
-@pytest.fixture
-def board(serve_fixtures):
-    """A Greenhouse board whose answer each test sets: a list of jobs, or a status code."""
-    state = {"answer": BOARD["jobs"]}
-
-    def answer():
-        if isinstance(state["answer"], int):
-            return state["answer"], "{}"
-        return 200, json.dumps({"jobs": state["answer"], "meta": {"total": len(state["answer"])}})
-
-    sites = serve_fixtures("greenhouse", routes={PATH: answer})
-    state["job"] = CrawlJob(
-        "greenhouse",
-        {"base_url": sites.base_url, "board": "algolia"},
-        {"HTTPCACHE_ENABLED": "False", "RETRY_TIMES": "0"},
-        "greenhouse-algolia",
-    )
-    return state
 
 
 def night(board, db_path):

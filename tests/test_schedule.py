@@ -36,7 +36,7 @@ from schedules.scheduler import (
     next_fire_times,
     stored_next_run_time,
 )
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, greenhouse_answer
 from tests.test_alerts import Receiver, stdin_to_file
 
 FAST = {**LOCAL_SETTINGS, "RETRY_TIMES": "1"}
@@ -601,27 +601,14 @@ def test_commands_have_help_with_an_example():
 
 
 def test_parallel_crawls_overlap_spiders_and_take_turns_in_the_database(serve_fixtures, tmp_path):
-    def slow_board(name):
-        def answer():
-            time.sleep(1)
-            base = 1000 if name == "acme" else 2000
-            jobs = [
-                dict(
-                    BOARD_JOB,
-                    id=base + i,
-                    company_name=name.title(),
-                    absolute_url=f"https://job-boards.greenhouse.io/{name}/jobs/{base + i}",
-                    title=f"{name} project {i}",
-                )
-                for i in range(50)
-            ]
-            return 200, json.dumps({"jobs": jobs, "meta": {"total": len(jobs)}})
-
-        return answer
-
     sites = serve_fixtures(
         "greenhouse",
-        routes={f"/v1/boards/{name}/jobs": slow_board(name) for name in ("acme", "beta")},
+        routes={
+            f"/v1/boards/{name}/jobs": greenhouse_answer(
+                name, 1000 if name == "acme" else 2000, count=50, delay=1
+            )
+            for name in ("acme", "beta")
+        },
     )
     db_path = tmp_path / "listings.db"
     lock = threading.Lock()

@@ -3,7 +3,6 @@ listings as a local crawl, and a node lost mid-run costs nothing but a `degraded
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from pathlib import Path
@@ -17,9 +16,8 @@ from pipeline.collect.distributed import crawl_scrapyd
 from pipeline.collect.scrapyd_api import Node, schedule_parts
 from pipeline.db import open_db
 from pipeline.demo import LOCAL_SETTINGS
+from tests.conftest import greenhouse_answer
 
-FIXTURES = Path(__file__).parent / "fixtures"
-BOARD_JOB = json.loads((FIXTURES / "greenhouse/v1/boards/algolia/jobs.json").read_text())["jobs"][0]
 SETTINGS = {**LOCAL_SETTINGS, "RETRY_TIMES": "1"}
 
 
@@ -36,31 +34,13 @@ def scrapyd_nodes(tmp_path):
         node.stop()
 
 
-def board(name: str, base: int, delay: float = 0.0):
-    def answer():
-        time.sleep(delay)
-        jobs = [
-            dict(
-                BOARD_JOB,
-                id=base + i,
-                company_name=name.title(),
-                absolute_url=f"https://job-boards.greenhouse.io/{name}/jobs/{base + i}",
-                title=f"{name} project {i}",
-            )
-            for i in range(3)
-        ]
-        return 200, json.dumps({"jobs": jobs, "meta": {"total": len(jobs)}})
-
-    return answer
-
-
 def four_hosts(serve_fixtures, per_host: int = 6, delay: float = 0.0) -> list[CrawlJob]:
     """`per_host` Greenhouse boards on each of 4 fixture servers, one source each."""
     jobs = []
     for h in range(4):
         names = [f"h{h}b{b}" for b in range(per_host)]
         routes = {
-            f"/v1/boards/{name}/jobs": board(name, 1000 * h + 10 * b, delay)
+            f"/v1/boards/{name}/jobs": greenhouse_answer(name, 1000 * h + 10 * b, delay=delay)
             for b, name in enumerate(names)
         }
         sites = serve_fixtures(None, routes=routes)
