@@ -11,6 +11,7 @@ import sys
 from click.testing import CliRunner
 
 from microintern.cli import cli
+from microintern.cli.publish import STOP_SECONDS
 from pipeline.collect.sources import load_sources
 from pipeline.db import FACET_COUNT_COLUMNS, open_db
 from tests.test_store import raw
@@ -287,8 +288,8 @@ def test_ctrl_c_to_serve_stops_its_datasette(tmp_path):
         assert wait_until(lambda: answers(port) or serve.poll() is not None, 60)
         assert serve.poll() is None
         serve.send_signal(signal.SIGINT)
-        assert wait_until(lambda: not answers(port), 5), "Datasette still serving"
-        assert serve.wait(5) == 0
+        assert wait_until(lambda: not answers(port), STOP_SECONDS + 5), "Datasette still serving"
+        assert serve.wait(STOP_SECONDS + 5) == 0
         assert "Traceback" not in serve.stderr.read()
     finally:
         with contextlib.suppress(ProcessLookupError):

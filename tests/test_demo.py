@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 
+from microintern.cli.publish import STOP_SECONDS
 from pipeline.collect.sources import load_sources
 from pipeline.db import open_db
 from pipeline.demo import SAMPLE_SOURCES
@@ -97,8 +98,8 @@ def test_killing_the_demo_stops_its_datasette(tmp_path):
             with urllib.request.urlopen(url, timeout=5) as response:
                 assert response.status == 200, url
         demo.send_signal(signal.SIGTERM)
-        assert wait_until(lambda: not answers(port), 5), "Datasette still serving"
-        assert demo.wait(5) == 128 + signal.SIGTERM
+        assert wait_until(lambda: not answers(port), STOP_SECONDS + 5), "Datasette still serving"
+        assert demo.wait(STOP_SECONDS + 5) == 128 + signal.SIGTERM
     finally:  # whatever happened, neither the demo nor a Datasette of it outlives the test
         with contextlib.suppress(ProcessLookupError):
             os.killpg(demo.pid, signal.SIGKILL)
