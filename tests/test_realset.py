@@ -19,9 +19,9 @@ from pipeline.measure.realset import (
 )
 from pipeline.measure.scores import load_labelled
 from pipeline.measure.tagging_accuracy import evaluate_real
-from pipeline.publish.filters import KINDS
 from pipeline.tagging.hours import hour_range
 from pipeline.tagging.industry import load_taxonomy
+from pipeline.tagging.kind import KINDS
 
 LABEL_FIELDS = {
     "kind",

@@ -255,3 +255,10 @@ async def test_table_search_of_any_typed_text_answers(datasette):
         "/listings/listings.json", params={"_search": 'survey"', "_shape": "array"}
     )
     assert same.json() == found.json()
+
+
+def test_every_kind_has_a_label_for_people():
+    from pipeline.publish.site.labels import KIND_LABELS
+    from pipeline.tagging.kind import KINDS
+
+    assert set(KIND_LABELS) == set(KINDS)

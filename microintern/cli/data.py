@@ -17,8 +17,9 @@ from pipeline.collect.retention import DEFAULT_KEEP_NIGHTS, summary
 from pipeline.collect.retention import prune as prune_captures
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, ImportResult, open_db
 from pipeline.publish.export import FORMATS, ExportError, export_listings, format_for
-from pipeline.publish.filters import KINDS, FilterError, parse_filters
+from pipeline.publish.filters import FilterError, parse_filters
 from pipeline.tagging.hours import HOUR_RANGES
+from pipeline.tagging.kind import KINDS
 
 
 @click.command(name="import")

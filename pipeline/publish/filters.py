@@ -18,16 +18,8 @@ from functools import cache
 
 from pipeline.tagging.hours import HOUR_RANGES
 from pipeline.tagging.industry import load_taxonomy
+from pipeline.tagging.kind import KINDS
 
-KINDS = (
-    "micro-internship",
-    "internship",
-    "simulation",
-    "job",
-    "volunteer",
-    "fellowship",
-    "competition",
-)
 STATUSES = ("open", "reopened", "closed", "expired")
 OPEN = ("open", "reopened")
 YES = ("1", "yes", "true", "on")

@@ -118,6 +118,17 @@ YEARS_OF_EXPERIENCE = re.compile(
 YEARLY_UNITS = ("year",)
 EVIDENCE_CHARS = 120
 
+# Every kind `decide_kind` gives, most specific first.
+KINDS = (
+    "micro-internship",
+    "internship",
+    "simulation",
+    "job",
+    "volunteer",
+    "fellowship",
+    "competition",
+)
+
 
 class Kind(NamedTuple):
     kind: str
