@@ -160,6 +160,8 @@ REAL_FORMS = [
     (None, "Praktikum Marketing", "Dauer: 4 Monate\nArt: Vollzeit", False, False, (692.8, 692.8)),
     (None, "Stage Data Analyst", "Stage de 6 mois à temps plein.", False, False, (1039.2, 1039.2)),
     (None, "Werkstudent Vertrieb", "Du kannst 16h pro Woche arbeiten.", False, False, None),
+    # a job marked full-time whose own program has a length
+    (None, "Sales Associate", "This 12-week program is full-time.", True, False, (480, 480)),
     # a fixed-term contract said by the source, full-time
     (
         None,
@@ -237,6 +239,24 @@ NOT_EFFORT = [
         None,
         "Solutions Associate",
         "A full-time role that starts with a four-month rotational program across our teams.",
+        True,
+        False,
+    ),
+    # periods of something else: experience asked for, the company's age, a visa's validity,
+    # a trial, a training course, an allowance per year (possessives included)
+    (None, "Data Analyst (Contract)", "At least 6 months' experience with SQL.", True, False),
+    (None, "Marketing Intern", "Full-time. We are a 9-month-old startup.", False, False),
+    (None, "Product Intern", "Full-time; a visa with 12 months remaining.", False, False),
+    (None, "Finance Associate", "Contract: permanent after a 6-month trial.", True, False),
+    (None, "Engineering Intern", "Full-time, after a 2-week paid bootcamp.", False, False),
+    (None, "Contract Designer", "Work abroad 2 months a year; 5 weeks' holiday.", True, False),
+    # a job with no end whose text names programs it runs or people it hires for them
+    (None, "Recruiter", "You will hire summer interns for a 12-week program.", True, False),
+    (None, "Engineering Manager", "Mentor interns during their 3-month placements.", True, False),
+    (
+        None,
+        "Technician",
+        "The company finished a 6-month fellowship with an accelerator.",
         True,
         False,
     ),

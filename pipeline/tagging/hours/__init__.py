@@ -119,7 +119,7 @@ def parse_hours(
     weeks, weeks_text = _first(find_weeks, cleaned)
     if weeks and any(_permanent(t) for t in cleaned):
         weeks = None  # the periods a permanent job names are not its length
-    if weeks and open_ended and not _engagement_period(weeks_text, weeks):
+    if weeks and open_ended and not _engagement_period(weeks_text, weeks, open_ended):
         weeks = None
     full_time_evidence = ""
     if (
@@ -133,7 +133,7 @@ def parse_hours(
             weeks, weeks_text = said_with
         if full_time_evidence and not full_time and not bounded:
             bounded = any(search_word(FIXED_TERM_HEAD, t) for t in heads if t)
-        if full_time_evidence and (bounded or _engagement_period(weeks_text, weeks)):
+        if full_time_evidence and (bounded or _engagement_period(weeks_text, weeks, open_ended)):
             weekly = Found(FULL_TIME_WEEKLY, FULL_TIME_WEEKLY, 0, 0)
     evidence = None
     if total:

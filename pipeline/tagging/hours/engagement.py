@@ -54,12 +54,22 @@ def _permanent(text: str) -> bool:
 # Words that make a period the length of the engagement itself ("a 6-month contract", "a 3-6
 # month internship programme", "duration: 3-6 months"), not of something in a permanent job
 # ("deal cycles of 3-6 months", "success in 12 months", "2-week sprints").
-ENGAGEMENT_WORDS = re.compile(
-    r"\b(?:intern(?:ship)?s?|contract(?:or|ual)?|program(?:me)?|placement|residency|fellowship"
-    r"|assignment|appointment|engagement|duration|length|seasonal|fixed[- ]term"
+ROLE_NOUNS = (
+    r"intern(?:ship)?s?|program(?:me)?|placement|residency|fellowship|stage|praktikum|co-?op"
+    r"|summer|semester|vollzeitpraktikum|cohort"
+)
+TERM_WORDS = (
+    r"contract(?:or|ual)?|assignment|appointment|engagement|duration|length|seasonal|fixed[- ]term"
     r"|temporary(?! (?:housing|accommodation|lodging|relocation))"
-    r"|stage|praktikum|dauer|dur[ée]e|period of|tenure|commitment|co-?op|summer|semester"
-    r"|vollzeitpraktikum|cohort)\b"
+    r"|dauer|dur[ée]e|period of|tenure|commitment"
+)
+ENGAGEMENT_WORDS = re.compile(rf"\b(?:{ROLE_NOUNS}|{TERM_WORDS})\b")
+# In a job with no end of its own (a full-time role whose title names no internship, contract or
+# program), a program or an internship named in its text is most often one the role runs, hires
+# for or mentors ("you will hire our summer interns for a 12-week program"): there the period
+# is the role's only when said of its term, or of "this"/"the" program.
+OWN_ENGAGEMENT_WORDS = re.compile(
+    rf"\b(?:{TERM_WORDS}|(?:this|the|your)\s+(?:[\w-]+\s+){{0,2}}(?:{ROLE_NOUNS}))\b"
 )
 ENGAGEMENT_REACH = 50  # characters either side of the period
 # A title or structured hours that name an engagement with an end.
@@ -70,10 +80,12 @@ FIXED_TERM_HEAD = re.compile(  # by `search_word`
 )
 
 
-def _engagement_period(text: str, weeks: Found) -> bool:
-    """Whether the period found is said of the engagement itself: ENGAGEMENT_WORDS near it."""
+def _engagement_period(text: str, weeks: Found, open_ended: bool = False) -> bool:
+    """Whether the period found is said of the engagement itself: ENGAGEMENT_WORDS near it
+    (OWN_ENGAGEMENT_WORDS in a job with no end of its own)."""
     start = max(0, weeks.start - ENGAGEMENT_REACH)
-    return ENGAGEMENT_WORDS.search(text, start, weeks.end + ENGAGEMENT_REACH) is not None
+    words = OWN_ENGAGEMENT_WORDS if open_ended else ENGAGEMENT_WORDS
+    return words.search(text, start, weeks.end + ENGAGEMENT_REACH) is not None
 
 
 # Just before "full-time": a job the role may lead to, not the role ("a path to a full-time

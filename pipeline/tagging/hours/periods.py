@@ -53,7 +53,11 @@ NOT_DURATION_BEFORE = re.compile(
     r"notice of|up to|(?:in|within) (?:just|only|under|less than)|\bquarter)\s*$"
 )
 NOT_DURATION_AFTER = re.compile(  # a past time, a notice, a term of employment, a rotation
-    r"^\s*(?:ago|notice|later|before|after|in advance|of notice|in \d"
+    r"^['’]?[\s-]*(?:ago|notice|later|before|after|in advance|of notice|in \d"
+    r"|(?:a|per|each|every)\s+year|old|remaining|left on|(?:of\s+)?experience"
+    r"|(?:of\s+)?(?:paid\s+|unpaid\s+)?trial"
+    r"|(?:of\s+)?(?:paid\s+|intensive\s+|initial\s+)?(?:training|bootcamp|boot camp|course"
+    r"|onboarding|orientation|induction|workshop)"
     r"|(?:of\s+)?(?:(?:fully|paid|unpaid|parental|maternity|paternity|family|sick|annual|gender"
     r"[- ]neutral|compassionate|bereavement|caregiv(?:er|ing)|primary|secondary)\s+){0,3}"
     r"(?:sabbatical|vacation|holidays?|leave|probation|probationary|trial period|pto"
