@@ -250,6 +250,8 @@ NOT_EFFORT = [
     (None, "Finance Associate", "Contract: permanent after a 6-month trial.", True, False),
     (None, "Engineering Intern", "Full-time, after a 2-week paid bootcamp.", False, False),
     (None, "Contract Designer", "Work abroad 2 months a year; 5 weeks' holiday.", True, False),
+    (None, "Ops Contractor", "Full-time; 3 months of temporary housing paid.", False, False),
+    (None, "Growth Intern", "Full-time. Our app launches in 3 months.", False, False),
     # a job with no end whose text names programs it runs or people it hires for them
     (None, "Recruiter", "You will hire summer interns for a 12-week program.", True, False),
     (None, "Engineering Manager", "Mentor interns during their 3-month placements.", True, False),
@@ -260,6 +262,14 @@ NOT_EFFORT = [
         True,
         False,
     ),
+    # hours as a threshold, a record, an accrual, a time cut or a schedule, not the work
+    (None, "Operations Intern", "Complete 120 hours of continuing education.", False, False),
+    (None, "Operations Intern", "Overtime is paid after 40 hours.", False, False),
+    (None, "Operations Intern", "Eligible after 90 days or 500 hours worked.", False, False),
+    (None, "Operations Intern", "You accrue 80 hours of paid sick time.", False, False),
+    (None, "Operations Intern", "Cut report runs from 48 hours to 2 hours.", False, False),
+    (None, "Operations Intern", "Office hours: 9am-5pm, Monday to Friday.", False, False),
+    (None, "Operations Intern", "Second round: a 3-hour take-home assignment.", False, False),
     # event lengths and graduation dates
     (None, "Hackathon Mentor", "Teams get 48 hours to build a prototype.", False, False),
     (None, "New Grad Engineer", "For students graduating December 2026 - June 2027.", True, False),

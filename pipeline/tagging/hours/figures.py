@@ -110,7 +110,8 @@ NOT_EFFORT_AFTER = re.compile(
     r"^\s*-?\s*(?:on-?call|support|service|coverage|access|shifts?|notice|turnaround|"
     r"response|cycle|format|clock|operation|rotation|hackathon|window|days?|overlap|difference|"
     r"time difference|ahead|behind|sla|resolution|"
-    r"(?:case |design |coding )?sprint|to (?:submit|respond|reply|turn in|hand in))\b"
+    r"(?:case |design |coding )?sprint|to (?:submit|respond|reply|turn in|hand in)"
+    r"|[ap]\.?m|:\d\d)\b"  # a time of day: "hours: 9am-5pm"
 )
 # Just before a figure, then spaces: `text.rstrip().endswith(NOT_EFFORT_BEFORE)` is a regex search
 # of `(?:within|every|...)\s*$` without trying every position (none of these ends with a space).
@@ -120,6 +121,10 @@ NOT_EFFORT_BEFORE = (
     *("+/-", "±", " utc", " gmt", " cet", "timezone", "time zone"),  # an offset of time zones
     *(" have", " has", " given", " get", " gets"),  # "teams have 48 hours to build": a window
     *("<", ">", "≤", "≥", " drive", " drives of", " driving", " commute", " flight"),
+    # hours worked, logged or earned before: a threshold, a record or an accrual, not the work
+    *(" after", " completed", " logged", " accrue", " accrues", " accrued", " earn", " earns"),
+    # "saves teams 10 hours", "from 48 hours to 2": a time saved or cut, not the work
+    *(" save", " saves", " saved", " from", " hours to", " hrs to", " days to"),
 )
 DIGIT = re.compile(r"\d")  # any digit, as `\d` matches: every figure has one
 

@@ -49,15 +49,13 @@ A_PERIOD = re.compile(  # by `search_word`, which checks the word boundary befor
 A_PERIOD_WORDS = ("a month", "a week", "a full", "a whole", "a single")  # one is in every match
 FOR_BEFORE = re.compile(r"\b(?:for|over)\s*$")  # "for 12 weeks before opening night" is a duration
 NOT_DURATION_BEFORE = re.compile(
-    r"(?:due|due in|due within|within|in the next|next|every|each|per|last|past|after|first|"
+    r"(?:(?:launch|launches|launching|start|starts|starting|begin|begins|beginning|open|opens"
+    r"|opening|live|expire|expires|graduating|graduate) in"  # when, not how long
+    r"|due|due in|due within|within|in the next|next|every|each|per|last|past|after|first|"
     r"notice of|up to|(?:in|within) (?:just|only|under|less than)|\bquarter)\s*$"
 )
 NOT_DURATION_AFTER = re.compile(  # a past time, a notice, a term of employment, a rotation
     r"^['’]?[\s-]*(?:ago|notice|later|before|after|in advance|of notice|in \d"
-    r"|(?:a|per|each|every)\s+year|old|remaining|left on|(?:of\s+)?experience"
-    r"|(?:of\s+)?(?:paid\s+|unpaid\s+)?trial"
-    r"|(?:of\s+)?(?:paid\s+|intensive\s+|initial\s+)?(?:training|bootcamp|boot camp|course"
-    r"|onboarding|orientation|induction|workshop)"
     r"|(?:of\s+)?(?:(?:fully|paid|unpaid|parental|maternity|paternity|family|sick|annual|gender"
     r"[- ]neutral|compassionate|bereavement|caregiv(?:er|ing)|primary|secondary)\s+){0,3}"
     r"(?:sabbatical|vacation|holidays?|leave|probation|probationary|trial period|pto"
@@ -67,6 +65,17 @@ NOT_DURATION_AFTER = re.compile(  # a past time, a notice, a term of employment,
     r"|onboarding|transactions)"
     r"|(?:on-?call )?(?:sprints?|rotation(?:s|al)?|cycles?|iterations?))\b"
     r"|^\s*,\s*(?:you|we)\b"  # "one week, you might be preparing reports": a time of the job
+)
+
+# The length of something other than the work, even after "for": experience asked for, an age, a
+# visa's validity, an allowance per year, a trial, a course, housing ("for 3 months of housing").
+OTHER_THING_AFTER = re.compile(
+    r"^['’]?[\s-]*(?:(?:a|per|each|every)\s+year|old|remaining|left on|(?:of\s+)?experience"
+    r"|(?:of\s+)?(?:paid\s+|unpaid\s+)?trial"
+    r"|(?:of\s+)?(?:paid\s+|intensive\s+|initial\s+)?(?:training|bootcamp|boot camp|course"
+    r"|onboarding|orientation|induction|workshop)"
+    r"|of\s+(?:temporary\s+|free\s+)?(?:housing|accommodation|lodging|rent|runway|severance"
+    r"|coverage))\b"
 )
 
 
@@ -146,8 +155,11 @@ def find_weeks(text: str) -> Found | None:
     named = None  # a period named ("a summer internship"), unless a count is stated too
     for match in duration.finditer(text) if duration else ():
         before = text[max(0, match.start() - 16) : match.start()]
-        if NOT_DURATION_BEFORE.search(before) or (
-            NOT_DURATION_AFTER.match(text[match.end() :]) and not FOR_BEFORE.search(before)
+        after = text[match.end() :]
+        if (
+            NOT_DURATION_BEFORE.search(before)
+            or OTHER_THING_AFTER.match(after)
+            or (NOT_DURATION_AFTER.match(after) and not FOR_BEFORE.search(before))
         ):
             continue
         number, upper, unit = match.group(1, 2, 3)

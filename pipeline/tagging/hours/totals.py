@@ -126,7 +126,10 @@ OTHER_AFTER = re.compile(
     r"saved|of (?:[a-z]+ )?(?:footage|video|audio|recordings?|interviews?|content|data|calls?|tape|"
     r"music)"
     r"|later|earlier|before|after|in advance"
-    r"|of (?:[a-z/-]+ ){0,2}?(?:notice|training|orientation|overlap|travel|driving|leave)"
+    r"|of (?:[a-z/-]+ ){0,2}?(?:notice|training|orientation|overlap|travel|driving|leave|pto"
+    r"|sick|time off|vacation|holiday|education|coursework|certification|cpd|service"
+    r"|professional development|experience|flight|flying|supervised|clinical)"
+    r"|worked|logged|(?:of\s+)?credit"
     r"|[^.;\n]{0,40}?\b(?:annually|per year|a year|each year|every year)"
     r"|(?:time )?differences?)\b"
 )
@@ -153,6 +156,7 @@ SUB_TASK_BEFORE_ENDS = (
 SUB_TASK_AFTER = re.compile(
     r"^\s*-?\s*(?:(?:[a-z]+\s+){0,2}?(?:training|orientation|onboarding|kickoff|kick-off|meeting|"
     r"call|check-in|interview|onsite|session|webinar|workshop|shift|show|visit|mill|facility|hotline|"
+    r"take-home|"
     r"store|center|centre|station|clinic|desk|line|drive|flight|trip)s?)\b"
 )
 
