@@ -162,6 +162,17 @@ REAL_FORMS = [
     (None, "Werkstudent Vertrieb", "Du kannst 16h pro Woche arbeiten.", False, False, None),
     # a job marked full-time whose own program has a length
     (None, "Sales Associate", "This 12-week program is full-time.", True, False, (480, 480)),
+    # a season given as dates, its length in brackets
+    (
+        None,
+        "Seasonal Tax Preparer",
+        "Full-time from January 15 to April 15 (13 weeks).",
+        False,
+        False,
+        (520, 520),
+    ),
+    # a part-time internship states its own weekly hours
+    (None, "Part-time Intern", "20 hours a week for 6 months.", True, False, (519.6, 519.6)),
     # a fixed-term contract said by the source, full-time
     (
         None,
@@ -252,6 +263,16 @@ NOT_EFFORT = [
     (None, "Contract Designer", "Work abroad 2 months a year; 5 weeks' holiday.", True, False),
     (None, "Ops Contractor", "Full-time; 3 months of temporary housing paid.", False, False),
     (None, "Growth Intern", "Full-time. Our app launches in 3 months.", False, False),
+    # an internship whose text names the periods of other things: studies, rotations of other
+    # people, experience, a permit
+    (None, "Finance Intern", "Full-time. You study in a 12-month master's program.", True, False),
+    (None, "Finance Intern", "Full-time. Analysts spend 6 months in each team.", True, False),
+    (None, "Finance Intern", "Full-time. 6 months to 2 years of experience.", True, False),
+    (None, "Finance Intern", "Full-time. A work permit valid for 12 months.", True, False),
+    # a part-time role marked full-time by its board: no 40 hours a week
+    (None, "Marketing Intern (part-time)", "A 3-month internship, flexible hours.", True, False),
+    (None, "Teilzeit Praktikum Marketing", "Dauer: 6 Monate.", True, False),
+    (None, "Design Intern", "A 6-month internship around your classes.", True, False),
     # a job with no end whose text names programs it runs or people it hires for them
     (None, "Recruiter", "You will hire summer interns for a 12-week program.", True, False),
     (None, "Engineering Manager", "Mentor interns during their 3-month placements.", True, False),

@@ -26,6 +26,7 @@ from pipeline.tagging.hours.engagement import (
     PERMANENT,
     _engagement_period,
     _full_time_words,
+    _part_time,
     _period_said_with_full_time,
     _permanent,
 )
@@ -126,6 +127,7 @@ def parse_hours(
         weekly is None
         and weeks
         and not any("day" in t and PART_WEEK_DAYS.search(t) for t in cleaned)
+        and not _part_time(cleaned)
     ):
         full_time_evidence = "full-time" if full_time else _full_time_words(cleaned)
         said_with = _period_said_with_full_time(cleaned) if full_time_evidence else None
@@ -133,7 +135,9 @@ def parse_hours(
             weeks, weeks_text = said_with
         if full_time_evidence and not full_time and not bounded:
             bounded = any(search_word(FIXED_TERM_HEAD, t) for t in heads if t)
-        if full_time_evidence and (bounded or _engagement_period(weeks_text, weeks, open_ended)):
+        if full_time_evidence and (
+            (said_with and bounded) or _engagement_period(weeks_text, weeks, open_ended, bounded)
+        ):
             weekly = Found(FULL_TIME_WEEKLY, FULL_TIME_WEEKLY, 0, 0)
     evidence = None
     if total:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from pipeline.tagging.hours.figures import Found, snippet
-from pipeline.tagging.hours.periods import find_weeks
+from pipeline.tagging.hours.periods import MONTH_SPAN, find_weeks
 from pipeline.tagging.text import holds_any, search_word
 
 FULL_TIME = re.compile(  # not "full-time students", nor other people's jobs ("full-time analysts")
@@ -17,6 +17,28 @@ FULL_TIME = re.compile(  # not "full-time students", nor other people's jobs ("f
     r"|researchers|scientists|people|workers|members|teammates|professionals|specialists"
     r"|managers|team|employees|staff)\b))"
 )
+# The role is part-time, in the languages real boards use (not "part-time students", nor the
+# other jobs a company has): then neither a "full-time" employment type nor its text makes it
+# 40 hours a week.
+PART_TIME = re.compile(
+    r"(?:(?<![a-z])part[- _]?time(?![a-z])|teilzeit|mi-temps|temps partiel|medio tiempo"
+    r"|media jornada|tiempo parcial|meio per[íi]odo|tempo parziale|deeltijd"
+    r"|working student|werkstudent|alongside (?:your|their) (?:studies|classes|degree)"
+    r"|neben dem studium|around (?:your|their) (?:classes|studies|class schedule))"
+    r"(?!\s+(?:students?|employees?|staff|colleagues|hires?|mba|degree|study|studies"
+    r"|programs?|programmes?|and full|or full|(?:[a-z-]+ )?(?:employees|staff|team|workers)\b))"
+)
+PART_TIME_PARTS = (
+    *("part", "teilzeit", "mi-temps", "partiel", "medio", "media", "parcial", "meio"),
+    *("parziale", "deeltijd", "student", "alongside", "studium", "around"),
+)
+
+
+def _part_time(cleaned: list[str]) -> bool:
+    """Whether the role is said to be part-time (PART_TIME) in any of its texts."""
+    return any(holds_any(t, PART_TIME_PARTS) and PART_TIME.search(t) for t in cleaned if t)
+
+
 # "3 days per week": a part of the week, so "full-time" does not make it 40 hours (but "3 days a
 # week in the office" is where, not how much).
 PART_WEEK_DAYS = re.compile(
@@ -80,12 +102,32 @@ FIXED_TERM_HEAD = re.compile(  # by `search_word`
 )
 
 
-def _engagement_period(text: str, weeks: Found, open_ended: bool = False) -> bool:
+# Just before a period: words that give the length of what they follow ("runs for 6 months",
+# "lasting about 10 weeks"), in a posting that names a fixed-term engagement the work itself.
+LENGTH_BEFORE = re.compile(
+    r"\b(?:for|lasts?|lasting|runs?|running|spans?|spanning|over)\s+(?:a\s+|an\s+|the\s+)?"
+    r"(?:period of\s+)?(?:about\s+|approximately\s+|around\s+|roughly\s+|~\s*|at least\s+"
+    r"|(?:a\s+)?minimum\s+(?:of\s+)?)?$"
+    r"|\(\s*$"  # "from January 15 to April 15 (13 weeks)"
+)
+
+
+def _engagement_period(
+    text: str, weeks: Found, open_ended: bool = False, bounded: bool = False
+) -> bool:
     """Whether the period found is said of the engagement itself: ENGAGEMENT_WORDS near it
-    (OWN_ENGAGEMENT_WORDS in a job with no end of its own)."""
+    (OWN_ENGAGEMENT_WORDS in a job with no end of its own); in a fixed-term one (`bounded`),
+    also a span of months or a length said as one ("runs for 6 months"), not a period of
+    something else its text names ("a 12-month master's", "analysts spend 6 months in each")."""
     start = max(0, weeks.start - ENGAGEMENT_REACH)
     words = OWN_ENGAGEMENT_WORDS if open_ended else ENGAGEMENT_WORDS
-    return words.search(text, start, weeks.end + ENGAGEMENT_REACH) is not None
+    if words.search(text, start, weeks.end + ENGAGEMENT_REACH) is not None:
+        return True
+    if not bounded:
+        return False
+    if MONTH_SPAN.match(text, weeks.start):
+        return True
+    return LENGTH_BEFORE.search(text, max(0, weeks.start - 40), weeks.start) is not None
 
 
 # Just before "full-time": a job the role may lead to, not the role ("a path to a full-time
@@ -96,6 +138,21 @@ FUTURE_JOB_BEFORE = re.compile(
 )
 
 
+CLAUSE_ENDS = (". ", "; ", "\n", " | ")
+
+
+def _clause(text: str, start: int, end: int, at: int) -> str:
+    """`text[start:end]` cut to the clause around position `at` (no sentence end inside)."""
+    for mark in CLAUSE_ENDS:
+        before = text.rfind(mark, start, at)
+        if before != -1:
+            start = before + len(mark)
+        after = text.find(mark, at, end)
+        if after != -1:
+            end = after
+    return text[start:end]
+
+
 def _period_said_with_full_time(cleaned: list[str]) -> tuple[Found, str] | None:
     """The period stated next to the role's "full-time" ("work full-time for 6 months"), and the
     words around them, or None."""
@@ -103,7 +160,7 @@ def _period_said_with_full_time(cleaned: list[str]) -> tuple[Found, str] | None:
         for match in FULL_TIME.finditer(text):
             if FUTURE_JOB_BEFORE.search(text, max(0, match.start() - 45), match.start()):
                 continue
-            around = text[max(0, match.start() - 30) : match.end() + 30]
+            around = _clause(text, max(0, match.start() - 30), match.end() + 30, match.start())
             weeks = find_weeks(around)
             if weeks:
                 return weeks, around

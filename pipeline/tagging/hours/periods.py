@@ -50,7 +50,7 @@ A_PERIOD_WORDS = ("a month", "a week", "a full", "a whole", "a single")  # one i
 FOR_BEFORE = re.compile(r"\b(?:for|over)\s*$")  # "for 12 weeks before opening night" is a duration
 NOT_DURATION_BEFORE = re.compile(
     r"(?:(?:launch|launches|launching|start|starts|starting|begin|begins|beginning|open|opens"
-    r"|opening|live|expire|expires|graduating|graduate) in"  # when, not how long
+    r"|opening|live|expire|expires|graduating|graduate) in|valid for"  # when, not how long
     r"|due|due in|due within|within|in the next|next|every|each|per|last|past|after|first|"
     r"notice of|up to|(?:in|within) (?:just|only|under|less than)|\bquarter)\s*$"
 )
@@ -70,8 +70,11 @@ NOT_DURATION_AFTER = re.compile(  # a past time, a notice, a term of employment,
 # The length of something other than the work, even after "for": experience asked for, an age, a
 # visa's validity, an allowance per year, a trial, a course, housing ("for 3 months of housing").
 OTHER_THING_AFTER = re.compile(
-    r"^['’]?[\s-]*(?:(?:a|per|each|every)\s+year|old|remaining|left on|(?:of\s+)?experience"
-    r"|(?:of\s+)?(?:paid\s+|unpaid\s+)?trial"
+    r"^['’]?[\s-]*(?:(?:a|per|each|every)\s+year|old|remaining|left on"
+    r"|(?:\s*(?:-|–|to)\s*\d+\+?\s*(?:years?|months?))?\s*(?:of\s+)?(?:[a-z-]+\s+){0,2}?experience"
+    r"|(?:of\s+)?(?:paid\s+|unpaid\s+)?trial|into\b"
+    r"|(?:of\s+)?(?:full-time\s+|part-time\s+)?(?:study|studies|master|masters|mba|msc|ma|bachelor"
+    r"|degree|phd|doctorate|coursework)"
     r"|(?:of\s+)?(?:paid\s+|intensive\s+|initial\s+)?(?:training|bootcamp|boot camp|course"
     r"|onboarding|orientation|induction|workshop)"
     r"|of\s+(?:temporary\s+|free\s+)?(?:housing|accommodation|lodging|rent|runway|severance"
