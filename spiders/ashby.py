@@ -25,12 +25,13 @@ from spiders.base import BoardSpider
 from spiders.fields import (
     html_description,
     place_or_none,
-    plain_text,
     remote_from_workplace,
     text_or_none,
-    valid_id,
 )
 from spiders.items import RawListing
+
+# A job's id, title and URL (jobUrl, else applyUrl): without them it is no listing.
+JOB_KEYS = ("id", "title", ("jobUrl", "applyUrl"))
 
 
 class AshbySpider(BoardSpider):
@@ -69,17 +70,12 @@ class AshbySpider(BoardSpider):
         self, response: Response, board: str, number: int, job: Any
     ) -> RawListing | None:
         """One job as a raw item, or None after counting a parse failure."""
-        if not isinstance(job, dict):
-            self.parse_failed(response, f"job {number} is not an object")
+        required = self.required_fields(response, f"job {number}", job, JOB_KEYS)
+        if required is None:
             return None
-        source_id = job.get("id")
-        title = plain_text(job.get("title"))
-        url = text_or_none(job.get("jobUrl")) or text_or_none(job.get("applyUrl"))
-        if not valid_id(source_id) or not title or not url:
-            self.parse_failed(response, f"job {number} lacks an id, a title or a URL")
-            return None
+        source_id, title, url = required
         return self.make_item(
-            source_id=str(source_id),
+            source_id=source_id,
             url=url,
             title=title,
             company=self.company or board,

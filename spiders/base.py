@@ -17,6 +17,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 
 from spiders.boards import board_of, inc_board
+from spiders.fields import plain_text, text_or_none, valid_id
 from spiders.items import RawListing
 
 
@@ -101,6 +102,24 @@ class BaseSpider(scrapy.Spider):
         board = board_of(response)
         self.logger.error("Could not parse %s: %s", response.url, reason, extra={"board": board})
         self.count("microintern/parse_errors", board)
+
+    def required_fields(
+        self, response: Response, name: str, entry: Any, keys: tuple[str, str, tuple[str, ...]]
+    ) -> tuple[str, str, str] | None:
+        """An API entry's id, title and URL, from `keys` (the id's, the title's, and the URL's in
+        order of preference), or None after counting a parse failure: `name` ("job 3") is not an
+        object, or lacks one of them."""
+        if not isinstance(entry, dict):
+            self.parse_failed(response, f"{name} is not an object")
+            return None
+        id_key, title_key, url_keys = keys
+        source_id, title = entry.get(id_key), plain_text(entry.get(title_key))
+        url = next(filter(None, (text_or_none(entry.get(key)) for key in url_keys)), None)
+        if not valid_id(source_id) or not title or not url:
+            wanted = f"an id ({id_key}), a title ({title_key}) or a URL ({', '.join(url_keys)})"
+            self.parse_failed(response, f"{name} lacks {wanted}")
+            return None
+        return str(source_id), title, url
 
     def count(self, key: str, board: str | None = None) -> None:
         """Count `key` in the crawl's stats, and for `board` too (spiders.boards)."""

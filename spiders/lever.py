@@ -33,11 +33,12 @@ from spiders.fields import (
     plain_text,
     remote_from_workplace,
     text_or_none,
-    valid_id,
 )
 from spiders.items import RawListing
 
 DEFAULT_PAGE_SIZE = 100
+# A posting's id, title (`text`) and URL (hostedUrl, else applyUrl): without them it is no listing.
+POSTING_KEYS = ("id", "text", ("hostedUrl", "applyUrl"))
 
 
 class LeverSpider(BoardSpider):
@@ -101,19 +102,14 @@ class LeverSpider(BoardSpider):
         self, response: Response, board: str, number: int, posting: Any
     ) -> RawListing | None:
         """One posting as a raw item, or None after counting a parse failure."""
-        if not isinstance(posting, dict):
-            self.parse_failed(response, f"posting {number} is not an object")
+        required = self.required_fields(response, f"posting {number}", posting, POSTING_KEYS)
+        if required is None:
             return None
-        source_id = posting.get("id")
-        title = plain_text(posting.get("text"))
-        url = text_or_none(posting.get("hostedUrl")) or text_or_none(posting.get("applyUrl"))
-        if not valid_id(source_id) or not title or not url:
-            self.parse_failed(response, f"posting {number} lacks an id, a title (text) or a URL")
-            return None
+        source_id, title, url = required
         categories = posting.get("categories")
         categories = categories if isinstance(categories, dict) else {}
         return self.make_item(
-            source_id=str(source_id),
+            source_id=source_id,
             url=url,
             title=title,
             company=self.company or board,
