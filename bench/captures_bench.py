@@ -6,22 +6,25 @@ The source set is the real boards under ../shared/realdata (`pipeline.measure.re
 Ashby board's postings as our spider yields them (352 boards, 3,753 postings), or, without the
 real captures, generated Greenhouse-like boards of 50 postings (bench/synthetic.py). Each night
 writes every board's capture as the spider does (JSON lines, `scraped_at` set to the night's
-time), stores it with `pipeline.collect.captures.store_capture` (the nightly crawl's step) and
-writes its run record (`.run.json.gz`, with every `crawl_runs` column of a real row) beside it:
+time), stores it with `pipeline.collect.captures.store_capture` (the nightly crawl's step: a
+gzip, or a reference in the night's ledger) and writes its run record (with every `crawl_runs`
+column of a real row) to the night's ledger, which is sealed when the night ends, as the crawl
+does (`raw/<spider>/<run_id>.ledger.jsonl.gz`, pipeline.collect.ledger):
 
 - night 1: every board new;
 - night 2: the same postings (every board unchanged);
 - night 3: a few changes: one board in ten has one posting retitled and its last one gone.
 
-Bytes are the sizes of the files a night adds: its captures, its run records (which every night
-writes, changed or not, about 350 bytes a source compressed), both, and the disk blocks they take
-(`st_blocks`: a file takes at least one 4 KB block). The year is projected as night 1 plus 364
-nights like night 3, and as night 1 plus 364 nights at the share of boards that changed from one
-night to the next in the real four-night captures (every one of those large boards changed a
-little every night). Plain JSON lines with plain JSON records, as captures were kept before, are
-the reference.
+Bytes are the sizes of the files a night adds: its full captures, its sealed ledger (a run record
+a source, which every night writes, changed or not, and a reference a source unchanged), both,
+and the disk blocks they take (`st_blocks`: a file takes at least one 4 KB block). The year is
+projected as night 1 plus 364 nights like night 3, and as night 1 plus 364 nights at the share of
+boards that changed from one night to the next in the real four-night captures (every one of
+those large boards changed a little every night). Plain JSON lines with plain JSON records, as
+captures were kept before, are the reference.
 
-Target: an unchanged night adds at most 5% of the first night's capture bytes.
+Target: an unchanged night adds at most 5% of the first night's capture bytes, in bytes and in
+disk blocks.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipeline.collect.captures import digest, store_capture, write_run_record  # noqa: E402
+from pipeline.collect.ledger import read_ledger, seal_run  # noqa: E402
 from pipeline.db.schema import CRAWL_RUN_COLUMNS  # noqa: E402
 
 NIGHTS = ("20261201T023000.000Z", "20261202T023000.000Z", "20261203T023000.000Z")
@@ -85,7 +89,7 @@ def synthetic_boards(count: int) -> dict[str, list[dict[str, Any]]]:
 
 
 def run_record(run_id: str, board: str, capture: Path, items: int) -> dict[str, Any]:
-    """A `.run.json` record the size of a real crawl's: every `crawl_runs` column filled."""
+    """A run record the size of a real crawl's: every `crawl_runs` column filled."""
     record: dict[str, Any] = {name: 0 for name, kind in CRAWL_RUN_COLUMNS.items() if kind is int}
     record.update(
         id=f"{run_id}:{board}",
@@ -110,11 +114,12 @@ def run_record(run_id: str, board: str, capture: Path, items: int) -> dict[str, 
 
 
 def write_night(raw: Path, run_id: str, boards: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
-    """Write and store every board's capture of one night; the bytes it added: its captures, its
-    run records, both (`bytes`), the disk blocks they take, and what plain JSON lines with the
-    same records would have added."""
+    """Write and store every board's capture of one night, then seal its ledger; the bytes it
+    added: its full captures, its ledger (records and references), both with the latest-capture
+    pointers (`bytes`), the disk blocks they take, and what plain JSON lines with plain records
+    would have added."""
     before = usage(raw)
-    captured = recorded = plain = plain_record = 0
+    captured = plain = plain_record = 0
     at = night_time(run_id)
     for board, items in boards.items():
         folder = raw / board.split("-")[0]
@@ -126,14 +131,15 @@ def write_night(raw: Path, run_id: str, boards: dict[str, list[dict[str, Any]]])
         path.write_text(lines, encoding="utf-8")
         plain += path.stat().st_size
         stored = store_capture(path)
-        captured += stored.stat().st_size
+        captured += stored.stat().st_size if stored.exists() else 0  # else in the ledger
         record = run_record(run_id, board, stored, len(items))
-        recorded += write_run_record(stored, record).stat().st_size
+        write_run_record(stored, record)
         plain_record += len(json.dumps(record, indent=1, sort_keys=True))  # as kept before
+    ledgers = seal_run(raw, run_id)  # as the crawl does when the night ends
     after = usage(raw)
     return {
         "capture_bytes": captured,
-        "record_bytes": recorded,
+        "ledger_bytes": sum(p.stat().st_size for p in ledgers),
         "bytes": after["bytes"] - before["bytes"],
         "disk_bytes": after["disk_bytes"] - before["disk_bytes"],
         "files": after["files"] - before["files"],
@@ -174,10 +180,7 @@ def main(limit: int = 0) -> dict[str, Any]:
             write_night(raw, NIGHTS[1], boards),
             write_night(raw, NIGHTS[2], changed(boards, CHANGED_SHARE)),
         ]
-        kinds = {
-            suffix: len(list(raw.rglob(f"{NIGHTS[1]}_*{suffix}")))
-            for suffix in (".ref.json", ".jsonl.gz")
-        }
+        references = sum(len(read_ledger(f, NIGHTS[1]).references) for f in raw.iterdir())
         assert all(digest(p) for p in raw.rglob(f"{NIGHTS[0]}_*.jsonl.gz"))
     first, unchanged, few = nights
     result: dict[str, Any] = {
@@ -185,7 +188,7 @@ def main(limit: int = 0) -> dict[str, Any]:
         "boards": len(boards),
         "items": sum(len(items) for items in boards.values()),
         "nights": nights,
-        "night2_references": kinds[".ref.json"],
+        "night2_references": references,
         "changed_share": CHANGED_SHARE,
         "real_changed_share": real_share,
         "year_bytes": first["bytes"] + 364 * few["bytes"],

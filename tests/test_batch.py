@@ -4,6 +4,7 @@ import gzip
 import json
 
 from pipeline.collect.batch import batches, source_stats
+from pipeline.collect.captures import read_run_record
 from pipeline.collect.crawl import CrawlJob, crawl
 from pipeline.db import open_db
 from pipeline.demo import LOCAL_SETTINGS
@@ -57,9 +58,8 @@ def test_sources_of_one_host_share_a_process_and_nothing_else(serve_fixtures, tm
         f"20261125T023000Z_gh-{name}.jsonl.gz" for name in sorted(names)
     ]
     assert gzip.decompress((raw / "20261125T023000Z_gh-down.jsonl.gz").read_bytes()) == b""
-    record = json.loads(
-        gzip.decompress((raw / "20261125T023000Z_gh-algolia.run.json.gz").read_bytes())
-    )
+    record = read_run_record(raw / "20261125T023000Z_gh-algolia.jsonl.gz")
+    assert [p.name for p in raw.glob("*.ledger.*")] == ["20261125T023000Z.ledger.jsonl.gz"]
     assert record["items"] == 2 and record["status"] == "ok"
     db = open_db(tmp_path / "listings.db")
     assert db.table("listings").count == 3

@@ -30,13 +30,17 @@ def test_publish_bench_runs(tmp_path, monkeypatch):
 
 def test_captures_bench_runs():
     """20 boards (real ones when ../shared/realdata is there): night 2 is all references and adds
-    at most 5% of night 1's capture bytes; night 3's changed boards are full captures again."""
+    at most 5% of night 1's bytes and disk blocks; night 3's changed boards are full captures
+    again."""
     from bench import captures_bench
 
     result = captures_bench.main(20)
     first, second, third = result["nights"]
     assert result["boards"] == result["night2_references"] == 20
     assert second["capture_bytes"] <= 0.05 * first["capture_bytes"]
+    # With its ledger of records and references, one sealed file: <= 5% in bytes and on disk.
+    assert second["files"] == 1 and second["ledger_bytes"] == second["bytes"]
+    assert result["unchanged_share"] <= 0.05 and result["unchanged_disk_share"] <= 0.05
     assert second["capture_bytes"] < third["capture_bytes"] < first["capture_bytes"]
     assert first["plain_bytes"] > 3 * first["bytes"]  # gzip
     assert result["year_bytes"] < result["year_plain_bytes"] / 10

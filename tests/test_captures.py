@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from microintern.cli import cli
 from pipeline.collect.captures import (
+    capture_exists,
     capture_stem,
     digest,
     locate_capture,
@@ -46,9 +47,13 @@ def test_an_unchanged_night_is_a_reference_and_replays_exactly(board, tmp_path):
     assert not list(full.parent.glob("*.jsonl"))  # no plain copy left
     second = night(board, db_path)  # the same jobs: a reference
     ref = Path(second["raw_file"])
-    assert ref.name.endswith(".ref.json") and ref.exists()
+    # Not a file: an entry of the night's ledger, sealed when the crawl ended, with its record.
+    assert ref.name.endswith(".ref.json") and not ref.exists() and capture_exists(ref)
     assert read_reference(ref)["capture"] == full.name
-    assert ref.stat().st_size < 200  # a name, a hash, a count and a time
+    assert sorted(p.name for p in ref.parent.iterdir() if "ledger" in p.name) == [
+        f"{capture_stem(full).partition('_')[0]}.ledger.jsonl.gz",
+        f"{capture_stem(ref).partition('_')[0]}.ledger.jsonl.gz",
+    ]
     assert read_run_record(ref) and second["items"] == 2 and second["new_listings"] == 0
     # Read through the reference: the first night's items with the second night's time.
     first_items, second_items = items_of(full), items_of(ref)
@@ -85,12 +90,12 @@ def test_old_plain_captures_and_compressed_ones_replay_alike(board, tmp_path):
     kept = {capture: items_of(capture) for capture in captures(tmp_path)}
     for capture, items in kept.items():
         record = read_run_record(capture)
-        capture.unlink()
-        packed = run_record_path(capture)
-        packed.with_name(packed.name + ".gz").unlink()
-        packed.write_text(json.dumps(record, indent=1, sort_keys=True))
+        capture.unlink(missing_ok=True)  # a reference in a ledger is no file
+        run_record_path(capture).write_text(json.dumps(record, indent=1, sort_keys=True))
         plain = capture.with_name(capture_stem(capture) + ".jsonl")
         plain.write_text("".join(json.dumps(item) + "\n" for item in items))
+    for ledger in (tmp_path / "raw").rglob("*.ledger.jsonl.gz"):
+        ledger.unlink()
     assert all(p.name.endswith(".jsonl") for p in captures(tmp_path))
     assert rebuild(db_path) == 3
     assert snapshot(open_db(db_path)) == before
@@ -155,7 +160,7 @@ def test_prune_keeps_rebuild_exact(board, tmp_path):
     Path(rows[2]["raw_file"]).unlink()
     record = read_run_record(plain)
     (plain.parent / run_record_path(plain).name).write_text(json.dumps(record, indent=1))
-    run_record_path(plain).with_name(run_record_path(plain).name + ".gz").unlink()
+    (plain.parent / f"{capture_stem(plain).partition('_')[0]}.ledger.jsonl.gz").unlink()
     board["answer"] = a
     rows.append(night(board, db_path))  # the latest full capture is gone: found by its name
     export = tmp_path / "export.jsonl"

@@ -7,7 +7,14 @@ import json
 from pathlib import Path
 
 from bench.captures_bench import night_time, run_record
-from pipeline.collect.captures import run_record_path, store_capture, write_run_record
+from pipeline.collect.captures import (
+    capture_suffix,
+    run_record_path,
+    source_of,
+    store_capture,
+    write_run_record,
+)
+from pipeline.collect.ledger import is_ledger, seal_run
 from pipeline.collect.rebuild import captures, rebuild
 from pipeline.collect.retention import prune
 from pipeline.db import open_db
@@ -64,6 +71,7 @@ def test_rebuild_after_pruning_gives_the_same_database(tmp_path):
             stored = store_night(data / "raw", number, source, board(source, pattern[number]))
             kind = stored.name.split(".", 2)[-1]
             kinds[kind] = kinds.get(kind, 0) + 1
+        seal_run(data / "raw", source_of(stored)[0])  # as the crawl does when it ends
     assert kinds == {"jsonl": 9, "ref.json": 13, "jsonl.gz": 14}
     assert rebuild(db_path) == 36
     before = snapshot(open_db(db_path))
@@ -71,8 +79,9 @@ def test_rebuild_after_pruning_gives_the_same_database(tmp_path):
     statuses = [r["new_value"] for r in before["listing_changes"] if r["field"] == "status"]
     assert "closed" in statuses and "reopened" in statuses  # two empty nights, then back
 
-    def capture_bytes() -> int:
-        return sum(p.stat().st_size for p in captures(data))
+    def capture_bytes() -> int:  # the captures' files and the ledgers holding references
+        kept = (data / "raw").rglob("*")
+        return sum(p.stat().st_size for p in kept if capture_suffix(p) or is_ledger(p))
 
     sizes = [capture_bytes()]
     for keep in (8, 3, 0):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.scrapyd_nodes import ScrapydNode
-from pipeline.collect.captures import run_record_path
+from pipeline.collect.captures import read_run_record
 from pipeline.collect.crawl import CrawlJob, crawl
 from pipeline.collect.distributed import crawl_scrapyd
 from pipeline.collect.scrapyd_api import Node, schedule_parts
@@ -79,8 +79,8 @@ def test_two_scrapyd_nodes_give_the_listings_of_a_local_crawl(
     assert len({r["log_file"] for r in remote}) == 4
     for row in remote:
         assert Path(row["raw_file"]).exists()
-        record = run_record_path(Path(row["raw_file"]))
-        assert record.with_name(record.name + ".gz").exists()  # kept compressed
+        assert read_run_record(Path(row["raw_file"]))["id"] == row["id"]  # in the ledger
+    assert not list(tmp_path.rglob("*.ledger.jsonl"))  # sealed when the run ended
 
 
 def test_a_node_lost_mid_run_has_its_hosts_crawled_by_the_other(

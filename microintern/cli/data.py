@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from microintern.cli.options import crawl_lock_or_exit, db_option
+from pipeline.collect.captures import capture_exists
 from pipeline.collect.ingest import import_files
 from pipeline.collect.raw import csv_columns
 from pipeline.collect.rebuild import captures, keep_import
@@ -22,9 +23,22 @@ from pipeline.tagging.hours import HOUR_RANGES
 from pipeline.tagging.kind import KINDS
 
 
+def kept_files(ctx: click.Context, param: click.Parameter, files: tuple[Path, ...]):
+    """FILES as given, each a file or a night's reference kept in its ledger (`crawl_runs.raw_file`
+    names one as `<run_id>_<source>.ref.json`)."""
+    for path in files:
+        if path.is_dir() or not capture_exists(path):
+            raise click.BadParameter(f"File '{path}' does not exist.", ctx, param)
+    return files
+
+
 @click.command(name="import")
 @click.argument(
-    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+    "files",
+    nargs=-1,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=kept_files,
 )
 @click.option("--source", help="Source name for records that have none (e.g. parkerdewey).")
 @db_option

@@ -3,12 +3,16 @@ reference to the capture that has them.
 
 A spider writes its items as plain JSON lines; `store_capture` then either compresses them
 (`<run_id>_<source>.jsonl.gz`) or, when they are the items of the source's latest full capture
-(the same JSON objects in the same order once `scraped_at` is set aside), writes a reference
-(`<run_id>_<source>.ref.json`) naming that capture, the items' content hash and this night's
-`scraped_at`. Reading a reference (`raw.iter_raw_file`) yields the referenced items with this
-night's `scraped_at`: exactly what a full copy would give, so `import` and `rebuild` treat both
-alike. `raw/<spider>/latest/<source>.json` remembers each source's latest full capture and its
-hash, so storing a night reads no other capture.
+(the same JSON objects in the same order once `scraped_at` is set aside), keeps a reference
+naming that capture, the items' content hash and this night's `scraped_at`. The reference is an
+entry of the night's ledger (`raw/<spider>/<run_id>.ledger.jsonl[.gz]`, see `ledger`), as is
+each run record, so an unchanged night adds one small file a spider, not two a source; its path
+is still `<run_id>_<source>.ref.json` (`read_reference`, `locate_capture` and `raw.iter_raw_file`
+resolve it through the ledger; `.ref.json` and `.run.json[.gz]` files of earlier releases are
+read as before). Reading a reference yields the referenced items with this night's
+`scraped_at`: exactly what a full copy would give, so `import` and `rebuild` treat both alike.
+`raw/<spider>/latest/<source>.json` remembers each source's latest full capture and its hash, so
+storing a night reads no other capture.
 """
 
 from __future__ import annotations
@@ -24,10 +28,21 @@ from typing import IO
 
 import orjson
 
+from pipeline.collect.ledger import (
+    RECORD,
+    REFERENCE,
+    Ledger,
+    append_entry,
+    folder_ledgers,
+    is_ledger,
+    read_ledger,
+)
+
 # Longest first: the part of a capture's name before its suffix is `<run_id>_<source>`.
 CAPTURE_SUFFIXES = (".jsonl.gz", ".csv.gz", ".ref.json", ".jsonl", ".csv")
 REFERENCE_SUFFIX = ".ref.json"
 LATEST_DIR = "latest"
+IMPORT_DIR = "import"  # copies of imported files: each with its record file beside it
 
 
 @dataclass
@@ -43,6 +58,8 @@ class Digest:
 def capture_suffix(path: Path) -> str | None:
     """The capture suffix of a file name (`.jsonl.gz`, `.ref.json`, ...), or None."""
     name = Path(path).name
+    if is_ledger(path):
+        return None
     return next((s for s in CAPTURE_SUFFIXES if name.endswith(s)), None)
 
 
@@ -66,9 +83,25 @@ def run_record_path(capture: Path) -> Path:
     return capture.with_name(name.removesuffix(".jsonl") + ".run.json")
 
 
+def in_ledger(capture: Path) -> bool:
+    """Whether a capture's record and reference belong in its night's ledger: a crawl's capture
+    (`<run_id>_<source>` in a spider folder), not an imported file's copy."""
+    capture = Path(capture)
+    return capture.parent.name not in (IMPORT_DIR, LATEST_DIR) and "_" in capture_stem(capture)
+
+
+def night_ledger(capture: Path) -> Ledger:
+    """The ledger of a crawl capture's night (see `ledger.read_ledger`)."""
+    return read_ledger(Path(capture).parent, source_of(capture)[0])
+
+
 def write_run_record(capture: Path, row: dict) -> Path:
-    """Keep a run's record (its `crawl_runs` row) beside its capture, as gzip-compressed compact
-    JSON (`.run.json.gz`, about 350 bytes: every night writes one a source, changed or not)."""
+    """Keep a run's record (its `crawl_runs` row): for a crawl's capture an entry of its night's
+    ledger (returned), for an imported file's copy a gzip-compressed `.run.json.gz` beside it."""
+    capture = Path(capture)
+    if in_ledger(capture):
+        entry = {"kind": RECORD, "stem": capture_stem(capture), "row": row}
+        return append_entry(capture.parent, source_of(capture)[0], entry)
     plain = run_record_path(capture)
     path = plain.with_name(plain.name + ".gz")
     text = json.dumps(row, sort_keys=True, separators=(",", ":"))
@@ -77,8 +110,12 @@ def write_run_record(capture: Path, row: dict) -> Path:
 
 
 def read_run_record(capture: Path) -> dict:
-    """The record kept beside a capture (`.run.json.gz`, or `.run.json` as earlier releases
-    wrote it); empty when there is none."""
+    """A capture's run record: from its night's ledger, else the file beside it (`.run.json.gz`,
+    or `.run.json` as earlier releases wrote it); empty when there is none."""
+    if in_ledger(capture):
+        row = night_ledger(capture).records.get(capture_stem(capture))
+        if row is not None:
+            return dict(row)
     plain = run_record_path(capture)
     packed = plain.with_name(plain.name + ".gz")
     if packed.exists():
@@ -116,9 +153,46 @@ def digest(path: Path) -> Digest | None:
 
 
 def read_reference(path: Path) -> dict:
-    """A reference file: `capture` (the full capture's name, same folder), `sha256`, `items`,
-    `scraped_at`."""
-    return json.loads(Path(path).read_text())
+    """A reference: `capture` (the full capture's name, same folder), `sha256`, `items`,
+    `scraped_at`; from its file (a latest pointer, or as earlier releases kept references), else
+    from its night's ledger (FileNotFoundError when neither holds it)."""
+    path = Path(path)
+    if path.exists() or not in_ledger(path):
+        return json.loads(path.read_text())
+    found = night_ledger(path).references.get(capture_stem(path))
+    if found is None:
+        raise FileNotFoundError(f"no reference {path.name} in its night's ledger")
+    return dict(found)
+
+
+def ledger_reference(path: Path) -> bool:
+    """Whether a night's ledger holds the reference `<run_id>_<source>.ref.json` names."""
+    path = Path(path)
+    return in_ledger(path) and capture_stem(path) in night_ledger(path).references
+
+
+def capture_exists(path: Path) -> bool:
+    """Whether a capture is kept: its file, or a reference in its night's ledger."""
+    path = Path(path)
+    return path.exists() or (path.name.endswith(REFERENCE_SUFFIX) and ledger_reference(path))
+
+
+def ledger_references(folder: Path) -> list[Path]:
+    """The references the ledgers of a folder hold, as their `<run_id>_<source>.ref.json` paths."""
+    folder = Path(folder)
+    return [
+        folder / f"{stem}{REFERENCE_SUFFIX}"
+        for run_id in folder_ledgers(folder)
+        for stem in read_ledger(folder, run_id).references
+    ]
+
+
+def folder_captures(folder: Path) -> list[Path]:
+    """Every capture of a folder, files and ledger references, one a stem (a file before a
+    reference of the same stem, left by a kill between the two)."""
+    files = [p for p in Path(folder).iterdir() if capture_suffix(p) and p.is_file()]
+    stems = {capture_stem(p) for p in files}
+    return files + [p for p in ledger_references(folder) if capture_stem(p) not in stems]
 
 
 def expand_reference(path: Path, out: Path) -> Path:
@@ -138,7 +212,14 @@ def expand_reference(path: Path, out: Path) -> Path:
 
 
 def write_reference(path: Path, target: Path, content: Digest) -> None:
+    """Keep a reference to `target`: in its night's ledger for a crawl's capture (unless a file
+    of an earlier release holds it), else as a file (a latest pointer)."""
+    path = Path(path)
     record = {"capture": Path(target).name, **asdict(content)}
+    if in_ledger(path) and not path.exists():
+        entry = {"kind": REFERENCE, "stem": capture_stem(path), **record}
+        append_entry(path.parent, source_of(path)[0], entry)
+        return
     write_atomically(path, json.dumps(record, sort_keys=True).encode() + b"\n")
 
 
@@ -186,9 +267,7 @@ def latest_full_capture(folder: Path, source: str, before: str) -> tuple[Path, D
         if target.exists() and capture_stem(target) < before:
             return target, Digest(**record)
     earlier = [
-        p
-        for p in folder.iterdir()
-        if capture_suffix(p) and source_of(p)[1] == source and capture_stem(p) < before
+        p for p in folder_captures(folder) if source_of(p)[1] == source and capture_stem(p) < before
     ]
     if not earlier:
         return None
@@ -202,8 +281,9 @@ def latest_full_capture(folder: Path, source: str, before: str) -> tuple[Path, D
 
 
 def store_capture(path: Path) -> Path:
-    """Keep a spider's plain JSON-lines capture small; returns the file that now holds it: a
-    reference when its items are those of the source's latest full capture, else its gzip."""
+    """Keep a spider's plain JSON-lines capture small; returns what now holds it: a reference
+    (`.ref.json`, an entry of the night's ledger) when its items are those of the source's
+    latest full capture, else its gzip."""
     path = Path(path)
     if not path.name.endswith(".jsonl") or not path.exists():
         return path
@@ -223,12 +303,14 @@ def store_capture(path: Path) -> Path:
 
 
 def locate_capture(recorded: Path) -> Path | None:
-    """The file that holds a capture as `crawl_runs.raw_file` names it: that file, or the same
-    name with another capture suffix (pruning compresses a plain capture and turns a copy of an
-    earlier capture's items into a reference)."""
+    """What holds a capture as `crawl_runs.raw_file` names it: that file, or the same name with
+    another capture suffix (pruning compresses a plain capture and turns a copy of an earlier
+    capture's items into a reference), a file or a reference in the night's ledger."""
     recorded = Path(recorded)
     if recorded.exists():
         return recorded
     stem = capture_stem(recorded)
     held = (recorded.with_name(stem + suffix) for suffix in CAPTURE_SUFFIXES)
-    return next((path for path in held if path.exists()), None)
+    found = next((path for path in held if path.exists()), None)
+    reference = recorded.with_name(stem + REFERENCE_SUFFIX)
+    return found or (reference if ledger_reference(reference) else None)

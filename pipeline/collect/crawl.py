@@ -29,9 +29,10 @@ from pipeline.collect.batch import (
     error_lines,
     source_stats,
 )
-from pipeline.collect.captures import store_capture, write_run_record
+from pipeline.collect.captures import capture_exists, store_capture, write_run_record
 from pipeline.collect.gc_settings import fewer_collections
 from pipeline.collect.ingest import import_files, utc_stamp
+from pipeline.collect.ledger import seal_run
 from pipeline.collect.sources import Source
 from pipeline.collect.verdict import judge, run_row
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
@@ -165,13 +166,14 @@ def crawl(
 ) -> list[dict[str, Any]]:
     """Run each job, import what it captured, and return the `crawl_runs` rows written.
 
-    Raw captures go to `<data_dir>/raw/<spider>/<run_id>_<source>.jsonl` with the run's record
-    beside them (`.run.json.gz`), logs to `<data_dir>/logs/<spider>/` (data_dir defaults to the
-    database's folder). One failing source never stops the others. `checks(db, row)` may name
-    failed health checks, which make the run `degraded`; only an `ok` run closes listings its
-    source no longer shows (after `close_after` such runs in a row). `db_lock` (e.g. a
-    `threading.Lock` shared by parallel calls) is held around all database work and released
-    while the spider runs, so spiders overlap and imports take turns.
+    Raw captures go to `<data_dir>/raw/<spider>/<run_id>_<source>.jsonl`, the run's records
+    (and references for unchanged sources) to the night's ledger beside them, sealed at the end
+    (`<run_id>.ledger.jsonl.gz`, pipeline.collect.ledger), logs to `<data_dir>/logs/<spider>/`
+    (data_dir defaults to the database's folder). One failing source never stops the others.
+    `checks(db, row)` may name failed health checks, which make the run `degraded`; only an
+    `ok` run closes listings its source no longer shows (after `close_after` such runs in a
+    row). `db_lock` (e.g. a `threading.Lock` shared by parallel calls) is held around all
+    database work and released while the spider runs, so spiders overlap and imports take turns.
 
     With `batch` (the default), jobs of one spider and host that differ only by their boards
     run in one process (up to `batch_size` of them; pipeline.collect.batch), each still with
@@ -208,6 +210,7 @@ def crawl(
                 f"{row['new_listings']} new and {row['updated_listings']} updated listings, "
                 f"{row['seen_again']} seen again" + (f" ({row['reason']})" if row["reason"] else "")
             )
+    seal_run(data_dir / "raw", run_id)
     return [rows[id(job)] for job in jobs]
 
 
@@ -309,7 +312,7 @@ def _record_locked(
 ) -> dict[str, Any]:
     raw_file = paths["raw"]
     result, reports = (None, [])
-    if raw_file.exists():
+    if capture_exists(raw_file):
         result, reports = import_files(db, [raw_file], feed=job.key, run_id=run_id)
     items = reports[0].items if reports else 0
     bad = len(reports[0].bad_lines) if reports else 0
@@ -338,6 +341,6 @@ def _record_locked(
         update_lifecycle(db, job.key, seen, started, run_id, close_after) if status == "ok" else 0
     )
     record_crawl_run(db, row)
-    if raw_file.exists():  # kept beside the capture, so `rebuild` can replay the run
+    if capture_exists(raw_file):  # kept in the night's ledger, so `rebuild` can replay it
         write_run_record(raw_file, row)
     return row

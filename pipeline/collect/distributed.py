@@ -37,6 +37,7 @@ from pipeline.collect.crawl import (
     settle_group,
 )
 from pipeline.collect.ingest import utc_stamp
+from pipeline.collect.ledger import seal_run
 from pipeline.collect.scrapyd_api import Node, NodeDown, ScrapydError, build_egg, schedule_parts
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db
 
@@ -107,6 +108,7 @@ def crawl_scrapyd(
             )
 
     _run(tasks, nodes, version, slots, poll, finish, echo)
+    seal_run(data_dir / "raw", run_id)
     return [rows[id(job)] for job in jobs]
 
 

@@ -1,11 +1,13 @@
 """Rebuilding the database from the kept raw captures.
 
 Every crawl keeps its raw items (`raw/<spider>/<run_id>_<source>.jsonl.gz`, or a `.ref.json`
-reference to an earlier capture with the same items; see `captures`) and its run record beside
-them (`.run.json.gz`); every `microintern import` keeps a compressed copy of its file under
-`raw/import/`. Replaying them in capture order (file names start with the run id) through the
-same import and lifecycle steps gives the same listings, ids and history as the nightly path, so a
-bad pipeline release never loses data: fix it, then rebuild.
+reference to an earlier capture with the same items; see `captures`) and its run record, both
+references and records in the night's ledger (`raw/<spider>/<run_id>.ledger.jsonl.gz`; files
+beside the captures from earlier releases); every `microintern import` keeps a compressed copy
+of its file under `raw/import/`, its record beside it (`.run.json.gz`). Replaying them in
+capture order (file names start with the run id) through the same import and lifecycle steps
+gives the same listings, ids and history as the nightly path, so a bad pipeline release never
+loses data: fix it, then rebuild.
 """
 
 from __future__ import annotations
@@ -19,9 +21,9 @@ from pipeline.collect.captures import (
     LATEST_DIR,
     REFERENCE_SUFFIX,
     capture_stem,
-    capture_suffix,
     compress,
     expand_reference,
+    folder_captures,
     read_run_record,
     write_run_record,
 )
@@ -49,13 +51,13 @@ def keep_import(path: Path, data_dir: Path, source: str | None) -> tuple[Path, s
 
 
 def captures(data_dir: Path) -> list[Path]:
-    """Every kept capture (plain, gzip-compressed or a reference), in capture order: by name
-    without its suffix, which starts with the run id."""
-    found = [
-        p
-        for p in (data_dir / "raw").rglob("*")
-        if capture_suffix(p) and p.parent.name != LATEST_DIR and p.is_file()
-    ]
+    """Every kept capture (plain, gzip-compressed or a reference, a file or a ledger's entry),
+    in capture order: by name without its suffix, which starts with the run id."""
+    raw = Path(data_dir) / "raw"
+    if not raw.is_dir():
+        return []
+    folders = [raw, *(p for p in raw.rglob("*") if p.is_dir() and p.name != LATEST_DIR)]
+    found = [capture for folder in folders for capture in folder_captures(folder)]
     return sorted(found, key=lambda p: (capture_stem(p), str(p.parent)))
 
 

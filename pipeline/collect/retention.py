@@ -1,15 +1,16 @@
 """Retention: making the kept raw captures smaller without changing what `rebuild` gives.
 
-`rebuild` replays every night of every source: its `crawl_runs` row (the `.run.json.gz`
-record) and its items, which move `last_seen`, count the misses that close a listing, and record
-changes. So no night can be dropped: a night that changed nothing still moved `last_seen` and
-wrote its row. What can go is every copy of items kept elsewhere. `prune` keeps the last
-`keep_nights` crawl nights as they are and, in older nights:
+`rebuild` replays every night of every source: its `crawl_runs` row (its record, in the night's
+ledger or a `.run.json.gz` file) and its items, which move `last_seen`, count the misses that
+close a listing, and record changes. So no night can be dropped: a night that changed nothing
+still moved `last_seen` and wrote its row. What can go is every copy of items kept elsewhere.
+`prune` keeps the last `keep_nights` crawl nights as they are and, in older nights:
 
 - compresses plain captures (`.jsonl`, `.csv`) and run records (`.run.json`) written by earlier
   releases;
 - turns a full capture whose items are those of an earlier kept capture of the same source (a
-  board that went back to what it showed before) into a reference to it;
+  board that went back to what it showed before) into a reference to it, kept in the night's
+  ledger, which is sealed again (as is the plain ledger a killed crawl left);
 - deletes the nights' spider logs and stats (`data/logs/<spider>/`), which `rebuild` never reads.
 
 Every record, every capture holding items no earlier one holds, and every reference stay (a
@@ -39,6 +40,7 @@ from pipeline.collect.captures import (
     write_reference,
     write_run_record,
 )
+from pipeline.collect.ledger import seal_run
 from pipeline.collect.rebuild import captures
 
 DEFAULT_KEEP_NIGHTS = 30
@@ -97,6 +99,8 @@ def prune(data_dir: Path, keep_nights: int = DEFAULT_KEEP_NIGHTS) -> PruneReport
         renamed = _prune_source(paths, old, holders, report)
         _repoint_latest(folder, source, renamed)
     report.logs_removed = _remove_logs(logs, old)
+    for night in sorted(n for n in old if n > done):  # their new references, a killed run's
+        seal_run(raw, night)
     state["through"] = max([done, *old])
     write_atomically(raw / STATE_FILE, json.dumps(state, sort_keys=True).encode())
     report.bytes_after = disk_bytes(raw, logs)

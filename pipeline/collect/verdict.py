@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pipeline.collect.captures import capture_exists
 from pipeline.collect.ingest import utc_stamp
 
 if TYPE_CHECKING:
@@ -120,6 +121,6 @@ def run_row(
         "retries": int(stats.get("retry/count", 0)),
         "response_bytes": int(stats.get("downloader/response_bytes", 0)),
         "cached": int(stats.get("httpcache/hit", 0)),
-        "raw_file": str(raw_file) if raw_file.exists() else None,
+        "raw_file": str(raw_file) if capture_exists(raw_file) else None,
         "log_file": str(log_file) if log_file.exists() else None,
     }

@@ -1,0 +1,169 @@
+"""One ledger a crawl night and spider folder: the night's run records and references in one file.
+
+Every night writes, for each source, its run record (its `crawl_runs` row, which `rebuild`
+replays) and, when its items did not change, a reference to the capture that holds them. Kept
+as two small files a source, they took a disk block each (4 KB, ten times their bytes). The
+ledger `raw/<spider>/<run_id>.ledger.jsonl` holds them instead: JSON lines appended by the
+crawl's coordinator, one entry a line (`{"kind": "record", "stem": ..., "row": {...}}` or
+`{"kind": "reference", "stem": ..., "capture": ..., "sha256": ..., "items": ...,
+"scraped_at": ...}`, `stem` being the capture's `<run_id>_<source>`). When the run ends the
+ledger is sealed: gzip-compressed in one go to `.ledger.jsonl.gz`.
+
+Crash safety: an entry is one `write` under an exclusive lock, and a later entry for the same
+stem replaces an earlier one; a line cut short by a kill is skipped when read (and dropped when
+sealed). Sealing writes the compressed ledger beside the plain one, merged with what was sealed
+before, puts it in place atomically, then removes the plain ledger; a reader merges both.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import gzip
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+LEDGER_SUFFIX = ".ledger.jsonl"
+SEALED_SUFFIX = LEDGER_SUFFIX + ".gz"
+RECORD, REFERENCE = "record", "reference"
+
+
+@dataclass
+class Ledger:
+    """A night's entries in one spider folder, by capture stem."""
+
+    records: dict[str, dict] = field(default_factory=dict)  # stem -> crawl_runs row
+    references: dict[str, dict] = field(default_factory=dict)  # stem -> reference
+
+
+# (plain path) -> (the plain and sealed files' (mtime_ns, size), their ledger)
+_CACHE: dict[str, tuple[tuple, Ledger]] = {}
+
+
+def ledger_path(folder: Path, run_id: str) -> Path:
+    """The plain ledger of a night in a spider folder (`.gz` added once sealed)."""
+    return Path(folder) / f"{run_id}{LEDGER_SUFFIX}"
+
+
+def is_ledger(path: Path) -> bool:
+    return Path(path).name.endswith((LEDGER_SUFFIX, SEALED_SUFFIX))
+
+
+def ledger_run_id(path: Path) -> str:
+    """The run id a ledger file (plain or sealed) is named after."""
+    name = Path(path).name
+    return name[: name.index(LEDGER_SUFFIX)]
+
+
+def append_entry(folder: Path, run_id: str, entry: dict) -> Path:
+    """Append one entry to a night's plain ledger (created when missing); returns its path."""
+    path = ledger_path(folder, run_id)
+    line = orjson.dumps(entry) + b"\n"
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            stat = os.fstat(fd)
+            if stat.st_nlink == 0:  # sealed and removed while we waited: a new plain ledger
+                continue
+            cut = stat.st_size and os.pread(fd, 1, stat.st_size - 1) != b"\n"
+            os.write(fd, (b"\n" if cut else b"") + line)  # a line cut by a kill stays alone
+            return path
+        finally:
+            os.close(fd)
+
+
+def entries(data: bytes) -> dict[tuple[str, str], dict]:
+    """The entries of ledger lines by `(kind, stem)`, the last of each winning; lines that are
+    not a whole entry (cut short by a kill) skipped."""
+    found: dict[tuple[str, str], dict] = {}
+    for line in data.split(b"\n"):
+        if not line.strip():
+            continue
+        try:
+            entry = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            continue
+        if isinstance(entry, dict) and entry.get("kind") in (RECORD, REFERENCE):
+            found[(entry["kind"], entry.get("stem", ""))] = entry
+    return found
+
+
+def _state(path: Path) -> tuple | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _read(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return b""
+    return gzip.decompress(data) if path.name.endswith(".gz") else data
+
+
+def read_ledger(folder: Path, run_id: str) -> Ledger:
+    """A night's ledger in a spider folder, sealed and plain merged (empty when there is none);
+    parsed once a process until either file changes."""
+    plain = ledger_path(folder, run_id)
+    sealed = plain.with_name(plain.name + ".gz")
+    key = (_state(plain), _state(sealed))
+    cached = _CACHE.get(str(plain))
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    ledger = Ledger()
+    if key != (None, None):
+        # The plain ledger first: sealed meanwhile, its entries are in the sealed one.
+        recent = _read(plain)
+        for (kind, stem), entry in {**entries(_read(sealed)), **entries(recent)}.items():
+            if kind == RECORD:
+                ledger.records[stem] = entry["row"]
+            else:
+                skip = ("kind", "stem")
+                ledger.references[stem] = {k: v for k, v in entry.items() if k not in skip}
+    _CACHE[str(plain)] = (key, ledger)
+    return ledger
+
+
+def seal(plain: Path) -> Path:
+    """Compress a plain ledger in one go into its sealed form (merged with entries sealed
+    before, one a stem and kind), then remove it; returns the sealed path."""
+    plain = Path(plain)
+    sealed = plain.with_name(plain.name + ".gz")
+    try:
+        fd = os.open(plain, os.O_RDONLY)
+    except FileNotFoundError:
+        return sealed
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # no entry is appended while sealing
+        if os.fstat(fd).st_nlink == 0:  # sealed by another meanwhile
+            return sealed
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            recent = handle.read()
+        merged = {**entries(_read(sealed)), **entries(recent)}
+        text = b"".join(orjson.dumps(entry) + b"\n" for entry in merged.values())
+        partial = sealed.with_name(sealed.name + ".partial")
+        partial.write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
+        os.replace(partial, sealed)
+        plain.unlink()
+    finally:
+        os.close(fd)
+    return sealed
+
+
+def seal_run(raw_dir: Path, run_id: str) -> list[Path]:
+    """Seal a night's plain ledgers in every spider folder under `raw_dir`."""
+    return [seal(plain) for plain in sorted(Path(raw_dir).glob(f"*/{run_id}{LEDGER_SUFFIX}"))]
+
+
+def folder_ledgers(folder: Path) -> list[str]:
+    """The run ids of the nights with a ledger (plain or sealed) in a folder, oldest first."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted({ledger_run_id(p) for p in folder.iterdir() if is_ledger(p)})
