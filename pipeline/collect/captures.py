@@ -115,7 +115,7 @@ def read_run_record(capture: Path) -> dict:
     if in_ledger(capture):
         row = night_ledger(capture).records.get(capture_stem(capture))
         if row is not None:
-            return dict(row)
+            return orjson.loads(row)
     plain = run_record_path(capture)
     packed = plain.with_name(plain.name + ".gz")
     if packed.exists():

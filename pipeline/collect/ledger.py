@@ -20,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import gzip
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,12 +35,21 @@ RECORD, REFERENCE = "record", "reference"
 class Ledger:
     """A night's entries in one spider folder, by capture stem."""
 
-    records: dict[str, dict] = field(default_factory=dict)  # stem -> crawl_runs row
+    records: dict[str, bytes] = field(default_factory=dict)  # stem -> crawl_runs row (JSON)
     references: dict[str, dict] = field(default_factory=dict)  # stem -> reference
 
 
-# (plain path) -> (the plain and sealed files' (mtime_ns, size), their ledger)
-_CACHE: dict[str, tuple[tuple, Ledger]] = {}
+@dataclass
+class _Cached:
+    sealed: tuple | None  # the sealed file's (inode, mtime_ns, size) when read
+    inode: int | None  # the plain file's, read up to `offset` (its last whole line)
+    offset: int
+    ledger: Ledger
+
+
+_CACHE: dict[str, _Cached] = {}  # by plain ledger path, the latest read last
+CACHED_LEDGERS = 256  # nights: a rebuild reads them in order; a prune, the nights it compacts
+_CACHE_LOCK = threading.Lock()
 
 
 def ledger_path(folder: Path, run_id: str) -> Path:
@@ -96,7 +106,7 @@ def _state(path: Path) -> tuple | None:
         stat = path.stat()
     except FileNotFoundError:
         return None
-    return stat.st_mtime_ns, stat.st_size
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def _read(path: Path) -> bytes:
@@ -107,27 +117,57 @@ def _read(path: Path) -> bytes:
     return gzip.decompress(data) if path.name.endswith(".gz") else data
 
 
+def _add(ledger: Ledger, found: dict[tuple[str, str], dict]) -> None:
+    for (kind, stem), entry in found.items():
+        if kind == RECORD:
+            ledger.records[stem] = orjson.dumps(entry["row"])  # a third of a dict's memory
+        else:
+            skip = ("kind", "stem")
+            ledger.references[stem] = {k: v for k, v in entry.items() if k not in skip}
+
+
+def _tail(plain: Path, inode: int | None, offset: int) -> tuple[int | None, int, bytes]:
+    """The whole lines of the plain ledger from `offset` when it is still the file `inode`
+    (from the start when it is another), and where they end."""
+    try:
+        handle = open(plain, "rb")
+    except FileNotFoundError:
+        return None, 0, b""
+    with handle:
+        current = os.fstat(handle.fileno()).st_ino
+        if current != inode:
+            offset = 0
+        handle.seek(offset)
+        data = handle.read()
+    whole = data[: data.rfind(b"\n") + 1]
+    return current, offset + len(whole), whole
+
+
 def read_ledger(folder: Path, run_id: str) -> Ledger:
     """A night's ledger in a spider folder, sealed and plain merged (empty when there is none);
-    parsed once a process until either file changes."""
+    parsed once a process, then only the lines appended since, until it is sealed again."""
     plain = ledger_path(folder, run_id)
     sealed = plain.with_name(plain.name + ".gz")
-    key = (_state(plain), _state(sealed))
-    cached = _CACHE.get(str(plain))
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    ledger = Ledger()
-    if key != (None, None):
-        # The plain ledger first: sealed meanwhile, its entries are in the sealed one.
-        recent = _read(plain)
-        for (kind, stem), entry in {**entries(_read(sealed)), **entries(recent)}.items():
-            if kind == RECORD:
-                ledger.records[stem] = entry["row"]
-            else:
-                skip = ("kind", "stem")
-                ledger.references[stem] = {k: v for k, v in entry.items() if k not in skip}
-    _CACHE[str(plain)] = (key, ledger)
-    return ledger
+    with _CACHE_LOCK:
+        state = _state(sealed)
+        cached = _CACHE.pop(str(plain), None)
+        if cached is not None and cached.sealed == state:
+            _CACHE[str(plain)] = cached
+            inode, offset, recent = _tail(plain, cached.inode, cached.offset)
+            if inode is None or cached.inode in (None, inode):  # the same file, or a first
+                _add(cached.ledger, entries(recent))
+                if inode is not None:
+                    cached.inode, cached.offset = inode, offset
+                return cached.ledger
+        # The plain ledger before the sealed one: sealed meanwhile, its entries are in both.
+        inode, offset, recent = _tail(plain, None, 0)
+        cached = _Cached(state, inode, offset, Ledger())
+        _add(cached.ledger, entries(_read(sealed)))
+        _add(cached.ledger, entries(recent))
+        _CACHE[str(plain)] = cached
+        while len(_CACHE) > CACHED_LEDGERS:
+            del _CACHE[next(iter(_CACHE))]
+        return cached.ledger
 
 
 def seal(plain: Path) -> Path:
