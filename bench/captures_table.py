@@ -43,10 +43,11 @@ def captures_rows(r: dict[str, Any]) -> list[Row]:
             f"{first['plain_bytes'] / first['bytes']:.1f}x smaller",
         ),
         share_row("captures: unchanged night 2, capture bytes added", second["capture_bytes"]),
-        share_row("captures: unchanged night 2, with its ledger (records)", second["bytes"]),
+        share_row("captures: unchanged night 2, with its ledger", second["bytes"]),
         Row(
             "captures: unchanged night 2, disk blocks added (4 KB a file at least)",
-            f"{size(second['disk_bytes'])} ({second['files']:,} files)",
+            f"{size(second['disk_bytes'])} ({second['files']:,} "
+            + ("file)" if second["files"] == 1 else "files)"),
             f"{size(first['disk_bytes'])} (night 1)",
             f"{disk_share:.1%}",
             f"<= {UNCHANGED_NIGHT_SHARE:.0%}",
