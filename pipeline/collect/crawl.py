@@ -166,14 +166,13 @@ def crawl(
 ) -> list[dict[str, Any]]:
     """Run each job, import what it captured, and return the `crawl_runs` rows written.
 
-    Raw captures go to `<data_dir>/raw/<spider>/<run_id>_<source>.jsonl`, the run's records
-    (and references for unchanged sources) to the night's ledger beside them, sealed at the end
-    (`<run_id>.ledger.jsonl.gz`, pipeline.collect.ledger), logs to `<data_dir>/logs/<spider>/`
-    (data_dir defaults to the database's folder). One failing source never stops the others.
-    `checks(db, row)` may name failed health checks, which make the run `degraded`; only an
-    `ok` run closes listings its source no longer shows (after `close_after` such runs in a
-    row). `db_lock` (e.g. a `threading.Lock` shared by parallel calls) is held around all
-    database work and released while the spider runs, so spiders overlap and imports take turns.
+    Raw captures go to `<data_dir>/raw/<spider>/<run_id>_<source>.jsonl` with the run's record
+    in the night's ledger, logs to `<data_dir>/logs/<spider>/` (data_dir defaults to the
+    database's folder). One failing source never stops the others. `checks(db, row)` may name
+    failed health checks, which make the run `degraded`; only an `ok` run closes listings its
+    source no longer shows (after `close_after` such runs in a row). `db_lock` (e.g. a
+    `threading.Lock` shared by parallel calls) is held around all database work and released
+    while the spider runs, so spiders overlap and imports take turns.
 
     With `batch` (the default), jobs of one spider and host that differ only by their boards
     run in one process (up to `batch_size` of them; pipeline.collect.batch), each still with

@@ -1,10 +1,10 @@
 """Retention: making the kept raw captures smaller without changing what `rebuild` gives.
 
-`rebuild` replays every night of every source: its `crawl_runs` row (its record, in the night's
-ledger or a `.run.json.gz` file) and its items, which move `last_seen`, count the misses that
-close a listing, and record changes. So no night can be dropped: a night that changed nothing
-still moved `last_seen` and wrote its row. What can go is every copy of items kept elsewhere.
-`prune` keeps the last `keep_nights` crawl nights as they are and, in older nights:
+`rebuild` replays every night of every source: its `crawl_runs` row (the record in its night's
+ledger) and its items, which move `last_seen`, count the misses that close a listing, and record
+changes. So no night can be dropped: a night that changed nothing still moved `last_seen` and
+wrote its row. What can go is every copy of items kept elsewhere. `prune` keeps the last
+`keep_nights` crawl nights as they are and, in older nights:
 
 - compresses plain captures (`.jsonl`, `.csv`) and run records (`.run.json`) written by earlier
   releases;
