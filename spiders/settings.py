@@ -41,6 +41,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "spiders.politeness.RobotsTxtForEveryRequest": 100,  # Scrapy's own place
     "spiders.boards.BoardDownloaderStats": 851,  # beside DownloaderStats (850): per board
+    "spiders.boards.BoardProgress": 1,  # first: sees every request leave the scheduler
 }
 # Per-board accounting (spiders/boards.py), so one process can crawl many sources' boards.
 SPIDER_MIDDLEWARES = {

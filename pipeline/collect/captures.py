@@ -185,9 +185,11 @@ def latest_full_capture(folder: Path, source: str, before: str) -> tuple[Path, D
         target = folder / record.pop("capture")
         if target.exists() and capture_stem(target) < before:
             return target, Digest(**record)
+    mark = f"_{source}."  # in every name `<run_id>_<source><suffix>`: a cheap first filter
+    named = (folder / name for name in os.listdir(folder) if mark in name)
     earlier = [
         p
-        for p in folder.iterdir()
+        for p in named
         if capture_suffix(p) and source_of(p)[1] == source and capture_stem(p) < before
     ]
     if not earlier:
