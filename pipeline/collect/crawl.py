@@ -15,11 +15,11 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from pipeline.collect.batch import batch_job, batches, boards_of
-from pipeline.collect.gc_settings import fewer_collections
 from pipeline.collect.ingest import utc_stamp
 from pipeline.collect.record import ERROR_LINE, Checks, GroupWatch, Recorder, SpiderProcess
 from pipeline.collect.sources import Source
@@ -187,9 +187,7 @@ def crawl(
     data_dir = Path(data_dir or db_path.parent)
     run_id = run_id or new_run_id()
     guard = db_lock if db_lock is not None else nullcontext()
-    with guard:
-        db = open_db(db_path)
-    recorder = Recorder(db, run_id, close_after, checks, guard)
+    recorder = Recorder(partial(open_db, db_path), run_id, close_after, checks, guard)
     groups = batches(jobs, batch_size) if batch else [[job] for job in jobs]
     rows: dict[int, dict[str, Any]] = {}
 
@@ -203,7 +201,7 @@ def crawl(
             )
 
     number = 0
-    with fewer_collections():  # once for the crawl, not once a transaction
+    try:
         for group in groups:
             for job in group:
                 number += 1
@@ -213,6 +211,8 @@ def crawl(
                 )
             planned = plan_group(group, run_id, data_dir, settings, timeout)
             say(_run_group(planned, recorder, say))
+    finally:
+        recorder.close()
     return [rows[id(job)] for job in jobs]
 
 

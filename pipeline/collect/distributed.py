@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,16 +85,9 @@ def crawl_scrapyd(
             return notes + (checks(db_, row) if checks else [])
 
         planned = plan_group(group, run_id, data_dir, settings, timeout)
-        watch = GroupWatch(planned, Recorder(db, run_id, close_after, noted))
+        watch = GroupWatch(planned, Recorder(lambda: db, run_id, close_after, noted, db=db))
         tasks.append(Task(watch, host_of(group[0]), notes=notes))
-    egg, version = build_egg()
-    for node in nodes:
-        try:
-            node.deploy(egg, version)
-            echo(f"deployed {version} to {node.url}")
-        except (NodeDown, ScrapydError) as exc:
-            node.alive = False
-            echo(f"not using {node.url}: {exc}")
+    version = _deploy(nodes, echo)
     rows: dict[int, dict[str, Any]] = {}
 
     def say(done: list[tuple[CrawlJob, dict[str, Any]]]) -> None:
@@ -117,6 +111,24 @@ def crawl_scrapyd(
     with fewer_collections():  # once for the crawl, not once a transaction
         _run(tasks, nodes, version, slots, poll, finish, echo)
     return [rows[id(job)] for job in jobs]
+
+
+def _deploy(nodes: list[Node], echo) -> str:
+    """Deploy the spiders to every node at once (each node checks the egg in a process of its
+    own, about a second); a node that cannot take it is not used. Returns the version."""
+    egg, version = build_egg()
+
+    def deploy(node: Node) -> None:
+        try:
+            node.deploy(egg, version)
+            echo(f"deployed {version} to {node.url}")
+        except (NodeDown, ScrapydError) as exc:
+            node.alive = False
+            echo(f"not using {node.url}: {exc}")
+
+    with ThreadPoolExecutor(max_workers=max(len(nodes), 1)) as pool:
+        list(pool.map(deploy, nodes))
+    return version
 
 
 def _run(tasks, nodes, version, slots, poll, finish, echo) -> None:

@@ -17,7 +17,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,19 +49,31 @@ class SpiderProcess:
 
 @dataclass
 class Recorder:
-    """One crawl's database, run id, closing rule and health checks; `guard` (e.g. a lock
-    shared by parallel hosts) is held around every transaction."""
+    """One crawl's database (`opener()` opens it at the first transaction, so the spiders start
+    meanwhile), run id, closing rule and health checks; `guard` (e.g. a lock shared by parallel
+    hosts) is held around every transaction. From the first transaction until `close()`, the
+    garbage collector runs as during an import (pipeline.collect.gc_settings): its full
+    collection is paid once, not once a transaction."""
 
-    db: Database
+    opener: Callable[[], Database]
     run_id: str
     close_after: int
     checks: Checks | None = None
     guard: AbstractContextManager = field(default_factory=nullcontext)
+    db: Database | None = None
+    held: ExitStack = field(default_factory=ExitStack)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.guard, fewer_collections(), self.db.atomic():
-            yield
+        with self.guard:
+            if self.db is None:
+                self.db = self.opener()
+                self.held.enter_context(fewer_collections())
+            with self.db.atomic():
+                yield
+
+    def close(self) -> None:
+        self.held.close()
 
     def record(
         self,
