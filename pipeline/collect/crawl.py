@@ -1,5 +1,6 @@
 """Running spiders: each in its own subprocess (a Twisted reactor cannot restart), with a
-timeout, then importing its raw capture and recording a `crawl_runs` row."""
+timeout, its sources recorded (raw capture imported, `crawl_runs` row written) as it reports
+them done and once it has ended (pipeline.collect.record)."""
 
 from __future__ import annotations
 
@@ -24,8 +25,6 @@ from pipeline.collect.ingest import utc_stamp
 from pipeline.collect.record import ERROR_LINE, Checks, GroupWatch, Recorder, SpiderProcess
 from pipeline.collect.sources import Source
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db
-
-__all__ = ["ERROR_LINE", "CrawlJob", "SpiderProcess", "crawl", "new_run_id"]
 
 GRACE_SECONDS = 15
 POLL_SECONDS = 0.2  # how often a running process's finished sources are looked for
@@ -130,6 +129,8 @@ def _wait(proc: subprocess.Popen, timeout: float, watch: Callable[[], Any] | Non
         except subprocess.TimeoutExpired:
             if watch is not None:
                 watch()
+    if proc.poll() is not None:  # it ended while being watched
+        return False
     proc.send_signal(signal.SIGINT)
     try:
         proc.wait(timeout=GRACE_SECONDS)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline.collect.ingest import utc_stamp
 
 if TYPE_CHECKING:
-    from pipeline.collect.crawl import SpiderProcess
+    from pipeline.collect.record import SpiderProcess
 
 
 def _error_statuses(stats: dict[str, Any], prefix: str) -> int:
