@@ -82,6 +82,7 @@ EXTENSIONS = {
     "spiders.extensions.StatsFile": 500,
     "spiders.politeness.CrawlDelay": 510,  # after AutoThrottle (0), so its floor wins
     "spiders.boards.BoardCaptures": 520,  # only with MICROINTERN_BOARD_CAPTURES
+    "spiders.extensions.QuickExit": 530,  # a crawl's process exits without a last full GC
 }
 
 LOG_LEVEL = os.environ.get("MICROINTERN_LOG_LEVEL", "INFO")
