@@ -143,5 +143,7 @@ class BoardSpider(BaseSpider):
         raise NotImplementedError
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.started_boards: set[str] = set()  # every start request yielded (spiders.boards)
         for board in self.boards:
             yield scrapy.Request(self.board_url(board), cb_kwargs={"board": board})
+            self.started_boards.add(board)

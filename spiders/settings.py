@@ -41,6 +41,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "spiders.politeness.RobotsTxtForEveryRequest": 100,  # Scrapy's own place
     "spiders.boards.BoardDownloaderStats": 851,  # beside DownloaderStats (850): per board
+    "spiders.boards.BoardProgress": 1,  # first: sees every request leave the scheduler
 }
 # Per-board accounting (spiders/boards.py), so one process can crawl many sources' boards.
 SPIDER_MIDDLEWARES = {
@@ -81,6 +82,7 @@ EXTENSIONS = {
     "spiders.extensions.StatsFile": 500,
     "spiders.politeness.CrawlDelay": 510,  # after AutoThrottle (0), so its floor wins
     "spiders.boards.BoardCaptures": 520,  # only with MICROINTERN_BOARD_CAPTURES
+    "spiders.extensions.QuickExit": 530,  # a crawl's process exits without a last full GC
 }
 
 LOG_LEVEL = os.environ.get("MICROINTERN_LOG_LEVEL", "INFO")

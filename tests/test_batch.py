@@ -2,6 +2,8 @@
 
 import gzip
 import json
+import sqlite3
+import time
 
 from pipeline.collect.batch import batches, source_stats
 from pipeline.collect.captures import read_run_record
@@ -122,3 +124,43 @@ def test_rebuild_replays_batched_nights_exactly(serve_fixtures, tmp_path):
     assert any(r["status"] == "closed" for r in before["listings"])  # closed by batched runs
     assert rebuild(db_path) == 9  # every source's capture, failed ones too, as a local crawl
     assert snapshot(open_db(db_path)) == before
+
+
+def test_each_source_is_recorded_while_the_process_crawls_the_others(serve_fixtures, tmp_path):
+    """The server answers a board only once every board answered before it has its
+    `crawl_runs` row: a source is recorded as soon as its boards are done, not after the
+    process (pipeline.collect.record)."""
+    db_path = tmp_path / "listings.db"
+    body = (FIXTURES / "greenhouse/v1/boards/algolia/jobs.json").read_text()
+    answered, late = [], []
+
+    def recorded() -> int:
+        try:
+            with sqlite3.connect(db_path) as conn:
+                return conn.execute("select count(*) from crawl_runs").fetchone()[0]
+        except sqlite3.OperationalError:  # no table yet
+            return 0
+
+    def answer(name):
+        def route():
+            deadline = time.monotonic() + 10
+            while recorded() < len(answered) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            late.extend([name] if recorded() < len(answered) else [])
+            answered.append(name)
+            return 200, body.replace('"id": ', f'"id": 9{len(answered)}')
+
+        return route
+
+    names = ["first", "second", "third"]
+    sites = serve_fixtures(None, routes={f"/v1/boards/{n}/jobs": answer(n) for n in names})
+    rows = crawl([job(n, sites.base_url) for n in names], db_path, settings=FAST, echo=print)
+    assert late == [] and sorted(answered) == sorted(names)
+    assert [row["status"] for row in rows] == ["ok"] * 3
+    assert len({row["log_file"] for row in rows}) == 1  # one process
+    assert [row["items"] for row in rows] == [2, 2, 2] and rows[0]["requests"] == 1
+    (progress,) = (tmp_path / "logs" / "greenhouse").glob("*.progress.jsonl")
+    lines = [json.loads(line) for line in progress.read_text().splitlines()]
+    # every board but the last: the process may end before reporting it (recorded after it)
+    assert {line["board"] for line in lines} >= set(answered[:-1])
+    assert all(line["stats"][f"board/{line['board']}/item_scraped_count"] == 2 for line in lines)

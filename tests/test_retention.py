@@ -84,9 +84,18 @@ def test_rebuild_after_pruning_gives_the_same_database(tmp_path):
         return sum(p.stat().st_size for p in kept if capture_suffix(p) or is_ledger(p))
 
     sizes = [capture_bytes()]
+    logs = data / "logs" / "greenhouse"  # a batch's log, stats and progress, first and last night
+    logs.mkdir(parents=True)
+    suffixes = (".log", ".stats.json", ".progress.jsonl")
+    for run_id in ("20261201T023000.000Z", "20261212T023000.000Z"):
+        for suffix in suffixes:
+            (logs / f"{run_id}_greenhouse-a-and-2-more{suffix}").write_text("{}")
     for keep in (8, 3, 0):
         report = prune(data, keep_nights=keep)
         assert report.nights == 12 and report.pruned_nights == 12 - keep
+        if keep == 8:
+            assert report.logs_removed == 3
+            assert sorted(p.name[:8] for p in logs.iterdir()) == ["20261212"] * 3
         sizes.append(capture_bytes())
         assert rebuild(db_path) == 36
         assert snapshot(open_db(db_path)) == before

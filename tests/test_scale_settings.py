@@ -1,5 +1,5 @@
-"""Settings for large databases: the garbage collector's settings during an import, the page
-size of new files, the search index's options."""
+"""Settings for large databases and crawls: the garbage collector's settings during an import
+and at a crawl process's end, the page size of new files, the search index's options."""
 
 from __future__ import annotations
 
@@ -81,3 +81,28 @@ def test_fewer_collections_restores_on_error():
     with pytest.raises(RuntimeError), fewer_collections():
         raise RuntimeError("an import failed")
     assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_a_crawl_process_leaves_its_objects_out_of_the_last_collections():
+    """QuickExit freezes what is alive once the engine has stopped (a crawl's own process only:
+    with MICROINTERN_STATS_FILE), so the interpreter's exit does not walk it all."""
+    code = (
+        "import gc\n"
+        "from scrapy import signals\n"
+        "from scrapy.exceptions import NotConfigured\n"
+        "from scrapy.utils.test import get_crawler\n"
+        "from spiders.extensions import QuickExit\n"
+        "try:\n"
+        "    QuickExit.from_crawler(get_crawler())\n"
+        "except NotConfigured:\n"
+        "    print('not configured')\n"
+        "crawler = get_crawler(settings_dict={'MICROINTERN_STATS_FILE': 'stats.json'})\n"
+        "ext = QuickExit.from_crawler(crawler)\n"
+        "before = gc.get_freeze_count()\n"
+        "crawler.signals.send_catch_log(signals.engine_stopped)\n"
+        "print(before, gc.get_freeze_count() > 0)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.split("\n")[:2] == ["not configured", "0 True"]

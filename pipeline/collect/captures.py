@@ -187,12 +187,14 @@ def ledger_references(folder: Path) -> list[Path]:
     ]
 
 
-def folder_captures(folder: Path) -> list[Path]:
-    """Every capture of a folder, files and ledger references, one a stem (a file before a
-    reference of the same stem, left by a kill between the two)."""
-    files = [p for p in Path(folder).iterdir() if capture_suffix(p) and p.is_file()]
+def folder_captures(folder: Path, containing: str = "") -> list[Path]:
+    """Every capture of a folder whose name holds `containing`, files and ledger references,
+    one a stem (a file before a reference of the same stem, left by a kill between the two)."""
+    named = (Path(folder) / name for name in os.listdir(folder) if containing in name)
+    files = [p for p in named if capture_suffix(p) and p.is_file()]
     stems = {capture_stem(p) for p in files}
-    return files + [p for p in ledger_references(folder) if capture_stem(p) not in stems]
+    references = (p for p in ledger_references(folder) if containing in p.name)
+    return files + [p for p in references if capture_stem(p) not in stems]
 
 
 def expand_reference(path: Path, out: Path) -> Path:
@@ -266,8 +268,11 @@ def latest_full_capture(folder: Path, source: str, before: str) -> tuple[Path, D
         target = folder / record.pop("capture")
         if target.exists() and capture_stem(target) < before:
             return target, Digest(**record)
+    mark = f"_{source}."  # in every name `<run_id>_<source><suffix>`: a cheap first filter
     earlier = [
-        p for p in folder_captures(folder) if source_of(p)[1] == source and capture_stem(p) < before
+        p
+        for p in folder_captures(folder, mark)
+        if source_of(p)[1] == source and capture_stem(p) < before
     ]
     if not earlier:
         return None

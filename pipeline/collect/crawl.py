@@ -1,15 +1,16 @@
 """Running spiders: each in its own subprocess (a Twisted reactor cannot restart), with a
-timeout, then importing its raw capture and recording a `crawl_runs` row."""
+timeout, its sources recorded (raw capture imported, `crawl_runs` row written) as it reports
+them done and once it has ended (pipeline.collect.record)."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -19,26 +20,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlite_utils import Database
-
-from pipeline.collect.batch import (
-    batch_job,
-    batches,
-    boards_of,
-    error_about,
-    error_lines,
-    source_stats,
-)
-from pipeline.collect.captures import capture_exists, store_capture, write_run_record
-from pipeline.collect.gc_settings import fewer_collections
-from pipeline.collect.ingest import import_files, utc_stamp
+from pipeline.collect.batch import batch_job, batches, boards_of
+from pipeline.collect.ingest import utc_stamp
 from pipeline.collect.ledger import seal_run
+from pipeline.collect.record import ERROR_LINE, Checks, GroupWatch, Recorder, SpiderProcess
 from pipeline.collect.sources import Source
-from pipeline.collect.verdict import judge, run_row
-from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
+from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db
 
 GRACE_SECONDS = 15
-ERROR_LINE = re.compile(r"^\w*(?:Error|Exception)\b.*?:|\] ERROR: ")
+POLL_SECONDS = 0.2  # how often a running process's finished sources are looked for
 
 
 @dataclass
@@ -58,14 +48,6 @@ class CrawlJob:
     @classmethod
     def from_source(cls, source: Source) -> CrawlJob:
         return cls(source.spider, dict(source.args), dict(source.settings), source.key)
-
-
-@dataclass
-class SpiderProcess:
-    exit_code: int | None
-    timed_out: bool
-    stats: dict[str, Any]
-    error: str  # the last error line printed or logged
 
 
 def new_run_id() -> str:
@@ -102,38 +84,61 @@ def capture_paths(job: CrawlJob, capture: str, data_dir: Path) -> dict[str, Path
         "raw": data_dir / "raw" / job.spider / f"{capture}.jsonl",
         "stats": data_dir / "logs" / job.spider / f"{capture}.stats.json",
         "log": data_dir / "logs" / job.spider / f"{capture}.log",
+        "progress": data_dir / "logs" / job.spider / f"{capture}.progress.jsonl",
     }
 
 
 def run_spider_process(
-    command: list[str], stats_file: Path, timeout: float, log_file: Path | None = None
+    command: list[str],
+    stats_file: Path,
+    timeout: float,
+    log_file: Path | None = None,
+    watch: Callable[[], Any] | None = None,
 ) -> SpiderProcess:
-    """Run one spider; on timeout ask it to stop (SIGINT), then kill it after a grace period."""
+    """Run one spider, calling `watch()` every POLL_SECONDS while it runs; on timeout ask it to
+    stop (SIGINT), then kill it after a grace period."""
     for path in (stats_file, log_file):
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
-    proc = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    timed_out = False
-    try:
-        _, stderr = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        proc.send_signal(signal.SIGINT)
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errors:
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
         try:
-            _, stderr = proc.communicate(timeout=GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
+            timed_out = _wait(proc, timeout, watch)
+        except BaseException:  # watch() failed: no spider left running behind
             proc.kill()
-            _, stderr = proc.communicate()
+            proc.wait()
+            raise
+        errors.seek(0)
+        stderr = errors.read()
     stats: dict[str, Any] = {}
     if stats_file.exists():
         try:
             stats = json.loads(stats_file.read_text())
         except ValueError:
             stats = {}
-    return SpiderProcess(proc.returncode, timed_out, stats, last_error(stderr or "", log_file))
+    return SpiderProcess(proc.returncode, timed_out, stats, last_error(stderr, log_file))
+
+
+def _wait(proc: subprocess.Popen, timeout: float, watch: Callable[[], Any] | None) -> bool:
+    """Wait for the process, watching it; True when it had to be stopped for its timeout."""
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        try:
+            proc.wait(timeout=min(POLL_SECONDS, left) if watch else left)
+            return False
+        except subprocess.TimeoutExpired:
+            if watch is not None:
+                watch()
+    if proc.poll() is not None:  # it ended while being watched
+        return False
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=GRACE_SECONDS)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    return True
 
 
 def last_error(stderr: str, log_file: Path | None) -> str:
@@ -158,7 +163,7 @@ def crawl(
     timeout: float = 1800,
     run_id: str | None = None,
     close_after: int = CLOSE_AFTER_MISSED_RUNS,
-    checks: Callable[[Database, dict[str, Any]], list[str]] | None = None,
+    checks: Checks | None = None,
     db_lock: AbstractContextManager | None = None,
     echo=print,
     batch: bool = True,
@@ -176,53 +181,75 @@ def crawl(
 
     With `batch` (the default), jobs of one spider and host that differ only by their boards
     run in one process (up to `batch_size` of them; pipeline.collect.batch), each still with
-    its own capture and row; the process's timeout is `timeout` times its jobs.
+    its own capture and row; the process's timeout is `timeout` times its jobs. A source is
+    recorded as soon as the process reports its boards done (pipeline.collect.record), while
+    the process crawls the others.
     """
     db_path = Path(db_path)
     data_dir = Path(data_dir or db_path.parent)
     run_id = run_id or new_run_id()
     guard = db_lock if db_lock is not None else nullcontext()
-    with guard:
-        db = open_db(db_path)
-    record = recorder(db, run_id, close_after, checks, guard)
+    recorder = Recorder(partial(open_db, db_path), run_id, close_after, checks, guard)
     groups = batches(jobs, batch_size) if batch else [[job] for job in jobs]
     rows: dict[int, dict[str, Any]] = {}
-    number = 0
-    for group in groups:
-        for job in group:
-            number += 1
-            echo(
-                f"[{number}/{len(jobs)}] crawling {job.key} "
-                f"({job.spider} {' '.join(f'{k}={v}' for k, v in job.args.items())})"
-            )
-        planned = plan_group(group, run_id, data_dir, settings, timeout)
-        started, clock = utc_stamp(), time.monotonic()
-        process = run_spider_process(
-            planned.command, planned.paths["stats"], planned.timeout, planned.paths["log"]
-        )
-        duration = round(time.monotonic() - clock, 2)
-        done = settle_group(planned, process, record, started=started, duration=duration)
-        for job, row in zip(group, done, strict=True):
+
+    def say(done: list[tuple[CrawlJob, dict[str, Any]]]) -> None:
+        for job, row in done:
             rows[id(job)] = row
             echo(
                 f"  {row['source']} {row['status']}: {row['items']} items, "
                 f"{row['new_listings']} new and {row['updated_listings']} updated listings, "
                 f"{row['seen_again']} seen again" + (f" ({row['reason']})" if row["reason"] else "")
             )
-    seal_run(data_dir / "raw", run_id)
+
+    number = 0
+    try:
+        for group in groups:
+            for job in group:
+                number += 1
+                echo(
+                    f"[{number}/{len(jobs)}] crawling {job.key} "
+                    f"({job.spider} {' '.join(f'{k}={v}' for k, v in job.args.items())})"
+                )
+            planned = plan_group(group, run_id, data_dir, settings, timeout)
+            say(_run_group(planned, recorder, say))
+    finally:
+        recorder.close()
+        seal_run(data_dir / "raw", run_id)
     return [rows[id(job)] for job in jobs]
+
+
+def _run_group(
+    planned: PlannedGroup, recorder: Recorder, say: Callable[[list], None]
+) -> list[tuple[CrawlJob, dict[str, Any]]]:
+    """Run one group's process, recording (and `say`ing) its sources as it reports them done;
+    returns the others, recorded once it has ended."""
+    watch = GroupWatch(planned, recorder, utc_stamp(), time.monotonic())
+    process = run_spider_process(
+        planned.command,
+        planned.paths["stats"],
+        planned.timeout,
+        planned.paths["log"],
+        watch=(lambda: say(watch.poll())) if len(planned.jobs) > 1 else None,
+    )
+    return watch.finish(process, round(time.monotonic() - watch.clock, 2))
 
 
 @dataclass
 class PlannedGroup:
-    """One spider process for a group of jobs: its command, where its stats and log go, its
-    timeout, and each job's capture."""
+    """One spider process for a group of jobs: its command, where its stats, log and progress
+    go, its timeout, each job's capture, and how it was planned (`replan`)."""
 
     jobs: list[CrawlJob]
     command: list[str]
     paths: dict[str, Path]
     timeout: float
     captures: dict[str, Path]
+    plan: tuple[str, Path, dict[str, str] | None, float] = ("", Path(), None, 0.0)
+
+    def replan(self, jobs: list[CrawlJob]) -> PlannedGroup:
+        """The same plan for some of its jobs (those still to crawl)."""
+        return plan_group(jobs, *self.plan)
 
 
 def plan_group(
@@ -233,7 +260,8 @@ def plan_group(
     timeout: float,
 ) -> PlannedGroup:
     """The process for one job, or for jobs that differ only by their boards (one process
-    writing each job's capture; pipeline.collect.batch). The timeout scales with the group."""
+    writing each job's capture and reporting each board done; pipeline.collect.batch). The
+    timeout scales with the group."""
     captures = {
         job.key: capture_paths(job, f"{run_id}_{job.key}", data_dir)["raw"] for job in group
     }
@@ -242,104 +270,10 @@ def plan_group(
         whole = batch_job(group, {b: captures[job.key] for job in group for b in boards_of(job)})
     paths = capture_paths(whole, f"{run_id}_{whole.key}", data_dir)
     paths["stats"].unlink(missing_ok=True)
+    paths["progress"].unlink(missing_ok=True)
+    if len(group) > 1:
+        progress = {"MICROINTERN_BOARD_PROGRESS": str(paths["progress"])}
+        whole = dataclasses.replace(whole, settings={**whole.settings, **progress})
     command = spider_command(whole, f"{run_id}_{whole.key}", data_dir, settings)
-    return PlannedGroup(group, command, paths, timeout * len(group), captures)
-
-
-def settle_group(
-    planned: PlannedGroup, process: SpiderProcess, record, *, started: str, duration: float
-) -> list[dict[str, Any]]:
-    """Record each job of a finished process: alone, its stats are the process's; in a
-    batch, its boards' share of them and the last error about its boards."""
-    errors = error_lines(planned.paths["log"], ERROR_LINE) if len(planned.jobs) > 1 else []
-    rows = []
-    with fewer_collections():  # once for the group, not once a source
-        for job in planned.jobs:
-            # gzip, or a reference to the unchanged items of an earlier night
-            own, raw = process, store_capture(planned.captures[job.key])
-            if len(planned.jobs) > 1:
-                boards = boards_of(job)
-                stats, error = source_stats(process.stats, boards), error_about(errors, boards)
-                own = dataclasses.replace(process, stats=stats, error=error)
-            paths = {**planned.paths, "raw": raw}
-            timeout = planned.timeout
-            rows.append(
-                record(
-                    job,
-                    paths=paths,
-                    process=own,
-                    started=started,
-                    duration=duration,
-                    timeout=timeout,
-                )
-            )
-    return rows
-
-
-def recorder(db: Database, run_id: str, close_after: int, checks, guard) -> Callable[..., Any]:
-    """`record(job, paths=, process=, started=, duration=, timeout=)`: `_record_run` for one
-    crawl's database, run id, closing rule and checks."""
-    return partial(
-        _record_run, db, run_id=run_id, close_after=close_after, checks=checks, guard=guard
-    )
-
-
-def _record_run(
-    db: Database,
-    job: CrawlJob,
-    *,
-    run_id: str,
-    paths: dict[str, Path],
-    process: SpiderProcess,
-    started: str,
-    duration: float,
-    timeout: float,
-    close_after: int,
-    checks: Callable[[Database, dict[str, Any]], list[str]] | None,
-    guard: AbstractContextManager,
-) -> dict[str, Any]:
-    """Import what one job captured, judge its run, close what its source no longer lists
-    (only after an `ok` run), and record its `crawl_runs` row; return the row."""
-    with guard:  # the database, one crawl at a time when several run in parallel
-        return _record_locked(
-            db, job, run_id, paths, process, started, duration, timeout, close_after, checks
-        )
-
-
-def _record_locked(
-    db, job, run_id, paths, process, started, duration, timeout, close_after, checks
-) -> dict[str, Any]:
-    raw_file = paths["raw"]
-    result, reports = (None, [])
-    if capture_exists(raw_file):
-        result, reports = import_files(db, [raw_file], feed=job.key, run_id=run_id)
-    items = reports[0].items if reports else 0
-    bad = len(reports[0].bad_lines) if reports else 0
-    status, reason = judge(process, items, bad, timeout)
-    row = run_row(
-        job,
-        run_id,
-        paths,
-        process,
-        result,
-        started=started,
-        duration=duration,
-        status=status,
-        reason=reason,
-        items=items,
-        bad=bad,
-    )
-    if checks is not None and status == "ok":
-        failed = checks(db, row)
-        if failed:
-            status, reason = "degraded", "; ".join(failed)
-            row.update(status=status, reason=reason)
-    # Only a fully successful crawl may close what the source no longer lists.
-    seen = result.posting_ids if result else set()
-    row["closed"] = (
-        update_lifecycle(db, job.key, seen, started, run_id, close_after) if status == "ok" else 0
-    )
-    record_crawl_run(db, row)
-    if capture_exists(raw_file):  # kept in the night's ledger, so `rebuild` can replay it
-        write_run_record(raw_file, row)
-    return row
+    plan = (run_id, data_dir, settings, timeout)
+    return PlannedGroup(group, command, paths, timeout * len(group), captures, plan)

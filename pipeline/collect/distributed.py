@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from contextlib import nullcontext
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,26 +33,28 @@ from pipeline.collect.crawl import (
     last_error,
     new_run_id,
     plan_group,
-    recorder,
-    settle_group,
 )
+from pipeline.collect.gc_settings import fewer_collections
 from pipeline.collect.ingest import utc_stamp
 from pipeline.collect.ledger import seal_run
+from pipeline.collect.record import GroupWatch, Recorder
 from pipeline.collect.scrapyd_api import Node, NodeDown, ScrapydError, build_egg, schedule_parts
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db
 
 
 @dataclass
 class Task:
-    planned: PlannedGroup
+    watch: GroupWatch  # its sources, recorded as they are done
     host: str
     node: Node | None = None
     job: str = ""
-    started: str = ""
-    clock: float = 0.0
     cancelled: float = 0.0  # when the timeout's SIGINT was sent
     timed_out: bool = False
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def planned(self) -> PlannedGroup:
+        return self.watch.planned
 
 
 def crawl_scrapyd(
@@ -76,40 +78,59 @@ def crawl_scrapyd(
     data_dir = Path(data_dir or db_path.parent)
     run_id = run_id or new_run_id()
     db = open_db(db_path)
-    tasks = [
-        Task(plan_group(group, run_id, data_dir, settings, timeout), host_of(group[0]))
-        for group in batches(jobs)
-    ]
-    egg, version = build_egg()
-    for node in nodes:
-        try:
-            node.deploy(egg, version)
-            echo(f"deployed {version} to {node.url}")
-        except (NodeDown, ScrapydError) as exc:
-            node.alive = False
-            echo(f"not using {node.url}: {exc}")
-    rows: dict[int, dict[str, Any]] = {}
+    tasks = []
+    for group in batches(jobs):
+        notes: list[str] = []
 
-    def finish(task: Task, process: SpiderProcess) -> None:
-        notes = list(task.notes)
-
-        def noted(db_, row):  # a moved group's sources are degraded, so close nothing
+        def noted(db_, row, notes=notes):  # a moved group's sources are degraded: close nothing
             return notes + (checks(db_, row) if checks else [])
 
-        record = recorder(db, run_id, close_after, noted, nullcontext())
-        duration = round(time.monotonic() - task.clock, 2) if task.clock else 0.0
-        started = task.started or utc_stamp()
-        done = settle_group(task.planned, process, record, started=started, duration=duration)
-        for job, row in zip(task.planned.jobs, done, strict=True):
+        planned = plan_group(group, run_id, data_dir, settings, timeout)
+        watch = GroupWatch(planned, Recorder(lambda: db, run_id, close_after, noted, db=db))
+        tasks.append(Task(watch, host_of(group[0]), notes=notes))
+    version = _deploy(nodes, echo)
+    rows: dict[int, dict[str, Any]] = {}
+
+    def say(done: list[tuple[CrawlJob, dict[str, Any]]]) -> None:
+        for job, row in done:
             rows[id(job)] = row
             echo(
                 f"  {row['source']} {row['status']}"
                 + (f" ({row['reason']})" if row["reason"] else "")
             )
 
-    _run(tasks, nodes, version, slots, poll, finish, echo)
+    def finish(task: Task, process: SpiderProcess | None) -> None:
+        """Record what a running task reported done (no process), or all of a finished one."""
+        watch = task.watch
+        if process is None:
+            say(watch.poll())
+            return
+        watch.started = watch.started or utc_stamp()
+        duration = round(time.monotonic() - watch.clock, 2) if watch.clock else 0.0
+        say(watch.finish(process, duration))
+
+    with fewer_collections():  # once for the crawl, not once a transaction
+        _run(tasks, nodes, version, slots, poll, finish, echo)
     seal_run(data_dir / "raw", run_id)
     return [rows[id(job)] for job in jobs]
+
+
+def _deploy(nodes: list[Node], echo) -> str:
+    """Deploy the spiders to every node at once (each node checks the egg in a process of its
+    own, about a second); a node that cannot take it is not used. Returns the version."""
+    egg, version = build_egg()
+
+    def deploy(node: Node) -> None:
+        try:
+            node.deploy(egg, version)
+            echo(f"deployed {version} to {node.url}")
+        except (NodeDown, ScrapydError) as exc:
+            node.alive = False
+            echo(f"not using {node.url}: {exc}")
+
+    with ThreadPoolExecutor(max_workers=max(len(nodes), 1)) as pool:
+        list(pool.map(deploy, nodes))
+    return version
 
 
 def _run(tasks, nodes, version, slots, poll, finish, echo) -> None:
@@ -149,7 +170,7 @@ def _fill(node: Node, waiting: list[Task], busy: set[str], slots: int, version: 
             return
         waiting.remove(task)
         busy.add(task.host)
-        task.node, task.started, task.clock = node, utc_stamp(), time.monotonic()
+        task.node, task.watch.started, task.watch.clock = node, utc_stamp(), time.monotonic()
         node.running[task.job] = task
         echo(f"scheduled {', '.join(j.key for j in task.planned.jobs)} on {node.url}")
 
@@ -166,7 +187,8 @@ def _check(node: Node, waiting: list[Task], finish, echo) -> None:
             del node.running[job]
             finish(task, _outcome(task))
             continue
-        elapsed = time.monotonic() - task.clock
+        finish(task, None)  # its sources done so far
+        elapsed = time.monotonic() - task.watch.clock
         try:
             if not task.cancelled and elapsed > task.planned.timeout:
                 task.timed_out, task.cancelled = True, time.monotonic()
@@ -194,7 +216,13 @@ def _lose(node: Node, waiting: list[Task], reason: str, echo) -> None:
     echo(f"lost {node.url}: {reason}")
     moved = list(node.running.values())
     node.running.clear()
+    again = []
     for task in moved:
         task.notes.append(f"Scrapyd node {node.url} stopped answering; crawled again")
         task.timed_out, task.cancelled = False, 0.0
-    waiting[:0] = moved
+        # The sources recorded before the node went away are complete: the rest again.
+        left = [job for job in task.planned.jobs if job.key not in task.watch.rows]
+        if left:
+            task.watch.restart(task.planned.replan(left))
+            again.append(task)
+    waiting[:0] = again

@@ -196,7 +196,7 @@ def _repoint_latest(folder: Path, source: str, renamed: dict[str, Path]) -> None
 
 
 def _remove_logs(logs: Path, old: set[str]) -> int:
-    """Delete the spider logs and stats of the `old` nights; returns how many files."""
+    """Delete the spider logs, stats and progress of the `old` nights; returns how many files."""
     removed = 0
     if not logs.is_dir():
         return 0
@@ -205,7 +205,7 @@ def _remove_logs(logs: Path, old: set[str]) -> int:
             continue
         for path in spider_dir.iterdir():
             run_id = path.name.partition("_")[0]
-            if run_id in old and path.name.endswith((".log", ".stats.json")):
+            if run_id in old and path.name.endswith((".log", ".stats.json", ".progress.jsonl")):
                 path.unlink()
                 removed += 1
     return removed

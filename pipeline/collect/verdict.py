@@ -11,7 +11,7 @@ from pipeline.collect.captures import capture_exists
 from pipeline.collect.ingest import utc_stamp
 
 if TYPE_CHECKING:
-    from pipeline.collect.crawl import SpiderProcess
+    from pipeline.collect.record import SpiderProcess
 
 
 def _error_statuses(stats: dict[str, Any], prefix: str) -> int:
