@@ -89,8 +89,24 @@ def run_spider(tmp_path: Path) -> Callable[..., list[dict[str, Any]]]:
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """`microintern demo --build-only`, run once for the session as a person runs it: the
-    database it built from the bundled sample sites, and what it printed."""
-    path = tmp_path_factory.mktemp("demo") / "listings.db"
+    database it built from the bundled sample sites, and what it printed. With pytest-xdist,
+    the first worker to ask builds it in the run's shared folder and the others read it."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return build_demo(tmp_path_factory.mktemp("demo"))
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent / "demo"  # beside the workers' folders
+    shared.mkdir(exist_ok=True)
+    with FileLock(shared.with_suffix(".lock")):
+        printed = shared / "printed.txt"
+        if not printed.exists():
+            path, output = build_demo(shared)
+            printed.write_text(output)
+        return shared / "listings.db", printed.read_text()
+
+
+def build_demo(folder: Path) -> tuple[Path, str]:
+    path = folder / "listings.db"
     result = subprocess.run(
         [sys.executable, "-m", "microintern", "demo", "--build-only", "--db", str(path)],
         capture_output=True,
