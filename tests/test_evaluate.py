@@ -57,7 +57,13 @@ def test_evaluate_real_prints_both_parts_and_the_audit(tmp_path):
     assert result.exit_code == 0, result.output
     assert "real set, dev part" in result.output
     assert "real set, frozen test part" in result.output
-    assert "flagged is_micro: " in result.output
+    # is_micro is rare over every capture, and each flag shows the evidence of its kind
+    audit = re.search(r"postings: (\d+), flagged is_micro: (\d+) ", result.output)
+    assert audit, result.output
+    total, flagged = int(audit[1]), int(audit[2])
+    assert total > 4000 and flagged <= 0.005 * total
+    assert result.output.count("\n    kind: ") == flagged
+    assert "\n    kind: None" not in result.output and "\n    kind: ''" not in result.output
     missing = CliRunner().invoke(cli, ["evaluate", "--real", "--realdata", str(tmp_path)])
     assert missing.exit_code != 0 and "no captures" in missing.output
 
