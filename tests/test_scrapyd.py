@@ -103,7 +103,9 @@ def test_a_node_lost_mid_run_has_its_hosts_crawled_by_the_other(
 ):
     jobs, servers = four_hosts(serve_fixtures, per_host=5, delay=0.4)  # each host takes 2 s or more
     first, second = scrapyd_nodes(2)
-    nodes = [Node.parse(first.url, timeout=2), Node.parse(second.url, timeout=2)]
+    # The default timeout: a stopped node refuses at once, and a deploy on a busy machine (each
+    # node runs `scrapy list` on the new egg) can take more than 2 s.
+    nodes = [Node.parse(first.url), Node.parse(second.url)]
     rows: list = []
     worker = threading.Thread(
         target=lambda: rows.extend(
@@ -114,11 +116,12 @@ def test_a_node_lost_mid_run_has_its_hosts_crawled_by_the_other(
     )
     worker.start()
     deadline = time.monotonic() + 60
-    while not crawling(nodes[0], servers) and time.monotonic() < deadline:
+    while not (under_way := crawling(nodes[0], servers)) and time.monotonic() < deadline:
         time.sleep(0.05)
     first.stop()  # its crawls under way, each with 2 s of boards to go
     worker.join(timeout=120)
     assert not worker.is_alive()
+    assert under_way, "no crawl was under way on the first node"
 
     assert all(r["items"] == 3 for r in rows), [(r["source"], r["reason"]) for r in rows]
     assert len(listings(tmp_path / "listings.db")) == 60  # every board imported
