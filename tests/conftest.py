@@ -46,8 +46,23 @@ def serve(root: Path, routes: dict | None = None) -> SampleSites:
     """SampleSites serving `root` (and `routes`), started; stop it with `close()`. It polls for
     shutdown every 50 ms rather than SampleSites' 0.5 s, which every test would wait for."""
     sites = SampleSites(root, routes=routes)
+    report = sites.httpd.handle_error
+
+    def handle_error(request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # not a client that gave up
+            report(request, client_address)
+
+    # A stalled answer outlives its test's timeout, and its broken pipe would be printed in the
+    # middle of a later test's output.
+    sites.httpd.handle_error = handle_error
     threading.Thread(target=sites.httpd.serve_forever, args=(0.05,), daemon=True).start()
     return sites
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers a core (16 at most). Most tests spend much of their time waiting
+    for a crawl, a server or a subprocess, and one worker a core left the cores idle meanwhile."""
+    return min(2 * (os.cpu_count() or 1), 16)
 
 
 @pytest.fixture
@@ -89,8 +104,24 @@ def run_spider(tmp_path: Path) -> Callable[..., list[dict[str, Any]]]:
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """`microintern demo --build-only`, run once for the session as a person runs it: the
-    database it built from the bundled sample sites, and what it printed."""
-    path = tmp_path_factory.mktemp("demo") / "listings.db"
+    database it built from the bundled sample sites, and what it printed. With pytest-xdist,
+    the first worker to ask builds it in the run's shared folder and the others read it."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return build_demo(tmp_path_factory.mktemp("demo"))
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp().parent / "demo"  # beside the workers' folders
+    shared.mkdir(exist_ok=True)
+    with FileLock(shared.with_suffix(".lock")):
+        printed = shared / "printed.txt"
+        if not printed.exists():
+            path, output = build_demo(shared)
+            printed.write_text(output)
+        return shared / "listings.db", printed.read_text()
+
+
+def build_demo(folder: Path) -> tuple[Path, str]:
+    path = folder / "listings.db"
     result = subprocess.run(
         [sys.executable, "-m", "microintern", "demo", "--build-only", "--db", str(path)],
         capture_output=True,

@@ -146,27 +146,6 @@ def test_index_matches_similar_postings_in_a_block():
     assert index.resolve(mirror)[:2] == (listing, "similar")
 
 
-@pytest.fixture(scope="module")
-def imported_captures():
-    """Every real capture imported night after night (once for the tests that read it)."""
-    from pipeline.measure.dedupe_accuracy import import_captures
-    from pipeline.measure.realset import realdata_root
-
-    if not (realdata_root() / "ashby").is_dir():
-        pytest.skip("no real captures")
-    return import_captures()
-
-
-def test_no_merge_joins_two_titles_of_one_board_over_the_real_captures(imported_captures):
-    """Every real capture, night after night: no listing holds two postings of one board with
-    different titles (Junior and Senior, "(Remote)" and not, one template for two teams)."""
-    from pipeline.measure.dedupe_accuracy import merges_joining_titles, real_merges
-
-    merges = real_merges(imported=imported_captures)
-    assert merges  # the same posting seen again, and the same opportunity on two boards
-    assert merges_joining_titles(merges) == []
-
-
 def test_a_reworded_title_on_another_source_is_one_listing():
     career_page = {
         "company": "Hollis and Grant Architects, Inc.",
@@ -195,17 +174,6 @@ def test_a_board_is_where_its_postings_live():
         "greenhouse", "job-boards.greenhouse.io/takealot/jobs/1"
     )
     assert board_of("jsonld", "careers.a.edu/jobs/1") != board_of("jsonld", "b.com/careers/1")
-
-
-def test_real_pairs_of_one_board_are_kept_apart(imported_captures):
-    from pipeline.measure.dedupe_accuracy import REAL_DEDUPE_PAIRS, evaluate_real_dedupe
-    from pipeline.measure.scores import load_labelled
-
-    pairs = load_labelled(REAL_DEDUPE_PAIRS)
-    assert len(pairs) >= 200 and all(set(p) == {"a", "b", "same", "why"} for p in pairs)
-    report = evaluate_real_dedupe(pairs, imported=imported_captures)
-    assert report.false_positives == 0, report.wrong_merges
-    assert report.hard_negatives >= 200
 
 
 def test_other_pay_or_a_deadline_weeks_apart_tells_two_jobs_across_sources():

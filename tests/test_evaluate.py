@@ -1,6 +1,8 @@
 """The evaluations run on the labelled dev sets and meet the targets (a regression guard: the
 numbers are measured on every run, never recorded)."""
 
+import re
+
 from click.testing import CliRunner
 
 from microintern.cli import cli
@@ -55,7 +57,13 @@ def test_evaluate_real_prints_both_parts_and_the_audit(tmp_path):
     assert result.exit_code == 0, result.output
     assert "real set, dev part" in result.output
     assert "real set, frozen test part" in result.output
-    assert "flagged is_micro: " in result.output
+    # is_micro is rare over every capture, and each flag shows the evidence of its kind
+    audit = re.search(r"postings: (\d+), flagged is_micro: (\d+) ", result.output)
+    assert audit, result.output
+    total, flagged = int(audit[1]), int(audit[2])
+    assert total > 4000 and flagged <= 0.005 * total
+    assert result.output.count("\n    kind: ") == flagged
+    assert "\n    kind: None" not in result.output and "\n    kind: ''" not in result.output
     missing = CliRunner().invoke(cli, ["evaluate", "--real", "--realdata", str(tmp_path)])
     assert missing.exit_code != 0 and "no captures" in missing.output
 
@@ -78,13 +86,29 @@ def test_the_audit_shows_each_flag_with_its_evidence():
 
 
 def test_evaluate_dedupe_real_audits_every_merge():
+    """Every real capture imported night after night (once, by the command): the labelled pairs
+    of one board are never merged, and no listing holds two postings of one board with different
+    titles (Junior and Senior, "(Remote)" and not, one template for two teams)."""
+    from pipeline.measure.dedupe_accuracy import REAL_DEDUPE_PAIRS
     from pipeline.measure.realset import realdata_root
 
     if not (realdata_root() / "ashby").is_dir():
         import pytest
 
         pytest.skip("no real captures")
+    pairs = load_labelled(REAL_DEDUPE_PAIRS)
+    assert len(pairs) >= 200 and all(set(p) == {"a", "b", "same", "why"} for p in pairs)
     result = CliRunner().invoke(cli, ["evaluate", "--dedupe", "--real", "--audit"])
     assert result.exit_code == 0, result.output
-    assert "real pairs of one board: " in result.output
-    assert "joining different titles on one board: 0" in result.output
+    assert f"real pairs of one board: {len(pairs)} labelled" in result.output
+    figures = re.search(r"\(tp \d+, fp (\d+), fn \d+, kept apart (\d+)\)", result.output)
+    assert figures, result.output
+    assert int(figures[1]) == 0, result.output  # no labelled pair wrongly merged
+    assert int(figures[2]) >= 200
+    merges = re.search(
+        r"listings of several postings: (\d+); joining different titles on one "
+        r"board: (\d+)",
+        result.output,
+    )
+    assert merges and int(merges[1]) > 0  # the same posting seen again, and across boards
+    assert int(merges[2]) == 0, result.output

@@ -8,7 +8,6 @@ from collections import Counter
 
 import pytest
 
-from pipeline.measure.micro_audit import audit_micro
 from pipeline.measure.realset import (
     REAL_LABELS,
     in_test_part,
@@ -89,12 +88,3 @@ def test_scores_on_the_real_set(labelled):
     assert test.share(test.hour_range_ok) >= 0.95
     assert test.share(test.kind_ok) >= 0.95
     assert test.share(test.industry_ok) >= 0.90
-
-
-@needs_captures
-def test_is_micro_is_rare_over_every_capture():
-    total, flagged = audit_micro(ROOT)
-    assert total > 4000
-    assert len(flagged) <= 0.005 * total
-    for row in flagged:
-        assert row["kind_evidence"]

@@ -647,7 +647,7 @@ def test_a_run_killed_midway_leaves_a_consistent_database_and_the_next_completes
     serve_fixtures, tmp_path
 ):
     def stalled():
-        time.sleep(5)
+        time.sleep(2)  # long enough to be killed in: the request is logged before it sleeps
         return 200, EMPTY_BOARD
 
     boards = serve_fixtures("greenhouse")

@@ -17,6 +17,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from sqlite_utils import Database
+
 from pipeline.collect.captures import (
     LATEST_DIR,
     REFERENCE_SUFFIX,
@@ -28,6 +30,7 @@ from pipeline.collect.captures import (
     write_run_record,
 )
 from pipeline.collect.crawl import new_run_id
+from pipeline.collect.gc_settings import fewer_collections
 from pipeline.collect.ingest import import_files, utc_stamp
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db, record_crawl_run, update_lifecycle
 
@@ -65,27 +68,34 @@ def replay(db_path: Path, data_dir: Path, close_after: int = CLOSE_AFTER_MISSED_
     """Import every capture of `data_dir` into `db_path` as it happened; returns the count."""
     db = open_db(db_path)
     count = 0
-    for capture in captures(data_dir):
-        record: dict[str, Any] = read_run_record(capture)
-        if record.get("import") or not record:
-            import_files(
-                db,
-                [capture],
-                seen_at=record.get("seen_at"),
-                source=record.get("source"),
-                run_id=record.get("run_id"),
-            )
-        else:
-            result, _ = import_files(db, [capture], feed=record["source"], run_id=record["run_id"])
-            if record["status"] == "ok":
-                seen = result.posting_ids
-                update_lifecycle(
-                    db, record["source"], seen, record["started_at"], record["run_id"], close_after
-                )
-            record_crawl_run(db, record)
-        count += 1
+    with fewer_collections():  # one full collection for the replay, not one a capture
+        for capture in captures(data_dir):
+            replay_capture(db, capture, close_after)
+            count += 1
     db.close()
     return count
+
+
+def replay_capture(db: Database, capture: Path, close_after: int) -> None:
+    """Import one capture as its run did: an import's file, or a crawl's items, lifecycle and
+    run record."""
+    record: dict[str, Any] = read_run_record(capture)
+    if record.get("import") or not record:
+        import_files(
+            db,
+            [capture],
+            seen_at=record.get("seen_at"),
+            source=record.get("source"),
+            run_id=record.get("run_id"),
+        )
+        return
+    result, _ = import_files(db, [capture], feed=record["source"], run_id=record["run_id"])
+    if record["status"] == "ok":
+        seen = result.posting_ids
+        update_lifecycle(
+            db, record["source"], seen, record["started_at"], record["run_id"], close_after
+        )
+    record_crawl_run(db, record)
 
 
 def rebuild(

@@ -55,19 +55,12 @@ def in_test_part(key: str) -> bool:
 def parse_body(spider_name: str, board: str, body: bytes) -> list[dict[str, Any]]:
     """The raw items our spider yields for one response body of `board`'s API."""
     from scrapy.http import TextResponse
-    from scrapy.utils.test import get_crawler
 
-    from spiders.ashby import AshbySpider
-    from spiders.greenhouse import GreenhouseSpider
     from spiders.items import RawListing
-    from spiders.lever import LeverSpider
 
-    spider_class = {"ashby": AshbySpider, "greenhouse": GreenhouseSpider, "lever": LeverSpider}[
-        spider_name
-    ]
-    crawler = get_crawler(spider_class)
+    crawler = _crawler(spider_name)
     arguments = {"limit": "1000"} if spider_name == "lever" else {}
-    spider = spider_class.from_crawler(crawler, board=board, **arguments)
+    spider = crawler.spidercls.from_crawler(crawler, board=board, **arguments)
     url = ENDPOINTS[spider_name].format(board=board)
     response = TextResponse(url=url, body=body, encoding="utf-8")
     # An empty board is worth a warning in a crawl, not in a measurement of captures.
@@ -79,6 +72,20 @@ def parse_body(spider_name: str, board: str, body: bytes) -> list[dict[str, Any]
     finally:
         spider_log.setLevel(level)
     return [asdict(item) for item in items if isinstance(item, RawListing)]
+
+
+@cache
+def _crawler(spider_name: str) -> Any:
+    """One crawler a spider, for every body parsed in this process: making one copies all of
+    Scrapy's settings (about 20 ms, most of the time to parse a small capture)."""
+    from scrapy.utils.test import get_crawler
+
+    from spiders.ashby import AshbySpider
+    from spiders.greenhouse import GreenhouseSpider
+    from spiders.lever import LeverSpider
+
+    spiders = {"ashby": AshbySpider, "greenhouse": GreenhouseSpider, "lever": LeverSpider}
+    return get_crawler(spiders[spider_name])
 
 
 def captures(root: Path | str | None = None) -> Iterator[tuple[str, str, str, Path]]:
