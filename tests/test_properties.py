@@ -314,6 +314,13 @@ def test_a_line_is_its_words_joined_by_single_spaces(line):
 
 @settings(max_examples=500, deadline=None)
 @given(SPACEY)
+def test_html_lines_are_their_words_joined_by_single_spaces(text):
+    expected = "\n".join(filter(None, (" ".join(line.split()) for line in text.split("\n"))))
+    assert html_to_text(f"<p>{text}</p>") == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(SPACEY)
 def test_squash_replaces_what_its_pattern_matches(text):
     assert text_module.squash(text) == (text_module.EXTRA_SPACES.sub(" ", text).strip() or None)
 
