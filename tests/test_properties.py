@@ -14,7 +14,13 @@ from pipeline.tagging.dates import deadline_date, posted_date
 from pipeline.tagging.hours import HOUR_RANGES, figures, focus, hour_range, parse_hours, totals
 from pipeline.tagging.industry import load_taxonomy, tag_industry
 from pipeline.tagging.kind import MICRO_MARKERS, PART_TIME_ONGOING, PROJECT, VOLUNTEER
-from pipeline.tagging.normalize import REMOTE_NO, REMOTE_YES, normalize_posting, raw_hash
+from pipeline.tagging.normalize import (
+    NOT_REMOTE_TEXT,
+    REMOTE_NO,
+    REMOTE_YES,
+    normalize_posting,
+    raw_hash,
+)
 from pipeline.tagging.pay import parse_pay
 from pipeline.tagging.text import folds_like_lower, html_to_text, sanitize_html, search_word
 
@@ -310,6 +316,42 @@ SPACEY = joined(
 @given(SPACEY)
 def test_a_line_is_its_words_joined_by_single_spaces(line):
     assert text_module._one_line(line) == " ".join(line.split())
+
+
+# NOT_REMOTE_TEXT as written with its alternatives grouped, before each was made to start with a
+# character the regex engine can skip to.
+GROUPED_NOT_REMOTE_TEXT = re.compile(
+    r"hybrid (?:role|position|job|work|working|schedule|model|setup|set-up|arrangement|policy"
+    r"|environment|opportunity|basis)\b|(?:role|position|job) is hybrid\b"
+    r"|(?:work|working) hybrid\b|\d days? (?:a|per|each) week (?:in|at|from) (?:the|our) office\b"
+    r"|in[- ]office (?:\d|two|three|four) days\b"
+    r"|(?:fully |100% )?on[- ]?site (?:role|position|job)\b"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    joined(
+        [
+            *("hybrid ", "role", "job is hybrid", "position is hybrid", "role is hybrid"),
+            *("work hybrid", "working hybrid", "fully on-site role", "100% onsite job"),
+            *("on site position", "in-office 3 days", "2 days per week in the office"),
+            *(" ", "x", ".", "\n", "١", "-", "in office two days"),
+        ],
+        8,
+    )
+)
+def test_not_remote_text_matches_as_grouped(text):
+    for at in (0, 1, 3):
+        found, grouped = NOT_REMOTE_TEXT.search(text, at), GROUPED_NOT_REMOTE_TEXT.search(text, at)
+        assert (found and found.span()) == (grouped and grouped.span())
+
+
+@settings(max_examples=500, deadline=None)
+@given(SPACEY)
+def test_html_lines_are_their_words_joined_by_single_spaces(text):
+    expected = "\n".join(filter(None, (" ".join(line.split()) for line in text.split("\n"))))
+    assert html_to_text(f"<p>{text}</p>") == expected
 
 
 @settings(max_examples=500, deadline=None)

@@ -171,8 +171,7 @@ def decide_kind(
     `stated_effort` says `hours_max` comes from a statement of effort, not from "full-time" over
     a period: only such hours are evidence of a micro-internship."""
     head = f"{title} | {employment_type or ''}"
-    head_lower, body = head.lower(), description[:3000].lower()
-    title_lower = title.lower()
+    head_lower, title_lower = head.lower(), title.lower()
     may_match = holds_any if folds_like_lower(head) else _always
 
     if source == "forage":
@@ -192,6 +191,7 @@ def decide_kind(
     strong = search_word(STRONG_MICRO, head_lower)
     if strong:
         return Kind("micro-internship", f"{strong.group(0)}: {title}"[:EVIDENCE_CHARS])
+    body = description[:3000].lower()
 
     def regular() -> str | None:  # worked out only where it decides
         head_may = may_match(head_lower, REGULAR_HEAD_WORDS)
@@ -205,11 +205,11 @@ def decide_kind(
     if volunteer:
         return Kind("volunteer", _quote(volunteer))
     full_time = FULL_TIME_JOB.search(head) if may_match(head_lower, FULL_TIME_WORDS) else None
-    internship = _internship(head, head_lower, may_match)
-    internship = internship or _internship_program(head, body, employer_text)
     short = hours_max is not None and hours_max <= 40 and stated_effort
     if short and not full_time and not regular():
         return Kind("micro-internship", f"hours: {hours_evidence}" if hours_evidence else None)
+    internship = _internship(head, head_lower, may_match)
+    internship = internship or _internship_program(head, body, employer_text)
     if internship:
         return Kind("internship", _quote(internship))
     if full_time:

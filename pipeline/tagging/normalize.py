@@ -60,13 +60,18 @@ def decide_is_micro(
 
 
 # A role whose own words say it is hybrid or office-based is not remote, whatever a source's
-# remote flag says (boards set it for "remote-friendly" hybrid roles).
+# remote flag says (boards set it for "remote-friendly" hybrid roles). Every alternative starts
+# with a letter or a digit, not a group: the regex engine then skips to the characters one can
+# start with, rather than trying each alternative at every position of a long role text (twice
+# as fast on real ones; the same matches, tried in the same order).
 NOT_REMOTE_TEXT = re.compile(  # lower case, by `search_word`
     r"hybrid (?:role|position|job|work|working|schedule|model|setup|set-up|arrangement|policy"
-    r"|environment|opportunity|basis)\b|(?:role|position|job) is hybrid\b"
-    r"|(?:work|working) hybrid\b|\d days? (?:a|per|each) week (?:in|at|from) (?:the|our) office\b"
+    r"|environment|opportunity|basis)\b|role is hybrid\b|position is hybrid\b|job is hybrid\b"
+    r"|work hybrid\b|working hybrid\b"
+    r"|\d days? (?:a|per|each) week (?:in|at|from) (?:the|our) office\b"
     r"|in[- ]office (?:\d|two|three|four) days\b"
-    r"|(?:fully |100% )?on[- ]?site (?:role|position|job)\b"
+    r"|fully on[- ]?site (?:role|position|job)\b|100% on[- ]?site (?:role|position|job)\b"
+    r"|on[- ]?site (?:role|position|job)\b"
 )
 
 

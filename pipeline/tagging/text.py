@@ -59,8 +59,14 @@ def html_to_text(markup: str) -> str:
     text = TAG.sub(" ", BLOCK.sub("\n", text))
     if "&" in text:
         text = html.unescape(text)
-    # Each line's words joined by one space, lines without words dropped.
-    return "\n".join(filter(None, map(_one_line, text.split("\n"))))
+    # Each line's words joined by one space, lines without words dropped: where no line has
+    # two spaces in a row or another space than " " (`isprintable()` is false for the others),
+    # that is each line stripped, with no Python call a line.
+    lines = [*filter(None, map(str.strip, text.split("\n")))]
+    joined = "\n".join(lines)
+    if "  " not in joined and all(map(str.isprintable, lines)):
+        return joined
+    return "\n".join(filter(None, map(_one_line, lines)))
 
 
 def _one_line(line: str) -> str:
