@@ -80,9 +80,11 @@ class ListingIndex:
                 self._remember(key, listing, found or features(posting))
         return listing, how, score
 
-    def _sources_of(self, listing: str) -> set[str]:
-        """The boards of a listing's postings (as stored, with this batch's): see `board_of`."""
-        return self.listing_sources.get(listing, set()) | self.stored_sources.get(listing, set())
+    def _has_source(self, listing: str, source: str) -> bool:
+        """Whether one of a listing's postings (as stored, or of this batch) is from `source`'s
+        board (see `board_of`): asked of every candidate, so no set is built."""
+        batch, stored = self.listing_sources.get(listing, ()), self.stored_sources.get(listing, ())
+        return source in batch or source in stored
 
     def _remember(self, key: str, listing: str, found: Features) -> None:
         self.features[listing] = found
@@ -133,14 +135,14 @@ class ListingIndex:
         best, best_score = None, MIN_TEXT_OVERLAP
         for listing in sorted(self._candidates(key, found.titles)) if key else []:
             known = self.features[listing]
-            if source in self._sources_of(listing) and not _same_posting_again(found, known):
+            if self._has_source(listing, source) and not _same_posting_again(found, known):
                 continue
             score = compare(found, known)
             if score is not None and score >= best_score:
                 best, best_score = listing, score
         if best is None and key:  # another source may word the same opportunity otherwise
             for listing in sorted(self._sharing_a_title_word(key, found.titles)):
-                if source in self._sources_of(listing):
+                if self._has_source(listing, source):
                     continue
                 score = compare_across(found, self.features[listing])
                 if score is not None and score >= best_score:
