@@ -177,14 +177,16 @@ def capture_exists(path: Path) -> bool:
     return path.exists() or (path.name.endswith(REFERENCE_SUFFIX) and ledger_reference(path))
 
 
-def ledger_references(folder: Path) -> list[Path]:
-    """The references the ledgers of a folder hold, as their `<run_id>_<source>.ref.json` paths."""
+def ledger_references(folder: Path, containing: str = "") -> list[Path]:
+    """The references the ledgers of a folder hold whose names hold `containing`, as their
+    `<run_id>_<source>.ref.json` paths."""
     folder = Path(folder)
-    return [
-        folder / f"{stem}{REFERENCE_SUFFIX}"
+    names = (
+        f"{stem}{REFERENCE_SUFFIX}"
         for run_id in folder_ledgers(folder)
         for stem in read_ledger(folder, run_id).references
-    ]
+    )
+    return [folder / name for name in names if containing in name]
 
 
 def folder_captures(folder: Path, containing: str = "") -> list[Path]:
@@ -193,7 +195,7 @@ def folder_captures(folder: Path, containing: str = "") -> list[Path]:
     named = (Path(folder) / name for name in os.listdir(folder) if containing in name)
     files = [p for p in named if capture_suffix(p) and p.is_file()]
     stems = {capture_stem(p) for p in files}
-    references = (p for p in ledger_references(folder) if containing in p.name)
+    references = ledger_references(folder, containing)
     return files + [p for p in references if capture_stem(p) not in stems]
 
 

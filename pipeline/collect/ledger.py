@@ -206,4 +206,6 @@ def folder_ledgers(folder: Path) -> list[str]:
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return sorted({ledger_run_id(p) for p in folder.iterdir() if is_ledger(p)})
+    # names, not paths: asked for every source a night stores, of a folder of every source
+    names = (name for name in os.listdir(folder) if name.endswith((LEDGER_SUFFIX, SEALED_SUFFIX)))
+    return sorted({name[: name.index(LEDGER_SUFFIX)] for name in names})
