@@ -77,19 +77,19 @@ def listings(db_path: Path) -> list[tuple]:
 def test_two_scrapyd_nodes_give_the_listings_of_a_local_crawl(
     serve_fixtures, scrapyd_nodes, tmp_path
 ):
-    jobs, _ = four_hosts(serve_fixtures, per_host=3)
+    jobs, _ = four_hosts(serve_fixtures, per_host=5)  # 20 boards over 4 hosts
     nodes = [Node.parse(node.url) for node in scrapyd_nodes(2)]
     remote = crawl_scrapyd(
         jobs, tmp_path / "remote" / "listings.db", nodes, settings=SETTINGS, timeout=60, poll=0.2
     )
     local = crawl(jobs, tmp_path / "local" / "listings.db", settings=SETTINGS, echo=lambda _: None)
 
-    assert [r["status"] for r in remote] == ["ok"] * 12, [r["reason"] for r in remote]
-    assert [r["items"] for r in remote] == [r["items"] for r in local] == [3] * 12
+    assert [r["status"] for r in remote] == ["ok"] * 20, [r["reason"] for r in remote]
+    assert [r["items"] for r in remote] == [r["items"] for r in local] == [3] * 20
     assert listings(tmp_path / "remote" / "listings.db") == listings(
         tmp_path / "local" / "listings.db"
     )
-    assert len(listings(tmp_path / "local" / "listings.db")) == 36
+    assert len(listings(tmp_path / "local" / "listings.db")) == 60
     # one process per host, and every source's own capture beside its record
     assert len({r["log_file"] for r in remote}) == 4
     for row in remote:
