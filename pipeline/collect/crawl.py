@@ -23,7 +23,14 @@ from typing import Any
 from pipeline.collect.batch import batch_job, batches, boards_of
 from pipeline.collect.ingest import utc_stamp
 from pipeline.collect.ledger import seal_run
-from pipeline.collect.record import ERROR_LINE, Checks, GroupWatch, Recorder, SpiderProcess
+from pipeline.collect.record import (
+    ERROR_LINE,
+    Checks,
+    GroupWatch,
+    Recorder,
+    SpiderProcess,
+    reporter,
+)
 from pipeline.collect.sources import Source
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db
 
@@ -192,15 +199,7 @@ def crawl(
     recorder = Recorder(partial(open_db, db_path), run_id, close_after, checks, guard)
     groups = batches(jobs, batch_size) if batch else [[job] for job in jobs]
     rows: dict[int, dict[str, Any]] = {}
-
-    def say(done: list[tuple[CrawlJob, dict[str, Any]]]) -> None:
-        for job, row in done:
-            rows[id(job)] = row
-            echo(
-                f"  {row['source']} {row['status']}: {row['items']} items, "
-                f"{row['new_listings']} new and {row['updated_listings']} updated listings, "
-                f"{row['seen_again']} seen again" + (f" ({row['reason']})" if row["reason"] else "")
-            )
+    say = reporter(rows, echo)
 
     number = 0
     try:

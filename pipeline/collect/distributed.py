@@ -37,7 +37,7 @@ from pipeline.collect.crawl import (
 from pipeline.collect.gc_settings import fewer_collections
 from pipeline.collect.ingest import utc_stamp
 from pipeline.collect.ledger import seal_run
-from pipeline.collect.record import GroupWatch, Recorder
+from pipeline.collect.record import GroupWatch, Recorder, reporter
 from pipeline.collect.scrapyd_api import Node, NodeDown, ScrapydError, build_egg, schedule_parts
 from pipeline.db import CLOSE_AFTER_MISSED_RUNS, open_db
 
@@ -90,14 +90,7 @@ def crawl_scrapyd(
         tasks.append(Task(watch, host_of(group[0]), notes=notes))
     version = _deploy(nodes, echo)
     rows: dict[int, dict[str, Any]] = {}
-
-    def say(done: list[tuple[CrawlJob, dict[str, Any]]]) -> None:
-        for job, row in done:
-            rows[id(job)] = row
-            echo(
-                f"  {row['source']} {row['status']}"
-                + (f" ({row['reason']})" if row["reason"] else "")
-            )
+    say = reporter(rows, echo)
 
     def finish(task: Task, process: SpiderProcess | None) -> None:
         """Record what a running task reported done (no process), or all of a finished one."""

@@ -227,3 +227,22 @@ class GroupWatch:
                     )
                     done.append((job, self.rows[job.key]))
         return done
+
+
+Done = list[tuple["CrawlJob", dict[str, Any]]]  # recorded sources: each job and its row
+
+
+def reporter(rows: dict[int, dict[str, Any]], echo: Callable[[str], Any]) -> Callable[[Done], None]:
+    """`say(done)`: keep each recorded source's `crawl_runs` row by its job (`id(job)`), and
+    echo a line on it: its status, items, listings and the reason of a run not `ok`."""
+
+    def say(done: Done) -> None:
+        for job, row in done:
+            rows[id(job)] = row
+            echo(
+                f"  {row['source']} {row['status']}: {row['items']} items, "
+                f"{row['new_listings']} new and {row['updated_listings']} updated listings, "
+                f"{row['seen_again']} seen again" + (f" ({row['reason']})" if row["reason"] else "")
+            )
+
+    return say
