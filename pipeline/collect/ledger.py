@@ -61,9 +61,8 @@ def is_ledger(path: Path) -> bool:
     return Path(path).name.endswith((LEDGER_SUFFIX, SEALED_SUFFIX))
 
 
-def ledger_run_id(path: Path) -> str:
-    """The run id a ledger file (plain or sealed) is named after."""
-    name = Path(path).name
+def ledger_run_id(name: str) -> str:
+    """The run id a ledger file (plain or sealed) is named after, from its file name."""
     return name[: name.index(LEDGER_SUFFIX)]
 
 
@@ -208,4 +207,4 @@ def folder_ledgers(folder: Path) -> list[str]:
         return []
     # names, not paths: asked for every source a night stores, of a folder of every source
     names = (name for name in os.listdir(folder) if name.endswith((LEDGER_SUFFIX, SEALED_SUFFIX)))
-    return sorted({name[: name.index(LEDGER_SUFFIX)] for name in names})
+    return sorted({ledger_run_id(name) for name in names})
