@@ -3,6 +3,7 @@
 import gzip
 import json
 import sqlite3
+import threading
 import time
 
 from pipeline.collect.batch import batches, source_stats
@@ -133,6 +134,8 @@ def test_each_source_is_recorded_while_the_process_crawls_the_others(serve_fixtu
     db_path = tmp_path / "listings.db"
     body = (FIXTURES / "greenhouse/v1/boards/algolia/jobs.json").read_text()
     answered, late = [], []
+    one_at_a_time = threading.Lock()  # a host answering one request after another, whatever
+    # the client sends at once (with no delay, Scrapy may send a slot's requests together)
 
     def recorded() -> int:
         try:
@@ -143,12 +146,13 @@ def test_each_source_is_recorded_while_the_process_crawls_the_others(serve_fixtu
 
     def answer(name):
         def route():
-            deadline = time.monotonic() + 10
-            while recorded() < len(answered) and time.monotonic() < deadline:
-                time.sleep(0.02)
-            late.extend([name] if recorded() < len(answered) else [])
-            answered.append(name)
-            return 200, body.replace('"id": ', f'"id": 9{len(answered)}')
+            with one_at_a_time:
+                deadline = time.monotonic() + 10
+                while recorded() < len(answered) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                late.extend([name] if recorded() < len(answered) else [])
+                answered.append(name)
+                return 200, body.replace('"id": ', f'"id": 9{len(answered)}')
 
         return route
 
