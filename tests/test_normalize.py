@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.tagging.normalize import decide_is_micro, normalize_posting, normalize_postings
+from pipeline.tagging.kind import decide_kind
+from pipeline.tagging.normalize import normalize_posting, normalize_postings
 from pipeline.tagging.text import html_to_text, iso_date
 
 RAW = {
@@ -181,7 +182,8 @@ def test_seen_at_falls_back_for_exports():
     ],
 )
 def test_decide_is_micro(title, description, employment_type, hours_max, expected):
-    assert decide_is_micro(title, description, employment_type, hours_max) is expected
+    kind = decide_kind(title, description, employment_type, hours_max, False, None)
+    assert (kind.kind == "micro-internship") is expected
 
 
 @pytest.mark.parametrize(

@@ -11,14 +11,13 @@ same as when it runs alone. The process's timeout is the per-source timeout time
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from spiders.base import split_arg
-from spiders.boards import PREFIX
+from spiders.boards import PREFIX, board_captures_setting
 
 if TYPE_CHECKING:
     from pipeline.collect.crawl import CrawlJob
@@ -70,7 +69,7 @@ def batch_job(group: list[CrawlJob], captures: dict[str, Path]) -> CrawlJob:
     boards = [board for job in group for board in boards_of(job)]
     settings = {
         **group[0].settings,
-        "MICROINTERN_BOARD_CAPTURES": json.dumps({b: str(p) for b, p in captures.items()}),
+        "MICROINTERN_BOARD_CAPTURES": board_captures_setting(captures),
         "FEEDS": "{}",  # the captures replace the one feed
     }
     name = f"{group[0].key}-and-{len(group) - 1}-more"

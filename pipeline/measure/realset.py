@@ -12,7 +12,6 @@ of that key.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import random
@@ -123,11 +122,6 @@ def latest_items(root: Path | str | None = None) -> dict[str, dict[str, Any]]:
     for entry in real_items(root):
         latest[entry["key"]] = entry
     return latest
-
-
-def load_real_labels(path: Path = REAL_LABELS) -> list[dict[str, Any]]:
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 # Postings a realistic board holds few of, all labelled: not-permanent employment types, and titles

@@ -51,14 +51,6 @@ def raw_hash(raw: dict[str, Any]) -> str:
     return hashlib.sha256(encoded).hexdigest()[:32]
 
 
-def decide_is_micro(
-    title: str, description: str, employment_type: str | None, hours_max: float | None
-) -> bool:
-    """True for a micro-internship: stated as one, or a project of at most 40 hours."""
-    kind = decide_kind(title, description, employment_type, hours_max, False, None)
-    return kind.kind == "micro-internship"
-
-
 # A role whose own words say it is hybrid or office-based is not remote, whatever a source's
 # remote flag says (boards set it for "remote-friendly" hybrid roles). Every alternative starts
 # with a letter or a digit, not a group: the regex engine then skips to the characters one can
