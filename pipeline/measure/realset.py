@@ -139,11 +139,15 @@ SAMPLE_SEED = 20261204
 # A second sample as large, of the postings neither list holds, labelled later: more regular jobs
 # to find the tagging's mistakes on (most postings of real boards are regular jobs).
 SECOND_SAMPLE_SEED = 20261205
+# A third, of 200, labelled the same way: regular jobs nearer their share of real boards.
+THIRD_SAMPLE = 200
+THIRD_SAMPLE_SEED = 20261206
 
 
 def keys_to_label(items: dict[str, dict[str, Any]], sample: int = RANDOM_SAMPLE) -> list[str]:
     """Every special posting (SPECIAL_EMPLOYMENT, SPECIAL_TITLE), then a seeded random sample of
-    the rest, then a second one of what is left: the keys of the labelled set, in order."""
+    the rest, then a second and a third one of what is left: the keys of the labelled set, in
+    order."""
     special = [
         key
         for key, entry in sorted(items.items())
@@ -155,4 +159,7 @@ def keys_to_label(items: dict[str, dict[str, Any]], sample: int = RANDOM_SAMPLE)
     first = sorted(rest[:sample])
     left = sorted(set(rest) - set(first))
     random.Random(SECOND_SAMPLE_SEED).shuffle(left)
-    return special + first + sorted(left[:sample])
+    second = sorted(left[:sample])
+    rest_after = sorted(set(left) - set(second))
+    random.Random(THIRD_SAMPLE_SEED).shuffle(rest_after)
+    return special + first + second + sorted(rest_after[:THIRD_SAMPLE])

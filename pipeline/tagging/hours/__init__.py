@@ -21,14 +21,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from pipeline.tagging.hours.engagement import (
-    FIXED_TERM_HEAD,
     PART_WEEK_DAYS,
     PERMANENT,
     _engagement_period,
     _full_time_words,
     _part_time,
+    _period_of_weekly,
     _period_said_with_full_time,
     _permanent,
+    names_fixed_term,
 )
 from pipeline.tagging.hours.figures import (
     EVIDENCE_CHARS,
@@ -105,7 +106,7 @@ def parse_hours(
     heads = cleaned[:body_from]
     if any(("cdi" in t or "permanent" in t) and search_word(PERMANENT, t) for t in heads):
         return Hours()  # a permanent job: no total, whatever its text says
-    bounded = fixed_term or (full_time and any(search_word(FIXED_TERM_HEAD, t) for t in heads if t))
+    bounded = fixed_term or (full_time and any(names_fixed_term(t) for t in heads if t))
     open_ended = full_time and not bounded
     total, total_text = None, ""
     for at, text in enumerate(cleaned):
@@ -134,11 +135,15 @@ def parse_hours(
         if said_with:  # "a 6-month full-time commitment": that period, not another one
             weeks, weeks_text = said_with
         if full_time_evidence and not full_time and not bounded:
-            bounded = any(search_word(FIXED_TERM_HEAD, t) for t in heads if t)
+            bounded = any(names_fixed_term(t) for t in heads if t)
         if full_time_evidence and (
             (said_with and bounded) or _engagement_period(weeks_text, weeks, open_ended, bounded)
         ):
             weekly = Found(FULL_TIME_WEEKLY, FULL_TIME_WEEKLY, 0, 0)
+    if weekly and weeks and not full_time_evidence and not total:
+        weeks, weeks_text = _period_of_weekly(
+            weekly_text, weekly, weeks_text, weeks, heads, bounded
+        )
     evidence = None
     if total:
         evidence = snippet(total_text, total.start, total.end)

@@ -8,7 +8,7 @@ import re
 
 from pipeline.tagging.hours.figures import Found, snippet
 from pipeline.tagging.hours.periods import MONTH_SPAN, find_weeks
-from pipeline.tagging.text import holds_any, search_word
+from pipeline.tagging.text import holds_any, search_word, word_char_at
 
 FULL_TIME = re.compile(  # not "full-time students", nor other people's jobs ("full-time analysts")
     r"(?:(?<![a-z])full[- _]?time(?![a-z])|vollzeit|temps plein|tiempo completo|tempo integral)"
@@ -100,6 +100,37 @@ FIXED_TERM_HEAD = re.compile(  # by `search_word`
     r"|co-?op|placement|residency|program(?:me)?|stage|praktikum|summer|semester|\d+[- ]?months?"
     r"|\d+[- ]?weeks?)\b"
 )
+# A FIXED_TERM_HEAD word that names what the work is about, not its term: "Program Manager",
+# "Contract Specialist", "Smart Contract Engineer", "Product Manager (Early Stage)", and
+# "Contract to Perm", a contract that becomes a permanent job.
+SUBJECT_HEADS = ("program", "programme", "contract", "co-op", "coop", "residency", "fellowship")
+SUBJECT_AFTER = re.compile(
+    r"[\s-]+(?:manager|management|director|coordinator|lead|leader|officer|administrator"
+    r"|administration|owner|head|negotiator|counsel|lawyer|attorney|analyst|specialist"
+    r"|manufacturing|compliance|operations|associate|assistant|partner)\b"
+    r"|[\s-]+to[\s-]+(?:hire|perm\w*)\b"
+)
+SUBJECT_BEFORE = {  # before the word, then a space or a hyphen
+    "contract": re.compile(r"\bsmart[\s-]+$"),
+    "stage": re.compile(r"\b(?:early|late|later|growth|seed)[\s-]+$"),
+}
+
+
+def names_fixed_term(text: str) -> bool:
+    """Whether a title or structured hours name an engagement with an end (FIXED_TERM_HEAD),
+    not a subject of the work that shares its word (SUBJECT_AFTER, SUBJECT_BEFORE)."""
+    for match in FIXED_TERM_HEAD.finditer(text):
+        start, end = match.span()
+        if word_char_at(text, start - 1):  # inside a word, as a leading `\b` would skip
+            continue
+        word = match.group(0)
+        before = SUBJECT_BEFORE.get(word)
+        if before is not None and before.search(text, max(0, start - 8), start):
+            continue
+        if word in SUBJECT_HEADS and SUBJECT_AFTER.match(text, end):
+            continue
+        return True
+    return False
 
 
 # Just before a period: words that give the length of what they follow ("runs for 6 months",
@@ -151,6 +182,57 @@ def _clause(text: str, start: int, end: int, at: int) -> str:
         if after != -1:
             end = after
     return text[start:end]
+
+
+TOGETHER_CHARS = 60  # at most this many characters between a weekly figure and its period
+# Near a period in a description, beside ENGAGEMENT_WORDS: words that make it the length of the
+# work a weekly figure is of ("the project runs for 3 weeks", "join us for 6 months").
+PROJECT_WORDS = re.compile(
+    r"\b(?:project|micro-project|gig|volunteers?|volunteering|join(?:ing)? us for)\b"
+)
+
+
+def _period_of_weekly(
+    weekly_text: str,
+    weekly: Found,
+    weeks_text: str,
+    weeks: Found,
+    heads: list[str],
+    bounded: bool,
+) -> tuple[Found | None, str]:
+    """The period a weekly figure the text states runs over, and its text: the one said with it
+    ("3 hours per week for 4 weeks"), else the one found if a title or structured hours state it
+    or it is said of the engagement (`_weekly_period`); else None ("customers stay 18 months",
+    "12 weeks of bonding leave")."""
+    said_with = _period_said_with_weekly(weekly_text, weekly)
+    if said_with:
+        return said_with
+    if any(weeks_text is head for head in heads) or _weekly_period(weeks_text, weeks, bounded):
+        return weeks, weeks_text
+    return None, weeks_text
+
+
+def _period_said_with_weekly(text: str, weekly: Found) -> tuple[Found, str] | None:
+    """The period said in one clause with a weekly figure of `text`, close after or before it
+    ("3 hours a week for 5 weeks", "a 6-week project, about 4 hours a week"), and the words
+    around them; or None."""
+    around = _clause(
+        text, max(0, weekly.start - TOGETHER_CHARS), weekly.end + TOGETHER_CHARS, weekly.start
+    )
+    weeks = find_weeks(around)
+    return (weeks, around) if weeks else None
+
+
+def _weekly_period(text: str, weeks: Found, bounded: bool) -> bool:
+    """Whether a period a description states, apart from its weekly figure, is the length of
+    the work that figure is of: said of the engagement ("the project runs for 3 weeks", "join
+    us for 6 months"), not of something else ("customers stay 18 months", "12 weeks of bonding
+    leave", "our 12-month roadmap")."""
+    if PROJECT_WORDS.search(
+        text, max(0, weeks.start - ENGAGEMENT_REACH), weeks.end + ENGAGEMENT_REACH
+    ):
+        return True
+    return _engagement_period(text, weeks, bounded=bounded)
 
 
 def _period_said_with_full_time(cleaned: list[str]) -> tuple[Found, str] | None:

@@ -42,6 +42,8 @@ PERIOD_WORDS = ("semester", "summer", "quarter")
 # ... so in a text without them only the first can match, "week" or "month" in it: this pattern
 # (see FIGURE).
 DURATION_FIGURES = FigurePattern(rf"{FIGURE}{DURATION_RANGE}{NUM})?(?:-|\s*){DURATION_UNIT}")
+# After a number of months: the upper end of the range in years ("6 months to 1 year").
+YEARS_AFTER = re.compile(r"\s*(?:-|–|to)\s*(\d{1,2}|a|one)\s*years?\b")
 # "for a month", "over a week": a period named without a count, read when no other is stated.
 A_PERIOD = re.compile(  # by `search_word`, which checks the word boundary before it
     r"(?:for|over|across|during|throughout)\s+a\s+(?:full\s+|whole\s+|single\s+)?(month|week)\b"
@@ -169,6 +171,12 @@ def find_weeks(text: str) -> Found | None:
         if number:
             per = _weeks_per(unit)
             low, high = _pair(number, upper)
+            years = YEARS_AFTER.match(text, match.end()) if upper is None else None
+            if years and per == WEEKS_PER["month"]:  # "6 months to 1 year": each end its unit
+                count = years.group(1)
+                months = 12 * (1.0 if count in ("a", "one") else float(count))
+                if months > low:
+                    return Found(low * per, months * per, match.start(), years.end())
             return Found(low * per, high * per, *match.span())
         period, program, season = match.group(4, 5, 6)  # DURATION's other alternatives
         weeks = WEEKS_PER[(period or program or season).lower()]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from pipeline.tagging.hours.engagement import _clause
 from pipeline.tagging.hours.figures import (
     BOUND,
     DIGIT,
@@ -226,6 +227,8 @@ def _total_candidates(text: str, body: bool) -> list[tuple[int, int, tuple[float
             continue
         if HYPHEN_HOURS.fullmatch(text, start, end) and not EFFORT_NOUN_AFTER.match(after):
             continue  # "24-hour application logs": the length of something else
+        if _step_or_shift(text, start, end):
+            continue
         stripped = before.rstrip()
         low, high = _pair(match.group(1), match.group(2))
         between = BETWEEN_BEFORE.search(before) if stripped.endswith("and") else None
@@ -239,6 +242,35 @@ def _total_candidates(text: str, body: bool) -> list[tuple[int, int, tuple[float
             score -= 2
         found.append((score, start, (low, high), end))
     return found
+
+
+# A step of the hiring process: its length is not the work's ("a take-home task of about 2
+# hours", "on-site interviews, 2-3 hours"), said in the same clause as the figure.
+HIRING_STEP = re.compile(
+    r"\b(?:take-home|(?:hiring|recruitment|recruiting|application|selection|interview)\s+process"
+    r"|interview\s+(?:stages?|rounds?|loop|steps?)|screening call"
+    r"|(?:on-?site|final|technical|panel|team|screening|culture|cultural|first|second|third)"
+    r"[\s-]+(?:round\s+)?interviews?)\b"
+)
+HIRING_PARTS = ("take-home", "process", "interview", "screening call")  # one is in every match
+HIRING_REACH = 80
+
+
+# "Shift options: 8 hours with breaks", "night shift for 3 months (40 hours)": the length of one
+# shift, with no count of shifts, is not the work's.
+SHIFT_BEFORE = re.compile(r"\bshifts?\b[^.;:\n|]{0,30}(?::\s*)?$|\bshifts?\b[^.;\n|]{0,30}\(\s*$")
+
+
+def _step_or_shift(text: str, start: int, end: int) -> bool:
+    """Whether the clause around the figure at `text[start:end]` names a step of hiring, or a
+    shift just before it."""
+    if "shift" in text and SHIFT_BEFORE.search(text, max(0, start - 40), start):
+        return True
+    window = text[max(0, start - HIRING_REACH) : end + HIRING_REACH]
+    if not holds_any(window, HIRING_PARTS):
+        return False
+    clause = _clause(text, max(0, start - HIRING_REACH), end + HIRING_REACH, start)
+    return HIRING_STEP.search(clause) is not None
 
 
 # "a 40-hour project" is effort; "24-hour application logs", "a 3-hour onsite" are not.
