@@ -62,6 +62,12 @@ NO_TOTAL = [
         False,
     ),
     ("Warehouse Associate", "Shift options: 8 hours with lunch and breaks.", False),
+    # A description that calls the role permanent: its figures are of other things.
+    (
+        "Support Agent",
+        "Work about 40 hours over your first two weeks.\nThis is a permanent position.",
+        False,
+    ),
     ("Support Agent", "Training: Monday-Friday, night shift, for 3 months (40 hours).", False),
 ]
 
@@ -100,7 +106,14 @@ TOTALS = [
         {"full_time": True},
         (1039.2, 2078.4),
     ),
-    # A hiring-free interview is the work, not a step of hiring.
+    # A permanent job it may lead to is not the role's own term.
+    (
+        "Micro-Internship",
+        "About 40 hours over two weeks. Strong work may lead to a permanent position.",
+        {},
+        (40, 40),
+    ),
+    # An interview that is the work itself is not a step of hiring.
     ("Exit Interview Coding - 5 hours", "Code our exit-interview transcripts.", {}, (5, 5)),
 ]
 

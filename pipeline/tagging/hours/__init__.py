@@ -29,6 +29,7 @@ from pipeline.tagging.hours.engagement import (
     _period_of_weekly,
     _period_said_with_full_time,
     _permanent,
+    _said_permanent,
     names_fixed_term,
 )
 from pipeline.tagging.hours.figures import (
@@ -109,8 +110,10 @@ def parse_hours(
     bounded = fixed_term or (full_time and any(names_fixed_term(t) for t in heads if t))
     open_ended = full_time and not bounded
     total, total_text = None, ""
+    # "This is a permanent position.": no total, but its weekly hours are still its own
+    said_permanent = any(_said_permanent(t) for t in cleaned[body_from:])
     for at, text in enumerate(cleaned):
-        if open_ended and at >= body_from:
+        if said_permanent or (open_ended and at >= body_from):
             break
         total = _checked(find_total(text, at >= body_from), MAX_TOTAL_HOURS) if text else None
         if total:

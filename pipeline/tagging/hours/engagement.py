@@ -172,6 +172,21 @@ FUTURE_JOB_BEFORE = re.compile(
 CLAUSE_ENDS = (". ", "; ", "\n", " | ")
 
 
+def _said_permanent(text: str) -> bool:
+    """Whether a description says the role itself is permanent ("a permanent, full-time
+    position", "permanent contract"), not a job it may lead to ("the possibility of a
+    permanent role")."""
+    if "permanent" not in text and "cdi" not in text:
+        return False
+    at = 0
+    while (match := search_word(PERMANENT, text[at:])) is not None:
+        start = at + match.start()
+        if not FUTURE_JOB_BEFORE.search(text, max(0, start - 45), start):
+            return True
+        at = at + match.end()
+    return False
+
+
 def _clause(text: str, start: int, end: int, at: int) -> str:
     """`text[start:end]` cut to the clause around position `at` (no sentence end inside)."""
     for mark in CLAUSE_ENDS:
