@@ -34,6 +34,11 @@ LABEL_WORDS = {"micro", "internship", "microinternship"}
 MIN_TITLE_OVERLAP = 0.75
 
 
+# What two postings of one opportunity have alike, or neither `compare` nor `compare_across`
+# joins them: the title's numbers, seasons and years, and levels, and the cohorts named.
+Marks = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[tuple[str, str]]]
+
+
 def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
@@ -57,6 +62,11 @@ class Features:
     pay: tuple[float, float, str] | None  # min, max, unit
     deadline: str | None
     text: str  # title and description, lower case
+
+    @cached_property
+    def marks(self) -> Marks:
+        """What must be equal for a match (see `Marks`): the key the listing index files under."""
+        return self.title_numbers, self.title_seasons, self.levels, self.cohorts
 
     @cached_property
     def words(self) -> frozenset[str]:
