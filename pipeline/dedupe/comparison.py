@@ -85,11 +85,12 @@ def features(item: dict) -> Features:
     location = item.get("location")
     text = f"{title} {item.get('description') or ''}".lower()
     company_compact, company_words = _company_features(key)
+    words, qualifiers = _title_words_and_qualifiers(title)
     return Features(
         company_compact=company_compact,
         company_words=company_words,
-        titles=frozenset(title_words(_folded(title)) - _place_words(location) - WORKPLACE_WORDS),
-        qualifiers=frozenset(_qualifier_words(title)),
+        titles=frozenset(words - _place_words(location) - WORKPLACE_WORDS),
+        qualifiers=frozenset(qualifiers),
         title_numbers=frozenset(_title_numbers(title)),
         title_seasons=frozenset(SEASON_OR_YEAR.findall(title.lower())),
         levels=title_levels(title),
@@ -173,12 +174,14 @@ def compare(a: Features, b: Features) -> float | None:
     return _overlap(a.words, b.words)
 
 
-def _qualifier_words(title: str) -> set[str]:
-    """The distinctive words of a title outside its main part (the part with the most of
-    them): "Performance Marketing Manager – DACH" -> {"dach"}."""
+def _title_words_and_qualifiers(title: str) -> tuple[set[str], set[str]]:
+    """The distinctive words of a title (`title_words`, accents folded), and those outside its
+    main part (the part with the most of them): "Performance Marketing Manager – DACH" ->
+    {"performance", "marketing", "manager", "dach"}, {"dach"}. The parts split where no word
+    is, so the title's words are those of its parts, read once."""
     parts = [title_words(_folded(part)) for part in TITLE_PARTS.split(title)]
     main = max(parts, key=len, default=set())
-    return set().union(*(part for part in parts if part is not main)) - main
+    return set().union(*parts), set().union(*(part for part in parts if part is not main)) - main
 
 
 def _same_posting_again(a: Features, b: Features) -> bool:
