@@ -36,7 +36,7 @@ class ListingIndex:
         self,
         by_posting: dict[str, str] | None = None,
         by_url: dict[str, str] | None = None,
-        by_key: dict[str, list[str]] | None = None,
+        by_key: dict[str, Iterable[str]] | None = None,
         block: Callable[[str], Iterable[dict]] | None = None,
         url_sources: dict[str, set[str]] | None = None,
     ) -> None:
@@ -47,7 +47,8 @@ class ListingIndex:
         self.url_sources = {url: set(found) for url, found in (url_sources or {}).items()}
         self.listing_sources: dict[str, set[str]] = {}  # listings made or met in this batch
         self.stored_sources: dict[str, set[str]] = {}  # the stored listings' `sources`
-        self.by_key = {k: list(v) for k, v in (by_key or {}).items()}
+        # block -> its listings, in the order met (a dict: membership is asked per posting)
+        self.by_key = {k: dict.fromkeys(v) for k, v in (by_key or {}).items()}
         self.block = block or (lambda _: ())
         self.features: dict[str, Features] = {}  # listings first seen in this batch
         # block -> (marks, title word) -> listings, and block -> (marks, title words) -> ...
@@ -78,8 +79,8 @@ class ListingIndex:
         if url:
             self.by_url.setdefault(url, listing)
             self.url_sources.setdefault(url, set()).add(source)
-        if key and listing not in self.by_key.setdefault(key, []):
-            self.by_key[key].append(listing)
+        if key and listing not in self.by_key.setdefault(key, {}):
+            self.by_key[key][listing] = None
             if listing not in self.features:
                 self._remember(key, listing, found or features(posting))
         return listing, how, score
@@ -112,7 +113,7 @@ class ListingIndex:
                         board_of(*line.split(" ", 1)) for line in row["posting_urls"].split("\n")
                     }
             self.title_index[key], self.title_sets[key] = {}, {}
-            for listing in self.by_key.get(key, []):
+            for listing in self.by_key.get(key, {}):
                 if listing in self.features:
                     self._index_titles(key, listing, self.features[listing])
         index, titles, marks = self.title_index[key], found.titles, found.marks
