@@ -19,7 +19,7 @@ from pipeline.dedupe.comparison import (
 from pipeline.dedupe.ids import listing_id_for
 from pipeline.dedupe.urls import board_of
 
-MAX_SUBSET_WORDS = 6  # up to this many title words, candidates are found by their word sets
+MAX_SUBSET_WORDS = 6  # up to this many title words, candidates may be found by their word sets
 
 
 class ListingIndex:
@@ -102,33 +102,42 @@ class ListingIndex:
             index.setdefault((marks, word), set()).add(listing)
         self.title_sets[key].setdefault((marks, found.titles), set()).add(listing)
 
+    def _load_block(self, key: str) -> None:
+        """Read the stored listings of a block, and index them with the batch's (once)."""
+        for row in self.block(key):
+            self.features.setdefault(row["id"], features(row))
+            if row.get("posting_urls"):
+                self.stored_sources[row["id"]] = {
+                    board_of(*line.split(" ", 1)) for line in row["posting_urls"].split("\n")
+                }
+        self.title_index[key], self.title_sets[key] = {}, {}
+        for listing in self.by_key.get(key, {}):
+            if listing in self.features:
+                self._index_titles(key, listing, self.features[listing])
+
     def _candidates(self, key: str, found: Features) -> set[str]:
-        """The listings of a block that `compare` may match with `found` (reading the block's
-        stored listings the first time)."""
+        """The listings of a block that `compare` may match with `found`: those with all its
+        title words, or only words it has (a replaced word means another project), and at least
+        two when it has two (`compare` wants two shared words)."""
         if key not in self.title_index:
-            for row in self.block(key):
-                self.features.setdefault(row["id"], features(row))
-                if row.get("posting_urls"):
-                    self.stored_sources[row["id"]] = {
-                        board_of(*line.split(" ", 1)) for line in row["posting_urls"].split("\n")
-                    }
-            self.title_index[key], self.title_sets[key] = {}, {}
-            for listing in self.by_key.get(key, {}):
-                if listing in self.features:
-                    self._index_titles(key, listing, self.features[listing])
+            self._load_block(key)
         index, titles, marks = self.title_index[key], found.titles, found.marks
         if not titles:
             return set()
-        # A match has all the posting's title words, or only words the posting has: a replaced
-        # word means another project (see `compare`).
         groups = [index.get((marks, word), set()) for word in titles]
         having_all = set.intersection(*groups)
-        if len(titles) > MAX_SUBSET_WORDS:
-            within = {c for c in set().union(*groups) if self.features[c].titles <= titles}
+        many = len(titles) > MAX_SUBSET_WORDS
+        if many or sum(map(len, groups)) < 2 ** len(titles):
+            # fewer listings share a word than the title has subsets: test each listing
+            least, known = 1 if many else min(2, len(titles)), self.features
+            within = {
+                c
+                for c in set().union(*groups)
+                if len(t := known[c].titles) >= least and t <= titles
+            }
             return having_all | within
         by_set = self.title_sets[key]
         words = sorted(titles)
-        # `compare` wants two shared words when the posting has two: smaller sets never match.
         for size in range(min(2, len(words)), len(words) + 1):
             for subset in combinations(words, size):
                 having_all |= by_set.get((marks, frozenset(subset)), set())
