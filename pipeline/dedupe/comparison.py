@@ -89,8 +89,8 @@ def features(item: dict) -> Features:
     return Features(
         company_compact=company_compact,
         company_words=company_words,
-        titles=frozenset(words - _place_words(location) - WORKPLACE_WORDS),
-        qualifiers=frozenset(qualifiers),
+        titles=words - _place_words(location) - WORKPLACE_WORDS,
+        qualifiers=qualifiers,
         title_numbers=frozenset(_title_numbers(title)),
         title_seasons=frozenset(SEASON_OR_YEAR.findall(title.lower())),
         levels=title_levels(title),
@@ -174,14 +174,14 @@ def compare(a: Features, b: Features) -> float | None:
     return _overlap(a.words, b.words)
 
 
-def _title_words_and_qualifiers(title: str) -> tuple[set[str], set[str]]:
+def _title_words_and_qualifiers(title: str) -> tuple[frozenset[str], frozenset[str]]:
     """The distinctive words of a title (`title_words`, accents folded), and those outside its
     main part (the part with the most of them): "Performance Marketing Manager – DACH" ->
     {"performance", "marketing", "manager", "dach"}, {"dach"}. The parts split where no word
-    is, so the title's words are those of its parts, read once."""
+    is, so the title's words are those of its parts."""
     parts = [title_words(_folded(part)) for part in TITLE_PARTS.split(title)]
-    main = max(parts, key=len, default=set())
-    return set().union(*parts), set().union(*(part for part in parts if part is not main)) - main
+    words = frozenset().union(*parts)
+    return words, words - max(parts, key=len)
 
 
 def _same_posting_again(a: Features, b: Features) -> bool:
