@@ -45,7 +45,8 @@ def _overlap(a: set[str], b: set[str]) -> float:
 
 @dataclass(frozen=True)
 class Features:
-    """What layer 3 compares, computed once per posting or listing."""
+    """What layer 3 compares, computed once per posting or listing: what the listing index
+    files it under at once, what only a candidate pair reads when first asked."""
 
     company_compact: str
     company_words: tuple[str, ...]
@@ -55,9 +56,8 @@ class Features:
     title_seasons: frozenset[str]
     levels: frozenset[str]
     cohorts: frozenset[tuple[str, str]]
-    title: str  # its words, lower case, without LABEL_WORDS
-    place: str  # the location's words, lower case
-    city: str | None
+    given_title: str
+    location: str | None
     hours: float | None
     pay: tuple[float, float, str] | None  # min, max, unit
     deadline: str | None
@@ -67,6 +67,20 @@ class Features:
     def marks(self) -> Marks:
         """What must be equal for a match (see `Marks`): the key the listing index files under."""
         return self.title_numbers, self.title_seasons, self.levels, self.cohorts
+
+    @cached_property
+    def title(self) -> str:
+        """The title's words, lower case, without LABEL_WORDS."""
+        return " ".join(w for w in WORD.findall(self.given_title.lower()) if w not in LABEL_WORDS)
+
+    @cached_property
+    def place(self) -> str:
+        """The location's words, lower case."""
+        return " ".join(WORD.findall((self.location or "").lower()))
+
+    @cached_property
+    def city(self) -> str | None:
+        return _city(self.location)
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -94,10 +108,9 @@ def features(item: dict) -> Features:
         title_numbers=frozenset(_title_numbers(title)),
         title_seasons=frozenset(SEASON_OR_YEAR.findall(title.lower())),
         levels=title_levels(title),
-        title=" ".join(w for w in WORD.findall(title.lower()) if w not in LABEL_WORDS),
         cohorts=frozenset(COHORT.findall(text)) if "cohort" in text else frozenset(),
-        city=_city(location),
-        place=" ".join(WORD.findall((location or "").lower())),
+        given_title=title,
+        location=location,
         hours=item.get("hours_max"),
         pay=_pay(item),
         deadline=item.get("deadline"),
