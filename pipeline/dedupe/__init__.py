@@ -12,9 +12,10 @@ postings are matched in layers:
    season, cohort or year, other hours.
 
 Layer 3 looks only at listings in the same block (`match_key`: the first letters of the company
-key), so the cost grows about linearly. A listing's id is made from when it was first seen and
-the first posting that created it (`listing_id_for`), so rebuilding from the same captures in the
-same order gives the same ids.
+key) whose titles share words and the marks both comparisons want equal (numbers, seasons,
+levels, cohorts: `Features.marks`), so the cost grows about linearly and few pairs are compared.
+A listing's id is made from when it was first seen and the first posting that created it
+(`listing_id_for`), so rebuilding from the same captures in the same order gives the same ids.
 
 `ids` makes posting and listing ids, `urls` canonical URLs, `keys` company and title keys,
 `places` the words of locations, `comparison` compares two postings (layer 3) and `index` holds

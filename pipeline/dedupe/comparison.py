@@ -34,13 +34,19 @@ LABEL_WORDS = {"micro", "internship", "microinternship"}
 MIN_TITLE_OVERLAP = 0.75
 
 
+# What two postings of one opportunity have alike, or neither `compare` nor `compare_across`
+# joins them: the title's numbers, seasons and years, and levels, and the cohorts named.
+Marks = tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[tuple[str, str]]]
+
+
 def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
 @dataclass(frozen=True)
 class Features:
-    """What layer 3 compares, computed once per posting or listing."""
+    """What layer 3 compares, computed once per posting or listing: what the listing index
+    files it under at once, what only a candidate pair reads when first asked."""
 
     company_compact: str
     company_words: tuple[str, ...]
@@ -50,13 +56,31 @@ class Features:
     title_seasons: frozenset[str]
     levels: frozenset[str]
     cohorts: frozenset[tuple[str, str]]
-    title: str  # its words, lower case, without LABEL_WORDS
-    place: str  # the location's words, lower case
-    city: str | None
+    given_title: str
+    location: str | None
     hours: float | None
     pay: tuple[float, float, str] | None  # min, max, unit
     deadline: str | None
     text: str  # title and description, lower case
+
+    @cached_property
+    def marks(self) -> Marks:
+        """What must be equal for a match (see `Marks`): the key the listing index files under."""
+        return self.title_numbers, self.title_seasons, self.levels, self.cohorts
+
+    @cached_property
+    def title(self) -> str:
+        """The title's words, lower case, without LABEL_WORDS."""
+        return " ".join(w for w in WORD.findall(self.given_title.lower()) if w not in LABEL_WORDS)
+
+    @cached_property
+    def place(self) -> str:
+        """The location's words, lower case."""
+        return " ".join(WORD.findall((self.location or "").lower()))
+
+    @cached_property
+    def city(self) -> str | None:
+        return _city(self.location)
 
     @cached_property
     def words(self) -> frozenset[str]:
@@ -75,18 +99,18 @@ def features(item: dict) -> Features:
     location = item.get("location")
     text = f"{title} {item.get('description') or ''}".lower()
     company_compact, company_words = _company_features(key)
+    words, qualifiers = _title_words_and_qualifiers(title)
     return Features(
         company_compact=company_compact,
         company_words=company_words,
-        titles=frozenset(title_words(_folded(title)) - _place_words(location) - WORKPLACE_WORDS),
-        qualifiers=frozenset(_qualifier_words(title)),
+        titles=words - _place_words(location) - WORKPLACE_WORDS,
+        qualifiers=qualifiers,
         title_numbers=frozenset(_title_numbers(title)),
         title_seasons=frozenset(SEASON_OR_YEAR.findall(title.lower())),
         levels=title_levels(title),
-        title=" ".join(w for w in WORD.findall(title.lower()) if w not in LABEL_WORDS),
         cohorts=frozenset(COHORT.findall(text)) if "cohort" in text else frozenset(),
-        city=_city(location),
-        place=" ".join(WORD.findall((location or "").lower())),
+        given_title=title,
+        location=location,
         hours=item.get("hours_max"),
         pay=_pay(item),
         deadline=item.get("deadline"),
@@ -163,12 +187,14 @@ def compare(a: Features, b: Features) -> float | None:
     return _overlap(a.words, b.words)
 
 
-def _qualifier_words(title: str) -> set[str]:
-    """The distinctive words of a title outside its main part (the part with the most of
-    them): "Performance Marketing Manager – DACH" -> {"dach"}."""
+def _title_words_and_qualifiers(title: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The distinctive words of a title (`title_words`, accents folded), and those outside its
+    main part (the part with the most of them): "Performance Marketing Manager – DACH" ->
+    {"performance", "marketing", "manager", "dach"}, {"dach"}. The parts split where no word
+    is, so the title's words are those of its parts."""
     parts = [title_words(_folded(part)) for part in TITLE_PARTS.split(title)]
-    main = max(parts, key=len, default=set())
-    return set().union(*(part for part in parts if part is not main)) - main
+    words = frozenset().union(*parts)
+    return words, words - max(parts, key=len)
 
 
 def _same_posting_again(a: Features, b: Features) -> bool:

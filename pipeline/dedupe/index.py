@@ -10,6 +10,7 @@ from itertools import combinations
 from pipeline.dedupe.comparison import (
     MIN_TEXT_OVERLAP,
     Features,
+    Marks,
     _same_posting_again,
     compare,
     compare_across,
@@ -18,7 +19,7 @@ from pipeline.dedupe.comparison import (
 from pipeline.dedupe.ids import listing_id_for
 from pipeline.dedupe.urls import board_of
 
-MAX_SUBSET_WORDS = 6  # up to this many title words, candidates are found by their word sets
+MAX_SUBSET_WORDS = 6  # up to this many title words, candidates may be found by their word sets
 
 
 class ListingIndex:
@@ -26,14 +27,16 @@ class ListingIndex:
 
     `by_key` maps a block (`match_key`) to the listings in it; `block(key)` returns what layer 3
     compares (id, title, company, description, location, hours_max) for the stored listings of
-    a block. Within a block, candidates must share a title word.
+    a block. Within a block, candidates must share a title word and the title's marks (numbers,
+    seasons, levels, cohorts: `Features.marks`), which both comparisons want equal, so the
+    index files each listing under its marks.
     """
 
     def __init__(
         self,
         by_posting: dict[str, str] | None = None,
         by_url: dict[str, str] | None = None,
-        by_key: dict[str, list[str]] | None = None,
+        by_key: dict[str, Iterable[str]] | None = None,
         block: Callable[[str], Iterable[dict]] | None = None,
         url_sources: dict[str, set[str]] | None = None,
     ) -> None:
@@ -44,11 +47,13 @@ class ListingIndex:
         self.url_sources = {url: set(found) for url, found in (url_sources or {}).items()}
         self.listing_sources: dict[str, set[str]] = {}  # listings made or met in this batch
         self.stored_sources: dict[str, set[str]] = {}  # the stored listings' `sources`
-        self.by_key = {k: list(v) for k, v in (by_key or {}).items()}
+        # block -> its listings, in the order met (a dict: membership is asked per posting)
+        self.by_key = {k: dict.fromkeys(v) for k, v in (by_key or {}).items()}
         self.block = block or (lambda _: ())
         self.features: dict[str, Features] = {}  # listings first seen in this batch
-        self.title_index: dict[str, dict[str, set[str]]] = {}  # block -> title word -> listings
-        self.title_sets: dict[str, dict[frozenset[str], set[str]]] = {}  # block -> words -> ...
+        # block -> (marks, title word) -> listings, and block -> (marks, title words) -> ...
+        self.title_index: dict[str, dict[tuple[Marks, str], set[str]]] = {}
+        self.title_sets: dict[str, dict[tuple[Marks, frozenset[str]], set[str]]] = {}
 
     def resolve(self, posting: dict) -> tuple[str, str, float | None]:
         """`(listing_id, how, score)` for a normalized posting; `how` is the layer that matched
@@ -74,8 +79,8 @@ class ListingIndex:
         if url:
             self.by_url.setdefault(url, listing)
             self.url_sources.setdefault(url, set()).add(source)
-        if key and listing not in self.by_key.setdefault(key, []):
-            self.by_key[key].append(listing)
+        if key and listing not in self.by_key.setdefault(key, {}):
+            self.by_key[key][listing] = None
             if listing not in self.features:
                 self._remember(key, listing, found or features(posting))
         return listing, how, score
@@ -89,41 +94,53 @@ class ListingIndex:
     def _remember(self, key: str, listing: str, found: Features) -> None:
         self.features[listing] = found
         if key in self.title_index:
-            self._index_titles(key, listing, found.titles)
+            self._index_titles(key, listing, found)
 
-    def _index_titles(self, key: str, listing: str, titles: frozenset[str]) -> None:
-        for word in titles:
-            self.title_index[key].setdefault(word, set()).add(listing)
-        self.title_sets[key].setdefault(titles, set()).add(listing)
+    def _index_titles(self, key: str, listing: str, found: Features) -> None:
+        marks, index = found.marks, self.title_index[key]
+        for word in found.titles:
+            index.setdefault((marks, word), set()).add(listing)
+        self.title_sets[key].setdefault((marks, found.titles), set()).add(listing)
 
-    def _candidates(self, key: str, titles: frozenset[str]) -> set[str]:
+    def _load_block(self, key: str) -> None:
+        """Read the stored listings of a block, and index them with the batch's (once)."""
+        for row in self.block(key):
+            self.features.setdefault(row["id"], features(row))
+            if row.get("posting_urls"):
+                self.stored_sources[row["id"]] = {
+                    board_of(*line.split(" ", 1)) for line in row["posting_urls"].split("\n")
+                }
+        self.title_index[key], self.title_sets[key] = {}, {}
+        for listing in self.by_key.get(key, {}):
+            if listing in self.features:
+                self._index_titles(key, listing, self.features[listing])
+
+    def _candidates(self, key: str, found: Features) -> set[str]:
+        """The listings of a block that `compare` may match with `found`: those with all its
+        title words, or only words it has (a replaced word means another project), and at least
+        two when it has two (`compare` wants two shared words)."""
         if key not in self.title_index:
-            for row in self.block(key):
-                self.features.setdefault(row["id"], features(row))
-                if row.get("posting_urls"):
-                    self.stored_sources[row["id"]] = {
-                        board_of(*line.split(" ", 1)) for line in row["posting_urls"].split("\n")
-                    }
-            self.title_index[key], self.title_sets[key] = {}, {}
-            for listing in self.by_key.get(key, []):
-                if listing in self.features:
-                    self._index_titles(key, listing, self.features[listing].titles)
-        index = self.title_index[key]
+            self._load_block(key)
+        index, titles, marks = self.title_index[key], found.titles, found.marks
         if not titles:
             return set()
-        # A match has all the posting's title words, or only words the posting has: a replaced
-        # word means another project (see `compare`).
-        groups = [index.get(word, set()) for word in titles]
+        groups = [index.get((marks, word), set()) for word in titles]
         having_all = set.intersection(*groups)
-        if len(titles) > MAX_SUBSET_WORDS:
-            within = {c for c in set().union(*groups) if self.features[c].titles <= titles}
+        many = len(titles) > MAX_SUBSET_WORDS
+        if many or sum(map(len, groups)) < 2 ** len(titles):
+            # fewer listings share a word than the title has subsets: test each listing
+            least, known = 1 if many else min(2, len(titles)), self.features
+            within = {
+                c
+                for c in set().union(*groups)
+                if len(t := known[c].titles) >= least and t <= titles
+            }
             return having_all | within
         by_set = self.title_sets[key]
         words = sorted(titles)
-        # `compare` wants two shared words when the posting has two: smaller sets never match.
         for size in range(min(2, len(words)), len(words) + 1):
             for subset in combinations(words, size):
-                having_all |= by_set.get(frozenset(subset), set())
+                having_all |= by_set.get((marks, frozenset(subset)), set())
         return having_all
 
     def _similar(
@@ -133,7 +150,7 @@ class ListingIndex:
         of the same source (another source id) is that source's other posting: it is the same
         opportunity only when its title and text are the same."""
         best, best_score = None, MIN_TEXT_OVERLAP
-        for listing in sorted(self._candidates(key, found.titles)) if key else []:
+        for listing in sorted(self._candidates(key, found)) if key else []:
             known = self.features[listing]
             if self._has_source(listing, source) and not _same_posting_again(found, known):
                 continue
@@ -141,7 +158,7 @@ class ListingIndex:
             if score is not None and score >= best_score:
                 best, best_score = listing, score
         if best is None and key:  # another source may word the same opportunity otherwise
-            for listing in sorted(self._sharing_a_title_word(key, found.titles)):
+            for listing in sorted(self._sharing_a_title_word(key, found)):
                 if self._has_source(listing, source):
                     continue
                 score = compare_across(found, self.features[listing])
@@ -149,11 +166,11 @@ class ListingIndex:
                     best, best_score = listing, score
         return best, (round(best_score, 3) if best else None)
 
-    def _sharing_a_title_word(self, key: str, titles: frozenset[str]) -> set[str]:
-        """The listings of a block that share at least half the words of `titles`, and two
-        when it has two (after `_candidates` has indexed the block): a reworded title keeps
-        most of its words."""
-        index = self.title_index.get(key, {})
-        shared = Counter(listing for word in titles for listing in index.get(word, ()))
+    def _sharing_a_title_word(self, key: str, found: Features) -> set[str]:
+        """The listings of a block with the marks of `found` that share at least half the words
+        of its title, and two when it has two (after `_candidates` has indexed the block): a
+        reworded title keeps most of its words."""
+        index, titles, marks = self.title_index.get(key, {}), found.titles, found.marks
+        shared = Counter(listing for word in titles for listing in index.get((marks, word), ()))
         least = max(min(2, len(titles)), (len(titles) + 1) // 2)
         return {listing for listing, count in shared.items() if count >= least}

@@ -19,6 +19,8 @@ CITY_EXONYMS = {
 
 def _folded(text: str) -> str:
     """Lower case, accents dropped ("München" -> "munchen")."""
+    if text.isascii():  # most titles and places: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
