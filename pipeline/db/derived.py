@@ -129,8 +129,8 @@ def write_listings(
 
     texts = [row for row in rows if "description_text" in row and differs(row, TEXT_FIELDS)]
     if texts:
-        upsert_rows(db, "listing_texts", texts)
-    upsert_rows(db, "listings", rows)
+        upsert_rows(db, "listing_texts", texts, before)
+    upsert_rows(db, "listings", rows, before)
     searched = [row for row in rows if differs(row, FTS_COLUMNS)]
     if searched:
         ids = {row["id"] for row in searched}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from operator import itemgetter
 from typing import Any
 
@@ -45,16 +46,49 @@ def rows_where_in(
     return found
 
 
-def upsert_rows(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
-    """Insert or update whole rows by `id` with one prepared statement (sqlite-utils'
-    `upsert_all` inspects every value, which costs more than the matching itself here)."""
+def upsert_rows(
+    db: Database,
+    table: str,
+    rows: list[dict[str, Any]],
+    before: Mapping[str, dict[str, Any] | None] | None = None,
+) -> None:
+    """Insert or update whole rows by `id`. A row whose stored version `before` holds is written
+    as an UPDATE of the columns that differ from it: SQLite rewrites the index entries of every
+    column an UPDATE sets, changed or not (16 indexes on listings). Other rows go in with one
+    prepared upsert (sqlite-utils' `upsert_all` inspects every value, which costs more than the
+    matching itself here)."""
     columns = list(db.table(table).columns_dict)
+    new: list[dict[str, Any]] = []
+    changed: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        old = before.get(row["id"]) if before else None
+        if old is None:
+            new.append(row)
+            continue
+        names = tuple(c for c in columns if row.get(c) != old.get(c))
+        if names:
+            changed.setdefault(names, []).append(row)
+    if new:
+        db.conn.executemany(_upsert_sql(table, columns), map(_whole_row(columns), new))
+    for names, group in changed.items():
+        sets = ", ".join(f"[{c}] = ?" for c in names)
+        values = [[*(row.get(c) for c in names), row["id"]] for row in group]
+        done = db.conn.executemany(f"update [{table}] set {sets} where id = ?", values)
+        if done.rowcount != len(group):  # a row thought stored is not: write the rows whole
+            db.conn.executemany(_upsert_sql(table, columns), map(_whole_row(columns), group))
+
+
+def _upsert_sql(table: str, columns: list[str]) -> str:
     names = ", ".join(f"[{c}]" for c in columns)
     updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != "id")
-    sql = (
+    return (
         f"insert into [{table}] ({names}) values ({', '.join('?' * len(columns))}) "
         f"on conflict(id) do update set {updates}"
     )
+
+
+def _whole_row(columns: list[str]) -> Callable[[dict[str, Any]], Any]:
+    """A row's values in `columns` order (None for a missing key)."""
     whole_row = itemgetter(*columns)
 
     def values(row: dict[str, Any]) -> Any:
@@ -63,4 +97,4 @@ def upsert_rows(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
         except KeyError:
             return [row.get(c) for c in columns]
 
-    db.conn.executemany(sql, map(values, rows))
+    return values

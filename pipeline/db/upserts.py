@@ -106,7 +106,7 @@ def _import_batch(
     with db.atomic():
         write_listings(db, changed_listings, original_listings)
         if changed_postings:
-            upsert_rows(db, "postings", list(changed_postings.values()))
+            upsert_rows(db, "postings", list(changed_postings.values()), existing_postings)
         if changes:
             db.table("listing_changes").insert_all(changes)
     return result
