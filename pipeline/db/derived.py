@@ -7,12 +7,11 @@ not by per-row triggers.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 from typing import Any
 
 from sqlite_utils import Database
 
-from pipeline.db.rows import rows_where_in, upsert_rows
+from pipeline.db.rows import rowids_of, upsert_rows
 from pipeline.db.schema import TEXT_FIELDS
 
 FTS_COLUMNS = ["title", "company", "description_text"]
@@ -122,22 +121,12 @@ def write_listings(
     the row carries texts), or None for a new listing. Call inside a transaction."""
     if not rows:
         return
-
-    def differs(row: dict[str, Any], columns: Iterable[str]) -> bool:
-        old = before.get(row["id"])
-        return old is None or any(row.get(c) != old.get(c) for c in columns)
-
-    texts = [row for row in rows if "description_text" in row and differs(row, TEXT_FIELDS)]
+    texts, searched, counts = _what_changes(rows, before)
     if texts:
         upsert_rows(db, "listing_texts", texts, before)
     upsert_rows(db, "listings", rows, before)
-    searched = [row for row in rows if differs(row, FTS_COLUMNS)]
     if searched:
-        ids = {row["id"] for row in searched}
-        rowids = {
-            r["id"]: r["rid"]
-            for r in rows_where_in(db, "listings", "id", ids, "rowid", "id, rowid as rid")
-        }
+        rowids = rowids_of(db, "listings", [row["id"] for row in searched])
         stale = [(rowids[row["id"]], before[row["id"]]) for row in searched if before[row["id"]]]
         db.conn.executemany(
             FTS_DELETE_SQL,
@@ -147,19 +136,40 @@ def write_listings(
             FTS_INSERT_SQL,
             [(rowids[row["id"]], *(row.get(c) for c in FTS_COLUMNS)) for row in searched],
         )
-    counts: Counter[tuple[str, Any]] = Counter()
-    for row in rows:
-        old = before.get(row["id"]) or {}
-        for column in FACET_COUNT_COLUMNS:
-            if old.get(column) != row.get(column):
-                if old.get(column) is not None:
-                    counts[(column, old[column])] -= 1
-                if row.get(column) is not None:
-                    counts[(column, row[column])] += 1
     changed = [(column, value, n) for (column, value), n in counts.items() if n]
     if changed:
         db.conn.executemany(FACET_COUNT_CHANGE_SQL, changed)
         db.execute("delete from listings_facet_counts where listings <= 0")
+
+
+def _what_changes(
+    rows: list[dict[str, Any]], before: dict[str, dict[str, Any] | None]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Counter[tuple[str, Any]]]:
+    """In one pass over `rows`: those whose texts change, those whose searched columns change,
+    and the change of each facet count (column, value)."""
+    texts, searched = [], []
+    counts: Counter[tuple[str, Any]] = Counter()
+    for row in rows:
+        old = before.get(row["id"])
+        if old is None:  # a new listing: everything it holds is new
+            if "description_text" in row:
+                texts.append(row)
+            searched.append(row)
+            for column in FACET_COUNT_COLUMNS:
+                if (value := row.get(column)) is not None:
+                    counts[(column, value)] += 1
+            continue
+        if "description_text" in row and any(row.get(c) != old.get(c) for c in TEXT_FIELDS):
+            texts.append(row)
+        if any(row.get(c) != old.get(c) for c in FTS_COLUMNS):
+            searched.append(row)
+        for column in FACET_COUNT_COLUMNS:
+            if (was := old.get(column)) != (value := row.get(column)):
+                if was is not None:
+                    counts[(column, was)] -= 1
+                if value is not None:
+                    counts[(column, value)] += 1
+    return texts, searched, counts
 
 
 def search_listings(db: Database, query: str) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from pipeline.db.derived import write_listings
+from pipeline.db.rows import insert_rows
 
 TRACKED_FIELDS = ("title", "hours_min", "hours_max", "hour_range", "pay_text", "deadline", "status")
 CLOSE_AFTER_MISSED_RUNS = 2
@@ -87,5 +88,5 @@ def update_lifecycle(
                 updated.append(after)
         write_listings(db, updated, {row["id"]: row for row in candidates})
         if changes:
-            db.table("listing_changes").insert_all(changes)
+            insert_rows(db, "listing_changes", changes)
     return closed

@@ -46,6 +46,26 @@ def rows_where_in(
     return found
 
 
+def rowids_of(db: Database, table: str, ids: list[str]) -> dict[str, int]:
+    """The rowid of each stored row of `table` with one of these ids (read in chunks)."""
+    found: dict[str, int] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        sql = f"select id, rowid from [{table}] where id in ({', '.join('?' * len(chunk))})"
+        found.update(db.execute(sql, chunk).fetchall())
+    return found
+
+
+def insert_rows(db: Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert rows that all have the same keys with one prepared statement."""
+    columns = list(rows[0])
+    sql = (
+        f"insert into [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+        f"values ({', '.join('?' * len(columns))})"
+    )
+    db.conn.executemany(sql, map(itemgetter(*columns), rows))
+
+
 def upsert_rows(
     db: Database,
     table: str,

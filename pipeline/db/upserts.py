@@ -17,7 +17,7 @@ from sqlite_utils import Database
 
 from pipeline.db.derived import write_listings
 from pipeline.db.lifecycle import tracked_changes
-from pipeline.db.rows import listings_with_texts, rows_where_in, upsert_rows
+from pipeline.db.rows import insert_rows, listings_with_texts, rows_where_in, upsert_rows
 from pipeline.db.schema import LISTING_FIELDS_FROM_POSTING
 from pipeline.dedupe import ListingIndex
 
@@ -94,21 +94,20 @@ def _import_batch(
     }
     listings: dict[str, dict[str, Any]] = {}
     for posting, listing_id in resolved:
-        if listing_id not in listings:
-            original_listings.setdefault(listing_id, None)
-            listings[listing_id] = dict(original_listings[listing_id] or {})
-        listings[listing_id] = _merge_listing(
-            listings[listing_id], posting, listing_id, posting["seen_at"]
-        )
+        current = listings.get(listing_id)
+        if current is None:  # `_merge_listing` copies: the stored row stays as it was
+            current = original_listings.setdefault(listing_id, None) or {}
+        listings[listing_id] = _merge_listing(current, posting, listing_id, posting["seen_at"])
     result.new_postings = sum(1 for pid in changed_postings if pid not in existing_postings)
-    _refresh_postings_count(db, listings, existing_postings, changed_postings)
+    in_db = [lid for lid in listings if original_listings[lid] is not None]
+    _refresh_postings_count(db, listings, in_db, existing_postings, changed_postings)
     changed_listings, changes = _changed_listings(listings, original_listings, run_id, result)
     with db.atomic():
         write_listings(db, changed_listings, original_listings)
         if changed_postings:
             upsert_rows(db, "postings", list(changed_postings.values()), existing_postings)
         if changes:
-            db.table("listing_changes").insert_all(changes)
+            insert_rows(db, "listing_changes", changes)
     return result
 
 
@@ -298,11 +297,13 @@ def _json_list(values: tuple[str, ...]) -> str:
 def _refresh_postings_count(
     db: Database,
     listings: dict[str, dict[str, Any]],
+    ids: list[str],
     existing: dict[str, dict[str, Any]],
     changed: dict[str, dict[str, Any]],
 ) -> None:
+    """Set `postings_count` of every listing in hand: its stored postings (counted only for
+    `ids`, the listings stored already: a new one has none) plus those new in this batch."""
     counts: dict[str, int] = dict.fromkeys(listings, 0)
-    ids = list(listings)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows = db.execute(
