@@ -74,11 +74,9 @@ def update_lifecycle(
             )
         )
         changes, updated, closed = [], [], 0
+        open_postings = _open_postings(db, [listing["id"] for listing in candidates])
         for listing in candidates:
-            still_open = db.execute(
-                "select count(*) from postings where listing_id = ? and status = 'open'",
-                [listing["id"]],
-            ).fetchone()[0]
+            still_open = open_postings.get(listing["id"], 0)
             expired = listing["deadline"] is not None and listing["deadline"] < today
             status = "expired" if expired else ("closed" if not still_open else listing["status"])
             if status != listing["status"]:
@@ -90,3 +88,18 @@ def update_lifecycle(
         if changes:
             insert_rows(db, "listing_changes", changes)
     return closed
+
+
+def _open_postings(db: Database, listing_ids: list[str]) -> dict[str, int]:
+    """How many open postings each of these listings has (none: left out), read in chunks."""
+    found: dict[str, int] = {}
+    for start in range(0, len(listing_ids), 500):
+        chunk = listing_ids[start : start + 500]
+        found.update(
+            db.execute(
+                "select listing_id, count(*) from postings where status = 'open' and "
+                f"listing_id in ({', '.join('?' * len(chunk))}) group by listing_id",
+                chunk,
+            ).fetchall()
+        )
+    return found
