@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from operator import itemgetter
+from itertools import compress
+from operator import itemgetter, ne
 from typing import Any
 
 from sqlite_utils import Database
@@ -78,6 +79,7 @@ def upsert_rows(
     prepared upsert (sqlite-utils' `upsert_all` inspects every value, which costs more than the
     matching itself here)."""
     columns = list(db.table(table).columns_dict)
+    whole_row = _whole_row(columns)
     new: list[dict[str, Any]] = []
     changed: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
@@ -85,17 +87,17 @@ def upsert_rows(
         if old is None:
             new.append(row)
             continue
-        names = tuple(c for c in columns if row.get(c) != old.get(c))
+        names = tuple(compress(columns, map(ne, whole_row(row), whole_row(old))))
         if names:
             changed.setdefault(names, []).append(row)
     if new:
-        db.conn.executemany(_upsert_sql(table, columns), map(_whole_row(columns), new))
+        db.conn.executemany(_upsert_sql(table, columns), map(whole_row, new))
     for names, group in changed.items():
         sets = ", ".join(f"[{c}] = ?" for c in names)
         values = [[*(row.get(c) for c in names), row["id"]] for row in group]
         done = db.conn.executemany(f"update [{table}] set {sets} where id = ?", values)
         if done.rowcount != len(group):  # a row thought stored is not: write the rows whole
-            db.conn.executemany(_upsert_sql(table, columns), map(_whole_row(columns), group))
+            db.conn.executemany(_upsert_sql(table, columns), map(whole_row, group))
 
 
 def _upsert_sql(table: str, columns: list[str]) -> str:

@@ -118,7 +118,8 @@ def _listing_index(
     urls = {p["canonical_url"] for p in batch if p.get("canonical_url")}
     by_url: dict[str, str] = {}
     url_sources: dict[str, set[str]] = {}
-    for row in rows_where_in(db, "postings", "canonical_url", urls, "rowid"):
+    found = rows_where_in(db, "postings", "canonical_url", urls, "rowid", _URL_COLUMNS)
+    for row in found:
         by_url.setdefault(row["canonical_url"], row["listing_id"])
         url_sources.setdefault(row["canonical_url"], set()).add(row["source"])
     by_key: dict[str, list[str]] = {}
@@ -283,6 +284,7 @@ def _merge_listing(
     return row
 
 
+_URL_COLUMNS = "canonical_url, listing_id, source"
 _FIELDS_FROM_POSTING = tuple(LISTING_FIELDS_FROM_POSTING.items())
 _LISTING_COLUMNS = tuple(LISTING_FIELDS_FROM_POSTING)
 _POSTING_VALUES = itemgetter(*LISTING_FIELDS_FROM_POSTING.values())
