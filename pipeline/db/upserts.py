@@ -149,7 +149,8 @@ def _resolve(
     stored: set[str] = set()  # listings this batch may find in the database
     for posting in batch:
         result.postings += 1
-        result.issues.update(posting.get("issues", ()))
+        if issues := posting.get("issues"):  # most have none: skip Counter.update's cost
+            result.issues.update(issues)
         result.posting_ids.add(posting["posting_id"])
         listing_id, how, score = index.resolve(posting)
         result.listing_ids.add(listing_id)
