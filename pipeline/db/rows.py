@@ -1,4 +1,5 @@
-"""Reading and writing rows in bulk: chunked look-ups and whole-row upserts."""
+"""Reading and writing rows in bulk: chunked look-ups, whole-row upserts of new rows and
+updates of the changed columns of stored ones."""
 
 from __future__ import annotations
 
