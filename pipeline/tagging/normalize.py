@@ -128,21 +128,14 @@ def normalize_postings(
     """
     drafts = [_Draft.of(raw, seen_at) for raw in raws]
     squashed = _memo(squash)
+    _read_texts(drafts, squashed)
     says_full_time, says_fixed_term = _memo(_says_full_time), _memo(_says_fixed_term)
-    for draft in drafts:
-        draft.description = html_to_text(draft.markup)
-    for draft in drafts:
-        draft.sections = split_sections(draft.description)
-    for draft in drafts:
-        raw = draft.raw
-        draft.location = squashed(raw.get("location"))
-        draft.employment_type = squashed(raw.get("employment_type"))
-        draft.hours_text = squashed(raw.get("hours_text"))
     for draft in drafts:
         draft.hours = parse_hours(
             [draft.hours_text, draft.title, draft.sections.role],
             full_time=says_full_time(draft.employment_type),
             fixed_term=says_fixed_term(draft.employment_type),
+            lowers=[None, None, draft.role_lower],
         )
         if draft.hours_text and not draft.hours.known and draft.hours.per_week_max is None:
             draft.issues.append("hours_text_unreadable")
@@ -152,19 +145,24 @@ def normalize_postings(
             [draft.raw.get("pay_text"), draft.title, parts.pay, parts.role],
             hours.total_min,
             hours.total_max,
+            lowers=[None, None, None, draft.role_lower],
         )
     read_posted = _memo(posted_date)
     for draft in drafts:
         draft.posted, posted_failed = read_posted(draft.raw.get("posted_at"), draft.seen)
         draft.deadline, deadline_failed = deadline_date(
-            draft.raw.get("deadline"), [draft.description], draft.seen
+            draft.raw.get("deadline"), [draft.description], draft.seen, [draft.lower]
         )
         draft.issues += ["posted_at_unreadable"] * posted_failed
         draft.issues += ["deadline_unreadable"] * deadline_failed
     for draft in drafts:
         parts = draft.sections
         draft.industry = tag_industry(
-            draft.title, draft.categories, parts.role, employer_text=parts.other
+            draft.title,
+            draft.categories,
+            parts.role,
+            employer_text=parts.other,
+            description_lower=draft.role_lower,
         )
     for draft in drafts:
         parts, hours, pay = draft.sections, draft.hours, draft.pay
@@ -180,6 +178,7 @@ def normalize_postings(
             pay.unit,
             parts.other,
             not hours.full_time_total,
+            draft.role_lower,
         )
     remote_location, past = _memo(_remote_location), _memo(is_past)
     for draft in drafts:
@@ -195,6 +194,23 @@ def normalize_postings(
     return [_posting(draft, companies, company_keys, squashed) for draft in drafts]
 
 
+def _read_texts(drafts: list[_Draft], squashed: Callable[[str | None], str | None]) -> None:
+    """The first stages: each draft's plain text, lower-cased once for every stage that reads
+    it so, its sections, and its squashed fields."""
+    for draft in drafts:
+        draft.description = html_to_text(draft.markup)
+        draft.lower = draft.description.lower()
+    for draft in drafts:
+        draft.sections = split_sections(draft.description, draft.lower)
+        role = draft.sections.role
+        draft.role_lower = draft.lower if role is draft.description else role.lower()
+    for draft in drafts:
+        raw = draft.raw
+        draft.location = squashed(raw.get("location"))
+        draft.employment_type = squashed(raw.get("employment_type"))
+        draft.hours_text = squashed(raw.get("hours_text"))
+
+
 @dataclass(slots=True)
 class _Draft:
     """One raw item on its way through `normalize_postings`: each stage sets its fields."""
@@ -206,6 +222,8 @@ class _Draft:
     categories: list[str]
     issues: list[str]
     description: str = ""
+    lower: str = ""  # the description lower-cased
+    role_lower: str = ""  # the role's section lower-cased
     sections: Sections = Sections("", "", "")
     location: str | None = None
     employment_type: str | None = None
