@@ -122,11 +122,11 @@ def _role_line(line: str) -> bool:
         len(line) <= HEADING_MAX_CHARS
         and not line.endswith((".", ";", ","))
         and len(line.split()) <= SHORT_LINE_WORDS
-        and not BENEFIT_LINE.search(line)
         and (
             ROLE_LINE.search(line) is not None
             or (line.endswith(HEADING_ENDS) and ROLE_NAME.search(line) is not None)
         )
+        and not BENEFIT_LINE.search(line)  # last: it costs ten times the others
     )
 
 
