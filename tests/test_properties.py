@@ -348,6 +348,14 @@ def test_not_remote_text_matches_as_grouped(text):
 
 
 @settings(max_examples=500, deadline=None)
+@given(joined(["data analysis", "big data analysis", "data analysist", "&", "x", " ", "\n"], 8))
+def test_industry_phrase_pattern_matches_as_written_with_a_lookbehind(text):
+    ((pattern, phrase),) = [m for m in load_taxonomy().multi["data"] if m[1] == "data analysis"]
+    written = re.compile(rf"(?<![\w&]){re.escape(phrase)}(?![\w&])")
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in written.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
 @given(SPACEY)
 def test_html_lines_are_their_words_joined_by_single_spaces(text):
     expected = "\n".join(filter(None, (" ".join(line.split()) for line in text.split("\n"))))
