@@ -25,9 +25,11 @@ from pipeline.tagging.pay import Pay, parse_pay
 from pipeline.tagging.sections import Sections, split_sections
 from pipeline.tagging.text import (
     html_to_text,
+    merge_spans,
     sanitize_html,
     search_word,
     squash,
+    word_char_at,
 )
 
 MAX_DESCRIPTION_CHARS = 1_000_000
@@ -69,6 +71,29 @@ NOT_REMOTE_TEXT = re.compile(  # lower case, by `search_word`
 
 # One of these is in every NOT_REMOTE_TEXT match, but for a word in capitals ("HYBRID").
 NOT_REMOTE_HINTS = ("ybrid", "ffice", "site", "Site")
+# One of these is in every NOT_REMOTE_TEXT match (lower case), within its longest (32
+# characters): a match is in the text within NOT_REMOTE_REACH characters of one.
+NOT_REMOTE_WORDS = ("hybrid", "office", "site")
+NOT_REMOTE_REACH = 48
+
+
+def _says_not_remote(lower: str) -> bool:
+    """Whether `search_word(NOT_REMOTE_TEXT, lower)` finds a match, searching only the parts of
+    `lower` near NOT_REMOTE_WORDS. A part ends past the end of any match in it: a word boundary
+    at the end of one sees the text's next character."""
+    points = []
+    for word in NOT_REMOTE_WORDS:
+        at = lower.find(word)
+        while at != -1:
+            points.append(at)
+            at = lower.find(word, at + 1)
+    for start, end in merge_spans(points, NOT_REMOTE_REACH, len(lower)):
+        match = NOT_REMOTE_TEXT.search(lower, start, end)
+        while match is not None and word_char_at(lower, match.start() - 1):
+            match = NOT_REMOTE_TEXT.search(lower, match.start() + 1, end)
+        if match is not None:
+            return True
+    return False
 
 
 def _remote(
@@ -77,14 +102,16 @@ def _remote(
     title: str,
     location_says: bool | None,
     role_text: str = "",
+    role_lower: str | None = None,
 ) -> bool | None:
     """Remote or not: hybrid or on-site where the location, the title or the role's own text
     says so (`location_says`, from `_remote_location`); else as the source states it; else
-    remote where the location or the title says it."""
+    remote where the location or the title says it. `role_lower`: the role's text lower-cased,
+    where the caller has it."""
     if location_says is False or search_word(REMOTE_NO, title.lower()):
         return False
     if stated and any(map(role_text.__contains__, NOT_REMOTE_HINTS)):
-        if search_word(NOT_REMOTE_TEXT, role_text.lower()):
+        if _says_not_remote(role_text.lower() if role_lower is None else role_lower):
             return False
     if stated is not None:
         return bool(stated)
@@ -188,6 +215,7 @@ def normalize_postings(
             draft.title,
             remote_location(draft.location),
             draft.sections.role,
+            draft.role_lower,
         )
         draft.expired = past(draft.deadline, draft.seen)
     companies, company_keys = _memo(squash), _memo(company_key)
