@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from pipeline.collect.raw import RawItemError, parse_raw_line
 from pipeline.dedupe import canonical_url, company_key, parsed_canonical_url
 from pipeline.tagging import dates, hours, industry, kind, pay
+from pipeline.tagging import normalize as normalize_module
 from pipeline.tagging import text as text_module
 from pipeline.tagging.dates import deadline_date, posted_date
 from pipeline.tagging.hours import HOUR_RANGES, figures, focus, hour_range, parse_hours, totals
@@ -345,6 +346,30 @@ def test_not_remote_text_matches_as_grouped(text):
     for at in (0, 1, 3):
         found, grouped = NOT_REMOTE_TEXT.search(text, at), GROUPED_NOT_REMOTE_TEXT.search(text, at)
         assert (found and found.span()) == (grouped and grouped.span())
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    joined(
+        [
+            *("hybrid ", "role", "hybrid role", "job is hybrid", "work hybrid", "site", "office"),
+            *("fully on-site role", "onsite job", "2 days per week in the office", "x" * 30),
+            *(" ", "x", ".", "\n", "١", "-", "in office two days", "remote "),
+        ],
+        12,
+    )
+)
+def test_not_remote_is_found_near_its_words_as_anywhere(text):
+    expected = search_word(NOT_REMOTE_TEXT, text) is not None
+    assert normalize_module._says_not_remote(text) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(joined(["data analysis", "big data analysis", "data analysist", "&", "x", " ", "\n"], 8))
+def test_industry_phrase_pattern_matches_as_written_with_a_lookbehind(text):
+    ((pattern, phrase),) = [m for m in load_taxonomy().multi["data"] if m[1] == "data analysis"]
+    written = re.compile(rf"(?<![\w&]){re.escape(phrase)}(?![\w&])")
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in written.finditer(text)]
 
 
 @settings(max_examples=500, deadline=None)

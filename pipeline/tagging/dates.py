@@ -125,15 +125,16 @@ def posted_date(value: str | None, seen_at: str | None) -> tuple[str | None, boo
 
 
 def deadline_date(
-    value: str | None, texts: list[str], seen_at: str | None
+    value: str | None, texts: list[str], seen_at: str | None, lowers: list[str] | None = None
 ) -> tuple[str | None, bool]:
-    """`(date, failed)`: the deadline from a structured value, else from "apply by ..." text."""
+    """`(date, failed)`: the deadline from a structured value, else from "apply by ..." text
+    (`lowers`: the texts lower-cased, where the caller has them)."""
     if value:
         found = iso_date(value) or parse_date_text(value, seen_at)
         if found:
             return found, False
-    for text in texts:
-        lower = text.lower()
+    for at, text in enumerate(texts):
+        lower = lowers[at] if lowers else text.lower()
         if not any(map(lower.__contains__, DEADLINE_WORDS)):
             continue
         match = _search_deadline(text, lower)

@@ -106,9 +106,10 @@ class Taxonomy:
     # functions): text -> the phrases, in the order `found_in` gives them.
     repeated: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
-    def found_in(self, text: str) -> set[str]:
-        """The phrases of the taxonomy that `text` contains."""
-        lower = text.lower()
+    def found_in(self, text: str, lower: str | None = None) -> set[str]:
+        """The phrases of the taxonomy that `text` contains (`lower`: the text lower-cased, where
+        the caller has it)."""
+        lower = text.lower() if lower is None else lower
         if len(lower) >= AUTOMATON_MIN_TEXT:
             scanned = self._scan(lower)
             if scanned is not None:
@@ -190,7 +191,11 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
     multi: dict[str, list[tuple[re.Pattern[str], str]]] = {}
     for phrase in phrases:
         if " " in phrase:
-            pattern = re.compile(rf"(?<![\w&]){re.escape(phrase)}(?![\w&])")
+            # `(?<![\w&])phrase(?![\w&])`, written to start with the phrase: the regex engine
+            # then skips to where the phrase is, rather than trying every position of the text
+            # (twenty times as fast on real descriptions)
+            escaped = re.escape(phrase)
+            pattern = re.compile(rf"{escaped}(?<![\w&]{escaped})(?![\w&])")
             multi.setdefault(WORD.findall(phrase)[0], []).append((pattern, phrase))
     # Phrases that are not one WORD match can never be found; they get no chunks either.
     chunk_words = {
@@ -281,14 +286,22 @@ FIELD_NAMES = ("title", "category", "text", "employer text")
 
 
 def _found_fields(
-    title: str, categories: Iterable[str], description: str, employer_text: str, taxonomy: Taxonomy
+    title: str,
+    categories: Iterable[str],
+    description: str,
+    employer_text: str,
+    taxonomy: Taxonomy,
+    description_lower: str | None = None,
 ) -> list[tuple[Iterable[str], float]]:
     """The phrases found in each field, with the field's weight, in FIELD_NAMES order."""
     joined = " | ".join(categories)
     return [
         (title and taxonomy.found_in(title) or (), TITLE_WEIGHT),
         (joined and taxonomy.found_in_repeated(joined) or (), CATEGORY_WEIGHT),
-        (description and taxonomy.found_in(description) or (), DESCRIPTION_WEIGHT),
+        (
+            description and taxonomy.found_in(description, description_lower) or (),
+            DESCRIPTION_WEIGHT,
+        ),
         (employer_text and taxonomy.found_in(employer_text) or (), EMPLOYER_WEIGHT),
     ]
 
@@ -349,19 +362,20 @@ def tag_industry(
     description: str,
     taxonomy: Taxonomy | None = None,
     employer_text: str = "",
+    description_lower: str | None = None,
 ) -> IndustryTag:
     """The best-scoring industry, its runner-up, the best score's share of all scores and the
     phrases it came from. `employer_text` (the description's lines about the employer) weighs
-    EMPLOYER_WEIGHT.
+    EMPLOYER_WEIGHT. `description_lower`: the description lower-cased, where the caller has it.
 
     Below `min_score`: `other` when the posting has a real description, else unknown.
     """
     taxonomy = taxonomy or load_taxonomy()
-    fields = _found_fields(title, categories, description, "", taxonomy)
+    fields = _found_fields(title, categories, description, "", taxonomy, description_lower)
     scores = _scores(fields, taxonomy)
     if employer_text and max(scores.values(), default=0.0) < taxonomy.min_score:
         # the employer's text, weighing little, only where the role's own words say too little
-        fields = _found_fields(title, categories, description, employer_text, taxonomy)
+        fields[-1] = (taxonomy.found_in(employer_text) or (), EMPLOYER_WEIGHT)
         scores = _scores(fields, taxonomy)
     role = title_role(title, taxonomy) if title else None
     if role is not None:

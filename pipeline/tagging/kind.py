@@ -164,12 +164,14 @@ def decide_kind(
     pay_unit: str | None = None,
     employer_text: str = "",
     stated_effort: bool = True,
+    description_lower: str | None = None,
 ) -> Kind:
     """One of micro-internship, internship, simulation, job, volunteer, fellowship,
     competition, with its evidence. `description` is the role's own text; `employer_text` the
     rest of the description (its benefits, contract terms), read only for regular employment.
     `stated_effort` says `hours_max` comes from a statement of effort, not from "full-time" over
-    a period: only such hours are evidence of a micro-internship."""
+    a period: only such hours are evidence of a micro-internship. `description_lower`: the
+    description lower-cased, where the caller has it."""
     head = f"{title} | {employment_type or ''}"
     head_lower, title_lower = head.lower(), title.lower()
     may_match = holds_any if folds_like_lower(head) else _always
@@ -191,7 +193,7 @@ def decide_kind(
     strong = search_word(STRONG_MICRO, head_lower)
     if strong:
         return Kind("micro-internship", f"{strong.group(0)}: {title}"[:EVIDENCE_CHARS])
-    body = description[:3000].lower()
+    body = _head_lower(description, description_lower)
 
     def regular() -> str | None:  # worked out only where it decides
         head_may = may_match(head_lower, REGULAR_HEAD_WORDS)
@@ -228,6 +230,17 @@ def decide_kind(
     if employment_type:
         return Kind("job", f"employment type: {employment_type}"[:120])
     return Kind("job", regular())
+
+
+BODY_CHARS = 3000  # the description's first characters, read for its kind
+
+
+def _head_lower(description: str, lower: str | None) -> str:
+    """`description[:BODY_CHARS].lower()`, cut from `lower` (the description lower-cased) where
+    each character lower-cased to one, as most do (none becomes fewer than one)."""
+    if lower is not None and len(lower) == len(description):
+        return lower[:BODY_CHARS]
+    return description[:BODY_CHARS].lower()
 
 
 def _regular(

@@ -25,9 +25,11 @@ from pipeline.tagging.pay import Pay, parse_pay
 from pipeline.tagging.sections import Sections, split_sections
 from pipeline.tagging.text import (
     html_to_text,
+    merge_spans,
     sanitize_html,
     search_word,
     squash,
+    word_char_at,
 )
 
 MAX_DESCRIPTION_CHARS = 1_000_000
@@ -69,6 +71,29 @@ NOT_REMOTE_TEXT = re.compile(  # lower case, by `search_word`
 
 # One of these is in every NOT_REMOTE_TEXT match, but for a word in capitals ("HYBRID").
 NOT_REMOTE_HINTS = ("ybrid", "ffice", "site", "Site")
+# One of these is in every NOT_REMOTE_TEXT match (lower case), within its longest (32
+# characters): a match is in the text within NOT_REMOTE_REACH characters of one.
+NOT_REMOTE_WORDS = ("hybrid", "office", "site")
+NOT_REMOTE_REACH = 48
+
+
+def _says_not_remote(lower: str) -> bool:
+    """Whether `search_word(NOT_REMOTE_TEXT, lower)` finds a match, searching only the parts of
+    `lower` near NOT_REMOTE_WORDS. A part ends past the end of any match in it: a word boundary
+    at the end of one sees the text's next character."""
+    points = []
+    for word in NOT_REMOTE_WORDS:
+        at = lower.find(word)
+        while at != -1:
+            points.append(at)
+            at = lower.find(word, at + 1)
+    for start, end in merge_spans(points, NOT_REMOTE_REACH, len(lower)):
+        match = NOT_REMOTE_TEXT.search(lower, start, end)
+        while match is not None and word_char_at(lower, match.start() - 1):
+            match = NOT_REMOTE_TEXT.search(lower, match.start() + 1, end)
+        if match is not None:
+            return True
+    return False
 
 
 def _remote(
@@ -77,14 +102,16 @@ def _remote(
     title: str,
     location_says: bool | None,
     role_text: str = "",
+    role_lower: str | None = None,
 ) -> bool | None:
     """Remote or not: hybrid or on-site where the location, the title or the role's own text
     says so (`location_says`, from `_remote_location`); else as the source states it; else
-    remote where the location or the title says it."""
+    remote where the location or the title says it. `role_lower`: the role's text lower-cased,
+    where the caller has it."""
     if location_says is False or search_word(REMOTE_NO, title.lower()):
         return False
     if stated and any(map(role_text.__contains__, NOT_REMOTE_HINTS)):
-        if search_word(NOT_REMOTE_TEXT, role_text.lower()):
+        if _says_not_remote(role_text.lower() if role_lower is None else role_lower):
             return False
     if stated is not None:
         return bool(stated)
@@ -128,21 +155,14 @@ def normalize_postings(
     """
     drafts = [_Draft.of(raw, seen_at) for raw in raws]
     squashed = _memo(squash)
+    _read_texts(drafts, squashed)
     says_full_time, says_fixed_term = _memo(_says_full_time), _memo(_says_fixed_term)
-    for draft in drafts:
-        draft.description = html_to_text(draft.markup)
-    for draft in drafts:
-        draft.sections = split_sections(draft.description)
-    for draft in drafts:
-        raw = draft.raw
-        draft.location = squashed(raw.get("location"))
-        draft.employment_type = squashed(raw.get("employment_type"))
-        draft.hours_text = squashed(raw.get("hours_text"))
     for draft in drafts:
         draft.hours = parse_hours(
             [draft.hours_text, draft.title, draft.sections.role],
             full_time=says_full_time(draft.employment_type),
             fixed_term=says_fixed_term(draft.employment_type),
+            lowers=[None, None, draft.role_lower],
         )
         if draft.hours_text and not draft.hours.known and draft.hours.per_week_max is None:
             draft.issues.append("hours_text_unreadable")
@@ -152,19 +172,24 @@ def normalize_postings(
             [draft.raw.get("pay_text"), draft.title, parts.pay, parts.role],
             hours.total_min,
             hours.total_max,
+            lowers=[None, None, None, draft.role_lower],
         )
     read_posted = _memo(posted_date)
     for draft in drafts:
         draft.posted, posted_failed = read_posted(draft.raw.get("posted_at"), draft.seen)
         draft.deadline, deadline_failed = deadline_date(
-            draft.raw.get("deadline"), [draft.description], draft.seen
+            draft.raw.get("deadline"), [draft.description], draft.seen, [draft.lower]
         )
         draft.issues += ["posted_at_unreadable"] * posted_failed
         draft.issues += ["deadline_unreadable"] * deadline_failed
     for draft in drafts:
         parts = draft.sections
         draft.industry = tag_industry(
-            draft.title, draft.categories, parts.role, employer_text=parts.other
+            draft.title,
+            draft.categories,
+            parts.role,
+            employer_text=parts.other,
+            description_lower=draft.role_lower,
         )
     for draft in drafts:
         parts, hours, pay = draft.sections, draft.hours, draft.pay
@@ -180,6 +205,7 @@ def normalize_postings(
             pay.unit,
             parts.other,
             not hours.full_time_total,
+            draft.role_lower,
         )
     remote_location, past = _memo(_remote_location), _memo(is_past)
     for draft in drafts:
@@ -189,10 +215,28 @@ def normalize_postings(
             draft.title,
             remote_location(draft.location),
             draft.sections.role,
+            draft.role_lower,
         )
         draft.expired = past(draft.deadline, draft.seen)
     companies, company_keys = _memo(squash), _memo(company_key)
     return [_posting(draft, companies, company_keys, squashed) for draft in drafts]
+
+
+def _read_texts(drafts: list[_Draft], squashed: Callable[[str | None], str | None]) -> None:
+    """The first stages: each draft's plain text, lower-cased once for every stage that reads
+    it so, its sections, and its squashed fields."""
+    for draft in drafts:
+        draft.description = html_to_text(draft.markup)
+        draft.lower = draft.description.lower()
+    for draft in drafts:
+        draft.sections = split_sections(draft.description, draft.lower)
+        role = draft.sections.role
+        draft.role_lower = draft.lower if role is draft.description else role.lower()
+    for draft in drafts:
+        raw = draft.raw
+        draft.location = squashed(raw.get("location"))
+        draft.employment_type = squashed(raw.get("employment_type"))
+        draft.hours_text = squashed(raw.get("hours_text"))
 
 
 @dataclass(slots=True)
@@ -206,6 +250,8 @@ class _Draft:
     categories: list[str]
     issues: list[str]
     description: str = ""
+    lower: str = ""  # the description lower-cased
+    role_lower: str = ""  # the role's section lower-cased
     sections: Sections = Sections("", "", "")
     location: str | None = None
     employment_type: str | None = None

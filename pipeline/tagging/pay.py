@@ -10,12 +10,12 @@ from a fixed fee or stipend and the estimated hours. Amounts that are not pay ("
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
 
-from pipeline.tagging.text import folds_like_lower, merge_spans, tidy_number
+from pipeline.tagging.text import folds_like_lower, holds_any, merge_spans, tidy_number
 
 SYMBOLS = {
     "$": "USD",
@@ -217,10 +217,11 @@ UNPAID_PAY = Pay(unpaid=True)
 Found = tuple[float, float, str | None, str]
 
 
-def _windows(text: str) -> tuple[str, bool]:
+def _windows(text: str, lower: str | None = None) -> tuple[str, bool]:
     """The parts of `text` within WINDOW_RADIUS characters of a hint (HINTS), joined by " | "; and
-    whether it may hold a currency MONEY_AFTER ends with (not without its hint)."""
-    points, after_currency = _hint_points(text.lower())
+    whether it may hold a currency MONEY_AFTER ends with (not without its hint). `lower`: the
+    text lower-cased, where the caller has it."""
+    points, after_currency = _hint_points(text.lower() if lower is None else lower)
     spans = merge_spans(points, WINDOW_RADIUS, len(text))
     return " | ".join(text[a:b] for a, b in spans), after_currency
 
@@ -234,7 +235,7 @@ def _hint_points(lower: str) -> tuple[list[int], bool]:
 
 
 def _says_unpaid(text: str) -> bool:
-    if folds_like_lower(text) and not any(word in text.lower() for word in UNPAID_WORDS):
+    if folds_like_lower(text) and not holds_any(text.lower(), UNPAID_WORDS):
         return False
     return UNPAID.search(text) is not None
 
@@ -350,17 +351,21 @@ def _find(text: str, after_currency: bool = True) -> Found | None:
 
 
 def parse_pay(
-    texts: Iterable[str | None], hours_min: float | None = None, hours_max: float | None = None
+    texts: Iterable[str | None],
+    hours_min: float | None = None,
+    hours_max: float | None = None,
+    lowers: Sequence[str | None] = (),
 ) -> Pay:
-    """Pay from texts in priority order (the source's pay statement first)."""
+    """Pay from texts in priority order (the source's pay statement first). `lowers`: the texts
+    lower-cased where the caller has them, by position (None where not)."""
     searched: list[str] = []
     found = None
-    for text in texts:
+    for at, text in enumerate(texts):
         if not text:
             continue
         after_currency = True
         if len(text) > LONG_TEXT:
-            text, after_currency = _windows(text)
+            text, after_currency = _windows(text, lowers[at] if at < len(lowers) else None)
         searched.append(text)
         if found := _find(text, after_currency):
             break  # later texts are not read (cutting them has no side effect either)

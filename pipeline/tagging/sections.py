@@ -122,20 +122,21 @@ def _role_line(line: str) -> bool:
         len(line) <= HEADING_MAX_CHARS
         and not line.endswith((".", ";", ","))
         and len(line.split()) <= SHORT_LINE_WORDS
-        and not BENEFIT_LINE.search(line)
         and (
             ROLE_LINE.search(line) is not None
             or (line.endswith(HEADING_ENDS) and ROLE_NAME.search(line) is not None)
         )
+        and not BENEFIT_LINE.search(line)  # last: it costs ten times the others
     )
 
 
-def split_sections(text: str) -> Sections:
-    """The role's lines, the employer's lines and the pay lines of a plain-text description."""
+def split_sections(text: str, lower: str | None = None) -> Sections:
+    """The role's lines, the employer's lines and the pay lines of a plain-text description
+    (`lower`: the text lower-cased, where the caller has it)."""
     if "\n" not in text:
         return Sections(text, "", "")
     lines = text.split("\n")
-    benefit_lines = _benefit_line_numbers(text, lines)
+    benefit_lines = _benefit_line_numbers(text.lower() if lower is None else lower, lines)
     kinds = [heading_kind(line) if len(line) <= HEADING_MAX_CHARS else None for line in lines]
     if not benefit_lines and not any(kinds):
         return Sections(text, "", "")  # no heading, no benefit: all of it is the role's
@@ -160,9 +161,10 @@ def split_sections(text: str) -> Sections:
     return Sections("\n".join(role), "\n".join(other), "\n".join(pay))
 
 
-def _benefit_line_numbers(text: str, lines: list[str]) -> set[int]:
-    """The numbers of the lines, not too long, that hold one of BENEFIT_WORDS."""
-    found = BENEFIT_FINDER.find_matches_as_indexes(text.lower(), overlapping=True)
+def _benefit_line_numbers(lower: str, lines: list[str]) -> set[int]:
+    """The numbers of the lines, not too long, that hold one of BENEFIT_WORDS (`lower`: the
+    lines' text lower-cased)."""
+    found = BENEFIT_FINDER.find_matches_as_indexes(lower, overlapping=True)
     if not found:
         return set()
     starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))

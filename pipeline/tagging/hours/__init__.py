@@ -18,7 +18,7 @@ effort.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from pipeline.tagging.hours.engagement import (
     PART_WEEK_DAYS,
@@ -80,6 +80,16 @@ def _first(find: Callable[[str], Found | None], texts: list[str]) -> tuple[Found
     return None, ""
 
 
+def _cleaned(texts: Iterable[str | None], lowers: Sequence[str | None]) -> list[str]:
+    """Each text focused (`_focus_lower`) with its number words as digits, "" for none."""
+    texts = list(texts)
+    known = lowers or [None] * len(texts)
+    return [
+        words_to_digits(_focus_lower(text, lower)) if text else ""
+        for text, lower in zip(texts, known, strict=True)
+    ]
+
+
 def _tidy(value: float) -> float | int:
     """`tidy_number(value)`, quicker for a whole number (most are): rounding leaves it as it is."""
     return int(value) if value.is_integer() else tidy_number(value)
@@ -90,6 +100,7 @@ def parse_hours(
     full_time: bool = False,
     body_from: int = 2,
     fixed_term: bool = False,
+    lowers: Sequence[str | None] = (),
 ) -> Hours:
     """Estimate the effort from texts in priority order (see the module docstring).
 
@@ -101,10 +112,9 @@ def parse_hours(
     the source says so, or the texts before `body_from` name a fixed-term engagement). A
     permanent job ("CDI", "permanent contract") has no total; nor does the description of a job
     the source marks full-time with no end: its figures are of other things (an interview, a
-    shift, a take-home task), its periods too unless said of the engagement itself.
-    """
-    cleaned = [words_to_digits(_focus_lower(t)) if t else "" for t in texts]
-    heads = cleaned[:body_from]
+    shift, a take-home task), its periods too unless said of the engagement itself. `lowers`: the
+    texts lower-cased where the caller has them, by position (None where not)."""
+    heads = (cleaned := _cleaned(texts, lowers))[:body_from]
     if any(("cdi" in t or "permanent" in t) and search_word(PERMANENT, t) for t in heads):
         return Hours()  # a permanent job: no total, whatever its text says
     bounded = fixed_term or (full_time and any(names_fixed_term(t) for t in heads if t))

@@ -58,11 +58,11 @@ def _hint_points(lower: str) -> list[int]:
     return points + [match.start() for match in DIGIT_H.finditer(lower)]
 
 
-def _focus_lower(text: str) -> str:
+def _focus_lower(text: str, lower: str | None = None) -> str:
     """A long text cut down to the snippets around words of effort and time, joined by " | ",
     lower case (cut from the lowercased text when that is the same: ASCII, which lowercases
-    letter by letter)."""
-    lower = text.lower()
+    letter by letter). `lower`: the text lower-cased, where the caller has it."""
+    lower = text.lower() if lower is None else lower
     if len(text) <= SHORT_TEXT:
         return lower
     spans = _spans(lower, len(text))
