@@ -7,7 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from pipeline.db.derived import write_listings
-from pipeline.db.rows import insert_rows
+from pipeline.db.rows import in_chunks, insert_rows
 
 TRACKED_FIELDS = ("title", "hours_min", "hours_max", "hour_range", "pay_text", "deadline", "status")
 CLOSE_AFTER_MISSED_RUNS = 2
@@ -53,11 +53,10 @@ def update_lifecycle(
             )
             if row["id"] not in seen
         ]
-        for chunk in range(0, len(missed), 500):
-            ids = missed[chunk : chunk + 500]
+        for ids, marks in in_chunks(missed):
             db.execute(
                 "update postings set missed_runs = coalesce(missed_runs, 0) + 1 "
-                f"where id in ({', '.join('?' * len(ids))})",
+                f"where id in ({marks})",
                 ids,
             )
         db.execute(
@@ -93,12 +92,11 @@ def update_lifecycle(
 def _open_postings(db: Database, listing_ids: list[str]) -> dict[str, int]:
     """How many open postings each of these listings has (none: left out), read in chunks."""
     found: dict[str, int] = {}
-    for start in range(0, len(listing_ids), 500):
-        chunk = listing_ids[start : start + 500]
+    for chunk, marks in in_chunks(listing_ids):
         found.update(
             db.execute(
                 "select listing_id, count(*) from postings where status = 'open' and "
-                f"listing_id in ({', '.join('?' * len(chunk))}) group by listing_id",
+                f"listing_id in ({marks}) group by listing_id",
                 chunk,
             ).fetchall()
         )

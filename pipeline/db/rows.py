@@ -3,26 +3,32 @@ updates of the changed columns of stored ones."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import compress
 from operator import itemgetter, ne
 from typing import Any
 
 from sqlite_utils import Database
 
+IN_CHUNK = 500  # values per `in (...)` list, well under SQLite's limit of bound parameters
 LISTINGS_WITH_TEXTS = (  # {marks}: one "?" per id
     "select l.*, t.description_text, t.description_html from listings l "
     "left join listing_texts t on t.id = l.id where l.id in ({marks})"
 )
 
 
+def in_chunks(values: Sequence[Any]) -> Iterator[tuple[Sequence[Any], str]]:
+    """`values` in chunks of IN_CHUNK, each with its marks for an `in (...)` list ("?, ?")."""
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = values[start : start + IN_CHUNK]
+        yield chunk, ", ".join("?" * len(chunk))
+
+
 def listings_with_texts(db: Database, ids: set[str]) -> list[dict[str, Any]]:
     """The stored listings with these ids, with their texts."""
     found: list[dict[str, Any]] = []
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), 500):
-        chunk = ordered[start : start + 500]
-        found.extend(db.query(LISTINGS_WITH_TEXTS.format(marks=", ".join("?" * len(chunk))), chunk))
+    for chunk, marks in in_chunks(sorted(ids)):
+        found.extend(db.query(LISTINGS_WITH_TEXTS.format(marks=marks), chunk))
     return found
 
 
@@ -36,13 +42,8 @@ def rows_where_in(
 ) -> list[dict[str, Any]]:
     """Rows of `table` whose `column` is one of `values` (read in chunks), in `order`."""
     found: list[dict[str, Any]] = []
-    items = sorted(values)
-    for start in range(0, len(items), 500):
-        chunk = items[start : start + 500]
-        sql = (
-            f"select {select}, rowid as _rowid from [{table}] where [{column}] in "
-            f"({', '.join('?' * len(chunk))})"
-        )
+    for chunk, marks in in_chunks(sorted(values)):
+        sql = f"select {select}, rowid as _rowid from [{table}] where [{column}] in ({marks})"
         found.extend(db.query(sql, chunk))
     found.sort(key=lambda row: row.pop("_rowid"))
     return found
@@ -51,9 +52,8 @@ def rows_where_in(
 def rowids_of(db: Database, table: str, ids: list[str]) -> dict[str, int]:
     """The rowid of each stored row of `table` with one of these ids (read in chunks)."""
     found: dict[str, int] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        sql = f"select id, rowid from [{table}] where id in ({', '.join('?' * len(chunk))})"
+    for chunk, marks in in_chunks(ids):
+        sql = f"select id, rowid from [{table}] where id in ({marks})"
         found.update(db.execute(sql, chunk).fetchall())
     return found
 

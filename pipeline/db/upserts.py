@@ -17,7 +17,13 @@ from sqlite_utils import Database
 
 from pipeline.db.derived import write_listings
 from pipeline.db.lifecycle import tracked_changes
-from pipeline.db.rows import insert_rows, listings_with_texts, rows_where_in, upsert_rows
+from pipeline.db.rows import (
+    in_chunks,
+    insert_rows,
+    listings_with_texts,
+    rows_where_in,
+    upsert_rows,
+)
 from pipeline.db.schema import LISTING_FIELDS_FROM_POSTING
 from pipeline.dedupe import ListingIndex
 
@@ -307,11 +313,10 @@ def _refresh_postings_count(
     """Set `postings_count` of every listing in hand: its stored postings (counted only for
     `ids`, the listings stored already: a new one has none) plus those new in this batch."""
     counts: dict[str, int] = dict.fromkeys(listings, 0)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk, marks in in_chunks(ids):
         rows = db.execute(
-            "select listing_id, count(*) from postings where listing_id in "
-            f"({', '.join('?' * len(chunk))}) group by listing_id",
+            f"select listing_id, count(*) from postings where listing_id in ({marks}) "
+            "group by listing_id",
             chunk,
         ).fetchall()
         for listing_id, count in rows:
