@@ -2,10 +2,13 @@
 figure runs over, hiring steps and shifts. Cases in our own words, by the general forms that
 boards without an employment type (Greenhouse, many career pages) put in front of the tagging."""
 
+import re
+
 import pytest
 
 from pipeline.tagging.hours import parse_hours
 from pipeline.tagging.hours.engagement import names_fixed_term
+from pipeline.tagging.text import search_word, words_found
 
 
 @pytest.mark.parametrize(
@@ -122,3 +125,11 @@ TOTALS = [
 def test_totals_of_the_work_itself(title, description, flags, expected):
     found = parse_hours([None, title, description], **flags)
     assert (found.total_min, found.total_max) == expected
+
+
+def test_words_found_gives_every_match_that_starts_a_word():
+    pattern = re.compile(r"intern\w*")
+    text = "counterintern, intern. internship (interns)"
+    found = [match.group(0) for match in words_found(pattern, text)]
+    assert found == ["intern", "internship", "interns"]
+    assert next(words_found(pattern, text)).span() == search_word(pattern, text).span()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 import nh3
@@ -155,6 +155,19 @@ def search_word(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
             return match
         match = pattern.search(text, start + 1)
     return None
+
+
+def words_found(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Every match of `pattern` in `text` that starts a word, in order: what `search_word`
+    gives first, then the next ones (searched on from the end of each)."""
+    match = pattern.search(text)
+    while match is not None:
+        start, end = match.span()
+        if word_char_at(text, start - 1):  # inside a word: on from the next character
+            match = pattern.search(text, start + 1)
+            continue
+        yield match
+        match = pattern.search(text, max(end, start + 1))
 
 
 def merge_spans(points: Iterable[int], radius: int, length: int) -> list[list[int]]:

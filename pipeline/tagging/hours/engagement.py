@@ -8,7 +8,7 @@ import re
 
 from pipeline.tagging.hours.figures import Found, snippet
 from pipeline.tagging.hours.periods import MONTH_SPAN, find_weeks
-from pipeline.tagging.text import holds_any, search_word, word_char_at
+from pipeline.tagging.text import holds_any, search_word, words_found
 
 FULL_TIME = re.compile(  # not "full-time students", nor other people's jobs ("full-time analysts")
     r"(?:(?<![a-z])full[- _]?time(?![a-z])|vollzeit|temps plein|tiempo completo|tempo integral)"
@@ -95,7 +95,7 @@ OWN_ENGAGEMENT_WORDS = re.compile(
 )
 ENGAGEMENT_REACH = 50  # characters either side of the period
 # A title or structured hours that name an engagement with an end.
-FIXED_TERM_HEAD = re.compile(  # by `search_word`
+FIXED_TERM_HEAD = re.compile(  # by `words_found`
     r"(?:intern(?:ship)?s?|contract(?:or|ual)?|temporary|seasonal|fixed[- ]term|fellow(?:ship)?"
     r"|co-?op|placement|residency|program(?:me)?|stage|praktikum|summer|semester|\d+[- ]?months?"
     r"|\d+[- ]?weeks?)\b"
@@ -119,10 +119,8 @@ SUBJECT_BEFORE = {  # before the word, then a space or a hyphen
 def names_fixed_term(text: str) -> bool:
     """Whether a title or structured hours name an engagement with an end (FIXED_TERM_HEAD),
     not a subject of the work that shares its word (SUBJECT_AFTER, SUBJECT_BEFORE)."""
-    for match in FIXED_TERM_HEAD.finditer(text):
+    for match in words_found(FIXED_TERM_HEAD, text):
         start, end = match.span()
-        if word_char_at(text, start - 1):  # inside a word, as a leading `\b` would skip
-            continue
         word = match.group(0)
         before = SUBJECT_BEFORE.get(word)
         if before is not None and before.search(text, max(0, start - 8), start):
@@ -169,22 +167,32 @@ FUTURE_JOB_BEFORE = re.compile(
 )
 
 
+FUTURE_JOB_REACH = 45  # characters before the words FUTURE_JOB_BEFORE looks at
+FULL_TIME_REACH = 30  # characters either side of "full-time" where its period is said
 CLAUSE_ENDS = (". ", "; ", "\n", " | ")
 
 
 def _said_permanent(text: str) -> bool:
     """Whether a description says the role itself is permanent ("a permanent, full-time
-    position", "permanent contract"), not a job it may lead to ("the possibility of a
-    permanent role")."""
+    position", "permanent contract"), not a job it may lead to ("the possibility of a permanent
+    role"). Not for titles: "Lead Engineer - CDI" would read as a job "lead" may lead to."""
     if "permanent" not in text and "cdi" not in text:
         return False
-    at = 0
-    while (match := search_word(PERMANENT, text[at:])) is not None:
-        start = at + match.start()
-        if not FUTURE_JOB_BEFORE.search(text, max(0, start - 45), start):
-            return True
-        at = at + match.end()
-    return False
+    return any(not _of_a_future_job(text, match.start()) for match in words_found(PERMANENT, text))
+
+
+def _of_a_future_job(text: str, at: int) -> bool:
+    """Whether the words before `at` make what follows a job the role may lead to
+    (FUTURE_JOB_BEFORE): "a path to a full-time role", "the possibility of a permanent one"."""
+    return FUTURE_JOB_BEFORE.search(text, max(0, at - FUTURE_JOB_REACH), at) is not None
+
+
+def _period_in_clause(text: str, start: int, end: int, reach: int) -> tuple[Found, str] | None:
+    """The period stated in the clause around `text[start:end]`, within `reach` characters of
+    it, and the words of that clause; or None."""
+    around = _clause(text, max(0, start - reach), end + reach, start)
+    weeks = find_weeks(around)
+    return (weeks, around) if weeks else None
 
 
 def _clause(text: str, start: int, end: int, at: int) -> str:
@@ -231,11 +239,7 @@ def _period_said_with_weekly(text: str, weekly: Found) -> tuple[Found, str] | No
     """The period said in one clause with a weekly figure of `text`, close after or before it
     ("3 hours a week for 5 weeks", "a 6-week project, about 4 hours a week"), and the words
     around them; or None."""
-    around = _clause(
-        text, max(0, weekly.start - TOGETHER_CHARS), weekly.end + TOGETHER_CHARS, weekly.start
-    )
-    weeks = find_weeks(around)
-    return (weeks, around) if weeks else None
+    return _period_in_clause(text, weekly.start, weekly.end, TOGETHER_CHARS)
 
 
 def _weekly_period(text: str, weeks: Found, bounded: bool) -> bool:
@@ -255,12 +259,11 @@ def _period_said_with_full_time(cleaned: list[str]) -> tuple[Found, str] | None:
     words around them, or None."""
     for text in cleaned:
         for match in FULL_TIME.finditer(text):
-            if FUTURE_JOB_BEFORE.search(text, max(0, match.start() - 45), match.start()):
+            if _of_a_future_job(text, match.start()):
                 continue
-            around = _clause(text, max(0, match.start() - 30), match.end() + 30, match.start())
-            weeks = find_weeks(around)
-            if weeks:
-                return weeks, around
+            said_with = _period_in_clause(text, *match.span(), FULL_TIME_REACH)
+            if said_with:
+                return said_with
     return None
 
 
@@ -268,6 +271,6 @@ def _full_time_words(cleaned: list[str]) -> str:
     """The words saying the role is full-time in the first text that says it, or ""."""
     for text in cleaned:
         for match in FULL_TIME.finditer(text):
-            if not FUTURE_JOB_BEFORE.search(text, max(0, match.start() - 45), match.start()):
+            if not _of_a_future_job(text, match.start()):
                 return snippet(text, *match.span(), 40)
     return ""
