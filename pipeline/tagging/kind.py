@@ -193,7 +193,7 @@ def decide_kind(
     strong = search_word(STRONG_MICRO, head_lower)
     if strong:
         return Kind("micro-internship", f"{strong.group(0)}: {title}"[:EVIDENCE_CHARS])
-    body = _head_lower(description, description_lower)
+    body = _body_lower(description, description_lower)
 
     def regular() -> str | None:  # worked out only where it decides
         head_may = may_match(head_lower, REGULAR_HEAD_WORDS)
@@ -235,7 +235,7 @@ def decide_kind(
 BODY_CHARS = 3000  # the description's first characters, read for its kind
 
 
-def _head_lower(description: str, lower: str | None) -> str:
+def _body_lower(description: str, lower: str | None) -> str:
     """`description[:BODY_CHARS].lower()`, cut from `lower` (the description lower-cased) where
     each character lower-cased to one, as most do (none becomes fewer than one)."""
     if lower is not None and len(lower) == len(description):
