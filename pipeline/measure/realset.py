@@ -134,32 +134,26 @@ SPECIAL_TITLE = re.compile(
     r"|contract\w*|freelance|temporary|temp|working student|werkstudent|trainee|praktikum"
     r"|fixed[- ]term|seasonal|graduate|student|junior)\b"
 )
-RANDOM_SAMPLE = 150  # of the other postings, by a seeded shuffle
-SAMPLE_SEED = 20261204
-# A second sample as large, of the postings neither list holds, labelled later: more regular jobs
-# to find the tagging's mistakes on (most postings of real boards are regular jobs).
-SECOND_SAMPLE_SEED = 20261205
-# A third, of 200, labelled the same way: regular jobs nearer their share of real boards.
-THIRD_SAMPLE = 200
-THIRD_SAMPLE_SEED = 20261206
+# Seeded random samples of the other postings, each of what the ones before left, as
+# `(seed, size)`, labelled one after another: the first; a second as large, labelled later, for
+# more regular jobs to find the tagging's mistakes on (most postings of real boards are regular
+# jobs); a third, of 200, bringing regular jobs nearer their share of real boards.
+SAMPLES = ((20261204, 150), (20261205, 150), (20261206, 200))
 
 
-def keys_to_label(items: dict[str, dict[str, Any]], sample: int = RANDOM_SAMPLE) -> list[str]:
-    """Every special posting (SPECIAL_EMPLOYMENT, SPECIAL_TITLE), then a seeded random sample of
-    the rest, then a second and a third one of what is left: the keys of the labelled set, in
-    order."""
+def keys_to_label(items: dict[str, dict[str, Any]]) -> list[str]:
+    """Every special posting (SPECIAL_EMPLOYMENT, SPECIAL_TITLE), then each of SAMPLES of what
+    is left: the keys of the labelled set, in order."""
     special = [
         key
         for key, entry in sorted(items.items())
         if SPECIAL_EMPLOYMENT.search(entry["raw"]["employment_type"] or "")
         or SPECIAL_TITLE.search(entry["raw"]["title"])
     ]
-    rest = sorted(set(items) - set(special))
-    random.Random(SAMPLE_SEED).shuffle(rest)
-    first = sorted(rest[:sample])
-    left = sorted(set(rest) - set(first))
-    random.Random(SECOND_SAMPLE_SEED).shuffle(left)
-    second = sorted(left[:sample])
-    rest_after = sorted(set(left) - set(second))
-    random.Random(THIRD_SAMPLE_SEED).shuffle(rest_after)
-    return special + first + second + sorted(rest_after[:THIRD_SAMPLE])
+    keys, left = special, set(items) - set(special)
+    for seed, size in SAMPLES:
+        shuffled = sorted(left)
+        random.Random(seed).shuffle(shuffled)
+        sample = sorted(shuffled[:size])
+        keys, left = keys + sample, left - set(sample)
+    return keys
