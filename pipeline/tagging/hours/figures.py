@@ -12,9 +12,26 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from ahocorasick_rs import AhoCorasick
+from ahocorasick_rs import AhoCorasick, BytesAhoCorasick
 
 from pipeline.tagging.text import word_char_at
+
+
+class WordFinder:
+    """Every place where one of `words` is in a text, overlapping ones too, as `(index of the
+    word, start, end)`: one pass of an Aho-Corasick automaton. An ASCII text is searched as
+    bytes, where byte offsets are character offsets: a third quicker, as the offsets need no
+    converting from the UTF-8 the automaton reads."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.any_text = AhoCorasick(words)
+        self.ascii_text = BytesAhoCorasick([word.encode() for word in words])
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        if text.isascii():
+            return self.ascii_text.find_matches_as_indexes(text.encode(), overlapping=True)
+        return self.any_text.find_matches_as_indexes(text, overlapping=True)
+
 
 _UNITS = [
     "zero",
@@ -57,7 +74,7 @@ WORD_NUMBER = re.compile(
 # "hundred": found in one pass (an Aho-Corasick automaton, overlapping ones too), they give every
 # place where WORD_NUMBER can match, and it is tried only there.
 NUMBER_WORD_PARTS = (*_UNITS[:13], "thirt", "fift", "twent", "forty", "dozen", "hundred")
-NUMBER_WORD_PART_FINDER = AhoCorasick(list(NUMBER_WORD_PARTS))
+NUMBER_WORD_PART_FINDER = WordFinder(list(NUMBER_WORD_PARTS))
 # How far before a part its number word can start: "half a dozen", "a dozen", "a hundred".
 NUMBER_WORD_LEAD_INS = {
     NUMBER_WORD_PARTS.index("dozen"): (0, 2, 7),
@@ -186,7 +203,7 @@ def _number(match: re.Match[str]) -> str:
 def words_to_digits(text: str) -> str:
     """ "fifteen hours" -> "15 hours", "twenty-five" -> "25": `WORD_NUMBER.sub(_number, text)`,
     trying WORD_NUMBER only where a number word can start."""
-    parts = NUMBER_WORD_PART_FINDER.find_matches_as_indexes(text, overlapping=True)
+    parts = NUMBER_WORD_PART_FINDER.find(text)
     if not parts:
         return text
     lead_ins = NUMBER_WORD_LEAD_INS

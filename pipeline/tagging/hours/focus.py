@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ahocorasick_rs import AhoCorasick
-
+from pipeline.tagging.hours.figures import WordFinder
 from pipeline.tagging.text import merge_spans, word_char_at
 
 # Where effort can be stated: the expensive patterns only run near these words.
@@ -37,7 +36,7 @@ SHORT_TEXT = 300
 # Where the hints start, and every digit followed by "h" (the "5h" of a figure of hours): one
 # pass over the text finds them all, overlapping ones included (an Aho-Corasick automaton), in
 # half the time of a pattern per first letter and a substring search per other hint.
-HINT_FINDER = AhoCorasick([*HINTS, *(f"{digit}h" for digit in "0123456789")])
+HINT_FINDER = WordFinder([*HINTS, *(f"{digit}h" for digit in "0123456789")])
 DIGIT_H = re.compile(r"\dh\b")  # "5h" with any Unicode digit, as `\d` matches
 
 
@@ -49,7 +48,7 @@ def _spans(lower: str, length: int) -> list[list[int]]:
 
 def _hint_points(lower: str) -> list[int]:
     r"""Where each hint starts in `lower`, and the digit of each "5h" (`\dh\b`)."""
-    found = HINT_FINDER.find_matches_as_indexes(lower, overlapping=True)
+    found = HINT_FINDER.find(lower)
     hints = len(HINTS)
     if lower.isascii():  # a "5h" found is one when a word ends there, as `\b` tests
         return [at for hint, at, end in found if hint < hints or not word_char_at(lower, end)]

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ahocorasick_rs import AhoCorasick
-
-from pipeline.tagging.hours.figures import FIGURE, NUM, FigurePattern, Found, _pair
+from pipeline.tagging.hours.figures import FIGURE, NUM, FigurePattern, Found, WordFinder, _pair
 from pipeline.tagging.text import search_word
 
 WEEKS_PER = {"month": 4.33, "semester": 15.0, "summer": 10.0, "quarter": 13.0, "week": 1.0}
@@ -138,7 +136,7 @@ WEEKS_WORDS = {
     "month name": MONTH_FULL_NAMES,
     "a period": A_PERIOD_WORDS,
 }
-WEEKS_WORD_FINDER = AhoCorasick([word for words in WEEKS_WORDS.values() for word in words])
+WEEKS_WORD_FINDER = WordFinder([word for words in WEEKS_WORDS.values() for word in words])
 WEEKS_WORD_KINDS = [kind for kind, words in WEEKS_WORDS.items() for _ in words]
 
 
@@ -147,7 +145,7 @@ def find_weeks(text: str) -> Found | None:
     2 weeks", "within 3 weeks") are not durations. A count of weeks or months beats a period
     named without one ("our summer internship runs for 12 weeks"), and "for a month" counts
     when no other is stated."""
-    found = WEEKS_WORD_FINDER.find_matches_as_indexes(text, overlapping=True)
+    found = WEEKS_WORD_FINDER.find(text)
     kinds = {WEEKS_WORD_KINDS[i] for i, _, _ in found}
     if not kinds:
         return None
