@@ -39,7 +39,10 @@ DURATION = re.compile(
 PERIOD_WORDS = ("semester", "summer", "quarter")
 # ... so in a text without them only the first can match, "week" or "month" in it: this pattern
 # (see FIGURE).
-DURATION_FIGURES = FigurePattern(rf"{FIGURE}{DURATION_RANGE}{NUM})?(?:-|\s*){DURATION_UNIT}")
+DURATION_FIGURES = FigurePattern(
+    rf"{FIGURE}{DURATION_RANGE}{NUM})?(?:-|\s*){DURATION_UNIT}",
+    "-–tàbwmsy",  # a range's dash, "to", "à" or "bis", or the first letter of a DURATION_UNIT
+)
 # After a number of months: the upper end of the range in years ("6 months to 1 year").
 YEARS_AFTER = re.compile(r"\s*(?:-|–|to)\s*(\d{1,2}|a|one)\s*years?\b")
 # "for a month", "over a week": a period named without a count, read when no other is stated.

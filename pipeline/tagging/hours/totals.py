@@ -21,6 +21,7 @@ from pipeline.tagging.hours.figures import (
     FIGURE,
     FIGURE_RANGE,
     HOURS,
+    HOURS_RANGE_NEXT,
     NUM,
     PER_DAY,
     RANGE,
@@ -34,7 +35,7 @@ from pipeline.tagging.text import holds_any
 
 # Starts with the figure so the regex engine can skip to digits; a "~" before it is added back
 # by `_total_start`.
-TOTAL = FigurePattern(rf"{FIGURE_RANGE}\s*-?\s*{HOURS}")
+TOTAL = FigurePattern(rf"{FIGURE_RANGE}\s*-?\s*{HOURS}", HOURS_RANGE_NEXT)
 TILDE_BEFORE = re.compile(r"(?<![\d.,$£€/])~\s*$")
 LABELLED = re.compile(  # "Estimated hours: 10-15", not "5-8 hours: one morning shoot"
     rf"(?<![\d–-]\s)(?<![\d–-])\b(?:estimated|expected|approximate|total)?\s*(?:hours?|"
@@ -44,13 +45,15 @@ LABELLED = re.compile(  # "Estimated hours: 10-15", not "5-8 hours: one morning 
 )
 DAILY = FigurePattern(
     rf"{FIGURE_RANGE}\s*{HOURS}(?:{PER_DAY})\s*(?:for|over)\s+"
-    rf"{NUM}\s*days?\b"
+    rf"{NUM}\s*days?\b",
+    HOURS_RANGE_NEXT,
 )
 # "30-45 minutes a day, Monday to Friday, for two weeks" (number words already digits): a daily
 # figure, in hours or minutes, times the days of a number of weeks.
 DAILY_FOR_WEEKS = FigurePattern(
     rf"{FIGURE_RANGE}\s*(?:{HOURS}|(minutes?|mins?)\b)(?:{PER_DAY})([^.;\n]{{0,40}}?)"
-    rf"\b(?:for|over)\s+{NUM}\s*weeks?\b"
+    rf"\b(?:for|over)\s+{NUM}\s*weeks?\b",
+    HOURS_RANGE_NEXT + "m",  # or minutes
 )
 WEEKDAYS = re.compile(r"monday to friday|mon-fri|weekdays?\b|business days?\b|working days?\b")
 MINUTES = re.compile(

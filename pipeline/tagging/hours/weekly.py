@@ -12,6 +12,7 @@ from pipeline.tagging.hours.figures import (
     FIGURE,
     FIGURE_RANGE,
     HOURS,
+    HOURS_RANGE_NEXT,
     NUM,
     PER_DAY,
     PER_WEEK,
@@ -25,7 +26,7 @@ from pipeline.tagging.text import holds_any
 
 WEEKLY = re.compile(rf"(?<![\d.,$£€/])({BOUND}\s*)?{RANGE}\s*-?\s*{HOURS}\.?(?:{PER_WEEK})")
 # WEEKLY where no BOUND can match: the same matches, from the figure on (see FIGURE).
-WEEKLY_FIGURES = FigurePattern(rf"{FIGURE_RANGE}\s*-?\s*{HOURS}\.?(?:{PER_WEEK})")
+WEEKLY_FIGURES = FigurePattern(rf"{FIGURE_RANGE}\s*-?\s*{HOURS}\.?(?:{PER_WEEK})", HOURS_RANGE_NEXT)
 BOUND_PARTS = ("up to", "more than", "at most", "max")  # one is in every BOUND
 SHIFT_WORDS = ("shift", "show", "session", "block", "slot", "visit")  # one is in every SHIFTS
 SHIFTS = re.compile(
