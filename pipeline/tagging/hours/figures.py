@@ -33,6 +33,20 @@ class WordFinder:
         return self.any_text.find_matches_as_indexes(text, overlapping=True)
 
 
+class Endings:
+    """Words one of which a text may end with: `end(text)` is `text.endswith(words)`, trying only
+    the words that end with the text's last character (`endswith` tries a tuple word by word)."""
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        by_last: dict[str, list[str]] = {}
+        for word in words:
+            by_last.setdefault(word[-1], []).append(word)
+        self.by_last = {last: tuple(ending) for last, ending in by_last.items()}
+
+    def end(self, text: str) -> bool:
+        return text.endswith(self.by_last.get(text[-1:], ()))
+
+
 _UNITS = [
     "zero",
     "one",
@@ -137,8 +151,10 @@ PER_WEEK = (
 )
 PER_DAY = r"\s*(?:per|a|/|each|every)\s*day\b|\s*daily\b"
 BOUND = r"(?:up to|no more than|not more than|at most|maximum(?: of)?|max\.?|a maximum of)"
+# Matched from the end of a figure (with `match`, where `^` would not match), up to 24 characters
+# on. The spaces are possessive: no alternative starts with a space or a dash.
 NOT_EFFORT_AFTER = re.compile(
-    r"^\s*-?\s*(?:on-?call|support|service|coverage|access|shifts?|notice|turnaround|"
+    r"\s*+-?\s*+(?:on-?call|support|service|coverage|access|shifts?|notice|turnaround|"
     r"response|cycle|format|clock|operation|rotation|hackathon|window|days?|overlap|difference|"
     r"time difference|ahead|behind|sla|resolution|"
     r"(?:case |design |coding )?sprint|to (?:submit|respond|reply|turn in|hand in)"
@@ -157,6 +173,7 @@ NOT_EFFORT_BEFORE = (
     # "saves teams 10 hours", "from 48 hours to 2": a time saved or cut, not the work
     *(" save", " saves", " saved", " from", " hours to", " hrs to", " days to"),
 )
+NOT_EFFORT_BEFORE_ENDINGS = Endings(NOT_EFFORT_BEFORE)
 DIGIT = re.compile(r"\d")  # any digit, as `\d` matches: every figure has one
 
 
@@ -246,6 +263,7 @@ def _pair(low: str, high: str | None) -> tuple[float, float]:
 
 
 def _effort_context_ok(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 16) : start]
-    after = text[end : end + 24]
-    return not before.rstrip().endswith(NOT_EFFORT_BEFORE) and not NOT_EFFORT_AFTER.match(after)
+    before = text[max(0, start - 16) : start].rstrip()
+    return not NOT_EFFORT_BEFORE_ENDINGS.end(before) and not NOT_EFFORT_AFTER.match(
+        text, end, end + 24
+    )

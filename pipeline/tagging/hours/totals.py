@@ -125,8 +125,10 @@ EFFORT_BEFORE = (
     "a",
     "an",
 )
+# The spaces are possessive: no alternative starts with a space but `[^.;\n]{0,40}?`, which
+# reaches as far when it starts after them.
 OTHER_AFTER = re.compile(
-    r"^\s*(?:(?:a|per|each|every)\s+(?:month|year|quarter|semester)|monthly|annually|ago|"
+    r"^\s*+(?:(?:a|per|each|every)\s+(?:month|year|quarter|semester)|monthly|annually|ago|"
     r"saved|of (?:[a-z]+ )?(?:footage|video|audio|recordings?|interviews?|content|data|calls?|tape|"
     r"music)"
     r"|later|earlier|before|after|in advance"
@@ -157,8 +159,10 @@ SUB_TASK_BEFORE_ENDS = (
     *(link.replace("?", "") for link in SUB_TASK_LINKS if link.endswith("s?")),
     *SUB_TASK_QUALIFIERS,
 )
+# Possessive: a word passed over ends at the spaces after it, which end at the next word (no
+# alternative starts with a space or a dash).
 SUB_TASK_AFTER = re.compile(
-    r"^\s*-?\s*(?:(?:[a-z]+\s+){0,2}?(?:training|orientation|onboarding|kickoff|kick-off|meeting|"
+    r"^\s*+-?\s*+(?:(?:[a-z]++\s++){0,2}?(?:training|orientation|onboarding|kickoff|kick-off|meeting|"
     r"call|check-in|interview|onsite|session|webinar|workshop|shift|show|visit|mill|facility|hotline|"
     r"take-home|"
     r"store|center|centre|station|clinic|desk|line|drive|flight|trip)s?)\b"
@@ -302,9 +306,11 @@ def _item_length(text: str, start: int, end: int) -> bool:
     if before.endswith("(") and text[end : end + 3].lstrip().startswith(")"):
         name = before[:-1].rstrip()
         return bool(name) and name[-1].isalpha() and not EFFORT_WORD_BEFORE.search(name)
-    line_start = max(text.rfind(mark, 0, start) + len(mark) for mark in LINE_ENDS)
     rest = text[end : end + 4].rstrip(" .")
-    if line_start <= 0 or (rest and not rest.startswith(LINE_ENDS[0]) and rest[:3] != " | "):
+    if rest and not rest.startswith(LINE_ENDS[0]) and rest[:3] != " | ":
+        return False  # the line goes on after the figure (looked at first: it is quicker)
+    line_start = max(text.rfind(mark, 0, start) + len(mark) for mark in LINE_ENDS)
+    if line_start <= 0:
         return False
     item = LIST_ITEM.fullmatch(text, line_start, start)
     if item is None or len(item.group(0).split()) > 7:
