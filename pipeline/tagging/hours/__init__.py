@@ -90,6 +90,15 @@ def _cleaned(texts: Iterable[str | None], lowers: Sequence[str | None]) -> list[
     ]
 
 
+def _names_permanent(heads: list[str]) -> bool:
+    """Whether a title or structured hours name a permanent job (PERMANENT): a loop, quicker
+    than any() over a generator for a few texts."""
+    for text in heads:
+        if ("cdi" in text or "permanent" in text) and search_word(PERMANENT, text):
+            return True
+    return False
+
+
 def _tidy(value: float) -> float | int:
     """`tidy_number(value)`, quicker for a whole number (most are): rounding leaves it as it is."""
     return int(value) if value.is_integer() else tidy_number(value)
@@ -115,13 +124,13 @@ def parse_hours(
     shift, a take-home task), its periods too unless said of the engagement itself. `lowers`: the
     texts lower-cased where the caller has them, by position (None where not)."""
     heads = (cleaned := _cleaned(texts, lowers))[:body_from]
-    if any(("cdi" in t or "permanent" in t) and search_word(PERMANENT, t) for t in heads):
+    if _names_permanent(heads):
         return Hours()  # a permanent job: no total, whatever its text says
     bounded = fixed_term or (full_time and any(names_fixed_term(t) for t in heads if t))
     open_ended = full_time and not bounded
     total, total_text = None, ""
     # "This is a permanent position.": no total, but its weekly hours are still its own
-    said_permanent = any(_said_permanent(t) for t in cleaned[body_from:])
+    said_permanent = any(map(_said_permanent, cleaned[body_from:]))
     for at, text in enumerate(cleaned):
         if said_permanent or (open_ended and at >= body_from):
             break
@@ -132,7 +141,7 @@ def parse_hours(
     weekly, weekly_text = _first(find_weekly, cleaned)
     weekly = _checked(weekly, MAX_WEEKLY_HOURS)
     weeks, weeks_text = _first(find_weeks, cleaned)
-    if weeks and any(_permanent(t) for t in cleaned):
+    if weeks and any(map(_permanent, cleaned)):
         weeks = None  # the periods a permanent job names are not its length
     if weeks and open_ended and not _engagement_period(weeks_text, weeks, open_ended):
         weeks = None

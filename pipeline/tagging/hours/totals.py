@@ -25,6 +25,7 @@ from pipeline.tagging.hours.figures import (
     NUM,
     PER_DAY,
     RANGE,
+    Endings,
     FigurePattern,
     Found,
     _effort_context_ok,
@@ -125,6 +126,7 @@ EFFORT_BEFORE = (
     "a",
     "an",
 )
+EFFORT_BEFORE_ENDINGS = Endings(EFFORT_BEFORE)
 # The spaces are possessive: no alternative starts with a space but `[^.;\n]{0,40}?`, which
 # reaches as far when it starts after them.
 OTHER_AFTER = re.compile(
@@ -159,6 +161,7 @@ SUB_TASK_BEFORE_ENDS = (
     *(link.replace("?", "") for link in SUB_TASK_LINKS if link.endswith("s?")),
     *SUB_TASK_QUALIFIERS,
 )
+SUB_TASK_BEFORE_ENDINGS = Endings(SUB_TASK_BEFORE_ENDS)
 # Possessive: a word passed over ends at the spaces after it, which end at the next word (no
 # alternative starts with a space or a dash).
 SUB_TASK_AFTER = re.compile(
@@ -243,8 +246,8 @@ def _total_candidates(text: str, body: bool) -> list[tuple[int, int, tuple[float
             low, high = _pair(between.group(1), match.group(1))
             start = between.start()
             stripped = before[: between.start()].rstrip()
-        score = 1 + bool(EFFORT_AFTER.match(after)) + stripped.endswith(EFFORT_BEFORE)
-        sub_task_before = stripped.endswith(SUB_TASK_BEFORE_ENDS) and SUB_TASK_BEFORE.search(before)
+        score = 1 + bool(EFFORT_AFTER.match(after)) + EFFORT_BEFORE_ENDINGS.end(stripped)
+        sub_task_before = SUB_TASK_BEFORE_ENDINGS.end(stripped) and SUB_TASK_BEFORE.search(before)
         if sub_task_before or SUB_TASK_AFTER.match(after) or EACH_AFTER.match(after):
             score -= 2
         found.append((score, start, (low, high), end))
@@ -347,12 +350,13 @@ def find_total(text: str, body: bool = False) -> Found | None:
     Without one, a count of sittings ("three 2-hour sessions"), then minutes, give the total."""
     if DIGIT.search(text) is None:  # every total has a figure (number words are digits by now)
         return None
-    match = DAILY.search(text) if "day" in text else None
+    daily = "day" in text  # in every DAILY and DAILY_FOR_WEEKS match
+    match = DAILY.search(text) if daily else None
     if match:
         low, high = _pair(match.group(1), match.group(2))
         days = float(match.group(3))
         return Found(low * days, high * days, *match.span())
-    match = DAILY_FOR_WEEKS.search(text) if "day" in text and "week" in text else None
+    match = DAILY_FOR_WEEKS.search(text) if daily and "week" in text else None
     if match:
         low, high = _pair(match.group(1), match.group(2))
         per_hour = 60.0 if match.group(3) else 1.0  # minutes

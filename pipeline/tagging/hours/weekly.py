@@ -97,10 +97,12 @@ def _schedule_weekly(text: str) -> Found | None:
 
 
 def find_weekly(text: str) -> Found | None:
-    if DIGIT.search(text) is None:  # every weekly figure has one
-        return None
+    # Most texts name no week, so that is looked at before the figure every weekly pattern has
+    # (SCHEDULE's clock times too: it finds nothing in a text without one).
     if not holds_any(text, WEEK_WORDS):  # every weekly pattern but SCHEDULE names the week
         return _schedule_weekly(text) if "fri" in text and "mon" in text else None
+    if DIGIT.search(text) is None:
+        return None
     # "three 12-hour shifts per week" = 36
     match = SHIFTS.search(text) if holds_any(text, SHIFT_WORDS) and "hour" in text else None
     if match:
