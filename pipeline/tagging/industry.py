@@ -85,18 +85,19 @@ class Taxonomy:
     chunk_keys: frozenset[bytes]
     prefixes: re.Pattern[str] | None  # "analy*" style phrases
     stems: tuple[str, ...]  # their stems ("analy"): the pattern only runs where one is found
+    stem_phrases: frozenset[str]  # the phrases themselves ("analy*")
     order: dict[str, int]
-    # In one pass over a separated text (an Aho-Corasick automaton), every chunk key with a
-    # space before and after, and every phrase of several words and every stem as it is: several
-    # times faster than splitting a long text into chunks and looking each one up, or than
-    # searching the text for each phrase. `chunk_finder_words[i]` is what its i-th needle finds:
-    # a chunk's word, or the phrase or stem itself (`_scan`).
+    # In one pass over a separated text (an Aho-Corasick automaton), every chunk key with a space
+    # before and after, every phrase of several words and stem as it is, and two connectors that
+    # touch: several times faster than splitting a long text into chunks and looking each one up,
+    # or than searching it for each phrase. `chunk_finder_words[i]` names what needle i finds: a
+    # chunk's word, a phrase (a stem's "analy*"; never a chunk's word, as those have no space or
+    # "*"), or None for two connectors (`_scan`).
     chunk_finder: BytesAhoCorasick
-    chunk_finder_words: tuple[str, ...]
-    chunk_needles: int  # the first this many needles are the chunk keys
+    chunk_finder_words: tuple[str | None, ...]
     # Phrases of several words and stems the automaton cannot find (with characters a separated
-    # text does not keep): searched for in the text itself.
-    unfindable: frozenset[str]
+    # text does not keep), as (the text searched for, the phrase): searched for in the text itself.
+    unfindable: tuple[tuple[str, str], ...]
     # Job titles naming a field (`[roles]`): one pattern of them all, and each one's slug.
     roles: AhoCorasick | None = None
     role_names: tuple[str, ...] = ()
@@ -113,7 +114,7 @@ class Taxonomy:
         if len(lower) >= AUTOMATON_MIN_TEXT:
             scanned = self._scan(lower)
             if scanned is not None:
-                return self._found_by_scan(lower, *scanned)
+                return self._found_by_scan(lower, scanned)
         return self._found_by_split(lower)
 
     def _found_by_split(self, lower: str) -> set[str]:
@@ -121,16 +122,16 @@ class Taxonomy:
         chunks = self.chunk_keys.intersection(_chunks(lower))
         return self._found(lower, set(map(self.chunk_words.__getitem__, chunks)), None)
 
-    def _found_by_scan(self, lower: str, words: set[str], others: set[str]) -> set[str]:
-        """`found_in`'s answer from `_scan`'s words and the phrases and stems it saw."""
+    def _found_by_scan(self, lower: str, scanned: set[str]) -> set[str]:
+        """`found_in`'s answer from `_scan`'s words and the phrases it saw."""
         if self.unfindable:
-            others = others | {other for other in self.unfindable if other in lower}
-        return self._found(lower, words, others)
+            scanned = scanned | {phrase for text, phrase in self.unfindable if text in lower}
+        return self._found(lower, scanned, scanned)
 
     def _found(self, lower: str, words: set[str], held: set[str] | None) -> set[str]:
         """The one-word phrases among `words`, and the phrases of several words and the stems
         that their patterns find in `lower`, tried only where `lower` may hold them: those in
-        `held`, or with `held` None those `lower` contains."""
+        `held` (stems by their phrase), or with `held` None those `lower` contains."""
         found = words & self.words
         for first in words & self.multi.keys():
             for pattern, phrase in self.multi[first]:
@@ -140,23 +141,22 @@ class Taxonomy:
         if self.prefixes is not None and (
             any(map(lower.__contains__, self.stems))
             if held is None
-            else not held.isdisjoint(self.stems)
+            else not held.isdisjoint(self.stem_phrases)
         ):
             found.update(m.group(1) + "*" for m in self.prefixes.finditer(lower))
         return found
 
-    def _scan(self, lower: str) -> tuple[set[str], set[str]] | None:
-        """`set(map(chunk_words.__getitem__, chunk_keys.intersection(_chunks(lower))))`, and
-        the phrases of several words and the stems that the separated text holds (every one
-        `lower` holds, and maybe more), in one pass; None where connectors touch (`_chunks`)."""
-        data = _separated(lower)
-        if _connectors_touch(data):
-            return None
-        found = self.chunk_finder.find_matches_as_indexes(b" " + data + b" ", overlapping=True)
-        names, chunk_needles = self.chunk_finder_words, self.chunk_needles
-        words = {names[needle] for needle, _, _ in found if needle < chunk_needles}
-        others = {names[needle] for needle, _, _ in found if needle >= chunk_needles}
-        return words, others
+    def _scan(self, lower: str) -> set[str] | None:
+        """`set(map(chunk_words.__getitem__, chunk_keys.intersection(_chunks(lower))))` and the
+        phrases that the separated text holds (every one `lower` holds, and maybe more; stems by
+        their phrase), in one pass; None where connectors touch (`_chunks`)."""
+        data = b" " + _separated(lower) + b" "
+        names = self.chunk_finder_words
+        seen = {
+            names[needle]
+            for needle, _, _ in self.chunk_finder.find_matches_as_indexes(data, overlapping=True)
+        }
+        return None if None in seen else seen
 
     def found_in_repeated(self, text: str) -> tuple[str, ...]:
         """`found_in(text)`, remembered for up to REPEATED_TEXTS texts."""
@@ -204,17 +204,24 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         if WORD.fullmatch(word)
         for chunk in _decorated(word)
     }
-    stems = [p[:-1] for p in phrases if p.endswith("*")]
-    # Phrases of several words and stems whose every character a separated text keeps: where
-    # the lower-cased text holds one, the separated text holds it too.
-    multi_phrases = [phrase for phrase in phrases if " " in phrase]
+    stem_phrases = [p for p in phrases if p.endswith("*")]
+    stems = [p[:-1] for p in stem_phrases]
+    # Phrases of several words and stems, as (text, phrase), whose every character a separated
+    # text keeps: where the lower-cased text holds one, the separated text holds it too.
+    searched = [*((p, p) for p in phrases if " " in p), *((p[:-1], p) for p in stem_phrases)]
     findable = [
-        other
-        for other in (*multi_phrases, *stems)
-        if other
+        (text, phrase)
+        for text, phrase in searched
+        if text
         and all(
-            char == " " or ord(char) < 128 and SEPARATE[ord(char)] == ord(char) for char in other
+            char == " " or ord(char) < 128 and SEPARATE[ord(char)] == ord(char) for char in text
         )
+    ]
+    # `Taxonomy.chunk_finder`'s needles, each with what it names
+    needles = [
+        *((b" " + chunk + b" ", word) for chunk, word in chunk_words.items()),
+        *((text.encode(), phrase) for text, phrase in findable),
+        *((bytes([a, b]), None) for a in CONNECTORS for b in CONNECTORS),
     ]
     prefixes = re.compile(rf"\b({'|'.join(map(re.escape, stems))})\w*") if stems else None
     return Taxonomy(
@@ -228,14 +235,12 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         multi=multi,
         chunk_words=chunk_words,
         chunk_keys=frozenset(chunk_words),
-        chunk_finder=BytesAhoCorasick(
-            [b" " + chunk + b" " for chunk in chunk_words] + [o.encode() for o in findable]
-        ),
-        chunk_finder_words=(*chunk_words.values(), *findable),
-        chunk_needles=len(chunk_words),
-        unfindable=frozenset(p for p in (*multi_phrases, *stems) if p not in findable),
+        chunk_finder=BytesAhoCorasick([needle for needle, _ in needles]),
+        chunk_finder_words=tuple(name for _, name in needles),
+        unfindable=tuple(pair for pair in searched if pair not in findable),
         prefixes=prefixes,
         stems=tuple(stems),
+        stem_phrases=frozenset(stem_phrases),
         order={slug: i for i, slug in enumerate(industries)},
         roles=AhoCorasick(list(role_slugs)) if role_slugs else None,
         role_names=tuple(role_slugs),
