@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from pipeline.collect.raw import RawItemError, parse_raw_line
 from pipeline.dedupe import canonical_url, company_key, parsed_canonical_url
-from pipeline.tagging import dates, hours, industry, kind, pay
+from pipeline.tagging import chunks, dates, hours, kind, pay
 from pipeline.tagging import normalize as normalize_module
 from pipeline.tagging import text as text_module
 from pipeline.tagging.dates import deadline_date, posted_date
@@ -262,10 +262,10 @@ WORD_SOUP = joined(
 def test_automaton_finds_the_chunks_a_split_finds(text):
     taxonomy = load_taxonomy()
     lower = text.lower()
-    chunks = taxonomy.chunk_keys.intersection(industry._chunks(lower))
-    expected = set(map(taxonomy.chunk_words.__getitem__, chunks))
+    keys = taxonomy.chunk_keys.intersection(chunks.chunks_of(lower))
+    expected = set(map(taxonomy.chunk_words.__getitem__, keys))
     scanned = taxonomy._scan(lower)
-    assert (scanned is None) == industry._connectors_touch(industry._separated(lower))
+    assert (scanned is None) == chunks.connectors_touch(chunks.separated(lower))
     if scanned is not None:
         assert scanned & set(taxonomy.chunk_words.values()) == expected
         assert taxonomy._found_by_scan(lower, scanned) == taxonomy._found_by_split(lower)

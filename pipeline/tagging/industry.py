@@ -1,9 +1,8 @@
 """Industry tagging with transparent weighted phrases from `industries.toml`.
 
-Each text is split into words once; one-word phrases are found by set intersection, longer
-phrases only when their first word is present, and "prefix*" phrases by one small pattern.
-Words are the WORD pattern's matches; `_chunks` finds them with bytes operations, which is
-several times faster than the pattern on long descriptions.
+Each text is split into words once (`pipeline.tagging.chunks`); one-word phrases are found by
+set intersection, longer phrases only when their first word is present, and "prefix*" phrases by
+one small pattern.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick, BytesAhoCorasick
 
+from pipeline.tagging.chunks import CONNECTORS, SEPARATE, WORD, chunks_of, decorated, separated
 from pipeline.tagging.text import TITLE_PARTS
 
 TAXONOMY_FILE = Path(__file__).with_name("industries.toml")
@@ -34,43 +34,6 @@ REPEATED_TEXTS = 10_000
 AUTOMATON_MIN_TEXT = 200
 
 
-WORD = re.compile(r"[a-z0-9&+#]+(?:[-'./][a-z0-9&+#]+)*")
-WORD_BYTES = re.compile(WORD.pattern.encode())
-# WORD's characters (all ASCII); its connectors, which join two runs of them into one word
-# ("front-end", "24/7") but are not part of a word elsewhere ("data." is "data"); every other
-# character separates words and becomes a space (lower-cased text is made ASCII with "?" for
-# the rest). Both taken from WORD itself.
-WORD_CHARS = bytes(c for c in range(128) if WORD.fullmatch(chr(c)))
-CONNECTORS = bytes(c for c in range(128) if c not in WORD_CHARS and WORD.fullmatch(f"a{chr(c)}a"))
-SEPARATE = bytes(c if c in WORD_CHARS or c in CONNECTORS else ord(" ") for c in range(256))
-CONNECTOR_AS_DOT = bytes(ord(".") if c in CONNECTORS else c for c in range(256))
-
-
-def _chunks(lower: str) -> list[bytes]:
-    """The text's space-separated chunks: when no two connectors touch, each chunk is one
-    WORD match at most, with at most one connector before and after it ("data." is b"data.").
-    Otherwise (rare: "...", "--") the WORD matches themselves."""
-    data = _separated(lower)
-    if _connectors_touch(data):
-        return WORD_BYTES.findall(data)
-    return data.split()
-
-
-def _separated(lower: str) -> bytes:
-    """The lower-cased text as ASCII, every character but WORD's and connectors a space."""
-    return lower.encode("ascii", "replace").translate(SEPARATE)
-
-
-def _connectors_touch(data: bytes) -> bool:
-    return b".." in data.translate(CONNECTOR_AS_DOT)
-
-
-def _decorated(word: str) -> list[bytes]:
-    """The chunks that hold `word` and nothing else (see `_chunks`)."""
-    ends = [b"", *(bytes([c]) for c in CONNECTORS)]
-    return [before + word.encode() + after for before in ends for after in ends]
-
-
 @dataclass(frozen=True)
 class Taxonomy:
     min_score: float
@@ -81,7 +44,7 @@ class Taxonomy:
     weights: dict[str, tuple[tuple[str, float], ...]]  # the same as (slug, weight) pairs
     words: frozenset[str]  # one-word phrases
     multi: dict[str, list[tuple[re.Pattern[str], str]]]  # first word -> (pattern, phrase)
-    chunk_words: dict[bytes, str]  # a chunk (see `_chunks`) -> the one-word phrase or first word
+    chunk_words: dict[bytes, str]  # a chunk (see `chunks_of`) -> the one-word phrase or first word
     chunk_keys: frozenset[bytes]
     prefixes: re.Pattern[str] | None  # "analy*" style phrases
     stems: tuple[str, ...]  # their stems ("analy"): the pattern only runs where one is found
@@ -119,7 +82,7 @@ class Taxonomy:
 
     def _found_by_split(self, lower: str) -> set[str]:
         """`found_in`'s answer from the chunks of `lower`."""
-        chunks = self.chunk_keys.intersection(_chunks(lower))
+        chunks = self.chunk_keys.intersection(chunks_of(lower))
         return self._found(lower, set(map(self.chunk_words.__getitem__, chunks)), None)
 
     def _found_by_scan(self, lower: str, scanned: set[str]) -> set[str]:
@@ -147,10 +110,10 @@ class Taxonomy:
         return found
 
     def _scan(self, lower: str) -> set[str] | None:
-        """`set(map(chunk_words.__getitem__, chunk_keys.intersection(_chunks(lower))))` and the
+        """`set(map(chunk_words.__getitem__, chunk_keys.intersection(chunks_of(lower))))` and the
         phrases that the separated text holds (every one `lower` holds, and maybe more; stems by
-        their phrase), in one pass; None where connectors touch (`_chunks`)."""
-        data = b" " + _separated(lower) + b" "
+        their phrase), in one pass; None where connectors touch (`chunks_of`)."""
+        data = b" " + separated(lower) + b" "
         names = self.chunk_finder_words
         seen = {
             names[needle]
@@ -202,7 +165,7 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         chunk: word
         for word in (*words, *multi)
         if WORD.fullmatch(word)
-        for chunk in _decorated(word)
+        for chunk in decorated(word)
     }
     stem_phrases = [p for p in phrases if p.endswith("*")]
     stems = [p[:-1] for p in stem_phrases]
