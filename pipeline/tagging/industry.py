@@ -29,9 +29,6 @@ TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT = 3, 1.5, 1
 EMPLOYER_WEIGHT = 0.25
 EVIDENCE_CHARS = 120
 REPEATED_TEXTS = 10_000
-# Texts at least this long are split into words by the automaton (`Taxonomy.chunk_finder`);
-# below it, splitting and looking up each chunk is faster.
-AUTOMATON_MIN_TEXT = 200
 
 
 @dataclass(frozen=True)
@@ -44,6 +41,7 @@ class Taxonomy:
     weights: dict[str, tuple[tuple[str, float], ...]]  # the same as (slug, weight) pairs
     words: frozenset[str]  # one-word phrases
     multi: dict[str, list[tuple[re.Pattern[str], str]]]  # first word -> (pattern, phrase)
+    multi_phrases: dict[str, tuple[str, re.Pattern[str]]]  # phrase -> (first word, pattern)
     chunk_words: dict[bytes, str]  # a chunk (see `chunks_of`) -> the one-word phrase or first word
     chunk_keys: frozenset[bytes]
     prefixes: re.Pattern[str] | None  # "analy*" style phrases
@@ -52,10 +50,10 @@ class Taxonomy:
     order: dict[str, int]
     # In one pass over a separated text (an Aho-Corasick automaton), every chunk key with a space
     # before and after, every phrase of several words and stem as it is, and two connectors that
-    # touch: several times faster than splitting a long text into chunks and looking each one up,
-    # or than searching it for each phrase. `chunk_finder_words[i]` names what needle i finds: a
-    # chunk's word, a phrase (a stem's "analy*"; never a chunk's word, as those have no space or
-    # "*"), or None for two connectors (`_scan`).
+    # touch: faster than splitting a text into chunks and looking each one up (several times on a
+    # description, a little on a title) or than searching it for each phrase. Needle i finds
+    # `chunk_finder_words[i]`: a chunk's word, a phrase (a stem's "analy*"; never a chunk's word,
+    # as those have no space or "*"), or None for two connectors (`_scan`).
     chunk_finder: BytesAhoCorasick
     chunk_finder_words: tuple[str | None, ...]
     # Phrases of several words and stems the automaton cannot find (with characters a separated
@@ -74,11 +72,10 @@ class Taxonomy:
         """The phrases of the taxonomy that `text` contains (`lower`: the text lower-cased, where
         the caller has it)."""
         lower = text.lower() if lower is None else lower
-        if len(lower) >= AUTOMATON_MIN_TEXT:
-            scanned = self._scan(lower)
-            if scanned is not None:
-                return self._found_by_scan(lower, scanned)
-        return self._found_by_split(lower)
+        scanned = self._scan(lower)
+        if scanned is None:  # connectors touch (rare)
+            return self._found_by_split(lower)
+        return self._found_by_scan(lower, scanned)
 
     def _found_by_split(self, lower: str) -> set[str]:
         """`found_in`'s answer from the chunks of `lower`."""
@@ -92,14 +89,20 @@ class Taxonomy:
         return self._found(lower, scanned, scanned)
 
     def _found(self, lower: str, words: set[str], held: set[str] | None) -> set[str]:
-        """The one-word phrases among `words`, and the phrases of several words and the stems
-        that their patterns find in `lower`, tried only where `lower` may hold them: those in
-        `held` (stems by their phrase), or with `held` None those `lower` contains."""
+        """The one-word phrases among `words`, and the phrases of several words (their first word
+        among `words`) and the stems that their patterns find in `lower`, tried only where `lower`
+        may hold them: those in `held` (stems by their phrase), or with `held` None those `lower`
+        contains."""
         found = words & self.words
-        for first in words & self.multi.keys():
-            for pattern, phrase in self.multi[first]:
-                may_hold = phrase in lower if held is None else phrase in held
-                if may_hold and pattern.search(lower):
+        if held is None:
+            for first in words & self.multi.keys():
+                for pattern, phrase in self.multi[first]:
+                    if phrase in lower and pattern.search(lower):
+                        found.add(phrase)
+        else:  # the few phrases held, rather than every phrase of each first word
+            for phrase in held & self.multi_phrases.keys():
+                first, pattern = self.multi_phrases[phrase]
+                if first in words and pattern.search(lower):
                     found.add(phrase)
         if self.prefixes is not None and (
             any(map(lower.__contains__, self.stems))
@@ -152,6 +155,7 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
             phrases.setdefault(phrase.lower(), {})[slug] = float(weight)
     words = frozenset(p for p in phrases if " " not in p and not p.endswith("*"))
     multi: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+    multi_phrases: dict[str, tuple[str, re.Pattern[str]]] = {}
     for phrase in phrases:
         if " " in phrase:
             # `(?<![\w&])phrase(?![\w&])`, written to start with the phrase: the regex engine
@@ -159,7 +163,9 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
             # (twenty times as fast on real descriptions)
             escaped = re.escape(phrase)
             pattern = re.compile(rf"{escaped}(?<![\w&]{escaped})(?![\w&])")
-            multi.setdefault(WORD.findall(phrase)[0], []).append((pattern, phrase))
+            first = WORD.findall(phrase)[0]
+            multi.setdefault(first, []).append((pattern, phrase))
+            multi_phrases[phrase] = first, pattern
     # Phrases that are not one WORD match can never be found; they get no chunks either.
     chunk_words = {
         chunk: word
@@ -196,6 +202,7 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         weights={phrase: tuple(slugs.items()) for phrase, slugs in phrases.items()},
         words=words,
         multi=multi,
+        multi_phrases=multi_phrases,
         chunk_words=chunk_words,
         chunk_keys=frozenset(chunk_words),
         chunk_finder=BytesAhoCorasick([needle for needle, _ in needles]),
