@@ -27,6 +27,7 @@ TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT = 3, 1.5, 1
 # `pipeline.tagging.sections`) say little of the role's field: "a MySQL DBA at a marketing
 # platform".
 EMPLOYER_WEIGHT = 0.25
+FIELD_WEIGHTS = (TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT, EMPLOYER_WEIGHT)
 EVIDENCE_CHARS = 120
 REPEATED_TEXTS = 10_000
 
@@ -64,6 +65,7 @@ class Taxonomy:
     role_names: tuple[str, ...] = ()
     slug_phrases: dict[str, dict[str, float]] = field(default_factory=dict)  # slug -> weights
     role_slugs: dict[str, str] = field(default_factory=dict)
+    exact_sums: bool = False  # every score is exact, whatever the order of its terms (`_ranked`)
     # `found_in` of texts that repeat from posting to posting (a source's departments and
     # functions): text -> the phrases, in the order `found_in` gives them.
     repeated: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
@@ -218,7 +220,16 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
             slug: {p: w[slug] for p, w in phrases.items() if slug in w} for slug in industries
         },
         role_slugs=role_slugs,
+        exact_sums=_sums_are_exact(phrases),
     )
+
+
+def _sums_are_exact(phrases: dict[str, dict[str, float]]) -> bool:
+    """Whether every score is exact, whatever the order of its terms (weight * field weight):
+    where each term is a multiple of 2**-16 and no score can reach 2**32, every sum is, and two
+    different ones are too far apart to round to the same 9 decimals."""
+    terms = [w * f for slugs in phrases.values() for w in slugs.values() for f in FIELD_WEIGHTS]
+    return all((t * 2**16).is_integer() for t in terms) and sum(map(abs, terms)) < 2**32
 
 
 # What may follow the role title that heads a part: a level, "intern", a gender note.
@@ -317,12 +328,17 @@ def _evidence(fields: list[tuple[Iterable[str], float]], slug: str, taxonomy: Ta
 
 
 def _ranked(scores: dict[str, float], taxonomy: Taxonomy) -> list[str]:
-    """Slugs by score, highest first, ties in the taxonomy's order. Scores are rounded first: the
-    phrases found are a set, so their weights are summed in an order that varies from process
-    to process, and the last bits of a sum with them."""
+    """Slugs by score, highest first, ties in the taxonomy's order. Scores are rounded first
+    unless their sums are exact (`Taxonomy.exact_sums`; rounding is slow): the phrases found are
+    a set, so their weights are summed in an order that varies from process to process, and the
+    last bits of a sum with them."""
+    if taxonomy.exact_sums:
+        negated = [-score for score in scores.values()]
+    else:
+        negated = [-round(score, 9) for score in scores.values()]
     keyed = sorted(
         zip(
-            [-round(score, 9) for score in scores.values()],
+            negated,
             map(taxonomy.order.__getitem__, scores),
             scores,
             strict=True,
