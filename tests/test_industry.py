@@ -88,3 +88,4 @@ def test_scores_go_unrounded_only_where_their_sums_are_exact(tmp_path):
     path = tmp_path / "industries.toml"
     path.write_text(TAXONOMY_FILE.read_text().replace('"software" = 3', '"software" = 0.1'))
     assert not load_taxonomy(path).exact_sums
+    assert tag_industry("Software developer", [], "", load_taxonomy(path)).industry == "technology"

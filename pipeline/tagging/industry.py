@@ -332,19 +332,11 @@ def _ranked(scores: dict[str, float], taxonomy: Taxonomy) -> list[str]:
     unless their sums are exact (`Taxonomy.exact_sums`; rounding is slow): the phrases found are
     a set, so their weights are summed in an order that varies from process to process, and the
     last bits of a sum with them."""
-    if taxonomy.exact_sums:
-        negated = [-score for score in scores.values()]
-    else:
-        negated = [-round(score, 9) for score in scores.values()]
-    keyed = sorted(
-        zip(
-            negated,
-            map(taxonomy.order.__getitem__, scores),
-            scores,
-            strict=True,
-        )
-    )  # (-score, position, slug) tuples compare in C, faster than a key function
-    return [slug for _, _, slug in keyed]
+    if not taxonomy.exact_sums:
+        scores = {slug: round(score, 9) for slug, score in scores.items()}
+    # by position, then by score: the sort is stable, with reverse=True too
+    by_position = sorted(scores, key=taxonomy.order.__getitem__)
+    return sorted(by_position, key=scores.__getitem__, reverse=True)
 
 
 def tag_industry(
