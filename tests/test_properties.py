@@ -221,6 +221,34 @@ def test_micro_markers_are_tried_where_their_first_words_start(text):
     assert (kind._micro_marker(lower, kind._starts(lower)[0]) is not None) == expected
 
 
+REGULAR_SOUP = joined(
+    [
+        *("open", "open-ended", "ended", "contract", "health", "care", "insurance", "401", "(k)"),
+        *("k", "per", "annum", "salary", "range", "base", "annual", "equity", "stake", "cdi"),
+        *("contrat", "à", "durée", "indéterminée", "medical,", "dental", "stock", "options"),
+        *("benefits", "package", "permanent", "role", "x", "_", "é", " ", "  ", "-", "\n"),
+    ],
+    30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(REGULAR_SOUP)
+def test_regular_text_is_tried_where_its_starts_start(text):
+    lower = text.lower()
+    expected = next(
+        (
+            match.span()
+            for at in range(len(lower))
+            if not text_module.word_char_at(lower, at - 1)
+            and (match := kind.REGULAR_TEXT.match(lower, at))
+        ),
+        None,
+    )
+    found = text_module.first_match_at(kind.REGULAR_TEXT, lower, kind._starts(lower)[1])
+    assert (found and found.span()) == expected
+
+
 GUARDED = [
     (kind.SIMULATION, kind.SIMULATION_WORDS),
     (kind.COMPETITION, kind.COMPETITION_WORDS),

@@ -36,8 +36,12 @@ MICRO_MARKERS = re.compile(
     r"|short[- ]term (?:paid |freelance |remote )?projects?\b|mini[- ]internships?\b"
     r"|freelance (?:micro[- ])?projects?\b|paid (?:short|micro)[- ]projects?\b"
 )
-# Each MICRO_MARKERS match starts with one of these: the only places it needs trying.
-MICRO_MARKER_WORDS = ("micro", "project", "short", "mini", "freelance", "paid")
+# Each MICRO_MARKERS match starts with one of these, its phrases' starts as far as they are
+# plain text: the only places it needs trying ("project 2" or "short notice" is not one).
+MICRO_MARKER_STARTS = (
+    *("micro", "project-based intern", "project based intern", "short-term ", "short term "),
+    *("mini-intern", "mini intern", "freelance ", "paid short", "paid micro"),
+)
 # Just before a marker: it is denied ("this is not a micro-internship", "no mini-internships").
 DENIED_BEFORE = re.compile(r"(?:\bnot|n't|\bno)(?:\s+an?)?\s*$")
 PART_TIME_ONGOING = re.compile(r"ongoing\b|permanent part[- ]time\b|regular part[- ]time")
@@ -98,22 +102,25 @@ REGULAR_HEAD = re.compile(
 )
 # Regular employment, in the text: a permanent or open-ended contract, benefits, a salary by the
 # year, years of experience required.
-REGULAR_TEXT = re.compile(  # lower case, by `search_word`, where REGULAR_WORDS are
+REGULAR_TEXT = re.compile(  # lower case, where REGULAR_STARTS are
     r"cdi\b|contrat [àa] dur[ée]e ind[ée]termin[ée]e|permanent (?:contract|position|role"
     r"|employment|job|post)\b|open[- ]ended contract\b|benefits package\b|401\(?k\)?"
     r"|health(?:care)? insurance\b|medical, dental\b|stock options\b"
     r"|equity (?:grant|package|compensation|stake)s?\b"
     r"|annual salary\b|per annum\b|salary range\b|base salary\b"
 )
-# Where a REGULAR_TEXT match can start: the first words of its phrases.
-REGULAR_WORDS = (
-    *("cdi", "contrat", "permanent", "open-", "open ", "benefits", "401", "health", "medical,"),
-    *("stock", "equity", "annual", "per annum", "salary", "base salary"),
+# Where a REGULAR_TEXT match can start: its phrases' starts, as far as they are plain ASCII text
+# ("open ended contract", not "open 9am-5pm").
+REGULAR_STARTS = (
+    *("cdi", "contrat ", "permanent ", "open-ended contract", "open ended contract"),
+    *("benefits package", "401k", "401(k", "health insurance", "healthcare insurance"),
+    *("medical, dental", "stock options", "equity ", "annual salary", "per annum"),
+    *("salary range", "base salary"),
 )
-# The first words of both, in one automaton: a description is searched once for the two
-# (`_starts`). It searches bytes, faster than a search of the str, which turns the offsets it
-# finds from bytes to characters.
-STARTS = BytesAhoCorasick([word.encode() for word in (*MICRO_MARKER_WORDS, *REGULAR_WORDS)])
+# Both, in one automaton: a description is searched once for the two (`_starts`). It searches
+# bytes, faster than a search of the str, which turns the offsets it finds from bytes to
+# characters.
+STARTS = BytesAhoCorasick([start.encode() for start in (*MICRO_MARKER_STARTS, *REGULAR_STARTS)])
 # "5+ years of experience", "3-5 years of relevant experience", "2 ans d'expérience" (lower case)
 YEARS_OF_EXPERIENCE = re.compile(
     r"[0-9](?<![0-9][0-9][0-9])[0-9]?\+?\s*(?:(?:-|–|to)\s*[0-9]{1,2}\s*\+?\s*)?(?:years?\s+"
@@ -313,10 +320,11 @@ def _always(text: str, words: tuple[str, ...]) -> bool:
 
 def _starts(lower: str) -> tuple[set[int], set[int]]:
     """Where a MICRO_MARKERS and where a REGULAR_TEXT match may start in `lower`: where one of
-    their first words starts a word. The text is searched as ASCII bytes, every other character
-    a "?" (in no first word): one byte a character, so the offsets are the text's."""
+    their starts (MICRO_MARKER_STARTS, REGULAR_STARTS) starts a word. The text is searched as
+    ASCII bytes, every other character a "?" (in no start): one byte a character, so the
+    offsets are the text's."""
     found = STARTS.find_matches_as_indexes(lower.encode("ascii", "replace"), overlapping=True)
-    micro = len(MICRO_MARKER_WORDS)
+    micro = len(MICRO_MARKER_STARTS)
     return (
         {at for needle, at, _ in found if needle < micro and not word_char_at(lower, at - 1)},
         {at for needle, at, _ in found if needle >= micro and not word_char_at(lower, at - 1)},
