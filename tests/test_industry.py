@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.tagging.industry import load_taxonomy, tag_industry
+from pipeline.tagging.industry import TAXONOMY_FILE, load_taxonomy, tag_industry
 
 
 @pytest.mark.parametrize(
@@ -81,3 +81,11 @@ def test_tags_are_the_same_in_every_process():
         for seed in ("1", "2", "3")
     }
     assert len(outputs) == 1 and len(outputs.pop()) > 1000
+
+
+def test_scores_go_unrounded_only_where_their_sums_are_exact(tmp_path):
+    assert load_taxonomy().exact_sums  # whole-number weights
+    path = tmp_path / "industries.toml"
+    path.write_text(TAXONOMY_FILE.read_text().replace('"software" = 3', '"software" = 0.1'))
+    assert not load_taxonomy(path).exact_sums
+    assert tag_industry("Software developer", [], "", load_taxonomy(path)).industry == "technology"

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from pipeline.collect.raw import RawItemError, parse_raw_line
 from pipeline.dedupe import canonical_url, company_key, parsed_canonical_url
-from pipeline.tagging import dates, hours, industry, kind, pay
+from pipeline.tagging import chunks, dates, hours, kind, pay
 from pipeline.tagging import normalize as normalize_module
 from pipeline.tagging import text as text_module
 from pipeline.tagging.dates import deadline_date, posted_date
@@ -218,7 +218,35 @@ def test_micro_markers_are_tried_where_their_first_words_start(text):
         for at in range(len(lower))
         if (match := kind.MICRO_MARKERS.match(lower, at))
     )
-    assert (kind._micro_marker(lower) is not None) == expected
+    assert (kind._micro_marker(lower, kind._starts(lower)[0]) is not None) == expected
+
+
+REGULAR_SOUP = joined(
+    [
+        *("open", "open-ended", "ended", "contract", "health", "care", "insurance", "401", "(k)"),
+        *("k", "per", "annum", "salary", "range", "base", "annual", "equity", "stake", "cdi"),
+        *("contrat", "à", "durée", "indéterminée", "medical,", "dental", "stock", "options"),
+        *("benefits", "package", "permanent", "role", "x", "_", "é", " ", "  ", "-", "\n"),
+    ],
+    30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(REGULAR_SOUP)
+def test_regular_text_is_tried_where_its_starts_start(text):
+    lower = text.lower()
+    expected = next(
+        (
+            match.span()
+            for at in range(len(lower))
+            if not text_module.word_char_at(lower, at - 1)
+            and (match := kind.REGULAR_TEXT.match(lower, at))
+        ),
+        None,
+    )
+    found = text_module.first_match_at(kind.REGULAR_TEXT, lower, kind._starts(lower)[1])
+    assert (found and found.span()) == expected
 
 
 GUARDED = [
@@ -262,12 +290,13 @@ WORD_SOUP = joined(
 def test_automaton_finds_the_chunks_a_split_finds(text):
     taxonomy = load_taxonomy()
     lower = text.lower()
-    chunks = taxonomy.chunk_keys.intersection(industry._chunks(lower))
-    expected = set(map(taxonomy.chunk_words.__getitem__, chunks))
+    keys = taxonomy.chunk_keys.intersection(chunks.chunks_of(lower))
+    expected = set(map(taxonomy.chunk_words.__getitem__, keys))
     scanned = taxonomy._scan(lower)
-    assert scanned is None or scanned[0] == expected
+    assert (scanned is None) == chunks.connectors_touch(chunks.separated(lower))
     if scanned is not None:
-        assert taxonomy._found_by_scan(lower, *scanned) == taxonomy._found_by_split(lower)
+        assert scanned & set(taxonomy.chunk_words.values()) == expected
+        assert taxonomy._found_by_scan(lower, scanned) == taxonomy._found_by_split(lower)
 
 
 @settings(max_examples=200, deadline=None)

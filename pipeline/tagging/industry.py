@@ -1,9 +1,8 @@
 """Industry tagging with transparent weighted phrases from `industries.toml`.
 
-Each text is split into words once; one-word phrases are found by set intersection, longer
-phrases only when their first word is present, and "prefix*" phrases by one small pattern.
-Words are the WORD pattern's matches; `_chunks` finds them with bytes operations, which is
-several times faster than the pattern on long descriptions.
+Each text is split into words once (`pipeline.tagging.chunks`); one-word phrases are found by
+set intersection, longer phrases only when their first word is present, and "prefix*" phrases by
+one small pattern.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick, BytesAhoCorasick
 
+from pipeline.tagging.chunks import CONNECTORS, SEPARATE, WORD, chunks_of, decorated, separated
 from pipeline.tagging.text import TITLE_PARTS
 
 TAXONOMY_FILE = Path(__file__).with_name("industries.toml")
@@ -27,48 +27,9 @@ TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT = 3, 1.5, 1
 # `pipeline.tagging.sections`) say little of the role's field: "a MySQL DBA at a marketing
 # platform".
 EMPLOYER_WEIGHT = 0.25
+FIELD_WEIGHTS = (TITLE_WEIGHT, CATEGORY_WEIGHT, DESCRIPTION_WEIGHT, EMPLOYER_WEIGHT)
 EVIDENCE_CHARS = 120
 REPEATED_TEXTS = 10_000
-# Texts at least this long are split into words by the automaton (`Taxonomy.chunk_finder`);
-# below it, splitting and looking up each chunk is faster.
-AUTOMATON_MIN_TEXT = 200
-
-
-WORD = re.compile(r"[a-z0-9&+#]+(?:[-'./][a-z0-9&+#]+)*")
-WORD_BYTES = re.compile(WORD.pattern.encode())
-# WORD's characters (all ASCII); its connectors, which join two runs of them into one word
-# ("front-end", "24/7") but are not part of a word elsewhere ("data." is "data"); every other
-# character separates words and becomes a space (lower-cased text is made ASCII with "?" for
-# the rest). Both taken from WORD itself.
-WORD_CHARS = bytes(c for c in range(128) if WORD.fullmatch(chr(c)))
-CONNECTORS = bytes(c for c in range(128) if c not in WORD_CHARS and WORD.fullmatch(f"a{chr(c)}a"))
-SEPARATE = bytes(c if c in WORD_CHARS or c in CONNECTORS else ord(" ") for c in range(256))
-CONNECTOR_AS_DOT = bytes(ord(".") if c in CONNECTORS else c for c in range(256))
-
-
-def _chunks(lower: str) -> list[bytes]:
-    """The text's space-separated chunks: when no two connectors touch, each chunk is one
-    WORD match at most, with at most one connector before and after it ("data." is b"data.").
-    Otherwise (rare: "...", "--") the WORD matches themselves."""
-    data = _separated(lower)
-    if _connectors_touch(data):
-        return WORD_BYTES.findall(data)
-    return data.split()
-
-
-def _separated(lower: str) -> bytes:
-    """The lower-cased text as ASCII, every character but WORD's and connectors a space."""
-    return lower.encode("ascii", "replace").translate(SEPARATE)
-
-
-def _connectors_touch(data: bytes) -> bool:
-    return b".." in data.translate(CONNECTOR_AS_DOT)
-
-
-def _decorated(word: str) -> list[bytes]:
-    """The chunks that hold `word` and nothing else (see `_chunks`)."""
-    ends = [b"", *(bytes([c]) for c in CONNECTORS)]
-    return [before + word.encode() + after for before in ends for after in ends]
 
 
 @dataclass(frozen=True)
@@ -81,27 +42,30 @@ class Taxonomy:
     weights: dict[str, tuple[tuple[str, float], ...]]  # the same as (slug, weight) pairs
     words: frozenset[str]  # one-word phrases
     multi: dict[str, list[tuple[re.Pattern[str], str]]]  # first word -> (pattern, phrase)
-    chunk_words: dict[bytes, str]  # a chunk (see `_chunks`) -> the one-word phrase or first word
+    multi_phrases: dict[str, tuple[str, re.Pattern[str]]]  # phrase -> (first word, pattern)
+    chunk_words: dict[bytes, str]  # a chunk (see `chunks_of`) -> the one-word phrase or first word
     chunk_keys: frozenset[bytes]
     prefixes: re.Pattern[str] | None  # "analy*" style phrases
     stems: tuple[str, ...]  # their stems ("analy"): the pattern only runs where one is found
+    stem_phrases: frozenset[str]  # the phrases themselves ("analy*")
     order: dict[str, int]
-    # In one pass over a separated text (an Aho-Corasick automaton), every chunk key with a
-    # space before and after, and every phrase of several words and every stem as it is: several
-    # times faster than splitting a long text into chunks and looking each one up, or than
-    # searching the text for each phrase. `chunk_finder_words[i]` is what its i-th needle finds:
-    # a chunk's word, or the phrase or stem itself (`_scan`).
+    # In one pass over a separated text (an Aho-Corasick automaton), every chunk key with a space
+    # before and after, every phrase of several words and stem as it is, and two connectors that
+    # touch: faster than splitting a text into chunks and looking each one up (several times on a
+    # description, a little on a title) or than searching it for each phrase. Needle i finds
+    # `chunk_finder_words[i]`: a chunk's word, a phrase (a stem's "analy*"; never a chunk's word,
+    # as those have no space or "*"), or None for two connectors (`_scan`).
     chunk_finder: BytesAhoCorasick
-    chunk_finder_words: tuple[str, ...]
-    chunk_needles: int  # the first this many needles are the chunk keys
+    chunk_finder_words: tuple[str | None, ...]
     # Phrases of several words and stems the automaton cannot find (with characters a separated
-    # text does not keep): searched for in the text itself.
-    unfindable: frozenset[str]
+    # text does not keep), as (the text searched for, the phrase): searched for in the text itself.
+    unfindable: tuple[tuple[str, str], ...]
     # Job titles naming a field (`[roles]`): one pattern of them all, and each one's slug.
     roles: AhoCorasick | None = None
     role_names: tuple[str, ...] = ()
     slug_phrases: dict[str, dict[str, float]] = field(default_factory=dict)  # slug -> weights
     role_slugs: dict[str, str] = field(default_factory=dict)
+    exact_sums: bool = False  # every score is exact, whatever the order of its terms (`_ranked`)
     # `found_in` of texts that repeat from posting to posting (a source's departments and
     # functions): text -> the phrases, in the order `found_in` gives them.
     repeated: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
@@ -110,53 +74,57 @@ class Taxonomy:
         """The phrases of the taxonomy that `text` contains (`lower`: the text lower-cased, where
         the caller has it)."""
         lower = text.lower() if lower is None else lower
-        if len(lower) >= AUTOMATON_MIN_TEXT:
-            scanned = self._scan(lower)
-            if scanned is not None:
-                return self._found_by_scan(lower, *scanned)
-        return self._found_by_split(lower)
+        scanned = self._scan(lower)
+        if scanned is None:  # connectors touch (rare)
+            return self._found_by_split(lower)
+        return self._found_by_scan(lower, scanned)
 
     def _found_by_split(self, lower: str) -> set[str]:
         """`found_in`'s answer from the chunks of `lower`."""
-        chunks = self.chunk_keys.intersection(_chunks(lower))
+        chunks = self.chunk_keys.intersection(chunks_of(lower))
         return self._found(lower, set(map(self.chunk_words.__getitem__, chunks)), None)
 
-    def _found_by_scan(self, lower: str, words: set[str], others: set[str]) -> set[str]:
-        """`found_in`'s answer from `_scan`'s words and the phrases and stems it saw."""
+    def _found_by_scan(self, lower: str, scanned: set[str]) -> set[str]:
+        """`found_in`'s answer from `_scan`'s words and the phrases it saw."""
         if self.unfindable:
-            others = others | {other for other in self.unfindable if other in lower}
-        return self._found(lower, words, others)
+            scanned = scanned | {phrase for text, phrase in self.unfindable if text in lower}
+        return self._found(lower, scanned, scanned)
 
     def _found(self, lower: str, words: set[str], held: set[str] | None) -> set[str]:
-        """The one-word phrases among `words`, and the phrases of several words and the stems
-        that their patterns find in `lower`, tried only where `lower` may hold them: those in
-        `held`, or with `held` None those `lower` contains."""
+        """The one-word phrases among `words`, and the phrases of several words (their first word
+        among `words`) and the stems that their patterns find in `lower`, tried only where `lower`
+        may hold them: those in `held` (stems by their phrase), or with `held` None those `lower`
+        contains."""
         found = words & self.words
-        for first in words & self.multi.keys():
-            for pattern, phrase in self.multi[first]:
-                may_hold = phrase in lower if held is None else phrase in held
-                if may_hold and pattern.search(lower):
+        if held is None:
+            for first in words & self.multi.keys():
+                for pattern, phrase in self.multi[first]:
+                    if phrase in lower and pattern.search(lower):
+                        found.add(phrase)
+        else:  # the few phrases held, rather than every phrase of each first word
+            for phrase in held & self.multi_phrases.keys():
+                first, pattern = self.multi_phrases[phrase]
+                if first in words and pattern.search(lower):
                     found.add(phrase)
         if self.prefixes is not None and (
             any(map(lower.__contains__, self.stems))
             if held is None
-            else not held.isdisjoint(self.stems)
+            else not held.isdisjoint(self.stem_phrases)
         ):
             found.update(m.group(1) + "*" for m in self.prefixes.finditer(lower))
         return found
 
-    def _scan(self, lower: str) -> tuple[set[str], set[str]] | None:
-        """`set(map(chunk_words.__getitem__, chunk_keys.intersection(_chunks(lower))))`, and
-        the phrases of several words and the stems that the separated text holds (every one
-        `lower` holds, and maybe more), in one pass; None where connectors touch (`_chunks`)."""
-        data = _separated(lower)
-        if _connectors_touch(data):
-            return None
-        found = self.chunk_finder.find_matches_as_indexes(b" " + data + b" ", overlapping=True)
-        names, chunk_needles = self.chunk_finder_words, self.chunk_needles
-        words = {names[needle] for needle, _, _ in found if needle < chunk_needles}
-        others = {names[needle] for needle, _, _ in found if needle >= chunk_needles}
-        return words, others
+    def _scan(self, lower: str) -> set[str] | None:
+        """`set(map(chunk_words.__getitem__, chunk_keys.intersection(chunks_of(lower))))` and the
+        phrases that the separated text holds (every one `lower` holds, and maybe more; stems by
+        their phrase), in one pass; None where connectors touch (`chunks_of`)."""
+        data = b" " + separated(lower) + b" "
+        names = self.chunk_finder_words
+        seen = {
+            names[needle]
+            for needle, _, _ in self.chunk_finder.find_matches_as_indexes(data, overlapping=True)
+        }
+        return None if None in seen else seen
 
     def found_in_repeated(self, text: str) -> tuple[str, ...]:
         """`found_in(text)`, remembered for up to REPEATED_TEXTS texts."""
@@ -189,6 +157,7 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
             phrases.setdefault(phrase.lower(), {})[slug] = float(weight)
     words = frozenset(p for p in phrases if " " not in p and not p.endswith("*"))
     multi: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+    multi_phrases: dict[str, tuple[str, re.Pattern[str]]] = {}
     for phrase in phrases:
         if " " in phrase:
             # `(?<![\w&])phrase(?![\w&])`, written to start with the phrase: the regex engine
@@ -196,25 +165,34 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
             # (twenty times as fast on real descriptions)
             escaped = re.escape(phrase)
             pattern = re.compile(rf"{escaped}(?<![\w&]{escaped})(?![\w&])")
-            multi.setdefault(WORD.findall(phrase)[0], []).append((pattern, phrase))
+            first = WORD.findall(phrase)[0]
+            multi.setdefault(first, []).append((pattern, phrase))
+            multi_phrases[phrase] = first, pattern
     # Phrases that are not one WORD match can never be found; they get no chunks either.
     chunk_words = {
         chunk: word
         for word in (*words, *multi)
         if WORD.fullmatch(word)
-        for chunk in _decorated(word)
+        for chunk in decorated(word)
     }
-    stems = [p[:-1] for p in phrases if p.endswith("*")]
-    # Phrases of several words and stems whose every character a separated text keeps: where
-    # the lower-cased text holds one, the separated text holds it too.
-    multi_phrases = [phrase for phrase in phrases if " " in phrase]
+    stem_phrases = [p for p in phrases if p.endswith("*")]
+    stems = [p[:-1] for p in stem_phrases]
+    # Phrases of several words and stems, as (text, phrase), whose every character a separated
+    # text keeps: where the lower-cased text holds one, the separated text holds it too.
+    searched = [*((p, p) for p in phrases if " " in p), *((p[:-1], p) for p in stem_phrases)]
     findable = [
-        other
-        for other in (*multi_phrases, *stems)
-        if other
+        (text, phrase)
+        for text, phrase in searched
+        if text
         and all(
-            char == " " or ord(char) < 128 and SEPARATE[ord(char)] == ord(char) for char in other
+            char == " " or ord(char) < 128 and SEPARATE[ord(char)] == ord(char) for char in text
         )
+    ]
+    # `Taxonomy.chunk_finder`'s needles, each with what it names
+    needles = [
+        *((b" " + chunk + b" ", word) for chunk, word in chunk_words.items()),
+        *((text.encode(), phrase) for text, phrase in findable),
+        *((bytes([a, b]), None) for a in CONNECTORS for b in CONNECTORS),
     ]
     prefixes = re.compile(rf"\b({'|'.join(map(re.escape, stems))})\w*") if stems else None
     return Taxonomy(
@@ -226,16 +204,15 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         weights={phrase: tuple(slugs.items()) for phrase, slugs in phrases.items()},
         words=words,
         multi=multi,
+        multi_phrases=multi_phrases,
         chunk_words=chunk_words,
         chunk_keys=frozenset(chunk_words),
-        chunk_finder=BytesAhoCorasick(
-            [b" " + chunk + b" " for chunk in chunk_words] + [o.encode() for o in findable]
-        ),
-        chunk_finder_words=(*chunk_words.values(), *findable),
-        chunk_needles=len(chunk_words),
-        unfindable=frozenset(p for p in (*multi_phrases, *stems) if p not in findable),
+        chunk_finder=BytesAhoCorasick([needle for needle, _ in needles]),
+        chunk_finder_words=tuple(name for _, name in needles),
+        unfindable=tuple(pair for pair in searched if pair not in findable),
         prefixes=prefixes,
         stems=tuple(stems),
+        stem_phrases=frozenset(stem_phrases),
         order={slug: i for i, slug in enumerate(industries)},
         roles=AhoCorasick(list(role_slugs)) if role_slugs else None,
         role_names=tuple(role_slugs),
@@ -243,7 +220,16 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
             slug: {p: w[slug] for p, w in phrases.items() if slug in w} for slug in industries
         },
         role_slugs=role_slugs,
+        exact_sums=_sums_are_exact(phrases),
     )
+
+
+def _sums_are_exact(phrases: dict[str, dict[str, float]]) -> bool:
+    """Whether every score is exact, whatever the order of its terms (weight * field weight):
+    where each term is a multiple of 2**-16 and no score can reach 2**32, every sum is, and two
+    different ones are too far apart to round to the same 9 decimals."""
+    terms = [w * f for slugs in phrases.values() for w in slugs.values() for f in FIELD_WEIGHTS]
+    return all((t * 2**16).is_integer() for t in terms) and sum(map(abs, terms)) < 2**32
 
 
 # What may follow the role title that heads a part: a level, "intern", a gender note.
@@ -342,18 +328,15 @@ def _evidence(fields: list[tuple[Iterable[str], float]], slug: str, taxonomy: Ta
 
 
 def _ranked(scores: dict[str, float], taxonomy: Taxonomy) -> list[str]:
-    """Slugs by score, highest first, ties in the taxonomy's order. Scores are rounded first: the
-    phrases found are a set, so their weights are summed in an order that varies from process
-    to process, and the last bits of a sum with them."""
-    keyed = sorted(
-        zip(
-            [-round(score, 9) for score in scores.values()],
-            map(taxonomy.order.__getitem__, scores),
-            scores,
-            strict=True,
-        )
-    )  # (-score, position, slug) tuples compare in C, faster than a key function
-    return [slug for _, _, slug in keyed]
+    """Slugs by score, highest first, ties in the taxonomy's order. Scores are rounded first
+    unless their sums are exact (`Taxonomy.exact_sums`; rounding is slow): the phrases found are
+    a set, so their weights are summed in an order that varies from process to process, and the
+    last bits of a sum with them."""
+    if not taxonomy.exact_sums:
+        scores = {slug: round(score, 9) for slug, score in scores.items()}
+    # by position, then by score: the sort is stable, with reverse=True too
+    by_position = sorted(scores, key=taxonomy.order.__getitem__)
+    return sorted(by_position, key=scores.__getitem__, reverse=True)
 
 
 def tag_industry(

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from ahocorasick_rs import AhoCorasick
+from ahocorasick_rs import BytesAhoCorasick
 
 from pipeline.tagging.hours import snippet
 from pipeline.tagging.text import (
@@ -36,8 +36,12 @@ MICRO_MARKERS = re.compile(
     r"|short[- ]term (?:paid |freelance |remote )?projects?\b|mini[- ]internships?\b"
     r"|freelance (?:micro[- ])?projects?\b|paid (?:short|micro)[- ]projects?\b"
 )
-# Each MICRO_MARKERS match starts with one of these: the only places it needs trying.
-MICRO_MARKER_STARTS = AhoCorasick(["micro", "project", "short", "mini", "freelance", "paid"])
+# Each MICRO_MARKERS match starts with one of these, its phrases' starts as far as they are
+# plain text: the only places it needs trying ("project 2" or "short notice" is not one).
+MICRO_MARKER_STARTS = (
+    *("micro", "project-based intern", "project based intern", "short-term ", "short term "),
+    *("mini-intern", "mini intern", "freelance ", "paid short", "paid micro"),
+)
 # Just before a marker: it is denied ("this is not a micro-internship", "no mini-internships").
 DENIED_BEFORE = re.compile(r"(?:\bnot|n't|\bno)(?:\s+an?)?\s*$")
 PART_TIME_ONGOING = re.compile(r"ongoing\b|permanent part[- ]time\b|regular part[- ]time")
@@ -98,18 +102,25 @@ REGULAR_HEAD = re.compile(
 )
 # Regular employment, in the text: a permanent or open-ended contract, benefits, a salary by the
 # year, years of experience required.
-REGULAR_TEXT = re.compile(  # lower case, by `search_word`, where REGULAR_WORDS are
+REGULAR_TEXT = re.compile(  # lower case, where REGULAR_STARTS are
     r"cdi\b|contrat [àa] dur[ée]e ind[ée]termin[ée]e|permanent (?:contract|position|role"
     r"|employment|job|post)\b|open[- ]ended contract\b|benefits package\b|401\(?k\)?"
     r"|health(?:care)? insurance\b|medical, dental\b|stock options\b"
     r"|equity (?:grant|package|compensation|stake)s?\b"
     r"|annual salary\b|per annum\b|salary range\b|base salary\b"
 )
-# Where a REGULAR_TEXT match can start: the first words of its phrases.
-REGULAR_STARTS = AhoCorasick(
-    ["cdi", "contrat", "permanent", "open-", "open ", "benefits", "401", "health", "medical,"]
-    + ["stock", "equity", "annual", "per annum", "salary", "base salary"]
+# Where a REGULAR_TEXT match can start: its phrases' starts, as far as they are plain ASCII text
+# ("open ended contract", not "open 9am-5pm").
+REGULAR_STARTS = (
+    *("cdi", "contrat ", "permanent ", "open-ended contract", "open ended contract"),
+    *("benefits package", "401k", "401(k", "health insurance", "healthcare insurance"),
+    *("medical, dental", "stock options", "equity ", "annual salary", "per annum"),
+    *("salary range", "base salary"),
 )
+# Both, in one automaton: a description is searched once for the two (`_starts`). It searches
+# bytes, faster than a search of the str, which turns the offsets it finds from bytes to
+# characters.
+STARTS = BytesAhoCorasick([start.encode() for start in (*MICRO_MARKER_STARTS, *REGULAR_STARTS)])
 # "5+ years of experience", "3-5 years of relevant experience", "2 ans d'expérience" (lower case)
 YEARS_OF_EXPERIENCE = re.compile(
     r"[0-9](?<![0-9][0-9][0-9])[0-9]?\+?\s*(?:(?:-|–|to)\s*[0-9]{1,2}\s*\+?\s*)?(?:years?\s+"
@@ -194,12 +205,13 @@ def decide_kind(
     if strong:
         return Kind("micro-internship", f"{strong.group(0)}: {title}"[:EVIDENCE_CHARS])
     body = _body_lower(description, description_lower)
+    micro_starts, regular_starts = _starts(body)
 
     def regular() -> str | None:  # worked out only where it decides
         head_may = may_match(head_lower, REGULAR_HEAD_WORDS)
-        return _regular(head, body, employer_text, pay_unit, head_may)
+        return _regular(head, body, regular_starts, employer_text, pay_unit, head_may)
 
-    marker = search_word(MICRO_MARKERS, head_lower) or _micro_marker(body)
+    marker = search_word(MICRO_MARKERS, head_lower) or _micro_marker(body, micro_starts)
     if marker and not regular():
         return Kind("micro-internship", _quote(marker))
     text = f"{head_lower} | {body}"
@@ -244,26 +256,35 @@ def _body_lower(description: str, lower: str | None) -> str:
 
 
 def _regular(
-    head: str, body: str, employer_text: str, pay_unit: str | None, head_may: bool
+    head: str,
+    body: str,
+    body_starts: set[int],
+    employer_text: str,
+    pay_unit: str | None,
+    head_may: bool,
 ) -> str | None:
-    """The evidence of regular employment, or None (`head_may`: the head may say it)."""
+    """The evidence of regular employment, or None (`head_may`: the head may say it;
+    `body_starts`: where REGULAR_TEXT may start in `body`, from `_starts`)."""
     match = REGULAR_HEAD.search(head) if head_may else None
     if match:
         return _quote(match)
-    for text in (body, employer_text[:4000].lower()):
-        if not text:
-            continue
-        starts = REGULAR_STARTS.find_matches_as_indexes(text, overlapping=True)
-        match = first_match_at(
-            REGULAR_TEXT, text, {at for _, at, _ in starts if not word_char_at(text, at - 1)}
-        )
-        if match is None and "exp" in text and ("year" in text or "ans" in text):
-            match = YEARS_OF_EXPERIENCE.search(text)
-        if match:
-            return _quote(match)
+    match = _regular_text(body, body_starts)
+    if match is None and employer_text:
+        other = employer_text[:4000].lower()
+        match = _regular_text(other, _starts(other)[1])
+    if match:
+        return _quote(match)
     if pay_unit in YEARLY_UNITS:
         return "pay by the year"
     return None
+
+
+def _regular_text(text: str, starts: set[int]) -> re.Match[str] | None:
+    """The first REGULAR_TEXT match in `text`, tried at `starts`, else years of experience."""
+    match = first_match_at(REGULAR_TEXT, text, starts)
+    if match is None and "exp" in text and ("year" in text or "ans" in text):
+        match = YEARS_OF_EXPERIENCE.search(text)
+    return match
 
 
 ENGLISH_INTERNSHIP = re.compile(r"(?i)\bintern(?:ship)?s?\b")
@@ -297,11 +318,23 @@ def _always(text: str, words: tuple[str, ...]) -> bool:
     return True
 
 
-def _micro_marker(lower: str) -> re.Match[str] | None:
+def _starts(lower: str) -> tuple[set[int], set[int]]:
+    """Where a MICRO_MARKERS and where a REGULAR_TEXT match may start in `lower`: where one of
+    their starts (MICRO_MARKER_STARTS, REGULAR_STARTS) starts a word. The text is searched as
+    ASCII bytes, every other character a "?" (in no start): one byte a character, so the
+    offsets are the text's."""
+    found = STARTS.find_matches_as_indexes(lower.encode("ascii", "replace"), overlapping=True)
+    micro = len(MICRO_MARKER_STARTS)
+    return (
+        {at for needle, at, _ in found if needle < micro and not word_char_at(lower, at - 1)},
+        {at for needle, at, _ in found if needle >= micro and not word_char_at(lower, at - 1)},
+    )
+
+
+def _micro_marker(lower: str, starts: set[int]) -> re.Match[str] | None:
     """The first MICRO_MARKERS match at the start of a word (`search_word`) that is not
-    denied (DENIED_BEFORE), trying the pattern only where one of its first words starts."""
-    found = MICRO_MARKER_STARTS.find_matches_as_indexes(lower, overlapping=True)
-    for at in sorted({at for _, at, _ in found if not word_char_at(lower, at - 1)}):
+    denied (DENIED_BEFORE), trying the pattern only at `starts` (from `_starts`)."""
+    for at in sorted(starts):
         match = MICRO_MARKERS.match(lower, at)
         if match and not _denied(lower, at):
             return match
