@@ -1,11 +1,16 @@
 """Normalization of raw items: pure, and honest about what is unknown."""
 
 import copy
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pipeline.tagging import text as text_module
 from pipeline.tagging.kind import decide_kind
 from pipeline.tagging.normalize import normalize_posting, normalize_postings
 from pipeline.tagging.text import html_to_text, iso_date
@@ -197,6 +202,21 @@ def test_decide_is_micro(title, description, employment_type, hours_max, expecte
 )
 def test_html_to_text(markup, text):
     assert html_to_text(markup) == text
+
+
+ONE_BLOCK = re.compile(rf"(?i){text_module.BLOCK}")
+MARKUP_PIECES = ["<p>", "</P >", "<p class='x'>", "<br/>", "< br >", "<li>", "</li>", "<b>"]
+MARKUP_PIECES += ["</b>", "<a href='</p>'>", "&amp;", "&amp", "&#10;", "<", ">", "/", "p", "x"]
+MARKUP_PIECES += [" ", "  ", "\n", "\t", "\r", "\x1c", "\xa0", "\u200b", "é"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(MARKUP_PIECES), max_size=16).map("".join))
+def test_html_lines_are_as_with_a_line_break_for_each_block_tag(markup):
+    text = text_module.TAG.sub(" ", ONE_BLOCK.sub("\n", f"<b>{markup}"))
+    text = html.unescape(text)
+    expected = "\n".join(filter(None, (" ".join(line.split()) for line in text.split("\n"))))
+    assert html_to_text(f"<b>{markup}") == expected
 
 
 @pytest.mark.parametrize(
