@@ -10,7 +10,7 @@ from a fixed fee or stipend and the estimated hours. Amounts that are not pay ("
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
@@ -134,6 +134,10 @@ LOWER_UNIT_PATTERNS = [
 # All of them in one: matches where any of them does, so when it finds nothing none of them
 # needs trying (the usual case for text after a stipend or a fixed fee).
 LOWER_ANY_UNIT = re.compile("|".join(_literal_first(w) for _, words in UNIT_WORDS for w in words))
+# The units the words before an amount can name ("Stipend: $750"), with their patterns.
+BEFORE_UNITS = ("stipend", "fixed")
+UNIT_BEFORE_PATTERNS = [(unit, p) for unit, p in UNIT_PATTERNS if unit in BEFORE_UNITS]
+LOWER_UNIT_BEFORE_PATTERNS = [(unit, p) for unit, p in LOWER_UNIT_PATTERNS if unit in BEFORE_UNITS]
 NOT_PAY_AFTER = re.compile(
     r"(?i)^\s*(?:[mb]n?\b|million|billion|trillion|in (?:funding|revenue|sales|assets|"
     r"donations|grants?)|budget|ad spend|of (?:revenue|funding|sales))"
@@ -258,7 +262,7 @@ YEARLY_FROM = 20000  # an amount this large with no unit is a yearly salary
 
 def _unit(after: str, before: str, amount: float, folds: bool) -> str | None:
     if folds:  # the faster, case-sensitive patterns on lower-cased text
-        after, before, patterns = after.lower(), before.lower(), LOWER_UNIT_PATTERNS
+        after, patterns = after.lower(), LOWER_UNIT_PATTERNS
         any_unit = LOWER_ANY_UNIT.search(after) is not None
     else:
         patterns, any_unit = UNIT_PATTERNS, True
@@ -267,8 +271,12 @@ def _unit(after: str, before: str, amount: float, folds: bool) -> str | None:
             return unit
     if amount >= YEARLY_FROM:
         return "year"  # "$150K-$190K": salaries are stated by the year
+    if folds:  # lower-cased only now: most amounts have their unit after them
+        before, patterns = before.lower(), LOWER_UNIT_BEFORE_PATTERNS
+    else:
+        patterns = UNIT_BEFORE_PATTERNS
     for unit, pattern in patterns:
-        if unit in ("stipend", "fixed") and pattern.search(before):
+        if pattern.search(before):
             return unit
     return None
 
@@ -279,14 +287,15 @@ def _not_pay_before(before: str, folds: bool) -> bool:
     return NOT_PAY_BEFORE.search(before) is not None
 
 
-def _money_matches(text: str, after_currency: bool) -> list[re.Match[str]]:
+def _money_matches(text: str, after_currency: bool) -> Iterator[re.Match[str]]:
     """MONEY and MONEY_AFTER matches in `text`, by start (MONEY_AFTER's only if
-    `after_currency`, false when the text holds none of its currencies)."""
-    if not MONEY_HINT.search(text):
-        return []
-    matches = list(MONEY.finditer(text))
+    `after_currency`, false when the text holds none of its currencies). MONEY's alone are
+    found as they are read: `_find` stops at the first that is pay, and the rest of the text
+    is not searched."""
     after = _money_after(text) if after_currency else []
-    return sorted([*matches, *after], key=lambda match: match.start()) if after else matches
+    if not after:
+        return MONEY.finditer(text)
+    return iter(sorted([*MONEY.finditer(text), *after], key=lambda match: match.start()))
 
 
 def _money_after(text: str) -> list[re.Match[str]]:
@@ -321,11 +330,10 @@ def _money_after(text: str) -> list[re.Match[str]]:
 def _find(text: str, after_currency: bool = True) -> Found | None:
     """The first pay amount stated in `text` as (min, max, currency, unit), or None.
     `after_currency`: as for `_money_matches`."""
-    matches = _money_matches(text, after_currency)
-    if not matches:
+    if not MONEY_HINT.search(text):
         return None
     folds = folds_like_lower(text)
-    for match in matches:
+    for match in _money_matches(text, after_currency):
         before = text[max(0, match.start() - 40) : match.start()]
         after = text[match.end() : match.end() + 40]
         if NOT_PAY_AFTER.match(after) or _not_pay_before(before, folds):
@@ -377,11 +385,5 @@ def parse_pay(
         per_hour = (low + high) / 2
     elif unit in ("fixed", "stipend") and hours_max:
         per_hour = ((low + high) / 2) / ((hours_min or hours_max) + hours_max) * 2
-    return Pay(
-        min=tidy_number(low),
-        max=tidy_number(high),
-        currency=currency,
-        unit=unit,
-        unpaid=False,
-        per_hour=round(per_hour, 2) if per_hour else None,
-    )
+    per_hour = round(per_hour, 2) if per_hour else None
+    return Pay(tidy_number(low), tidy_number(high), currency, unit, False, per_hour)
