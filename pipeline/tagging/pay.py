@@ -58,6 +58,9 @@ MONEY_AFTER = re.compile(  # "1,200 USD", "450 €"
 )
 # Every MONEY or MONEY_AFTER match holds one of these: a cheap test before the costly patterns.
 MONEY_HINT = re.compile(rf"\$|£|€|₹|₱|₩|¥|{'|'.join(CODES)}")
+# A MONEY match starts at most this many characters before the first of them ("US$", "CN¥");
+# each currency of a MONEY_AFTER match is one of them.
+MONEY_BEFORE_HINT = 2
 # Every ASCII character a MONEY_AFTER match can hold before its currency (its amounts, spaces,
 # range words): keep in step with AMOUNT, FIRST_AMOUNT and MONEY_AFTER's range separators.
 AMOUNT_CHARS = "0123456789,.kK-–—to \t\n\r\f\v"
@@ -287,27 +290,31 @@ def _not_pay_before(before: str, folds: bool) -> bool:
     return NOT_PAY_BEFORE.search(before) is not None
 
 
-def _money_matches(text: str, after_currency: bool) -> Iterator[re.Match[str]]:
+def _money_matches(text: str, after_currency: bool, hint: int) -> Iterator[re.Match[str]]:
     """MONEY and MONEY_AFTER matches in `text`, by start (MONEY_AFTER's only if
     `after_currency`, false when the text holds none of its currencies). MONEY's alone are
     found as they are read: `_find` stops at the first that is pay, and the rest of the text
-    is not searched."""
-    after = _money_after(text) if after_currency else []
+    is not searched. `hint`: where MONEY_HINT first matches; the text before it (and
+    MONEY_BEFORE_HINT) holds no start of a MONEY match nor a MONEY_AFTER currency, and is
+    not searched either (a lookbehind or `\b` still sees it)."""
+    after = _money_after(text, hint) if after_currency else []
+    start = max(0, hint - MONEY_BEFORE_HINT)
     if not after:
-        return MONEY.finditer(text)
-    return iter(sorted([*MONEY.finditer(text), *after], key=lambda match: match.start()))
+        return MONEY.finditer(text, start)
+    return iter(sorted([*MONEY.finditer(text, start), *after], key=lambda match: match.start()))
 
 
-def _money_after(text: str) -> list[re.Match[str]]:
+def _money_after(text: str, hint: int = 0) -> list[re.Match[str]]:
     """`list(MONEY_AFTER.finditer(text))`, searching only from just before its currencies.
 
     A match ends with one of its currencies, after an amount's last digit (or "k") and maybe
     spaces, and holds nothing but AMOUNT_CHARS before it. So no match starts before the run of
     those characters that ends at the first such currency at or after where the last match
-    ended, and a search from there finds the next match.
+    ended, and a search from there finds the next match. `hint`: where the first currency
+    can be.
     """
     ends = []
-    for currency in AFTER_CURRENCY.finditer(text):
+    for currency in AFTER_CURRENCY.finditer(text, hint):
         head = text[: currency.start()].rstrip()  # as \s* matches
         if head and (head[-1].isdecimal() or head[-1] in "kK"):  # as \d matches
             ends.append(currency.start())
@@ -330,10 +337,11 @@ def _money_after(text: str) -> list[re.Match[str]]:
 def _find(text: str, after_currency: bool = True) -> Found | None:
     """The first pay amount stated in `text` as (min, max, currency, unit), or None.
     `after_currency`: as for `_money_matches`."""
-    if not MONEY_HINT.search(text):
+    hint = MONEY_HINT.search(text)
+    if hint is None:
         return None
     folds = folds_like_lower(text)
-    for match in _money_matches(text, after_currency):
+    for match in _money_matches(text, after_currency, hint.start()):
         before = text[max(0, match.start() - 40) : match.start()]
         after = text[match.end() : match.end() + 40]
         if NOT_PAY_AFTER.match(after) or _not_pay_before(before, folds):
