@@ -212,8 +212,12 @@ def test_html_to_text(markup, text):
     assert html_to_text(markup) == text
 
 
-ONE_BLOCK = re.compile(rf"(?i){text_module.BLOCK}")
+ONE_BLOCK = re.compile(  # BLOCK as first written, each of its tags whole
+    r"(?i)<\s*(?:(?:br\s*/?|/p|/li|/h[1-6]|/div|/tr|/ul|/ol|/table)\s*|"
+    r"(?:p|li|h[1-6]|div|tr|ul|ol|table)\b[^>]*)>"
+)
 MARKUP_PIECES = ["<p>", "</P >", "<p class='x'>", "<br/>", "< br >", "<li>", "</li>", "<b>"]
+MARKUP_PIECES += ["<BR / >", "</ p>", "< /div>", "<h2 id=x>", "<table>", "<pre>", "<Tr>"]
 MARKUP_PIECES += ["</b>", "<a href='</p>'>", "&amp;", "&amp", "&#10;", "<", ">", "/", "p", "x"]
 MARKUP_PIECES += [" ", "  ", "\n", "\t", "\r", "\x1c", "\xa0", "\u200b", "é"]
 
