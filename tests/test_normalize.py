@@ -1,14 +1,27 @@
 """Normalization of raw items: pure, and honest about what is unknown."""
 
 import copy
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pipeline.tagging import normalize as normalize_module
+from pipeline.tagging import text as text_module
 from pipeline.tagging.kind import decide_kind
-from pipeline.tagging.normalize import normalize_posting, normalize_postings
-from pipeline.tagging.text import html_to_text, iso_date
+from pipeline.tagging.normalize import (
+    REMOTE_NO,
+    REMOTE_NO_WORDS,
+    REMOTE_YES,
+    REMOTE_YES_WORDS,
+    normalize_posting,
+    normalize_postings,
+)
+from pipeline.tagging.text import html_to_text, iso_date, search_word
 
 RAW = {
     "source": "greenhouse",
@@ -199,6 +212,25 @@ def test_html_to_text(markup, text):
     assert html_to_text(markup) == text
 
 
+ONE_BLOCK = re.compile(  # BLOCK as first written, each of its tags whole
+    r"(?i)<\s*(?:(?:br\s*/?|/p|/li|/h[1-6]|/div|/tr|/ul|/ol|/table)\s*|"
+    r"(?:p|li|h[1-6]|div|tr|ul|ol|table)\b[^>]*)>"
+)
+MARKUP_PIECES = ["<p>", "</P >", "<p class='x'>", "<br/>", "< br >", "<li>", "</li>", "<b>"]
+MARKUP_PIECES += ["<BR / >", "</ p>", "< /div>", "<h2 id=x>", "<table>", "<pre>", "<Tr>"]
+MARKUP_PIECES += ["</b>", "<a href='</p>'>", "&amp;", "&amp", "&#10;", "<", ">", "/", "p", "x"]
+MARKUP_PIECES += [" ", "  ", "\n", "\t", "\r", "\x1c", "\xa0", "\u200b", "é"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(MARKUP_PIECES), max_size=16).map("".join))
+def test_html_lines_are_as_with_a_line_break_for_each_block_tag(markup):
+    text = text_module.TAG.sub(" ", ONE_BLOCK.sub("\n", f"<b>{markup}"))
+    text = html.unescape(text)
+    expected = "\n".join(filter(None, (" ".join(line.split()) for line in text.split("\n"))))
+    assert html_to_text(f"<b>{markup}") == expected
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
@@ -231,3 +263,16 @@ def test_a_batch_normalizes_as_its_items_do_one_at_a_time():
     assert batch[-2]["issues"] == ["description_truncated", "deadline_unreadable"]
     assert len({posting["posting_id"] for posting in batch}) > 200
     assert normalize_postings([]) == []
+
+
+REMOTE_PIECES = ["on-site", "onsite", "on site", "in person", "in-person", "in office", "hybrid"]
+REMOTE_PIECES += ["remote", "telecommute", "work from home", "work from anywhere", "fully remote"]
+REMOTE_PIECES += [" or remote", "/remote", "-first", " first", "s", "x", " ", "-", "/", "İ"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(REMOTE_PIECES), max_size=8).map("".join))
+def test_remote_words_are_in_every_match_of_their_pattern(text):
+    for pattern, words in ((REMOTE_YES, REMOTE_YES_WORDS), (REMOTE_NO, REMOTE_NO_WORDS)):
+        found = search_word(pattern, text) is not None
+        assert normalize_module._says(pattern, words, text) == found

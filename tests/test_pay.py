@@ -1,7 +1,10 @@
 """Pay read from a source's pay statement: a budget is a fixed payment for the whole project."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from pipeline.tagging import pay
 from pipeline.tagging.pay import Pay, parse_pay
 
 
@@ -29,3 +32,17 @@ def test_a_budget_is_a_fixed_payment(text, low, high, currency):
 def test_a_budget_that_is_not_pay_is_ignored():
     assert parse_pay(["You will manage a $500 budget for ads."]) == Pay()
     assert parse_pay(["Plan a budget of $2,000 for the launch."]) == Pay()
+
+
+MONEY_PIECES = ["$", "US$", "CA$", "CN¥", "¥", "€", "£", "USD", "EUR", "SEK", "KRW", "5", "1,200"]
+MONEY_PIECES += ["k", "K", ".5", " ", "\n", "-", "–", " to ", "x", "U", "S", "é", "٣"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(MONEY_PIECES), max_size=12).map("".join))
+def test_money_is_searched_from_its_first_hint_as_from_the_start(text):
+    hint = pay.MONEY_HINT.search(text)
+    found = [*pay.MONEY.finditer(text), *pay.MONEY_AFTER.finditer(text)]
+    expected = sorted(found, key=lambda match: match.start()) if hint else []
+    matches = pay._money_matches(text, True, hint.start()) if hint else []
+    assert [(m.start(), m.groups()) for m in matches] == [(m.start(), m.groups()) for m in expected]

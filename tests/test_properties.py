@@ -332,6 +332,7 @@ def test_script_check_finds_what_the_lower_cased_check_finds(text):
     lower = text.lower()
     if "<script" in lower or "<style" in lower:
         assert text_module.SCRIPT_OR_STYLE_OPENING.search(text)
+    assert text_module._holds_script_or_style(text) == ("<script" in lower or "<style" in lower)
 
 
 # Spaces of every kind, and characters that are not spaces, printable or not.

@@ -24,6 +24,7 @@ from pipeline.tagging.kind import FULL_TIME_JOB, Kind, decide_kind
 from pipeline.tagging.pay import Pay, parse_pay
 from pipeline.tagging.sections import Sections, split_sections
 from pipeline.tagging.text import (
+    holds_any,
     html_to_text,
     merge_spans,
     sanitize_html,
@@ -40,6 +41,9 @@ REMOTE_YES = re.compile(  # lower case, by `search_word`
 REMOTE_NO = re.compile(  # lower case, by `search_word`
     r"(?:on[- ]?site|in[- ]person|in office|hybrid)\b(?! or remote)(?!/remote)"
 )
+# Every REMOTE_YES match holds one of these, every REMOTE_NO match one of those.
+REMOTE_YES_WORDS = ("remote", "telecommute", "work from")
+REMOTE_NO_WORDS = ("site", "person", "office", "hybrid")
 
 
 def raw_hash(raw: dict[str, Any]) -> str:
@@ -108,16 +112,24 @@ def _remote(
     says so (`location_says`, from `_remote_location`); else as the source states it; else
     remote where the location or the title says it. `role_lower`: the role's text lower-cased,
     where the caller has it."""
-    if location_says is False or search_word(REMOTE_NO, title.lower()):
+    title_lower = title.lower()
+    if location_says is False or _says(REMOTE_NO, REMOTE_NO_WORDS, title_lower):
         return False
     if stated and any(map(role_text.__contains__, NOT_REMOTE_HINTS)):
         if _says_not_remote(role_text.lower() if role_lower is None else role_lower):
             return False
     if stated is not None:
         return bool(stated)
-    if location_says or search_word(REMOTE_YES, title.lower()):
+    if location_says or _says(REMOTE_YES, REMOTE_YES_WORDS, title_lower):
         return True
     return location_says
+
+
+def _says(pattern: re.Pattern[str], words: tuple[str, ...], lower: str) -> bool:
+    """Whether `search_word(pattern, lower)` finds a match, where every match holds one of
+    `words`: a text without them (most titles) is not searched, which would try the pattern
+    at every one of its first letters."""
+    return holds_any(lower, words) and search_word(pattern, lower) is not None
 
 
 def _remote_location(location: str | None) -> bool | None:
@@ -125,9 +137,9 @@ def _remote_location(location: str | None) -> bool | None:
     if not location:
         return None
     lower = location.lower()
-    if search_word(REMOTE_YES, lower):
+    if _says(REMOTE_YES, REMOTE_YES_WORDS, lower):
         return True
-    return False if search_word(REMOTE_NO, lower) else None
+    return False if _says(REMOTE_NO, REMOTE_NO_WORDS, lower) else None
 
 
 # Raw items normalized together by `normalize_postings` (import reads this many at a time).

@@ -10,7 +10,7 @@ from a fixed fee or stipend and the estimated hours. Amounts that are not pay ("
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from ahocorasick_rs import AhoCorasick
@@ -58,6 +58,9 @@ MONEY_AFTER = re.compile(  # "1,200 USD", "450 €"
 )
 # Every MONEY or MONEY_AFTER match holds one of these: a cheap test before the costly patterns.
 MONEY_HINT = re.compile(rf"\$|£|€|₹|₱|₩|¥|{'|'.join(CODES)}")
+# A MONEY match starts at most this many characters before the first of them ("US$", "CN¥");
+# each currency of a MONEY_AFTER match is one of them.
+MONEY_BEFORE_HINT = 2
 # Every ASCII character a MONEY_AFTER match can hold before its currency (its amounts, spaces,
 # range words): keep in step with AMOUNT, FIRST_AMOUNT and MONEY_AFTER's range separators.
 AMOUNT_CHARS = "0123456789,.kK-–—to \t\n\r\f\v"
@@ -134,6 +137,10 @@ LOWER_UNIT_PATTERNS = [
 # All of them in one: matches where any of them does, so when it finds nothing none of them
 # needs trying (the usual case for text after a stipend or a fixed fee).
 LOWER_ANY_UNIT = re.compile("|".join(_literal_first(w) for _, words in UNIT_WORDS for w in words))
+# The units the words before an amount can name ("Stipend: $750"), with their patterns.
+BEFORE_UNITS = ("stipend", "fixed")
+UNIT_BEFORE_PATTERNS = [(unit, p) for unit, p in UNIT_PATTERNS if unit in BEFORE_UNITS]
+LOWER_UNIT_BEFORE_PATTERNS = [(unit, p) for unit, p in LOWER_UNIT_PATTERNS if unit in BEFORE_UNITS]
 NOT_PAY_AFTER = re.compile(
     r"(?i)^\s*(?:[mb]n?\b|million|billion|trillion|in (?:funding|revenue|sales|assets|"
     r"donations|grants?)|budget|ad spend|of (?:revenue|funding|sales))"
@@ -258,7 +265,7 @@ YEARLY_FROM = 20000  # an amount this large with no unit is a yearly salary
 
 def _unit(after: str, before: str, amount: float, folds: bool) -> str | None:
     if folds:  # the faster, case-sensitive patterns on lower-cased text
-        after, before, patterns = after.lower(), before.lower(), LOWER_UNIT_PATTERNS
+        after, patterns = after.lower(), LOWER_UNIT_PATTERNS
         any_unit = LOWER_ANY_UNIT.search(after) is not None
     else:
         patterns, any_unit = UNIT_PATTERNS, True
@@ -267,8 +274,12 @@ def _unit(after: str, before: str, amount: float, folds: bool) -> str | None:
             return unit
     if amount >= YEARLY_FROM:
         return "year"  # "$150K-$190K": salaries are stated by the year
+    if folds:  # lower-cased only now: most amounts have their unit after them
+        before, patterns = before.lower(), LOWER_UNIT_BEFORE_PATTERNS
+    else:
+        patterns = UNIT_BEFORE_PATTERNS
     for unit, pattern in patterns:
-        if unit in ("stipend", "fixed") and pattern.search(before):
+        if pattern.search(before):
             return unit
     return None
 
@@ -279,26 +290,31 @@ def _not_pay_before(before: str, folds: bool) -> bool:
     return NOT_PAY_BEFORE.search(before) is not None
 
 
-def _money_matches(text: str, after_currency: bool) -> list[re.Match[str]]:
+def _money_matches(text: str, after_currency: bool, hint: int) -> Iterator[re.Match[str]]:
     """MONEY and MONEY_AFTER matches in `text`, by start (MONEY_AFTER's only if
-    `after_currency`, false when the text holds none of its currencies)."""
-    if not MONEY_HINT.search(text):
-        return []
-    matches = list(MONEY.finditer(text))
-    after = _money_after(text) if after_currency else []
-    return sorted([*matches, *after], key=lambda match: match.start()) if after else matches
+    `after_currency`, false when the text holds none of its currencies). MONEY's alone are
+    found as they are read: `_find` stops at the first that is pay, and the rest of the text
+    is not searched. `hint`: where MONEY_HINT first matches; the text before it (and
+    MONEY_BEFORE_HINT) holds no start of a MONEY match nor a MONEY_AFTER currency, and is
+    not searched either (a lookbehind or `\b` still sees it)."""
+    after = _money_after(text, hint) if after_currency else []
+    start = max(0, hint - MONEY_BEFORE_HINT)
+    if not after:
+        return MONEY.finditer(text, start)
+    return iter(sorted([*MONEY.finditer(text, start), *after], key=lambda match: match.start()))
 
 
-def _money_after(text: str) -> list[re.Match[str]]:
+def _money_after(text: str, hint: int = 0) -> list[re.Match[str]]:
     """`list(MONEY_AFTER.finditer(text))`, searching only from just before its currencies.
 
     A match ends with one of its currencies, after an amount's last digit (or "k") and maybe
     spaces, and holds nothing but AMOUNT_CHARS before it. So no match starts before the run of
     those characters that ends at the first such currency at or after where the last match
-    ended, and a search from there finds the next match.
+    ended, and a search from there finds the next match. `hint`: where the first currency
+    can be.
     """
     ends = []
-    for currency in AFTER_CURRENCY.finditer(text):
+    for currency in AFTER_CURRENCY.finditer(text, hint):
         head = text[: currency.start()].rstrip()  # as \s* matches
         if head and (head[-1].isdecimal() or head[-1] in "kK"):  # as \d matches
             ends.append(currency.start())
@@ -321,11 +337,11 @@ def _money_after(text: str) -> list[re.Match[str]]:
 def _find(text: str, after_currency: bool = True) -> Found | None:
     """The first pay amount stated in `text` as (min, max, currency, unit), or None.
     `after_currency`: as for `_money_matches`."""
-    matches = _money_matches(text, after_currency)
-    if not matches:
+    hint = MONEY_HINT.search(text)
+    if hint is None:
         return None
     folds = folds_like_lower(text)
-    for match in matches:
+    for match in _money_matches(text, after_currency, hint.start()):
         before = text[max(0, match.start() - 40) : match.start()]
         after = text[match.end() : match.end() + 40]
         if NOT_PAY_AFTER.match(after) or _not_pay_before(before, folds):
@@ -377,11 +393,5 @@ def parse_pay(
         per_hour = (low + high) / 2
     elif unit in ("fixed", "stipend") and hours_max:
         per_hour = ((low + high) / 2) / ((hours_min or hours_max) + hours_max) * 2
-    return Pay(
-        min=tidy_number(low),
-        max=tidy_number(high),
-        currency=currency,
-        unit=unit,
-        unpaid=False,
-        per_hour=round(per_hour, 2) if per_hour else None,
-    )
+    per_hour = round(per_hour, 2) if per_hour else None
+    return Pay(tidy_number(low), tidy_number(high), currency, unit, False, per_hour)

@@ -10,10 +10,16 @@ from datetime import date, datetime
 import nh3
 
 TAG = re.compile(r"</?[a-zA-Z!][^>]*>")
-BLOCK = re.compile(  # a tag that starts or ends a block: a line break in the text
-    r"(?i)<\s*(?:(?:br\s*/?|/p|/li|/h[1-6]|/div|/tr|/ul|/ol|/table)\s*|"
+# A tag that starts or ends a block: a line break in the text. The closing tags share their "/",
+# so that the regex engine tries one alternative at a "</" rather than each closing tag's.
+BLOCK = (
+    r"<\s*(?:/(?:p|li|h[1-6]|div|tr|ul|ol|table)\s*|br\s*/?\s*|"
     r"(?:p|li|h[1-6]|div|tr|ul|ol|table)\b[^>]*)>"
 )
+# A run of block tags and the spaces between them ("</p>\n<ul><li>"): one line break. Each tag
+# alone would end a line, and the spaces between them would make lines of spaces, dropped: the
+# same text, with one match and one line for a run rather than for each of its tags.
+BLOCKS = re.compile(rf"(?i){BLOCK}(?:\s*{BLOCK})*")
 # Where a job title's parts split: "Senior Product Manager, Compliance (6 months contract)".
 TITLE_PARTS = re.compile(r"\s+[-–—|/]\s+|[,(\[:|]")
 ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
@@ -50,23 +56,51 @@ def html_to_text(markup: str) -> str:
         lines = [squash(line) for line in markup.splitlines()]
         return "\n".join(line for line in lines if line)
     text = COMMENT.sub(" ", markup) if "<!--" in markup else markup
-    # The regex first: it finds every "<script" or "<style" the lower-cased text has (and a
-    # few odd-case others), in half the time of lower-casing the text.
-    if SCRIPT_OR_STYLE_OPENING.search(text):
-        lower = text.lower()
-        if "<script" in lower or "<style" in lower:
-            text = SCRIPT_OR_STYLE.sub(" ", text)
-    text = TAG.sub(" ", BLOCK.sub("\n", text))
+    if _holds_script_or_style(text):
+        text = SCRIPT_OR_STYLE.sub(" ", text)
+    text = BLOCKS.sub("\n", text)
+    if "<" in text:  # tags that are not blocks' ("<b>"): none in many texts
+        text = TAG.sub(" ", text)
     if "&" in text:
         text = html.unescape(text)
     # Each line's words joined by one space, lines without words dropped: where no line has
-    # two spaces in a row or another space than " " (`isprintable()` is false for the others),
-    # that is each line stripped, with no Python call a line.
+    # two spaces in a row or another space than " ", that is each line stripped, with no Python
+    # call a line.
     lines = [*filter(None, map(str.strip, text.split("\n")))]
     joined = "\n".join(lines)
-    if "  " not in joined and all(map(str.isprintable, lines)):
+    if "  " not in joined and _no_other_spaces(joined, lines):
         return joined
     return "\n".join(filter(None, map(_one_line, lines)))
+
+
+def _holds_script_or_style(text: str) -> bool:
+    """Whether `"<script"` or `"<style"` is in `text.lower()`.
+
+    Only "S" and "s" lower to "s", so such a text holds "<s" or "<S": two quick searches rule
+    out most texts. Then the regex: it finds every "<script" or "<style" the lower-cased text
+    has (and a few odd-case others), in half the time of lower-casing the text.
+    """
+    if "<s" not in text and "<S" not in text:
+        return False
+    if not SCRIPT_OR_STYLE_OPENING.search(text):
+        return False
+    lower = text.lower()
+    return "<script" in lower or "<style" in lower
+
+
+# The ASCII spaces (`str.isspace()`) other than " " and the line break.
+OTHER_ASCII_SPACES = ("\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+
+
+def _no_other_spaces(joined: str, lines: list[str]) -> bool:
+    """Whether the `lines` (`joined`: joined by line breaks) hold no space but " ".
+
+    `isprintable()` is false for every other space, but looks each character up in Unicode's
+    tables: an ASCII text is rather searched for each of its few other spaces.
+    """
+    if joined.isascii():
+        return not any(map(joined.__contains__, OTHER_ASCII_SPACES))
+    return all(map(str.isprintable, lines))
 
 
 def _one_line(line: str) -> str:
