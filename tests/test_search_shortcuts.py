@@ -3,6 +3,7 @@ words are (one automaton pass, a cheap substring test first) finds what the plai
 
 import re
 
+from ahocorasick_rs import AhoCorasick
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -283,3 +284,13 @@ def test_squash_replaces_what_its_pattern_matches(text):
 def test_sub_task_guard_holds_the_last_word_of_every_match(text):
     if totals.SUB_TASK_BEFORE.search(text):
         assert text.rstrip().endswith(totals.SUB_TASK_BEFORE_ENDS)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.sampled_from([["hour", "week", "5h"], ["$", "€", "usd", "£"], ["cdi", "stage", "é"]]),
+    joined(["hour", "week", "5h", "$", "€", "usd", "cdi", "é", "ß", "İ", "?", " ", "x"], 12),
+)
+def test_word_finder_finds_what_a_search_of_the_text_finds(words, text):
+    expected = AhoCorasick(words).find_matches_as_indexes(text, overlapping=True)
+    assert sorted(text_module.WordFinder(words).find(text)) == sorted(expected)

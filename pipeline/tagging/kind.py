@@ -13,10 +13,9 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from ahocorasick_rs import BytesAhoCorasick
-
 from pipeline.tagging.hours import snippet
 from pipeline.tagging.text import (
+    WordFinder,
     first_match_at,
     folds_like_lower,
     holds_any,
@@ -117,10 +116,8 @@ REGULAR_STARTS = (
     *("medical, dental", "stock options", "equity ", "annual salary", "per annum"),
     *("salary range", "base salary"),
 )
-# Both, in one automaton: a description is searched once for the two (`_starts`). It searches
-# bytes, faster than a search of the str, which turns the offsets it finds from bytes to
-# characters.
-STARTS = BytesAhoCorasick([start.encode() for start in (*MICRO_MARKER_STARTS, *REGULAR_STARTS)])
+# Both, in one automaton: a description is searched once for the two (`_starts`).
+STARTS = WordFinder([*MICRO_MARKER_STARTS, *REGULAR_STARTS])
 # "5+ years of experience", "3-5 years of relevant experience", "2 ans d'expérience" (lower case)
 YEARS_OF_EXPERIENCE = re.compile(
     r"[0-9](?<![0-9][0-9][0-9])[0-9]?\+?\s*(?:(?:-|–|to)\s*[0-9]{1,2}\s*\+?\s*)?(?:years?\s+"
@@ -320,10 +317,8 @@ def _always(text: str, words: tuple[str, ...]) -> bool:
 
 def _starts(lower: str) -> tuple[set[int], set[int]]:
     """Where a MICRO_MARKERS and where a REGULAR_TEXT match may start in `lower`: where one of
-    their starts (MICRO_MARKER_STARTS, REGULAR_STARTS) starts a word. The text is searched as
-    ASCII bytes, every other character a "?" (in no start): one byte a character, so the
-    offsets are the text's."""
-    found = STARTS.find_matches_as_indexes(lower.encode("ascii", "replace"), overlapping=True)
+    their starts (MICRO_MARKER_STARTS, REGULAR_STARTS) starts a word."""
+    found = STARTS.find(lower)
     micro = len(MICRO_MARKER_STARTS)
     return (
         {at for needle, at, _ in found if needle < micro and not word_char_at(lower, at - 1)},

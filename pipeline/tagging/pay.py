@@ -13,9 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 
-from ahocorasick_rs import AhoCorasick
-
-from pipeline.tagging.text import folds_like_lower, holds_any, merge_spans, tidy_number
+from pipeline.tagging.text import WordFinder, folds_like_lower, holds_any, merge_spans, tidy_number
 
 SYMBOLS = {
     "$": "USD",
@@ -200,7 +198,7 @@ LONG_TEXT = 300  # longer texts are cut to the parts near a hint
 
 # Every place each hint starts, overlapping ones included, in one pass over the text (an
 # Aho-Corasick automaton): a third of the time of a substring search per hint.
-HINT_FINDER = AhoCorasick(list(HINTS))
+HINT_FINDER = WordFinder(list(HINTS))
 AFTER_CURRENCY_HINT_INDEXES = frozenset(
     i for i, hint in enumerate(HINTS) if hint in AFTER_CURRENCY_HINTS
 )
@@ -236,7 +234,7 @@ def _windows(text: str, lower: str | None = None) -> tuple[str, bool]:
 def _hint_points(lower: str) -> tuple[list[int], bool]:
     """Where each hint starts in `lower`, overlapping ones included; and whether one of them is
     one of AFTER_CURRENCY_HINTS."""
-    found = HINT_FINDER.find_matches_as_indexes(lower, overlapping=True)
+    found = HINT_FINDER.find(lower)
     after_currency = not AFTER_CURRENCY_HINT_INDEXES.isdisjoint([hint for hint, _, _ in found])
     return [at for _, at, _ in found], after_currency
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
-from ahocorasick_rs import AhoCorasick
+from pipeline.tagging.text import WordFinder
 
 HEADING_MAX_CHARS = 70
 HEADING_MAX_WORDS = 9
@@ -77,7 +77,7 @@ BENEFIT_WORDS = (
     *("hra", "hsa", "fsa", "fertility", "wellness", "gym", "pension", "mutuelle", "rtt"),
     *("restaurant", "equal", "regard to", "accommodation"),
 )
-BENEFIT_FINDER = AhoCorasick(list(BENEFIT_WORDS))
+BENEFIT_FINDER = WordFinder(list(BENEFIT_WORDS))
 BENEFIT_LINE_CHARS = 160  # a longer line is prose that may say more than a benefit
 UNDECORATE = re.compile(r"[^\w&'’ +/-]+")
 
@@ -164,7 +164,7 @@ def split_sections(text: str, lower: str | None = None) -> Sections:
 def _benefit_line_numbers(lower: str, lines: list[str]) -> set[int]:
     """The numbers of the lines, not too long, that hold one of BENEFIT_WORDS (`lower`: the
     lines' text lower-cased)."""
-    found = BENEFIT_FINDER.find_matches_as_indexes(lower, overlapping=True)
+    found = BENEFIT_FINDER.find(lower)
     if not found:
         return set()
     starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
 import nh3
+from ahocorasick_rs import AhoCorasick, BytesAhoCorasick
 
 TAG = re.compile(r"</?[a-zA-Z!][^>]*>")
 # A tag that starts or ends a block: a line break in the text. The closing tags share their "/",
@@ -232,3 +233,26 @@ def holds_any(text: str, words: Iterable[str]) -> bool:
         if word in text:
             return True
     return False
+
+
+class WordFinder:
+    """Every place where one of `words` is in a text, overlapping ones too, as `(index of the
+    word, start, end)`: one pass of an Aho-Corasick automaton.
+
+    A text is searched as bytes where byte offsets are its character offsets, a third quicker
+    than a search of the str, whose offsets are converted from the UTF-8 the automaton reads:
+    an ASCII text; and any text where every word is ASCII without "?", encoded with each other
+    character as "?" (one byte a character, in no word)."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.any_text = AhoCorasick(words)
+        self.as_bytes = BytesAhoCorasick([word.encode() for word in words])
+        self.ascii_words = all(word.isascii() and "?" not in word for word in words)
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        if text.isascii():
+            return self.as_bytes.find_matches_as_indexes(text.encode(), overlapping=True)
+        if self.ascii_words:
+            data = text.encode("ascii", "replace")
+            return self.as_bytes.find_matches_as_indexes(data, overlapping=True)
+        return self.any_text.find_matches_as_indexes(text, overlapping=True)

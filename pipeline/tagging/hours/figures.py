@@ -12,25 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from ahocorasick_rs import AhoCorasick, BytesAhoCorasick
-
-from pipeline.tagging.text import word_char_at
-
-
-class WordFinder:
-    """Every place where one of `words` is in a text, overlapping ones too, as `(index of the
-    word, start, end)`: one pass of an Aho-Corasick automaton. An ASCII text is searched as
-    bytes, where byte offsets are character offsets: a third quicker, as the offsets need no
-    converting from the UTF-8 the automaton reads."""
-
-    def __init__(self, words: list[str]) -> None:
-        self.any_text = AhoCorasick(words)
-        self.ascii_text = BytesAhoCorasick([word.encode() for word in words])
-
-    def find(self, text: str) -> list[tuple[int, int, int]]:
-        if text.isascii():
-            return self.ascii_text.find_matches_as_indexes(text.encode(), overlapping=True)
-        return self.any_text.find_matches_as_indexes(text, overlapping=True)
+from pipeline.tagging.text import WordFinder, word_char_at
 
 
 class Endings:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.tagging.hours.figures import WordFinder
-from pipeline.tagging.text import merge_spans, word_char_at
+from pipeline.tagging.text import WordFinder, merge_spans, word_char_at
 
 # Where effort can be stated: the expensive patterns only run near these words.
 HINTS = (

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.tagging.hours.figures import FIGURE, NUM, FigurePattern, Found, WordFinder, _pair
-from pipeline.tagging.text import search_word
+from pipeline.tagging.hours.figures import FIGURE, NUM, FigurePattern, Found, _pair
+from pipeline.tagging.text import WordFinder, search_word
 
 WEEKS_PER = {"month": 4.33, "semester": 15.0, "summer": 10.0, "quarter": 13.0, "week": 1.0}
 
