@@ -100,7 +100,7 @@ def _no_other_spaces(joined: str, lines: list[str]) -> bool:
     tables: an ASCII text is rather searched for each of its few other spaces.
     """
     if joined.isascii():
-        return not any(map(joined.__contains__, OTHER_ASCII_SPACES))
+        return not holds_any(joined, OTHER_ASCII_SPACES)
     return all(map(str.isprintable, lines))
 
 
@@ -239,20 +239,18 @@ class WordFinder:
     """Every place where one of `words` is in a text, overlapping ones too, as `(index of the
     word, start, end)`: one pass of an Aho-Corasick automaton.
 
-    A text is searched as bytes where byte offsets are its character offsets, a third quicker
-    than a search of the str, whose offsets are converted from the UTF-8 the automaton reads:
-    an ASCII text; and any text where every word is ASCII without "?", encoded with each other
-    character as "?" (one byte a character, in no word)."""
+    The text is searched as bytes, encoded one byte a character with "?" for each non-ASCII
+    one, where that finds what a search of the str finds: an ASCII text, or any text where
+    every word is ASCII without "?". That is a third quicker than a search of the str, whose
+    offsets are converted from the UTF-8 the automaton reads."""
 
     def __init__(self, words: list[str]) -> None:
-        self.any_text = AhoCorasick(words)
         self.as_bytes = BytesAhoCorasick([word.encode() for word in words])
-        self.ascii_words = all(word.isascii() and "?" not in word for word in words)
+        ascii_words = all(word.isascii() and "?" not in word for word in words)
+        self.as_str = None if ascii_words else AhoCorasick(words)  # for other texts
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
-        if text.isascii():
-            return self.as_bytes.find_matches_as_indexes(text.encode(), overlapping=True)
-        if self.ascii_words:
+        if self.as_str is None or text.isascii():
             data = text.encode("ascii", "replace")
             return self.as_bytes.find_matches_as_indexes(data, overlapping=True)
-        return self.any_text.find_matches_as_indexes(text, overlapping=True)
+        return self.as_str.find_matches_as_indexes(text, overlapping=True)
