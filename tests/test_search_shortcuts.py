@@ -294,3 +294,9 @@ def test_sub_task_guard_holds_the_last_word_of_every_match(text):
 def test_word_finder_finds_what_a_search_of_the_text_finds(words, text):
     expected = AhoCorasick(words).find_matches_as_indexes(text, overlapping=True)
     assert sorted(text_module.WordFinder(words).find(text)) == sorted(expected)
+
+
+@settings(max_examples=500, deadline=None)
+@given(joined(["5", "0", "٣", "²", "x", " ", "é", "-", "h"], 8))
+def test_digit_test_finds_what_the_digit_pattern_finds(text):
+    assert figures.has_digit(text) == (figures.DIGIT.search(text) is not None)

@@ -17,7 +17,6 @@ import re
 from pipeline.tagging.hours.engagement import _clause
 from pipeline.tagging.hours.figures import (
     BOUND,
-    DIGIT,
     FIGURE,
     FIGURE_RANGE,
     HOURS,
@@ -30,6 +29,7 @@ from pipeline.tagging.hours.figures import (
     Found,
     _effort_context_ok,
     _pair,
+    has_digit,
 )
 from pipeline.tagging.hours.weekly import _is_weekly_after
 from pipeline.tagging.text import holds_any
@@ -348,7 +348,7 @@ def find_total(text: str, body: bool = False) -> Found | None:
     """The total effort stated in `text` (not weekly, not a rate), or None. Of several figures,
     the one worded most like an estimate of the whole work wins; between equals, the first.
     Without one, a count of sittings ("three 2-hour sessions"), then minutes, give the total."""
-    if DIGIT.search(text) is None:  # every total has a figure (number words are digits by now)
+    if not has_digit(text):  # every total has a figure (number words are digits by now)
         return None
     daily = "day" in text  # in every DAILY and DAILY_FOR_WEEKS match
     match = DAILY.search(text) if daily else None

@@ -8,7 +8,6 @@ import re
 
 from pipeline.tagging.hours.figures import (
     BOUND,
-    DIGIT,
     FIGURE,
     FIGURE_RANGE,
     HOURS,
@@ -21,6 +20,7 @@ from pipeline.tagging.hours.figures import (
     Found,
     _effort_context_ok,
     _pair,
+    has_digit,
 )
 from pipeline.tagging.text import holds_any
 
@@ -101,7 +101,7 @@ def find_weekly(text: str) -> Found | None:
     # (SCHEDULE's clock times too: it finds nothing in a text without one).
     if not holds_any(text, WEEK_WORDS):  # every weekly pattern but SCHEDULE names the week
         return _schedule_weekly(text) if "fri" in text and "mon" in text else None
-    if DIGIT.search(text) is None:
+    if not has_digit(text):
         return None
     # "three 12-hour shifts per week" = 36
     match = SHIFTS.search(text) if holds_any(text, SHIFT_WORDS) and "hour" in text else None
