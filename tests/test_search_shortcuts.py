@@ -300,3 +300,21 @@ def test_word_finder_finds_what_a_search_of_the_text_finds(words, text):
 @given(joined(["5", "0", "٣", "²", "x", " ", "é", "-", "h"], 8))
 def test_digit_test_finds_what_the_digit_pattern_finds(text):
     assert figures.has_digit(text) == (figures.DIGIT.search(text) is not None)
+
+
+def _merged_one_by_one(points: list[int], radius: int, length: int) -> list[list[int]]:
+    spans: list[list[int]] = []
+    for at in sorted(points):
+        start, end = max(0, at - radius), min(length, at + radius)
+        if spans and start <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    return spans
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.integers(0, 400), max_size=6), st.integers(0, 150), st.integers(0, 400))
+def test_spans_merged_at_once_are_the_spans_merged_one_by_one(points, radius, length):
+    expected = _merged_one_by_one(points, radius, length)
+    assert text_module.merge_spans(points, radius, length) == expected

@@ -207,12 +207,26 @@ def words_found(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
 
 def merge_spans(points: Iterable[int], radius: int, length: int) -> list[list[int]]:
     """The `[start, end]` parts of a text of `length` characters within `radius` characters of
-    the `points`, overlapping parts merged, in order: where costly patterns need to look."""
+    the `points`, overlapping parts merged, in order: where costly patterns need to look.
+
+    Points within `2 * radius` of each other in all (most texts' few hints) make one part: each
+    window then starts at or before the end of the one before, as the loop would find. Bounds
+    are clamped by comparisons, several times quicker than calls of `max` and `min`."""
+    ordered = sorted(points)
+    if not ordered:
+        return []
+    first, last = ordered[0], ordered[-1]
+    if last - first <= 2 * radius and last < length:
+        end = last + radius
+        return [[first - radius if first > radius else 0, end if end < length else length]]
     spans: list[list[int]] = []
-    for at in sorted(points):
-        start, end = max(0, at - radius), min(length, at + radius)
+    for at in ordered:
+        start, end = at - radius if at > radius else 0, at + radius
+        if end > length:
+            end = length
         if spans and start <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], end)
+            if end > spans[-1][1]:
+                spans[-1][1] = end
         else:
             spans.append([start, end])
     return spans

@@ -36,7 +36,10 @@ SHORT_TEXT = 300
 # pass over the text finds them all, overlapping ones included (an Aho-Corasick automaton), in
 # half the time of a pattern per first letter and a substring search per other hint.
 HINT_FINDER = WordFinder([*HINTS, *(f"{digit}h" for digit in "0123456789")])
-DIGIT_H = re.compile(r"\dh\b")  # "5h" with any Unicode digit, as `\d` matches
+# "5h" with any Unicode digit, as `\dh\b` matches, the digit just before the match: written to
+# start with the "h" (then the lookbehind checks the digit), the regex engine skips from "h" to
+# "h" rather than testing every character for a digit.
+DIGIT_H = re.compile(r"h(?<=\dh)\b")
 
 
 def _spans(lower: str, length: int) -> list[list[int]]:
@@ -53,7 +56,7 @@ def _hint_points(lower: str) -> list[int]:
         return [at for hint, at, end in found if hint < hints or not word_char_at(lower, end)]
     # the digits `\d` matches are not only 0-9
     points = [at for hint, at, _ in found if hint < hints]
-    return points + [match.start() for match in DIGIT_H.finditer(lower)]
+    return points + [match.start() - 1 for match in DIGIT_H.finditer(lower)]
 
 
 def _focus_lower(text: str, lower: str | None = None) -> str:
@@ -64,6 +67,9 @@ def _focus_lower(text: str, lower: str | None = None) -> str:
     if len(text) <= SHORT_TEXT:
         return lower
     spans = _spans(lower, len(text))
+    if len(spans) == 1:  # most texts: the part itself, as the join of one part
+        start, end = spans[0]
+        return lower[start:end] if text.isascii() else text[start:end].lower()
     if text.isascii():
         return " | ".join(lower[a:b] for a, b in spans)
     return " | ".join(text[a:b] for a, b in spans).lower()
