@@ -198,18 +198,27 @@ EVIDENCE_CHARS = 120
 
 def snippet(text: str, start: int, end: int, limit: int = EVIDENCE_CHARS) -> str:
     """The words of `text[start:end]` with some context, cut at the snippet joins (" | ") and
-    line ends of a focused text, at most `limit` characters."""
-    room = max(0, (limit - (end - start)) // 2)
-    left, right = max(0, start - room), min(len(text), end + room)
-    bar = text.rfind(" | ", left, start)
-    left = max(left, bar + 3 if bar != -1 else 0, text.rfind("\n", left, start) + 1)
+    line ends of a focused text, at most `limit` characters. (Bounds are clamped by comparisons:
+    a call of `max` or `min` costs several times as much, and this runs for every estimate.)"""
+    room = (limit - (end - start)) // 2
+    if room < 0:
+        room = 0
+    length = len(text)
+    left = start - room if start > room else 0
+    right = end + room if end + room < length else length
+    bar = text.rfind(" | ", left, start)  # at or after `left`, if found
+    line = text.rfind("\n", left, start) + 1
+    if bar != -1:
+        left = bar + 3
+    if line > left:
+        left = line
     for mark in (" | ", "\n"):
         cut = text.find(mark, end, right)
         right = cut if cut != -1 else right
     words = text[left:right]
     if left > 0 and not text[left - 1].isspace() and " " in words[: start - left]:
         words = words[words.index(" ") + 1 :]  # a word cut at the left
-    if right < len(text) and not text[right].isspace() and " " in words[end - left :]:
+    if right < length and not text[right].isspace() and " " in words[end - left :]:
         words = words[: words.rindex(" ")]
     if "\n" in words or "  " in words or "\t" in words:
         words = " ".join(words.split())
@@ -256,7 +265,7 @@ def _pair(low: str, high: str | None) -> tuple[float, float]:
 
 
 def _effort_context_ok(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 16) : start].rstrip()
+    before = text[start - 16 if start > 16 else 0 : start].rstrip()
     return not NOT_EFFORT_BEFORE_ENDINGS.end(before) and not NOT_EFFORT_AFTER.match(
         text, end, end + 24
     )

@@ -160,7 +160,8 @@ def find_weeks(text: str) -> Found | None:
         duration = None
     named = None  # a period named ("a summer internship"), unless a count is stated too
     for match in duration.finditer(text) if duration else ():
-        before = text[max(0, match.start() - 16) : match.start()]
+        at = match.start()
+        before = text[at - 16 if at > 16 else 0 : at]
         after = text[match.end() :]
         if (
             NOT_DURATION_BEFORE.search(before)

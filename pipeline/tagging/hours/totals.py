@@ -73,8 +73,8 @@ BARE_MINUTES = re.compile(rf"^\s*{RANGE}\s*(?:minutes|mins?)\b")
 
 def _total_start(text: str, start: int) -> int:
     """Where a TOTAL figure starts, counting an "approximately" tilde just before it."""
-    if start and "~" in text[max(0, start - 8) : start]:
-        tilde = TILDE_BEFORE.search(text, max(0, start - 8), start)
+    if start and "~" in text[start - 8 if start > 8 else 0 : start]:
+        tilde = TILDE_BEFORE.search(text, start - 8 if start > 8 else 0, start)
         if tilde:
             return tilde.start()
     return start
@@ -232,7 +232,7 @@ def _total_candidates(text: str, body: bool) -> list[tuple[int, int, tuple[float
         start = _total_start(text, match.start())
         if not _effort_context_ok(text, start, end):
             continue
-        after, before = text[end : end + 40], text[max(0, start - 40) : start]
+        after, before = text[end : end + 40], text[start - 40 if start > 40 else 0 : start]
         if OTHER_AFTER.match(after) or (body and _item_length(text, start, end)):
             continue
         if HYPHEN_HOURS.fullmatch(text, start, end) and not EFFORT_NOUN_AFTER.match(after):
@@ -276,10 +276,10 @@ def _step_or_shift(text: str, start: int, end: int) -> bool:
     shift just before it."""
     if "shift" in text and SHIFT_BEFORE.search(text, max(0, start - 40), start):
         return True
-    window = text[max(0, start - HIRING_REACH) : end + HIRING_REACH]
-    if not holds_any(window, HIRING_PARTS):
+    reach = start - HIRING_REACH if start > HIRING_REACH else 0
+    if not holds_any(text[reach : end + HIRING_REACH], HIRING_PARTS):
         return False
-    clause = _clause(text, max(0, start - HIRING_REACH), end + HIRING_REACH, start)
+    clause = _clause(text, reach, end + HIRING_REACH, start)
     return HIRING_STEP.search(clause) is not None
 
 
@@ -305,14 +305,17 @@ def _item_length(text: str, start: int, end: int) -> bool:
     a word of effort ("Cultural fit (1h)", "Critical (48 hours)"), or ends a line that names
     something else before it ("Technical interview - 1 hour"): the length of a step, a meeting
     or a service level."""
-    before = text[max(0, start - 40) : start].rstrip()
+    before = text[start - 40 if start > 40 else 0 : start].rstrip()
     if before.endswith("(") and text[end : end + 3].lstrip().startswith(")"):
         name = before[:-1].rstrip()
         return bool(name) and name[-1].isalpha() and not EFFORT_WORD_BEFORE.search(name)
     rest = text[end : end + 4].rstrip(" .")
     if rest and not rest.startswith(LINE_ENDS[0]) and rest[:3] != " | ":
         return False  # the line goes on after the figure (looked at first: it is quicker)
-    line_start = max(text.rfind(mark, 0, start) + len(mark) for mark in LINE_ENDS)
+    line_start = text.rfind("\n", 0, start) + 1
+    bar = text.rfind(" | ", 0, start) + 3  # the LINE_ENDS
+    if bar > line_start:
+        line_start = bar
     if line_start <= 0:
         return False
     item = LIST_ITEM.fullmatch(text, line_start, start)
@@ -344,6 +347,11 @@ def _sittings_total(text: str) -> tuple[float, float] | None:
     return None
 
 
+def _rank(candidate: tuple[int, int, tuple[float, float], int]) -> tuple[int, int]:
+    """How a candidate of `_total_candidates` ranks: by score, then the first."""
+    return candidate[0], -candidate[1]
+
+
 def find_total(text: str, body: bool = False) -> Found | None:
     """The total effort stated in `text` (not weekly, not a rate), or None. Of several figures,
     the one worded most like an estimate of the whole work wins; between equals, the first.
@@ -364,7 +372,8 @@ def find_total(text: str, body: bool = False) -> Found | None:
         return Found(low / per_hour * days, high / per_hour * days, *match.span())
     candidates = _total_candidates(text, body)
     if candidates:
-        score, start, (low, high), end = max(candidates, key=lambda c: (c[0], -c[1]))
+        best = candidates[0] if len(candidates) == 1 else max(candidates, key=_rank)
+        score, start, (low, high), end = best
         if score > 0:
             return Found(low, high, start, end)
     sittings = _sittings_total(text) if _may_hold_sittings(text) else None
