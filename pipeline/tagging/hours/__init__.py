@@ -11,15 +11,17 @@ no total, and so does a permanent job. Numbers that are not effort are ignored: 
 "24-hour support", "$25 per hour", "respond within 48 hours", "9am-5pm", years, ages.
 
 Every form understood, by module: `figures` (number words, figures, what is not effort),
-`totals` (stated totals), `weekly` (hours a week), `periods` (durations), `engagement`
+`totals` (stated totals), `sittings` (a count of sittings), `other_lengths` (figures of hours
+that are not the work's), `weekly` (hours a week), `periods` (durations), `engagement`
 (full-time, permanent and fixed-term work); `focus` cuts a long text to the parts that may state
-effort.
+effort, and `cues` finds the words the patterns need in one pass.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
+from pipeline.tagging.hours.cues import cleaned_with_cues
 from pipeline.tagging.hours.engagement import (
     PART_WEEK_DAYS,
     PERMANENT,
@@ -40,9 +42,9 @@ from pipeline.tagging.hours.figures import (
     words_to_digits,
 )
 from pipeline.tagging.hours.focus import _focus_lower
-from pipeline.tagging.hours.periods import find_weeks
-from pipeline.tagging.hours.totals import find_total
-from pipeline.tagging.hours.weekly import find_weekly
+from pipeline.tagging.hours.periods import find_weeks, weeks_in
+from pipeline.tagging.hours.totals import find_total, total_in
+from pipeline.tagging.hours.weekly import find_weekly, weekly_in
 from pipeline.tagging.text import search_word, tidy_number
 
 __all__ = [
@@ -71,23 +73,43 @@ def _checked(found: Found | None, limit: float) -> Found | None:
     return found
 
 
-def _first(find: Callable[[str], Found | None], texts: list[str]) -> tuple[Found | None, str]:
-    """What `find` finds in the first text where it finds something, and that text."""
-    for text in texts:
-        found = find(text) if text else None
+def _first(
+    find: Callable[[str, set[str]], Found | None], texts: list[str], cues: list[set[str]]
+) -> tuple[Found | None, str]:
+    """What `find` finds in the first text where it finds something (given the text's cues),
+    and that text."""
+    for text, its_cues in zip(texts, cues, strict=True):
+        found = find(text, its_cues) if text else None
         if found:
             return found, text
     return None, ""
 
 
-def _cleaned(texts: Iterable[str | None], lowers: Sequence[str | None]) -> list[str]:
-    """Each text focused (`_focus_lower`) with its number words as digits, "" for none."""
+def _first_total(
+    texts: list[str], cues: list[set[str]], body_from: int
+) -> tuple[Found | None, str]:
+    """The total the first text that states one states (`total_in`, within MAX_TOTAL_HOURS),
+    and that text. Texts from position `body_from` on are descriptions."""
+    for at, text in enumerate(texts):
+        total = total_in(text, at >= body_from, cues[at]) if text else None
+        if total := _checked(total, MAX_TOTAL_HOURS):
+            return total, text
+    return None, ""
+
+
+def _cleaned(
+    texts: Iterable[str | None], lowers: Sequence[str | None]
+) -> tuple[list[str], list[set[str]]]:
+    """Each text focused (`_focus_lower`) with its number words as digits, "" for none; and the
+    cues of each (`cues.cleaned_with_cues`)."""
     texts = list(texts)
     known = lowers or [None] * len(texts)
-    return [
-        words_to_digits(_focus_lower(text, lower)) if text else ""
-        for text, lower in zip(texts, known, strict=True)
-    ]
+    cleaned, cues = [], []
+    for text, lower in zip(texts, known, strict=True):
+        words, its_cues = cleaned_with_cues(_focus_lower(text, lower)) if text else ("", set())
+        cleaned.append(words)
+        cues.append(its_cues)
+    return cleaned, cues
 
 
 def _names_permanent(heads: list[str]) -> bool:
@@ -123,24 +145,20 @@ def parse_hours(
     the source marks full-time with no end: its figures are of other things (an interview, a
     shift, a take-home task), its periods too unless said of the engagement itself. `lowers`: the
     texts lower-cased where the caller has them, by position (None where not)."""
-    heads = (cleaned := _cleaned(texts, lowers))[:body_from]
+    cleaned, cues = _cleaned(texts, lowers)
+    heads = cleaned[:body_from]
     if _names_permanent(heads):
         return Hours()  # a permanent job: no total, whatever its text says
     bounded = fixed_term or (full_time and any(names_fixed_term(t) for t in heads if t))
     open_ended = full_time and not bounded
     total, total_text = None, ""
     # "This is a permanent position.": no total, but its weekly hours are still its own
-    said_permanent = any(map(_said_permanent, cleaned[body_from:]))
-    for at, text in enumerate(cleaned):
-        if said_permanent or (open_ended and at >= body_from):
-            break
-        total = _checked(find_total(text, at >= body_from), MAX_TOTAL_HOURS) if text else None
-        if total:
-            total_text = text
-            break
-    weekly, weekly_text = _first(find_weekly, cleaned)
+    if not any(map(_said_permanent, cleaned[body_from:])):
+        searched = cleaned[:body_from] if open_ended else cleaned
+        total, total_text = _first_total(searched, cues, body_from)
+    weekly, weekly_text = _first(weekly_in, cleaned, cues)
     weekly = _checked(weekly, MAX_WEEKLY_HOURS)
-    weeks, weeks_text = _first(find_weeks, cleaned)
+    weeks, weeks_text = _first(weeks_in, cleaned, cues)
     if weeks and any(map(_permanent, cleaned)):
         weeks = None  # the periods a permanent job names are not its length
     if weeks and open_ended and not _engagement_period(weeks_text, weeks, open_ended):

@@ -237,8 +237,12 @@ def words_to_digits(text: str) -> str:
     """ "fifteen hours" -> "15 hours", "twenty-five" -> "25": `WORD_NUMBER.sub(_number, text)`,
     trying WORD_NUMBER only where a number word can start."""
     parts = NUMBER_WORD_PART_FINDER.find(text)
-    if not parts:
-        return text
+    return digits_at(text, parts) if parts else text
+
+
+def digits_at(text: str, parts: list[tuple[int, int, int]]) -> str:
+    """`words_to_digits(text)`, from the NUMBER_WORD_PARTS found in `text` (as `(index of the
+    part, start, end)`, as NUMBER_WORD_PART_FINDER finds them)."""
     lead_ins = NUMBER_WORD_LEAD_INS
     starts = sorted(
         {at - back for part, at, _ in parts for back in lead_ins.get(part, (0,)) if at >= back}

@@ -148,10 +148,12 @@ def find_weeks(text: str) -> Found | None:
     2 weeks", "within 3 weeks") are not durations. A count of weeks or months beats a period
     named without one ("our summer internship runs for 12 weeks"), and "for a month" counts
     when no other is stated."""
-    found = WEEKS_WORD_FINDER.find(text)
-    kinds = {WEEKS_WORD_KINDS[i] for i, _, _ in found}
-    if not kinds:
-        return None
+    return weeks_in(text, {WEEKS_WORD_KINDS[i] for i, _, _ in WEEKS_WORD_FINDER.find(text)})
+
+
+def weeks_in(text: str, kinds: set[str]) -> Found | None:
+    """`find_weeks(text)`, where `kinds` holds the WEEKS_WORDS kinds of the words in `text` (and
+    may hold other names)."""
     if "period" in kinds:
         duration = DURATION
     elif "unit" in kinds:

@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import re
 
-from pipeline.tagging.hours.engagement import _clause
 from pipeline.tagging.hours.figures import (
     BOUND,
-    FIGURE,
     FIGURE_RANGE,
     HOURS,
     HOURS_RANGE_NEXT,
@@ -31,7 +29,9 @@ from pipeline.tagging.hours.figures import (
     _pair,
     has_digit,
 )
-from pipeline.tagging.hours.weekly import _is_weekly_after
+from pipeline.tagging.hours.other_lengths import HIRING_PARTS, _item_length, _step_or_shift
+from pipeline.tagging.hours.sittings import SITTING_WORDS, sittings_total
+from pipeline.tagging.hours.weekly import WEEK_WORDS, _is_weekly_after
 from pipeline.tagging.text import holds_any
 
 # Starts with the figure so the regex engine can skip to digits; a "~" before it is added back
@@ -172,23 +172,7 @@ SUB_TASK_AFTER = re.compile(
 )
 
 
-# "three 2-hour working sessions" (after `words_to_digits`: "3 2-hour ..."), "two 90-minute
-# workshops": a count of sittings of a stated length, the whole work when nothing recurs.
-SITTING_WORDS = ("session", "workshop", "visit", "shift", "class", "lesson", "block")
-SITTING = rf"(?:{'|'.join(SITTING_WORDS)})(?:e?s)?\b"  # one of them, or its plural
-SITTINGS = FigurePattern(  # the count is FIGURE (see there), a whole number below 100
-    rf"{FIGURE}\s+{NUM}[- ](hour|minute)s?\s+(?:[a-z]+\s+){{0,2}}?{SITTING}"
-)
-# "two field days of about 5 hours each": a count of sittings, and the length of each.
-SITTINGS_EACH = FigurePattern(
-    rf"{FIGURE}\s+(?:[a-z]+\s+){{0,2}}?(?:days?\b|{SITTING})\s+of\s+"
-    rf"(?:about\s+|around\s+|roughly\s+|approx\.?\s+|approximately\s+)?"
-    rf"{NUM}[- ]?(hour|hr|minute|min)s?\s+each\b"
-)
 EACH_AFTER = re.compile(r"\s*each\b")  # "5 hours each": per sitting or item, not the total
-RECURRING_AFTER = re.compile(  # used with `match` from a position (where `^` would not match)
-    r"[^.;\n]{0,25}?\b(?:(?:per|a|an|each|every)\s+(?:week|month|day|year)|weekly|monthly|daily)\b"
-)
 
 
 # A LABELLED match has a colon that comes after one of LABEL_ENDS and spaces, only letters and
@@ -215,21 +199,26 @@ def _label_span(text: str) -> tuple[int, int] | None:
     return start, min(len(text), LABEL_TAIL.match(text, last + 1).end() + 1)
 
 
-def _total_candidates(text: str, body: bool) -> list[tuple[int, int, tuple[float, float], int]]:
+def _total_candidates(
+    text: str, body: bool, cues: set[str], units: bool
+) -> list[tuple[int, int, tuple[float, float], int]]:
     """Every figure of hours that may be the total, as `(score, position, (low, high), end)`.
     In a description (`body`), a figure alone in brackets after a name is that thing's length
-    ("Cultural fit (1h)", "Critical (48 hours)")."""
+    ("Cultural fit (1h)", "Critical (48 hours)"). `cues`: as for `total_in`; TOTAL is tried if
+    `units` (a unit it needs is in the text)."""
     found = []
-    span = _label_span(text)
+    weekly = not WEEKLY_AFTER_CUES.isdisjoint(cues)  # or `_is_weekly_after` finds nothing
+    span = _label_span(text) if "label" in cues else None
     for match in LABELLED.finditer(text, *span) if span else ():
         start, end = match.span()
-        if _effort_context_ok(text, start, end) and not _is_weekly_after(text, end):
+        if _effort_context_ok(text, start, end) and not (weekly and _is_weekly_after(text, end)):
             found.append((3, start, _pair(match.group(1), match.group(2)), end))
-    for match in TOTAL.finditer(text):
+    tilde, others = "tilde" in cues, "shift before" in cues or "hiring" in cues
+    for match in TOTAL.finditer(text) if units else ():
         end = match.end()
-        if _is_weekly_after(text, end) or _is_rate_after(text, end):
+        if (weekly and _is_weekly_after(text, end)) or _is_rate_after(text, end):
             continue
-        start = _total_start(text, match.start())
+        start = _total_start(text, match.start()) if tilde else match.start()
         if not _effort_context_ok(text, start, end):
             continue
         after, before = text[end : end + 40], text[start - 40 if start > 40 else 0 : start]
@@ -237,7 +226,7 @@ def _total_candidates(text: str, body: bool) -> list[tuple[int, int, tuple[float
             continue
         if HYPHEN_HOURS.fullmatch(text, start, end) and not EFFORT_NOUN_AFTER.match(after):
             continue  # "24-hour application logs": the length of something else
-        if _step_or_shift(text, start, end):
+        if others and _step_or_shift(text, start, end):
             continue
         stripped = before.rstrip()
         low, high = _pair(match.group(1), match.group(2))
@@ -248,39 +237,11 @@ def _total_candidates(text: str, body: bool) -> list[tuple[int, int, tuple[float
             stripped = before[: between.start()].rstrip()
         score = 1 + bool(EFFORT_AFTER.match(after)) + EFFORT_BEFORE_ENDINGS.end(stripped)
         sub_task_before = SUB_TASK_BEFORE_ENDINGS.end(stripped) and SUB_TASK_BEFORE.search(before)
-        if sub_task_before or SUB_TASK_AFTER.match(after) or EACH_AFTER.match(after):
+        each_after = "each" in after and EACH_AFTER.match(after)
+        if sub_task_before or SUB_TASK_AFTER.match(after) or each_after:
             score -= 2
         found.append((score, start, (low, high), end))
     return found
-
-
-# A step of the hiring process: its length is not the work's ("a take-home task of about 2
-# hours", "on-site interviews, 2-3 hours"), said in the same clause as the figure.
-HIRING_STEP = re.compile(
-    r"\b(?:take-home|(?:hiring|recruitment|recruiting|application|selection|interview)\s+process"
-    r"|interview\s+(?:stages?|rounds?|loop|steps?)|screening call"
-    r"|(?:on-?site|final|technical|panel|team|screening|culture|cultural|first|second|third)"
-    r"[\s-]+(?:round\s+)?interviews?)\b"
-)
-HIRING_PARTS = ("take-home", "process", "interview", "screening call")  # one is in every match
-HIRING_REACH = 80
-
-
-# "Shift options: 8 hours with breaks", "night shift for 3 months (40 hours)": the length of one
-# shift, with no count of shifts, is not the work's.
-SHIFT_BEFORE = re.compile(r"\bshifts?\b[^.;:\n|]{0,30}(?::\s*)?$|\bshifts?\b[^.;\n|]{0,30}\(\s*$")
-
-
-def _step_or_shift(text: str, start: int, end: int) -> bool:
-    """Whether the clause around the figure at `text[start:end]` names a step of hiring, or a
-    shift just before it."""
-    if "shift" in text and SHIFT_BEFORE.search(text, max(0, start - 40), start):
-        return True
-    reach = start - HIRING_REACH if start > HIRING_REACH else 0
-    if not holds_any(text[reach : end + HIRING_REACH], HIRING_PARTS):
-        return False
-    clause = _clause(text, reach, end + HIRING_REACH, start)
-    return HIRING_STEP.search(clause) is not None
 
 
 # "a 40-hour project" is effort; "24-hour application logs", "a 3-hour onsite" are not.
@@ -289,62 +250,34 @@ EFFORT_NOUN_AFTER = re.compile(
     r"\s*(?:[a-z-]+\s+){0,2}?(?:project|task|assignment|engagement|commitment|micro|internship"
     r"|contract|gig|job|role|position|program|programme|placement|week|month|total)"
 )
-EFFORT_WORD_BEFORE = re.compile(  # "about a day and a half (12 hours)" is the work's length
-    r"(?:hours?|commitment|effort|time|total|estimated?|workload|days?|half|weeks?|months?"
-    r"|morning|afternoon|evening|weekend|project|task|work|duration|length|scope|estimate)\s*$"
-)
 
 
-# "Operating principles & impact - 1 hour" alone on a line: a list of steps and their lengths.
-LIST_ITEM = re.compile(r"[a-z&'’/ ]{2,60}?\s*[-–—:]\s*")
-LINE_ENDS = ("\n", " | ")
-
-
-def _item_length(text: str, start: int, end: int) -> bool:
-    """Whether the figure at `text[start:end]` stands alone in brackets after a name that is not
-    a word of effort ("Cultural fit (1h)", "Critical (48 hours)"), or ends a line that names
-    something else before it ("Technical interview - 1 hour"): the length of a step, a meeting
-    or a service level."""
-    before = text[start - 40 if start > 40 else 0 : start].rstrip()
-    if before.endswith("(") and text[end : end + 3].lstrip().startswith(")"):
-        name = before[:-1].rstrip()
-        return bool(name) and name[-1].isalpha() and not EFFORT_WORD_BEFORE.search(name)
-    rest = text[end : end + 4].rstrip(" .")
-    if rest and not rest.startswith(LINE_ENDS[0]) and rest[:3] != " | ":
-        return False  # the line goes on after the figure (looked at first: it is quicker)
-    line_start = text.rfind("\n", 0, start) + 1
-    bar = text.rfind(" | ", 0, start) + 3  # the LINE_ENDS
-    if bar > line_start:
-        line_start = bar
-    if line_start <= 0:
-        return False
-    item = LIST_ITEM.fullmatch(text, line_start, start)
-    if item is None or len(item.group(0).split()) > 7:
-        return False
-    return not EFFORT_WORD_BEFORE.search(item.group(0).rstrip(" -–—:"))
-
-
-def _may_hold_sittings(text: str) -> bool:
-    """Whether SITTINGS_EACH may match (" each" is in it), or SITTINGS ("hour" or "minute" and
-    one of SITTING_WORDS are)."""
-    if " each" in text:
-        return True
-    return ("hour" in text or "minute" in text) and holds_any(text, SITTING_WORDS)
-
-
-def _sittings_total(text: str) -> tuple[float, float] | None:
-    """The total of the first SITTINGS match that does not recur ("per week"), or None."""
-    matches = list(SITTINGS.finditer(text))
-    if " each" in text:
-        matches = sorted([*matches, *SITTINGS_EACH.finditer(text)], key=lambda m: m.start())
-    for match in matches:
-        if RECURRING_AFTER.match(text, match.end()) or not _effort_context_ok(text, *match.span()):
-            continue
-        count, length, unit = float(match.group(1)), float(match.group(2)), match.group(3)
-        if 0 < count < 100 and count.is_integer():
-            total = count * (length if unit in ("hour", "hr") else length / 60)
-            return Found(total, total, *match.span())
-    return None
+# The words the patterns need (see `cues`), by name.
+TOTAL_CUES = {
+    "day": ("day",),  # DAILY, DAILY_FOR_WEEKS
+    "week": ("week",),  # DAILY_FOR_WEEKS
+    "hour": ("hour",),  # TOTAL (or "hr" or LONE_H), SITTINGS (or "minute", with "sitting")
+    "hr": ("hr",),
+    "label": tuple(word for word in LABEL_ENDS if word != "hours"),  # LABELLED ("hour" in it)
+    "each": (" each",),  # SITTINGS_EACH
+    "minute": ("minute",),
+    "sitting": SITTING_WORDS,
+    "min": ("min",),  # MINUTES, BARE_MINUTES ("minute" in it too)
+    # what a figure of TOTAL is tested for
+    "per week": WEEK_WORDS,  # `_is_weekly_after`, with "day" and "daily"
+    "daily": ("daily",),
+    "tilde": ("~",),  # `_total_start`
+    "shift before": ("shift",),  # SHIFT_BEFORE
+    "hiring": HIRING_PARTS,  # HIRING_STEP
+}
+# The unit of a TOTAL match that has neither "hour" nor "hr" is an "h" alone, after a digit,
+# spaces or a hyphen (FIGURE_RANGE ends with a digit, or with a unit before spaces or a dash;
+# then `\s*-?\s*` and HOURS). Written to start with the "h", which the regex engine skips to.
+LONE_H = re.compile(r"h(?<=[\d\s-]h)\b")
+# Without a TOTAL unit, a text has a total only with one of these (DAILY needs one too).
+OTHER_TOTAL_CUES = frozenset(("day", "label", "each", "min"))
+# `_is_weekly_after` finds nothing in a text without one of these.
+WEEKLY_AFTER_CUES = frozenset(("per week", "day", "daily"))
 
 
 def _rank(candidate: tuple[int, int, tuple[float, float], int]) -> tuple[int, int]:
@@ -356,30 +289,42 @@ def find_total(text: str, body: bool = False) -> Found | None:
     """The total effort stated in `text` (not weekly, not a rate), or None. Of several figures,
     the one worded most like an estimate of the whole work wins; between equals, the first.
     Without one, a count of sittings ("three 2-hour sessions"), then minutes, give the total."""
+    cues = {cue for cue, words in TOTAL_CUES.items() if holds_any(text, words)}
+    return total_in(text, body, cues)
+
+
+def total_in(text: str, body: bool, cues: set[str]) -> Found | None:
+    """`find_total(text, body)`, where `cues` holds the TOTAL_CUES of `text` (and may hold other
+    names)."""
+    units = "hour" in cues or "hr" in cues or LONE_H.search(text) is not None
+    if not units and OTHER_TOTAL_CUES.isdisjoint(cues):
+        return None
     if not has_digit(text):  # every total has a figure (number words are digits by now)
         return None
-    daily = "day" in text  # in every DAILY and DAILY_FOR_WEEKS match
+    daily = "day" in cues
     match = DAILY.search(text) if daily else None
     if match:
         low, high = _pair(match.group(1), match.group(2))
         days = float(match.group(3))
         return Found(low * days, high * days, *match.span())
-    match = DAILY_FOR_WEEKS.search(text) if daily and "week" in text else None
+    match = DAILY_FOR_WEEKS.search(text) if daily and "week" in cues else None
     if match:
         low, high = _pair(match.group(1), match.group(2))
         per_hour = 60.0 if match.group(3) else 1.0  # minutes
         days = float(match.group(5)) * (5 if WEEKDAYS.search(match.group(4)) else 7)
         return Found(low / per_hour * days, high / per_hour * days, *match.span())
-    candidates = _total_candidates(text, body)
+    candidates = _total_candidates(text, body, cues, units)
     if candidates:
         best = candidates[0] if len(candidates) == 1 else max(candidates, key=_rank)
         score, start, (low, high), end = best
         if score > 0:
             return Found(low, high, start, end)
-    sittings = _sittings_total(text) if _may_hold_sittings(text) else None
+    sittings = None
+    if "each" in cues or ("sitting" in cues and ("hour" in cues or "minute" in cues)):
+        sittings = sittings_total(text)
     if sittings:
         return sittings
-    match = (MINUTES.search(text) or BARE_MINUTES.match(text)) if "min" in text else None
+    match = (MINUTES.search(text) or BARE_MINUTES.match(text)) if "min" in cues else None
     if (
         match
         and not OTHER_AFTER.match(text[match.end() : match.end() + 40])

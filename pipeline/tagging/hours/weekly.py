@@ -96,20 +96,40 @@ def _schedule_weekly(text: str) -> Found | None:
     return Found(5 * day, 5 * day, *match.span())
 
 
+# The words the patterns need (see `cues`), by name: "per week" is looked at before anything
+# else, as most texts name no week (and every weekly pattern but SCHEDULE does); SCHEDULE
+# needs "mon" and "fri", SHIFTS one of SHIFT_WORDS and "hour", FULL_DAYS "day", and WEEKLY
+# rather than WEEKLY_FIGURES is needed only with one of BOUND_PARTS.
+WEEKLY_CUES = {
+    "per week": WEEK_WORDS,
+    "fri": ("fri",),
+    "mon": ("mon",),
+    "shift": SHIFT_WORDS,
+    "hour": ("hour",),
+    "bound": BOUND_PARTS,
+    "day": ("day",),
+}
+
+
 def find_weekly(text: str) -> Found | None:
-    # Most texts name no week, so that is looked at before the figure every weekly pattern has
-    # (SCHEDULE's clock times too: it finds nothing in a text without one).
-    if not holds_any(text, WEEK_WORDS):  # every weekly pattern but SCHEDULE names the week
-        return _schedule_weekly(text) if "fri" in text and "mon" in text else None
-    if not has_digit(text):
+    """Hours a week stated in `text`, or None."""
+    return weekly_in(text, {cue for cue, words in WEEKLY_CUES.items() if holds_any(text, words)})
+
+
+def weekly_in(text: str, cues: set[str]) -> Found | None:
+    """`find_weekly(text)`, where `cues` holds the WEEKLY_CUES of `text` (and may hold other
+    names)."""
+    if "per week" not in cues:
+        return _schedule_weekly(text) if "fri" in cues and "mon" in cues else None
+    if not has_digit(text):  # the figure every weekly pattern has (SCHEDULE's clock times too)
         return None
     # "three 12-hour shifts per week" = 36
-    match = SHIFTS.search(text) if holds_any(text, SHIFT_WORDS) and "hour" in text else None
+    match = SHIFTS.search(text) if "shift" in cues and "hour" in cues else None
     if match:
         count = float(match.group(1) or 1)
         weekly = count * float(match.group(2))
         return Found(weekly, weekly, *match.span())
-    pattern = WEEKLY if holds_any(text, BOUND_PARTS) else WEEKLY_FIGURES
+    pattern = WEEKLY if "bound" in cues else WEEKLY_FIGURES
     for match in pattern.finditer(text):
         if _effort_context_ok(text, *match.span()):
             low, high = _pair(*match.groups()[-2:])  # the range, after WEEKLY's BOUND
@@ -117,8 +137,8 @@ def find_weekly(text: str) -> Found | None:
             if most and low == high and float(most.group(1)) > high:
                 return Found(low, float(most.group(1)), match.start(), most.end())
             return Found(low, high, *match.span())
-    match = FULL_DAYS.search(text) if "day" in text else None
+    match = FULL_DAYS.search(text) if "day" in cues else None
     if match:
         weekly = float(match.group(1)) * FULL_DAY_HOURS
         return Found(weekly, weekly, *match.span())
-    return _schedule_weekly(text) if "fri" in text and "mon" in text else None
+    return _schedule_weekly(text) if "fri" in cues and "mon" in cues else None
