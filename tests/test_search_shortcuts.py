@@ -7,6 +7,7 @@ from ahocorasick_rs import AhoCorasick
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.dedupe.comparison import SEASON_OR_YEAR, _title_seasons
 from pipeline.tagging import chunks, dates, kind, pay
 from pipeline.tagging import normalize as normalize_module
 from pipeline.tagging import text as text_module
@@ -294,3 +295,14 @@ def test_sub_task_guard_holds_the_last_word_of_every_match(text):
 def test_word_finder_finds_what_a_search_of_the_text_finds(words, text):
     expected = AhoCorasick(words).find_matches_as_indexes(text, overlapping=True)
     assert sorted(text_module.WordFinder(words).find(text)) == sorted(expected)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    joined(
+        ["20", "2026", "202", "spring", "summer", "fall", "autumn", "winter", "sum", "x", " "],
+        12,
+    )
+)
+def test_title_seasons_are_those_the_plain_search_finds(title):
+    assert _title_seasons(title) == frozenset(SEASON_OR_YEAR.findall(title))

@@ -27,6 +27,7 @@ COHORT = re.compile(
     r"\b(spring|summer|fall|autumn|winter|[ivx]+|\d)\b"
 )
 SEASON_OR_YEAR = re.compile(r"\b(spring|summer|fall|autumn|winter|20\d\d)\b")
+SEASON_CUES = ("20", "spring", "summer", "fall", "autumn", "winter")  # one in every match
 MIN_TEXT_OVERLAP = 0.78
 SAME_SOURCE_TEXT_OVERLAP = 0.95  # one source's two postings of one opportunity: a repost
 # The label a repost may add to its title ("Micro-Internship: Freight Rate Data Cleanup").
@@ -99,8 +100,8 @@ def features(item: dict) -> Features:
     text = f"{title} {item.get('description') or ''}".lower()
     company_compact, company_words = _company_features(key)
     words, qualifiers = _title_words_and_qualifiers(title)
-    numbers = frozenset(_title_numbers(title))
-    seasons = frozenset(SEASON_OR_YEAR.findall(title.lower()))
+    numbers = _title_numbers(title)
+    seasons = _title_seasons(title.lower())
     levels = title_levels(title)
     cohorts = frozenset(COHORT.findall(text)) if "cohort" in text else frozenset()
     return Features(
@@ -120,6 +121,21 @@ def features(item: dict) -> Features:
         text=text,
         marks=(numbers, seasons, levels, cohorts),
     )
+
+
+def _title_seasons(lowered: str) -> frozenset[str]:
+    """The seasons and years a lower-cased title names (SEASON_OR_YEAR). Every match holds one
+    of SEASON_CUES, so a title without them names none (most do not: no search to run)."""
+    if not (
+        "20" in lowered
+        or "spring" in lowered
+        or "summer" in lowered
+        or "fall" in lowered
+        or "autumn" in lowered
+        or "winter" in lowered
+    ):
+        return frozenset()
+    return frozenset(SEASON_OR_YEAR.findall(lowered))
 
 
 @lru_cache(maxsize=4096)  # a night's postings share a few hundred locations
