@@ -7,6 +7,7 @@ from ahocorasick_rs import AhoCorasick
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.dedupe.comparison import SEASON_OR_YEAR, _title_seasons
 from pipeline.tagging import chunks, dates, kind, pay
 from pipeline.tagging import normalize as normalize_module
 from pipeline.tagging import text as text_module
@@ -377,3 +378,14 @@ def test_weekly_and_weeks_are_found_with_cues_as_without(text):
 def test_every_total_figure_has_a_unit_cue(text):
     if totals.TOTAL.search(text):
         assert "hour" in text or "hr" in text or totals.LONE_H.search(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    joined(
+        ["20", "2026", "202", "spring", "summer", "fall", "autumn", "winter", "sum", "x", " "],
+        12,
+    )
+)
+def test_title_seasons_are_those_the_plain_search_finds(title):
+    assert _title_seasons(title) == frozenset(SEASON_OR_YEAR.findall(title))

@@ -27,6 +27,7 @@ COHORT = re.compile(
     r"\b(spring|summer|fall|autumn|winter|[ivx]+|\d)\b"
 )
 SEASON_OR_YEAR = re.compile(r"\b(spring|summer|fall|autumn|winter|20\d\d)\b")
+SEASON_CUES = ("20", "spring", "summer", "fall", "autumn", "winter")  # one in every match
 MIN_TEXT_OVERLAP = 0.78
 SAME_SOURCE_TEXT_OVERLAP = 0.95  # one source's two postings of one opportunity: a repost
 # The label a repost may add to its title ("Micro-Internship: Freight Rate Data Cleanup").
@@ -43,7 +44,7 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / min(len(a), len(b)) if a and b else 0.0
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: a frozen one sets each field through `object.__setattr__` (one a posting)
 class Features:
     """What layer 3 compares, computed once per posting or listing: what the listing index
     files it under at once, what only a candidate pair reads when first asked."""
@@ -62,11 +63,10 @@ class Features:
     pay: tuple[float, float, str] | None  # min, max, unit
     deadline: str | None
     text: str  # title and description, lower case
-
-    @cached_property
-    def marks(self) -> Marks:
-        """What must be equal for a match (see `Marks`): the key the listing index files under."""
-        return self.title_numbers, self.title_seasons, self.levels, self.cohorts
+    # What must be equal for a match (see `Marks`): the key the listing index files under. It
+    # is asked of every posting, so it is made with the rest (a cached property's first read
+    # costs more than the tuple).
+    marks: Marks
 
     @cached_property
     def title(self) -> str:
@@ -100,22 +100,49 @@ def features(item: dict) -> Features:
     text = f"{title} {item.get('description') or ''}".lower()
     company_compact, company_words = _company_features(key)
     words, qualifiers = _title_words_and_qualifiers(title)
+    numbers = _title_numbers(title)
+    seasons = _title_seasons(title.lower())
+    levels = title_levels(title)
+    cohorts = frozenset(COHORT.findall(text)) if "cohort" in text else frozenset()
     return Features(
         company_compact=company_compact,
         company_words=company_words,
-        titles=words - _place_words(location) - WORKPLACE_WORDS,
+        titles=words - _not_title_words(location),
         qualifiers=qualifiers,
-        title_numbers=frozenset(_title_numbers(title)),
-        title_seasons=frozenset(SEASON_OR_YEAR.findall(title.lower())),
-        levels=title_levels(title),
-        cohorts=frozenset(COHORT.findall(text)) if "cohort" in text else frozenset(),
+        title_numbers=numbers,
+        title_seasons=seasons,
+        levels=levels,
+        cohorts=cohorts,
         given_title=title,
         location=location,
         hours=item.get("hours_max"),
         pay=_pay(item),
         deadline=item.get("deadline"),
         text=text,
+        marks=(numbers, seasons, levels, cohorts),
     )
+
+
+def _title_seasons(lowered: str) -> frozenset[str]:
+    """The seasons and years a lower-cased title names (SEASON_OR_YEAR). Every match holds one
+    of SEASON_CUES, so a title without them names none (most do not: no search to run)."""
+    if not (
+        "20" in lowered
+        or "spring" in lowered
+        or "summer" in lowered
+        or "fall" in lowered
+        or "autumn" in lowered
+        or "winter" in lowered
+    ):
+        return frozenset()
+    return frozenset(SEASON_OR_YEAR.findall(lowered))
+
+
+@lru_cache(maxsize=4096)  # a night's postings share a few hundred locations
+def _not_title_words(location: str | None) -> frozenset[str]:
+    """The words a title shares with its location or workplace and that are left out of its
+    distinctive words: the location's words (`_place_words`) and WORKPLACE_WORDS."""
+    return frozenset(_place_words(location) | WORKPLACE_WORDS)
 
 
 def _pay(item: dict) -> tuple[float, float, str] | None:
@@ -192,9 +219,15 @@ def _title_words_and_qualifiers(title: str) -> tuple[frozenset[str], frozenset[s
     main part (the part with the most of them): "Performance Marketing Manager – DACH" ->
     {"performance", "marketing", "manager", "dach"}, {"dach"}. The parts split where no word
     is, so the title's words are those of its parts."""
-    parts = [title_words(_folded(part)) for part in TITLE_PARTS.split(title)]
+    parts = [_part_words(part) for part in TITLE_PARTS.split(title)]
     words = frozenset().union(*parts)
     return words, words - max(parts, key=len)
+
+
+@lru_cache(maxsize=16_384)  # boards repeat the parts of their titles: labels, teams, seasons
+def _part_words(part: str) -> frozenset[str]:
+    """The distinctive words of one part of a title (`title_words`, accents folded)."""
+    return frozenset(title_words(_folded(part)))
 
 
 def _same_posting_again(a: Features, b: Features) -> bool:

@@ -115,17 +115,26 @@ class ListingIndex:
             if listing in self.features:
                 self._index_titles(key, listing, self.features[listing])
 
-    def _candidates(self, key: str, found: Features) -> set[str]:
-        """The listings of a block that `compare` may match with `found`: those with all its
-        title words, or only words it has (a replaced word means another project), and at least
-        two when it has two (`compare` wants two shared words)."""
+    def _title_groups(self, key: str, found: Features) -> list[set[str]]:
+        """The listings of a block filed under each title word of `found` with its marks (the
+        block read and indexed first, once)."""
         if key not in self.title_index:
             self._load_block(key)
-        index, titles, marks = self.title_index[key], found.titles, found.marks
+        index, marks = self.title_index[key], found.marks
+        return [index.get((marks, word), _NONE) for word in found.titles]
+
+    def _candidates(
+        self, key: str, found: Features, groups: list[set[str]] | None = None
+    ) -> set[str]:
+        """The listings of a block that `compare` may match with `found`: those with all its
+        title words, or only words it has (a replaced word means another project), and at least
+        two when it has two (`compare` wants two shared words). `groups`: `_title_groups`."""
+        if groups is None:
+            groups = self._title_groups(key, found)
+        titles, marks = found.titles, found.marks
         if not titles:
             return set()
-        groups = [index.get((marks, word), set()) for word in titles]
-        having_all = set.intersection(*groups)
+        having_all = set(groups[0]).intersection(*groups[1:])
         many = len(titles) > MAX_SUBSET_WORDS
         if many or sum(map(len, groups)) < 2 ** len(titles):
             # fewer listings share a word than the title has subsets: test each listing
@@ -149,16 +158,21 @@ class ListingIndex:
         """The listing most like `found`, and the score. A listing that already has a posting
         of the same source (another source id) is that source's other posting: it is the same
         opportunity only when its title and text are the same."""
+        if not key:
+            return None, None
+        groups = self._title_groups(key, found)
+        if not any(groups):  # no listing shares a title word and the marks: none can match
+            return None, None
         best, best_score = None, MIN_TEXT_OVERLAP
-        for listing in sorted(self._candidates(key, found)) if key else []:
+        for listing in sorted(self._candidates(key, found, groups)):
             known = self.features[listing]
             if self._has_source(listing, source) and not _same_posting_again(found, known):
                 continue
             score = compare(found, known)
             if score is not None and score >= best_score:
                 best, best_score = listing, score
-        if best is None and key:  # another source may word the same opportunity otherwise
-            for listing in sorted(self._sharing_a_title_word(key, found)):
+        if best is None:  # another source may word the same opportunity otherwise
+            for listing in sorted(self._sharing_a_title_word(key, found, groups)):
                 if self._has_source(listing, source):
                     continue
                 score = compare_across(found, self.features[listing])
@@ -166,11 +180,19 @@ class ListingIndex:
                     best, best_score = listing, score
         return best, (round(best_score, 3) if best else None)
 
-    def _sharing_a_title_word(self, key: str, found: Features) -> set[str]:
+    def _sharing_a_title_word(
+        self, key: str, found: Features, groups: list[set[str]] | None = None
+    ) -> set[str]:
         """The listings of a block with the marks of `found` that share at least half the words
         of its title, and two when it has two (after `_candidates` has indexed the block): a
-        reworded title keeps most of its words."""
-        index, titles, marks = self.title_index.get(key, {}), found.titles, found.marks
-        shared = Counter(listing for word in titles for listing in index.get((marks, word), ()))
+        reworded title keeps most of its words. `groups`: `_title_groups`."""
+        if groups is None:
+            index, marks = self.title_index.get(key, {}), found.marks
+            groups = [index.get((marks, word), _NONE) for word in found.titles]
+        titles = found.titles
+        shared = Counter(listing for group in groups for listing in group)
         least = max(min(2, len(titles)), (len(titles) + 1) // 2)
         return {listing for listing, count in shared.items() if count >= least}
+
+
+_NONE: frozenset[str] = frozenset()  # no listing filed under a word

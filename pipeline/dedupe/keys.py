@@ -121,9 +121,12 @@ LEVEL_NAMES = {"jr": "junior", "sr": "senior", "contractor": "contract", "temp":
 
 def title_levels(title: str) -> frozenset[str]:
     """The level and employment-type words of a title: {"senior"}, {"part-time"}, {"ii"}."""
+    found = LEVEL.findall(title.lower())
+    if not found:  # most titles: no set to build from a generator
+        return frozenset()
     return frozenset(
         LEVEL_NAMES.get(word, word).replace(" ", "-").replace("parttime", "part-time")
-        for word in LEVEL.findall(title.lower())
+        for word in found
     )
 
 
@@ -168,6 +171,6 @@ def same_company(a: str | None, b: str | None) -> bool:
 TITLE_NUMBER = re.compile(r"\b(\d+)\b(?!\s*-?\s*(?:h|hrs?|hours?)\b)")
 
 
-def _title_numbers(title: str) -> set[str]:
+def _title_numbers(title: str) -> frozenset[str]:
     """Numbers in a title that are not hours ("Wave 3", "Cohort 2")."""
-    return set(TITLE_NUMBER.findall(title.lower()))
+    return frozenset(TITLE_NUMBER.findall(title.lower()))
