@@ -7,7 +7,7 @@ from ahocorasick_rs import AhoCorasick
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.tagging import chunks, dates, kind, pay
+from pipeline.tagging import chunks, dates, kind, money, pay
 from pipeline.tagging import normalize as normalize_module
 from pipeline.tagging import text as text_module
 from pipeline.tagging.hours import figures, focus, totals
@@ -294,3 +294,20 @@ def test_sub_task_guard_holds_the_last_word_of_every_match(text):
 def test_word_finder_finds_what_a_search_of_the_text_finds(words, text):
     expected = AhoCorasick(words).find_matches_as_indexes(text, overlapping=True)
     assert sorted(text_module.WordFinder(words).find(text)) == sorted(expected)
+
+
+MONEY_HINTY = joined(
+    [
+        *("$", "US$", "CN¥", "¥", "€", "£", "₹", "USD", "EUR", "SEK", "US", "SD", "U", "S", "D"),
+        *("usd", "Senior ", "EMEA", "AI", "?", "é", "İ", "ſ", "٣", "5", " ", "x"),
+    ],
+    20,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(MONEY_HINTY)
+def test_money_hint_is_searched_from_where_one_can_start(text):
+    expected = money.MONEY_HINT.search(text)
+    found = money.money_hint(text)
+    assert (found and found.span()) == (expected and expected.span())
