@@ -8,11 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.tagging import chunks, dates, kind, money, pay
-from pipeline.tagging import normalize as normalize_module
+from pipeline.tagging import remote as remote_module
 from pipeline.tagging import text as text_module
 from pipeline.tagging.hours import figures, focus, totals
 from pipeline.tagging.industry import load_taxonomy
-from pipeline.tagging.normalize import NOT_REMOTE_TEXT
+from pipeline.tagging.remote import NOT_REMOTE_TEXT
 from pipeline.tagging.text import folds_like_lower, html_to_text, search_word
 
 
@@ -249,7 +249,7 @@ def test_not_remote_text_matches_as_grouped(text):
 )
 def test_not_remote_is_found_near_its_words_as_anywhere(text):
     expected = search_word(NOT_REMOTE_TEXT, text) is not None
-    assert normalize_module._says_not_remote(text) == expected
+    assert remote_module._says_not_remote(text) == expected
 
 
 @settings(max_examples=500, deadline=None)
