@@ -311,3 +311,22 @@ def test_money_hint_is_searched_from_where_one_can_start(text):
     expected = money.MONEY_HINT.search(text)
     found = money.money_hint(text)
     assert (found and found.span()) == (expected and expected.span())
+
+
+# BLOCKS as first written, each tag by the (?i) pattern alone
+BLOCKS_AS_WRITTEN = re.compile(rf"(?i){text_module.BLOCK}(?:\s*{text_module.BLOCK})*")
+TAGGY = joined(
+    [
+        *("<p>", "</p>", "<li>", "</li>", "<ul>", "</ul>", "<ol>", "</ol>", "<div>", "</div>"),
+        *("<P>", "</Li >", "<p class='x'>", "<pre>", "<li", "<br/>", "<b>", "</ul", "<div id=1>"),
+        *("<", ">", "/", "p", "li", "ul", " ", "\n", "x", "é", "ı", "<h2>", "< p>", "<table>"),
+    ],
+    16,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(TAGGY)
+def test_block_runs_are_matched_as_by_the_case_blind_pattern(markup):
+    found = [m.span() for m in text_module.BLOCKS.finditer(markup)]
+    assert found == [m.span() for m in BLOCKS_AS_WRITTEN.finditer(markup)]
