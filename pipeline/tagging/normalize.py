@@ -12,7 +12,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import orjson
@@ -166,7 +166,8 @@ def _read_dates(drafts: list[_Draft]) -> None:
 
 @dataclass(slots=True)
 class _Draft:
-    """One raw item on its way through `normalize_postings`: each stage sets its fields."""
+    """One raw item on its way through `normalize_postings`: each stage sets its fields (those
+    without a value until then: a draft is made with six, not all)."""
 
     raw: dict[str, Any]
     seen: str | None
@@ -174,21 +175,21 @@ class _Draft:
     markup: str
     categories: list[str]
     issues: list[str]
-    description: str = ""
-    lower: str = ""  # the description lower-cased
-    role_lower: str = ""  # the role's section lower-cased
-    sections: Sections = Sections("", "", "")
-    location: str | None = None
-    employment_type: str | None = None
-    hours_text: str | None = None
-    hours: Hours = Hours()
-    pay: Pay = Pay()
-    posted: str | None = None
-    deadline: str | None = None
-    industry: IndustryTag = IndustryTag(None)
-    kind: Kind = Kind("job", None)
-    remote: bool | None = None
-    expired: bool | None = None
+    description: str = field(init=False)
+    lower: str = field(init=False)  # the description lower-cased
+    role_lower: str = field(init=False)  # the role's section lower-cased
+    sections: Sections = field(init=False)
+    location: str | None = field(init=False)
+    employment_type: str | None = field(init=False)
+    hours_text: str | None = field(init=False)
+    hours: Hours = field(init=False)
+    pay: Pay = field(init=False)
+    posted: str | None = field(init=False)
+    deadline: str | None = field(init=False)
+    industry: IndustryTag = field(init=False)
+    kind: Kind = field(init=False)
+    remote: bool | None = field(init=False)
+    expired: bool | None = field(init=False)
 
     @classmethod
     def of(cls, raw: dict[str, Any], seen_at: str | None) -> _Draft:
@@ -196,14 +197,8 @@ class _Draft:
         if len(markup) > MAX_DESCRIPTION_CHARS:
             markup = markup[:MAX_DESCRIPTION_CHARS]
             issues.append("description_truncated")
-        return cls(
-            raw=raw,
-            seen=raw.get("scraped_at") or seen_at,
-            title=squash(raw["title"]) or "",
-            markup=markup,
-            categories=list(raw.get("categories") or []),
-            issues=issues,
-        )
+        seen, title = raw.get("scraped_at") or seen_at, squash(raw["title"]) or ""
+        return cls(raw, seen, title, markup, list(raw.get("categories") or []), issues)
 
 
 # Every key of a normalized posting, in order: `_posting` sets each in a copy, which is quicker
