@@ -10,17 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.tagging import normalize as normalize_module
+from pipeline.tagging import remote as remote_module
 from pipeline.tagging import text as text_module
 from pipeline.tagging.kind import decide_kind
-from pipeline.tagging.normalize import (
-    REMOTE_NO,
-    REMOTE_NO_WORDS,
-    REMOTE_YES,
-    REMOTE_YES_WORDS,
-    normalize_posting,
-    normalize_postings,
-)
+from pipeline.tagging.normalize import normalize_posting, normalize_postings
+from pipeline.tagging.remote import REMOTE_NO, REMOTE_NO_WORDS, REMOTE_YES, REMOTE_YES_WORDS
 from pipeline.tagging.text import html_to_text, iso_date, search_word
 
 RAW = {
@@ -275,4 +269,4 @@ REMOTE_PIECES += [" or remote", "/remote", "-first", " first", "s", "x", " ", "-
 def test_remote_words_are_in_every_match_of_their_pattern(text):
     for pattern, words in ((REMOTE_YES, REMOTE_YES_WORDS), (REMOTE_NO, REMOTE_NO_WORDS)):
         found = search_word(pattern, text) is not None
-        assert normalize_module._says(pattern, words, text) == found
+        assert remote_module._says(pattern, words, text) == found

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.tagging import pay
+from pipeline.tagging import money
 from pipeline.tagging.pay import Pay, parse_pay
 
 
@@ -41,8 +41,8 @@ MONEY_PIECES += ["k", "K", ".5", " ", "\n", "-", "–", " to ", "x", "U", "S", "
 @settings(max_examples=1000, deadline=None)
 @given(st.lists(st.sampled_from(MONEY_PIECES), max_size=12).map("".join))
 def test_money_is_searched_from_its_first_hint_as_from_the_start(text):
-    hint = pay.MONEY_HINT.search(text)
-    found = [*pay.MONEY.finditer(text), *pay.MONEY_AFTER.finditer(text)]
+    hint = money.MONEY_HINT.search(text)
+    found = [*money.MONEY.finditer(text), *money.MONEY_AFTER.finditer(text)]
     expected = sorted(found, key=lambda match: match.start()) if hint else []
-    matches = pay._money_matches(text, True, hint.start()) if hint else []
+    matches = money.money_matches(text, True, hint.start()) if hint else []
     assert [(m.start(), m.groups()) for m in matches] == [(m.start(), m.groups()) for m in expected]

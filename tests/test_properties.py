@@ -13,13 +13,9 @@ from pipeline.tagging.dates import deadline_date, posted_date
 from pipeline.tagging.hours import HOUR_RANGES, hour_range, parse_hours
 from pipeline.tagging.industry import load_taxonomy, tag_industry
 from pipeline.tagging.kind import MICRO_MARKERS, PART_TIME_ONGOING, PROJECT, VOLUNTEER
-from pipeline.tagging.normalize import (
-    REMOTE_NO,
-    REMOTE_YES,
-    normalize_posting,
-    raw_hash,
-)
+from pipeline.tagging.normalize import normalize_posting, raw_hash
 from pipeline.tagging.pay import parse_pay
+from pipeline.tagging.remote import REMOTE_NO, REMOTE_YES
 from pipeline.tagging.text import html_to_text, sanitize_html, search_word
 
 TEXT = st.text(max_size=400)

@@ -8,13 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.dedupe.comparison import SEASON_OR_YEAR, _title_seasons
-from pipeline.tagging import chunks, dates, kind, pay
-from pipeline.tagging import normalize as normalize_module
+from pipeline.tagging import chunks, dates, kind, money, pay
+from pipeline.tagging import remote as remote_module
 from pipeline.tagging import text as text_module
-from pipeline.tagging.hours import cues, figures, focus, periods, totals, weekly
+from pipeline.tagging.hours import figures, focus, totals
 from pipeline.tagging.industry import load_taxonomy
-from pipeline.tagging.normalize import NOT_REMOTE_TEXT
-from pipeline.tagging.text import folds_like_lower, holds_any, html_to_text, search_word
+from pipeline.tagging.remote import NOT_REMOTE_TEXT
+from pipeline.tagging.text import folds_like_lower, html_to_text, search_word
 
 
 def joined(pieces: list[str], max_size: int) -> st.SearchStrategy[str]:
@@ -250,7 +250,7 @@ def test_not_remote_text_matches_as_grouped(text):
 )
 def test_not_remote_is_found_near_its_words_as_anywhere(text):
     expected = search_word(NOT_REMOTE_TEXT, text) is not None
-    assert normalize_module._says_not_remote(text) == expected
+    assert remote_module._says_not_remote(text) == expected
 
 
 @settings(max_examples=500, deadline=None)
@@ -297,87 +297,40 @@ def test_word_finder_finds_what_a_search_of_the_text_finds(words, text):
     assert sorted(text_module.WordFinder(words).find(text)) == sorted(expected)
 
 
-@settings(max_examples=500, deadline=None)
-@given(joined(["5", "0", "٣", "²", "x", " ", "é", "-", "h"], 8))
-def test_digit_test_finds_what_the_digit_pattern_finds(text):
-    assert figures.has_digit(text) == (figures.DIGIT.search(text) is not None)
-
-
-def _merged_one_by_one(points: list[int], radius: int, length: int) -> list[list[int]]:
-    spans: list[list[int]] = []
-    for at in sorted(points):
-        start, end = max(0, at - radius), min(length, at + radius)
-        if spans and start <= spans[-1][1]:
-            spans[-1][1] = max(spans[-1][1], end)
-        else:
-            spans.append([start, end])
-    return spans
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.integers(0, 400), max_size=6), st.integers(0, 150), st.integers(0, 400))
-def test_spans_merged_at_once_are_the_spans_merged_one_by_one(points, radius, length):
-    expected = _merged_one_by_one(points, radius, length)
-    assert text_module.merge_spans(points, radius, length) == expected
-
-
-# Text dense in the cues of the hours patterns, number words and the figures they need, in
-# pieces and in phrases that state hours.
-CUE_SOUP = joined(
+MONEY_HINTY = joined(
     [
-        *("three", "thirty-three", "one hundred", "a dozen", "twenty", "5", "12", "٣", " ", "-"),
-        *("h", "hr", "hrs", "hour", "hours", "week", "per week", "day", "a day", "each", " each"),
-        *("min", "minutes", "session", "sessions", "for", "over", "about", ":", "estimated hours"),
-        *("commitment", "up to", "mon-fri", "monday to friday", "9am-5pm", "month", "summer"),
-        *("semester", "\xa0", "\n", ".", "(", ")", "x", "é"),
-        *("5 hours", "three hours", "10-15 hrs", "2 h", "8h", "٣ h", "5\xa0h", "4 hrs p/w"),
-        *(" per week", " a week", " for 3 weeks", " over three months", "estimated hours: 10"),
-        *("about 20 hours", "90 minutes", "three 2-hour sessions", "2 hours a day for 5 days"),
-        *("30 minutes a day, monday to friday, for two weeks", "up to 40 hours/week"),
-        *("3 full days per week", "a summer internship", "january through april", " each"),
+        *("$", "US$", "CN¥", "¥", "€", "£", "₹", "USD", "EUR", "SEK", "US", "SD", "U", "S", "D"),
+        *("usd", "Senior ", "EMEA", "AI", "?", "é", "İ", "ſ", "٣", "5", " ", "x"),
     ],
-    12,
+    20,
 )
 
 
-def _cues_by_substring(text: str) -> set[str]:
-    tables = [periods.WEEKS_WORDS, weekly.WEEKLY_CUES, totals.TOTAL_CUES]
-    return {cue for table in tables for cue, words in table.items() if holds_any(text, words)}
+@settings(max_examples=1000, deadline=None)
+@given(MONEY_HINTY)
+def test_money_hint_is_searched_from_where_one_can_start(text):
+    expected = money.MONEY_HINT.search(text)
+    found = money.money_hint(text)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+# BLOCKS as first written, each tag by the (?i) pattern alone
+BLOCKS_AS_WRITTEN = re.compile(rf"(?i){text_module.BLOCK}(?:\s*{text_module.BLOCK})*")
+TAGGY = joined(
+    [
+        *("<p>", "</p>", "<li>", "</li>", "<ul>", "</ul>", "<ol>", "</ol>", "<div>", "</div>"),
+        *("<P>", "</Li >", "<p class='x'>", "<pre>", "<li", "<br/>", "<b>", "</ul", "<div id=1>"),
+        *("<", ">", "/", "p", "li", "ul", " ", "\n", "x", "é", "ı", "<h2>", "< p>", "<table>"),
+    ],
+    16,
+)
 
 
 @settings(max_examples=1000, deadline=None)
-@given(CUE_SOUP)
-def test_cues_found_before_number_words_become_digits_are_those_after(text):
-    digits, found = cues.cleaned_with_cues(text)
-    assert digits == figures.words_to_digits(text)
-    expected = _cues_by_substring(digits)
-    assert expected <= found and found - {"hr"} == expected - {"hr"}
-
-
-ALL_CUES = {cue for table in (weekly.WEEKLY_CUES, totals.TOTAL_CUES) for cue in table}
-
-
-@settings(max_examples=1000, deadline=None)
-@given(CUE_SOUP, st.booleans())
-def test_total_is_found_with_cues_as_with_every_pattern_tried(text, body):
-    found = totals.total_in(text, body, cues.cues_in(text))
-    assert found == totals.total_in(text, body, ALL_CUES)
-    assert found == totals.find_total(text, body)
-
-
-@settings(max_examples=1000, deadline=None)
-@given(CUE_SOUP)
-def test_weekly_and_weeks_are_found_with_cues_as_without(text):
-    found = cues.cues_in(text)
-    assert weekly.weekly_in(text, found) == weekly.find_weekly(text)
-    assert periods.weeks_in(text, found) == periods.find_weeks(text)
-
-
-@settings(max_examples=1000, deadline=None)
-@given(CUE_SOUP)
-def test_every_total_figure_has_a_unit_cue(text):
-    if totals.TOTAL.search(text):
-        assert "hour" in text or "hr" in text or totals.LONE_H.search(text)
+@given(TAGGY)
+def test_block_runs_are_matched_as_by_the_case_blind_pattern(markup):
+    found = [m.span() for m in text_module.BLOCKS.finditer(markup)]
+    assert found == [m.span() for m in BLOCKS_AS_WRITTEN.finditer(markup)]
 
 
 @settings(max_examples=500, deadline=None)

@@ -63,7 +63,8 @@ class Taxonomy:
     # Job titles naming a field (`[roles]`): one pattern of them all, and each one's slug.
     roles: AhoCorasick | None = None
     role_names: tuple[str, ...] = ()
-    slug_phrases: dict[str, dict[str, float]] = field(default_factory=dict)  # slug -> weights
+    # slug -> each of its phrases' place: the weightiest first, those of one weight by name
+    slug_ranks: dict[str, dict[str, int]] = field(default_factory=dict)
     role_slugs: dict[str, str] = field(default_factory=dict)
     exact_sums: bool = False  # every score is exact, whatever the order of its terms (`_ranked`)
     # `found_in` of texts that repeat from posting to posting (a source's departments and
@@ -118,7 +119,7 @@ class Taxonomy:
         """`set(map(chunk_words.__getitem__, chunk_keys.intersection(chunks_of(lower))))` and the
         phrases that the separated text holds (every one `lower` holds, and maybe more; stems by
         their phrase), in one pass; None where connectors touch (`chunks_of`)."""
-        data = b" " + separated(lower) + b" "
+        data = separated(f" {lower} ")
         names = self.chunk_finder_words
         seen = {
             names[needle]
@@ -216,12 +217,18 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
         order={slug: i for i, slug in enumerate(industries)},
         roles=AhoCorasick(list(role_slugs)) if role_slugs else None,
         role_names=tuple(role_slugs),
-        slug_phrases={
-            slug: {p: w[slug] for p, w in phrases.items() if slug in w} for slug in industries
-        },
+        slug_ranks={slug: _ranks(slug, phrases) for slug in industries},
         role_slugs=role_slugs,
         exact_sums=_sums_are_exact(phrases),
     )
+
+
+def _ranks(slug: str, phrases: dict[str, dict[str, float]]) -> dict[str, int]:
+    """Each phrase of `slug` with its place: by weight, the weightiest first, then by name."""
+    ranked = sorted(
+        (-weights[slug], phrase) for phrase, weights in phrases.items() if slug in weights
+    )
+    return {phrase: place for place, (_, phrase) in enumerate(ranked)}
 
 
 def _sums_are_exact(phrases: dict[str, dict[str, float]]) -> bool:
@@ -239,13 +246,13 @@ ROLE_TAIL = re.compile(
 )
 
 
-def title_role(title: str, taxonomy: Taxonomy) -> str | None:
+def title_role(title: str, taxonomy: Taxonomy, lower: str | None = None) -> str | None:
     """The role title that heads the first part of `title` that has one: the one its part ends
     with, but for a level or "intern" ("Commercial Counsel II" is counsel; "Nurse Recruitment
     Project" has none). Of two ending there, the longer ("data engineer", not "engineer")."""
     if taxonomy.roles is None:
         return None
-    lower = title.lower()
+    lower = title.lower() if lower is None else lower
     found = taxonomy.roles.find_matches_as_indexes(lower, overlapping=True)
     if not found:
         return None
@@ -278,11 +285,13 @@ def _found_fields(
     employer_text: str,
     taxonomy: Taxonomy,
     description_lower: str | None = None,
+    title_lower: str | None = None,
 ) -> list[tuple[Iterable[str], float]]:
-    """The phrases found in each field, with the field's weight, in FIELD_NAMES order."""
+    """The phrases found in each field, with the field's weight, in FIELD_NAMES order (the
+    `..._lower` texts: lower-cased, where the caller has them)."""
     joined = " | ".join(categories)
     return [
-        (title and taxonomy.found_in(title) or (), TITLE_WEIGHT),
+        (title and taxonomy.found_in(title, title_lower) or (), TITLE_WEIGHT),
         (joined and taxonomy.found_in_repeated(joined) or (), CATEGORY_WEIGHT),
         (
             description and taxonomy.found_in(description, description_lower) or (),
@@ -317,13 +326,11 @@ def score_industries(
 def _evidence(fields: list[tuple[Iterable[str], float]], slug: str, taxonomy: Taxonomy) -> str:
     """The phrases that scored for `slug`, the weightiest first, by where they were found."""
     parts = []
-    weights = taxonomy.slug_phrases[slug]
-    phrases = weights.keys()
-    for name, (found, _) in zip(FIELD_NAMES, fields, strict=True):
-        hits = sorted(phrases & found) if found else None  # a set operation, in C
+    ranks = taxonomy.slug_ranks[slug]
+    for at, (found, _) in enumerate(fields):
+        hits = ranks.keys() & found if found else None  # a set operation, in C
         if hits:
-            hits.sort(key=weights.__getitem__, reverse=True)  # ties stay in name order
-            parts.append(f"{name}: {', '.join(hits[:4])}")
+            parts.append(f"{FIELD_NAMES[at]}: {', '.join(sorted(hits, key=ranks.__getitem__)[:4])}")
     return "; ".join(parts)[:EVIDENCE_CHARS]
 
 
@@ -354,13 +361,16 @@ def tag_industry(
     Below `min_score`: `other` when the posting has a real description, else unknown.
     """
     taxonomy = taxonomy or load_taxonomy()
-    fields = _found_fields(title, categories, description, "", taxonomy, description_lower)
+    title_lower = title.lower()
+    fields = _found_fields(
+        title, categories, description, "", taxonomy, description_lower, title_lower
+    )
     scores = _scores(fields, taxonomy)
     if employer_text and max(scores.values(), default=0.0) < taxonomy.min_score:
         # the employer's text, weighing little, only where the role's own words say too little
         fields[-1] = (taxonomy.found_in(employer_text) or (), EMPLOYER_WEIGHT)
         scores = _scores(fields, taxonomy)
-    role = title_role(title, taxonomy) if title else None
+    role = title_role(title, taxonomy, title_lower) if title else None
     if role is not None:
         slug = taxonomy.role_slugs[role]
         others = [other for other in _ranked(scores, taxonomy) if other != slug]

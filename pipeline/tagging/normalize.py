@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import orjson
@@ -22,28 +23,16 @@ from pipeline.tagging.hours import Hours, hour_range, parse_hours
 from pipeline.tagging.industry import IndustryTag, tag_industry
 from pipeline.tagging.kind import FULL_TIME_JOB, Kind, decide_kind
 from pipeline.tagging.pay import Pay, parse_pay
+from pipeline.tagging.remote import is_remote, location_remote
 from pipeline.tagging.sections import Sections, split_sections
 from pipeline.tagging.text import (
-    holds_any,
     html_to_text,
-    merge_spans,
     sanitize_html,
-    search_word,
     squash,
-    word_char_at,
 )
 
 MAX_DESCRIPTION_CHARS = 1_000_000
 T = TypeVar("T")
-REMOTE_YES = re.compile(  # lower case, by `search_word`
-    r"remote\b(?![- ]first)|telecommute\b|work from (?:home|anywhere)\b|fully remote\b"
-)
-REMOTE_NO = re.compile(  # lower case, by `search_word`
-    r"(?:on[- ]?site|in[- ]person|in office|hybrid)\b(?! or remote)(?!/remote)"
-)
-# Every REMOTE_YES match holds one of these, every REMOTE_NO match one of those.
-REMOTE_YES_WORDS = ("remote", "telecommute", "work from")
-REMOTE_NO_WORDS = ("site", "person", "office", "hybrid")
 
 
 def raw_hash(raw: dict[str, Any]) -> str:
@@ -55,91 +44,6 @@ def raw_hash(raw: dict[str, Any]) -> str:
     except TypeError:  # a lone surrogate, or a value JSON has no form for
         encoded = json.dumps(content, sort_keys=True, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()[:32]
-
-
-# A role whose own words say it is hybrid or office-based is not remote, whatever a source's
-# remote flag says (boards set it for "remote-friendly" hybrid roles). Every alternative starts
-# with a letter or a digit, not a group: the regex engine then skips to the characters one can
-# start with, rather than trying each alternative at every position of a long role text (twice
-# as fast on real ones; the same matches, tried in the same order).
-NOT_REMOTE_TEXT = re.compile(  # lower case, by `search_word`
-    r"hybrid (?:role|position|job|work|working|schedule|model|setup|set-up|arrangement|policy"
-    r"|environment|opportunity|basis)\b|role is hybrid\b|position is hybrid\b|job is hybrid\b"
-    r"|work hybrid\b|working hybrid\b"
-    r"|\d days? (?:a|per|each) week (?:in|at|from) (?:the|our) office\b"
-    r"|in[- ]office (?:\d|two|three|four) days\b"
-    r"|fully on[- ]?site (?:role|position|job)\b|100% on[- ]?site (?:role|position|job)\b"
-    r"|on[- ]?site (?:role|position|job)\b"
-)
-
-
-# One of these is in every NOT_REMOTE_TEXT match, but for a word in capitals ("HYBRID").
-NOT_REMOTE_HINTS = ("ybrid", "ffice", "site", "Site")
-# One of these is in every NOT_REMOTE_TEXT match (lower case), within its longest (32
-# characters): a match is in the text within NOT_REMOTE_REACH characters of one.
-NOT_REMOTE_WORDS = ("hybrid", "office", "site")
-NOT_REMOTE_REACH = 48
-
-
-def _says_not_remote(lower: str) -> bool:
-    """Whether `search_word(NOT_REMOTE_TEXT, lower)` finds a match, searching only the parts of
-    `lower` near NOT_REMOTE_WORDS. A part ends past the end of any match in it: a word boundary
-    at the end of one sees the text's next character."""
-    points = []
-    for word in NOT_REMOTE_WORDS:
-        at = lower.find(word)
-        while at != -1:
-            points.append(at)
-            at = lower.find(word, at + 1)
-    for start, end in merge_spans(points, NOT_REMOTE_REACH, len(lower)):
-        match = NOT_REMOTE_TEXT.search(lower, start, end)
-        while match is not None and word_char_at(lower, match.start() - 1):
-            match = NOT_REMOTE_TEXT.search(lower, match.start() + 1, end)
-        if match is not None:
-            return True
-    return False
-
-
-def _remote(
-    stated: Any,
-    location: str | None,
-    title: str,
-    location_says: bool | None,
-    role_text: str = "",
-    role_lower: str | None = None,
-) -> bool | None:
-    """Remote or not: hybrid or on-site where the location, the title or the role's own text
-    says so (`location_says`, from `_remote_location`); else as the source states it; else
-    remote where the location or the title says it. `role_lower`: the role's text lower-cased,
-    where the caller has it."""
-    title_lower = title.lower()
-    if location_says is False or _says(REMOTE_NO, REMOTE_NO_WORDS, title_lower):
-        return False
-    if stated and any(map(role_text.__contains__, NOT_REMOTE_HINTS)):
-        if _says_not_remote(role_text.lower() if role_lower is None else role_lower):
-            return False
-    if stated is not None:
-        return bool(stated)
-    if location_says or _says(REMOTE_YES, REMOTE_YES_WORDS, title_lower):
-        return True
-    return location_says
-
-
-def _says(pattern: re.Pattern[str], words: tuple[str, ...], lower: str) -> bool:
-    """Whether `search_word(pattern, lower)` finds a match, where every match holds one of
-    `words`: a text without them (most titles) is not searched, which would try the pattern
-    at every one of its first letters."""
-    return holds_any(lower, words) and search_word(pattern, lower) is not None
-
-
-def _remote_location(location: str | None) -> bool | None:
-    """True where the location says remote, False where it says on-site or hybrid."""
-    if not location:
-        return None
-    lower = location.lower()
-    if _says(REMOTE_YES, REMOTE_YES_WORDS, lower):
-        return True
-    return False if _says(REMOTE_NO, REMOTE_NO_WORDS, lower) else None
 
 
 # Raw items normalized together by `normalize_postings` (import reads this many at a time).
@@ -168,12 +72,13 @@ def normalize_postings(
     drafts = [_Draft.of(raw, seen_at) for raw in raws]
     squashed = _memo(squash)
     _read_texts(drafts, squashed)
-    says_full_time, says_fixed_term = _memo(_says_full_time), _memo(_says_fixed_term)
+    terms = _memo(_employment_terms)
     for draft in drafts:
+        full_time, fixed_term = terms(draft.employment_type)
         draft.hours = parse_hours(
             [draft.hours_text, draft.title, draft.sections.role],
-            full_time=says_full_time(draft.employment_type),
-            fixed_term=says_fixed_term(draft.employment_type),
+            full_time=full_time,
+            fixed_term=fixed_term,
             lowers=[None, None, draft.role_lower],
         )
         if draft.hours_text and not draft.hours.known and draft.hours.per_week_max is None:
@@ -186,14 +91,7 @@ def normalize_postings(
             hours.total_max,
             lowers=[None, None, None, draft.role_lower],
         )
-    read_posted = _memo(posted_date)
-    for draft in drafts:
-        draft.posted, posted_failed = read_posted(draft.raw.get("posted_at"), draft.seen)
-        draft.deadline, deadline_failed = deadline_date(
-            draft.raw.get("deadline"), [draft.description], draft.seen, [draft.lower]
-        )
-        draft.issues += ["posted_at_unreadable"] * posted_failed
-        draft.issues += ["deadline_unreadable"] * deadline_failed
+    _read_dates(drafts)
     for draft in drafts:
         parts = draft.sections
         draft.industry = tag_industry(
@@ -219,9 +117,9 @@ def normalize_postings(
             not hours.full_time_total,
             draft.role_lower,
         )
-    remote_location, past = _memo(_remote_location), _memo(is_past)
+    remote_location, past = _memo(location_remote), _memo(is_past)
     for draft in drafts:
-        draft.remote = _remote(
+        draft.remote = is_remote(
             draft.raw.get("remote"),
             draft.location,
             draft.title,
@@ -230,8 +128,8 @@ def normalize_postings(
             draft.role_lower,
         )
         draft.expired = past(draft.deadline, draft.seen)
-    companies, company_keys = _memo(squash), _memo(company_key)
-    return [_posting(draft, companies, company_keys, squashed) for draft in drafts]
+    companies = _memo(_company_fields)
+    return [_posting(draft, companies, squashed) for draft in drafts]
 
 
 def _read_texts(drafts: list[_Draft], squashed: Callable[[str | None], str | None]) -> None:
@@ -248,12 +146,28 @@ def _read_texts(drafts: list[_Draft], squashed: Callable[[str | None], str | Non
         raw = draft.raw
         draft.location = squashed(raw.get("location"))
         draft.employment_type = squashed(raw.get("employment_type"))
-        draft.hours_text = squashed(raw.get("hours_text"))
+        hours_text = raw.get("hours_text")  # mostly None: no call then
+        draft.hours_text = None if hours_text is None else squashed(hours_text)
+
+
+def _read_dates(drafts: list[_Draft]) -> None:
+    """Each draft's posting date and deadline, and an issue for each that could not be read."""
+    read_posted = _memo(posted_date)
+    for draft in drafts:
+        draft.posted, posted_failed = read_posted(draft.raw.get("posted_at"), draft.seen)
+        draft.deadline, deadline_failed = deadline_date(
+            draft.raw.get("deadline"), [draft.description], draft.seen, [draft.lower]
+        )
+        if posted_failed:
+            draft.issues.append("posted_at_unreadable")
+        if deadline_failed:
+            draft.issues.append("deadline_unreadable")
 
 
 @dataclass(slots=True)
 class _Draft:
-    """One raw item on its way through `normalize_postings`: each stage sets its fields."""
+    """One raw item on its way through `normalize_postings`: each stage sets its fields (those
+    without a value until then: a draft is made with six, not all)."""
 
     raw: dict[str, Any]
     seen: str | None
@@ -261,21 +175,21 @@ class _Draft:
     markup: str
     categories: list[str]
     issues: list[str]
-    description: str = ""
-    lower: str = ""  # the description lower-cased
-    role_lower: str = ""  # the role's section lower-cased
-    sections: Sections = Sections("", "", "")
-    location: str | None = None
-    employment_type: str | None = None
-    hours_text: str | None = None
-    hours: Hours = Hours()
-    pay: Pay = Pay()
-    posted: str | None = None
-    deadline: str | None = None
-    industry: IndustryTag = IndustryTag(None)
-    kind: Kind = Kind("job", None)
-    remote: bool | None = None
-    expired: bool | None = None
+    description: str = field(init=False)
+    lower: str = field(init=False)  # the description lower-cased
+    role_lower: str = field(init=False)  # the role's section lower-cased
+    sections: Sections = field(init=False)
+    location: str | None = field(init=False)
+    employment_type: str | None = field(init=False)
+    hours_text: str | None = field(init=False)
+    hours: Hours = field(init=False)
+    pay: Pay = field(init=False)
+    posted: str | None = field(init=False)
+    deadline: str | None = field(init=False)
+    industry: IndustryTag = field(init=False)
+    kind: Kind = field(init=False)
+    remote: bool | None = field(init=False)
+    expired: bool | None = field(init=False)
 
     @classmethod
     def of(cls, raw: dict[str, Any], seen_at: str | None) -> _Draft:
@@ -283,69 +197,92 @@ class _Draft:
         if len(markup) > MAX_DESCRIPTION_CHARS:
             markup = markup[:MAX_DESCRIPTION_CHARS]
             issues.append("description_truncated")
-        return cls(
-            raw=raw,
-            seen=raw.get("scraped_at") or seen_at,
-            title=squash(raw["title"]) or "",
-            markup=markup,
-            categories=list(raw.get("categories") or []),
-            issues=issues,
-        )
+        seen, title = raw.get("scraped_at") or seen_at, squash(raw["title"]) or ""
+        return cls(raw, seen, title, markup, list(raw.get("categories") or []), issues)
+
+
+# Every key of a normalized posting, in order: `_posting` sets each in a copy, which is quicker
+# than a display of so many keys (Python builds it in pieces and merges them). Interned, as the
+# code's own keys are: a lookup then finds each by identity.
+POSTING: dict[str, Any] = dict.fromkeys(
+    map(
+        sys.intern,
+        "posting_id source source_id url canonical_url title company company_key match_key"
+        " description description_html location remote employment_type categories industry"
+        " industry_alt industry_confidence industry_evidence hours_min hours_max hour_range"
+        " hours_per_week_min hours_per_week_max duration_weeks hours_evidence kind kind_evidence"
+        " is_micro pay_text pay_min pay_max pay_currency pay_unit pay_per_hour unpaid posted_at"
+        " deadline expired seen_at raw_hash issues".split(),
+    )
+)
 
 
 def _posting(
     draft: _Draft,
-    companies: Callable[[str | None], str | None],
-    company_keys: Callable[[str | None], str],
+    companies: Callable[[str | None], tuple[str, str | None, str | None]],
     squashed: Callable[[str | None], str | None],
 ) -> dict[str, Any]:
-    """The normalized posting of a draft every stage has been through."""
+    """The normalized posting of a draft every stage has been through (`companies`: the
+    batch's `_company_fields`)."""
     raw, hours, pay, industry, kind = draft.raw, draft.hours, draft.pay, draft.industry, draft.kind
-    source, source_id, url, company = raw["source"], raw["source_id"], raw["url"], raw["company"]
-    return {
-        "posting_id": posting_id(source, source_id),
-        "source": source,
-        "source_id": source_id,
-        "url": url.strip(),
-        "canonical_url": canonical_url(url),
-        "title": draft.title,
-        "company": companies(company) or "",
-        "company_key": company_keys(company),
-        "match_key": match_key(company, draft.title),
-        "description": draft.description,
-        "description_html": sanitize_html(draft.markup),
-        "location": draft.location,
-        "remote": draft.remote,
-        "employment_type": draft.employment_type,
-        "categories": draft.categories,
-        "industry": industry.industry,
-        "industry_alt": industry.alt,
-        "industry_confidence": industry.confidence,
-        "industry_evidence": industry.evidence,
-        "hours_min": hours.total_min,
-        "hours_max": hours.total_max,
-        "hour_range": hour_range(hours.total_max),
-        "hours_per_week_min": hours.per_week_min,
-        "hours_per_week_max": hours.per_week_max,
-        "duration_weeks": hours.duration_weeks,
-        "hours_evidence": hours.evidence,
-        "kind": kind.kind,
-        "kind_evidence": kind.evidence,
-        "is_micro": kind.kind == "micro-internship",
-        "pay_text": squashed(raw.get("pay_text")),
-        "pay_min": pay.min,
-        "pay_max": pay.max,
-        "pay_currency": pay.currency,
-        "pay_unit": pay.unit,
-        "pay_per_hour": pay.per_hour,
-        "unpaid": pay.unpaid,
-        "posted_at": draft.posted,
-        "deadline": draft.deadline,
-        "expired": draft.expired,
-        "seen_at": draft.seen,
-        "raw_hash": raw_hash(raw),
-        "issues": draft.issues,
-    }
+    source, source_id, url = raw["source"], raw["source_id"], raw["url"]
+    company, company_key, block = companies(raw["company"])
+    pay_text = raw.get("pay_text")
+    posting = POSTING.copy()
+    posting["posting_id"] = posting_id(source, source_id)
+    posting["source"] = source
+    posting["source_id"] = source_id
+    posting["url"] = url.strip()
+    posting["canonical_url"] = canonical_url(url)
+    posting["title"] = draft.title
+    posting["company"] = company
+    posting["company_key"] = company_key
+    posting["match_key"] = block
+    posting["description"] = draft.description
+    posting["description_html"] = sanitize_html(draft.markup)
+    posting["location"] = draft.location
+    posting["remote"] = draft.remote
+    posting["employment_type"] = draft.employment_type
+    posting["categories"] = draft.categories
+    posting["industry"] = industry.industry
+    posting["industry_alt"] = industry.alt
+    posting["industry_confidence"] = industry.confidence
+    posting["industry_evidence"] = industry.evidence
+    posting["hours_min"] = hours.total_min
+    posting["hours_max"] = hours.total_max
+    posting["hour_range"] = hour_range(hours.total_max)
+    posting["hours_per_week_min"] = hours.per_week_min
+    posting["hours_per_week_max"] = hours.per_week_max
+    posting["duration_weeks"] = hours.duration_weeks
+    posting["hours_evidence"] = hours.evidence
+    posting["kind"] = kind.kind
+    posting["kind_evidence"] = kind.evidence
+    posting["is_micro"] = kind.kind == "micro-internship"
+    posting["pay_text"] = None if pay_text is None else squashed(pay_text)
+    posting["pay_min"] = pay.min
+    posting["pay_max"] = pay.max
+    posting["pay_currency"] = pay.currency
+    posting["pay_unit"] = pay.unit
+    posting["pay_per_hour"] = pay.per_hour
+    posting["unpaid"] = pay.unpaid
+    posting["posted_at"] = draft.posted
+    posting["deadline"] = draft.deadline
+    posting["expired"] = draft.expired
+    posting["seen_at"] = draft.seen
+    posting["raw_hash"] = raw_hash(raw)
+    posting["issues"] = draft.issues
+    return posting
+
+
+def _company_fields(company: str | None) -> tuple[str, str | None, str | None]:
+    """A company's name as shown, its key and its block (`match_key` reads the company alone):
+    one call of a batch's memo for the three."""
+    return squash(company) or "", company_key(company), match_key(company)
+
+
+def _employment_terms(employment_type: str | None) -> tuple[bool, bool]:
+    """Whether an employment type says full-time, and whether it says fixed-term."""
+    return _says_full_time(employment_type), _says_fixed_term(employment_type)
 
 
 def _says_full_time(employment_type: str | None) -> bool:
