@@ -148,6 +148,8 @@ class Kind(NamedTuple):
 SIMULATION_WORDS = ("simulation", "virtual")
 COMPETITION_WORDS = ("competition", "hackathon", "challenge")
 FELLOWSHIP_WORDS = ("fellow",)
+# One test for the three: most heads hold none of them.
+OTHER_KIND_WORDS = (*SIMULATION_WORDS, *COMPETITION_WORDS, *FELLOWSHIP_WORDS)
 FULL_TIME_WORDS = ("full", "permanent")
 INTERNSHIP_WORDS = (  # one is in every INTERNSHIP match, lower-cased
     *("intern", "co-op", "coop", "stag", "altern", "prakti", "cticas", "becari", "estági"),
@@ -186,18 +188,19 @@ def decide_kind(
 
     if source == "forage":
         return Kind("simulation", f"source: {source}")
-    if may_match(head_lower, SIMULATION_WORDS):
-        match = SIMULATION.search(employment_type or "") or SIMULATION.search(title)
-        if match:
-            return Kind("simulation", _quote(match))
-    if may_match(title_lower, COMPETITION_WORDS):
-        match = COMPETITION.search(title)
-        if match:
-            return Kind("competition", _quote(match))
-    if may_match(title_lower, FELLOWSHIP_WORDS):
-        match = FELLOWSHIP.search(title)
-        if match:
-            return Kind("fellowship", _quote(match))
+    if may_match(head_lower, OTHER_KIND_WORDS):  # the lower-cased title starts the head's
+        if may_match(head_lower, SIMULATION_WORDS):
+            match = SIMULATION.search(employment_type or "") or SIMULATION.search(title)
+            if match:
+                return Kind("simulation", _quote(match))
+        if may_match(title_lower, COMPETITION_WORDS):
+            match = COMPETITION.search(title)
+            if match:
+                return Kind("competition", _quote(match))
+        if may_match(title_lower, FELLOWSHIP_WORDS):
+            match = FELLOWSHIP.search(title)
+            if match:
+                return Kind("fellowship", _quote(match))
     strong = search_word(STRONG_MICRO, head_lower)
     if strong:
         return Kind("micro-internship", f"{strong.group(0)}: {title}"[:EVIDENCE_CHARS])

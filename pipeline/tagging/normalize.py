@@ -70,9 +70,9 @@ def normalize_postings(
     Values a batch repeats (companies, locations, dates) are worked out once each (`_memo`).
     """
     drafts = [_Draft.of(raw, seen_at) for raw in raws]
-    squashed = _memo(squash)
+    squashed = _memo_one(squash)
     _read_texts(drafts, squashed)
-    terms = _memo(_employment_terms)
+    terms = _memo_one(_employment_terms)
     for draft in drafts:
         full_time, fixed_term = terms(draft.employment_type)
         draft.hours = parse_hours(
@@ -117,7 +117,7 @@ def normalize_postings(
             not hours.full_time_total,
             draft.role_lower,
         )
-    remote_location, past = _memo(location_remote), _memo(is_past)
+    remote_location, past = _memo_one(location_remote), _memo(is_past)
     for draft in drafts:
         draft.remote = is_remote(
             draft.raw.get("remote"),
@@ -128,7 +128,7 @@ def normalize_postings(
             draft.role_lower,
         )
         draft.expired = past(draft.deadline, draft.seen)
-    companies = _memo(_company_fields)
+    companies = _memo_one(_company_fields)
     return [_posting(draft, companies, squashed) for draft in drafts]
 
 
@@ -313,5 +313,22 @@ def _memo(function: Callable[..., T]) -> Callable[..., T]:
             return value
         except TypeError:
             return function(*args)
+
+    return memoized
+
+
+def _memo_one(function: Callable[[Any], T]) -> Callable[[Any], T]:
+    """`_memo(function)` for a function of one argument: the argument itself is the key, with no
+    tuple to make and hash on each call."""
+    done: dict[Any, T] = {}
+
+    def memoized(arg: Any) -> T:
+        try:
+            return done[arg]
+        except KeyError:
+            value = done[arg] = function(arg)
+            return value
+        except TypeError:
+            return function(arg)
 
     return memoized
