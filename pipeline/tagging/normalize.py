@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -201,22 +200,6 @@ class _Draft:
         return cls(raw, seen, title, markup, list(raw.get("categories") or []), issues)
 
 
-# Every key of a normalized posting, in order: `_posting` sets each in a copy, which is quicker
-# than a display of so many keys (Python builds it in pieces and merges them). Interned, as the
-# code's own keys are: a lookup then finds each by identity.
-POSTING: dict[str, Any] = dict.fromkeys(
-    map(
-        sys.intern,
-        "posting_id source source_id url canonical_url title company company_key match_key"
-        " description description_html location remote employment_type categories industry"
-        " industry_alt industry_confidence industry_evidence hours_min hours_max hour_range"
-        " hours_per_week_min hours_per_week_max duration_weeks hours_evidence kind kind_evidence"
-        " is_micro pay_text pay_min pay_max pay_currency pay_unit pay_per_hour unpaid posted_at"
-        " deadline expired seen_at raw_hash issues".split(),
-    )
-)
-
-
 def _posting(
     draft: _Draft,
     companies: Callable[[str | None], tuple[str, str | None, str | None]],
@@ -228,50 +211,50 @@ def _posting(
     source, source_id, url = raw["source"], raw["source_id"], raw["url"]
     company, company_key, block = companies(raw["company"])
     pay_text = raw.get("pay_text")
-    posting = POSTING.copy()
-    posting["posting_id"] = posting_id(source, source_id)
-    posting["source"] = source
-    posting["source_id"] = source_id
-    posting["url"] = url.strip()
-    posting["canonical_url"] = canonical_url(url)
-    posting["title"] = draft.title
-    posting["company"] = company
-    posting["company_key"] = company_key
-    posting["match_key"] = block
-    posting["description"] = draft.description
-    posting["description_html"] = sanitize_html(draft.markup)
-    posting["location"] = draft.location
-    posting["remote"] = draft.remote
-    posting["employment_type"] = draft.employment_type
-    posting["categories"] = draft.categories
-    posting["industry"] = industry.industry
-    posting["industry_alt"] = industry.alt
-    posting["industry_confidence"] = industry.confidence
-    posting["industry_evidence"] = industry.evidence
-    posting["hours_min"] = hours.total_min
-    posting["hours_max"] = hours.total_max
-    posting["hour_range"] = hour_range(hours.total_max)
-    posting["hours_per_week_min"] = hours.per_week_min
-    posting["hours_per_week_max"] = hours.per_week_max
-    posting["duration_weeks"] = hours.duration_weeks
-    posting["hours_evidence"] = hours.evidence
-    posting["kind"] = kind.kind
-    posting["kind_evidence"] = kind.evidence
-    posting["is_micro"] = kind.kind == "micro-internship"
-    posting["pay_text"] = None if pay_text is None else squashed(pay_text)
-    posting["pay_min"] = pay.min
-    posting["pay_max"] = pay.max
-    posting["pay_currency"] = pay.currency
-    posting["pay_unit"] = pay.unit
-    posting["pay_per_hour"] = pay.per_hour
-    posting["unpaid"] = pay.unpaid
-    posting["posted_at"] = draft.posted
-    posting["deadline"] = draft.deadline
-    posting["expired"] = draft.expired
-    posting["seen_at"] = draft.seen
-    posting["raw_hash"] = raw_hash(raw)
-    posting["issues"] = draft.issues
-    return posting
+    return {
+        "posting_id": posting_id(source, source_id),
+        "source": source,
+        "source_id": source_id,
+        "url": url.strip(),
+        "canonical_url": canonical_url(url),
+        "title": draft.title,
+        "company": company,
+        "company_key": company_key,
+        "match_key": block,
+        "description": draft.description,
+        "description_html": sanitize_html(draft.markup),
+        "location": draft.location,
+        "remote": draft.remote,
+        "employment_type": draft.employment_type,
+        "categories": draft.categories,
+        "industry": industry.industry,
+        "industry_alt": industry.alt,
+        "industry_confidence": industry.confidence,
+        "industry_evidence": industry.evidence,
+        "hours_min": hours.total_min,
+        "hours_max": hours.total_max,
+        "hour_range": hour_range(hours.total_max),
+        "hours_per_week_min": hours.per_week_min,
+        "hours_per_week_max": hours.per_week_max,
+        "duration_weeks": hours.duration_weeks,
+        "hours_evidence": hours.evidence,
+        "kind": kind.kind,
+        "kind_evidence": kind.evidence,
+        "is_micro": kind.kind == "micro-internship",
+        "pay_text": None if pay_text is None else squashed(pay_text),
+        "pay_min": pay.min,
+        "pay_max": pay.max,
+        "pay_currency": pay.currency,
+        "pay_unit": pay.unit,
+        "pay_per_hour": pay.per_hour,
+        "unpaid": pay.unpaid,
+        "posted_at": draft.posted,
+        "deadline": draft.deadline,
+        "expired": draft.expired,
+        "seen_at": draft.seen,
+        "raw_hash": raw_hash(raw),
+        "issues": draft.issues,
+    }
 
 
 def _company_fields(company: str | None) -> tuple[str, str | None, str | None]:
