@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from datasette.app import Datasette  # noqa: E402
 
 from bench.publish_data import GENERATOR_VERSION, listing_rows, search_words  # noqa: E402
-from microintern.cli import DEFAULT_METADATA, SERVE_SETTINGS  # noqa: E402
+from microintern.cli.options import DEFAULT_METADATA  # noqa: E402
+from microintern.cli.publish import SERVE_SETTINGS  # noqa: E402
 from pipeline.db import LISTING_COLUMNS, NEW_DB_PAGE_SIZE, SCHEMA_VERSION, open_db  # noqa: E402
 
 BENCH_DIR = Path(tempfile.gettempdir()) / "microintern-bench"

@@ -5,20 +5,21 @@ bench/results.jsonl with the commit and the machine, so a regression shows.
 Usage: python bench/run_all.py [--only NAME[,NAME...]] [--quick] [--results FILE]
        [--crawl-pages N] [--incremental-pages N] [--pipeline-sizes N,N,...] [--normalize N]
        [--dedupe-sizes N,N,...] [--publish N] [--captures-boards N] [--bench-seconds S]
-       [--memory-cap-mb MB]
+       [--memory-cap-mb MB] [--startup-runs N]
 
 `make bench` runs it with the full sizes (10-30 minutes on a 2-core machine). `--quick` uses tiny
-sizes (the smoke test). Names: crawl, incremental, pipeline, normalize, dedupe, publish,
-captures. Each benchmark runs in its own process (its peak RSS is its own; a Twisted reactor
-starts once per process) and is also runnable alone: `python bench/<name>_bench.py --help` says
-how.
+sizes (the smoke test). Names: crawl, scale, incremental, pipeline, normalize, dedupe, publish,
+captures, startup. Each benchmark runs in its own process (its peak RSS is its own; a Twisted
+reactor starts once per process) and is also runnable alone: `python bench/<name>_bench.py
+--help` says how.
 bench/publish_bench.py (Datasette figures, `main(n) -> dict`) is used when it exists; otherwise
 its row says "not available".
 
 Targets: crawl >= 70% of `scrapy bench`'s pages/s; second night >= 10x fewer bytes and no rows
 written but last_seen and crawl_runs; pipeline >= 4,000 items/s at 1M, under 3 GB, <= 11x time
 per 10x data; normalize + tag >= 10,000 items/s; dedupe + store 1M postings in under 3 minutes;
-an unchanged night's captures add <= 5% of the first night's capture bytes.
+an unchanged night's captures add <= 5% of the first night's capture bytes; `microintern sources`
+starts and ends in <= 0.8 s.
 The rows of each benchmark, their targets and the table are in bench/table.py.
 """
 
@@ -53,11 +54,22 @@ from bench.table import (  # noqa: E402
     pipeline_rows,
     publish_rows,
     scale_rows,
+    startup_rows,
 )
 from pipeline.collect.gc_settings import fewer_collections  # noqa: E402
 
 RESULTS = PROJECT_ROOT / "bench" / "results.jsonl"
-NAMES = ("crawl", "scale", "incremental", "pipeline", "normalize", "dedupe", "publish", "captures")
+NAMES = (
+    "crawl",
+    "scale",
+    "incremental",
+    "pipeline",
+    "normalize",
+    "dedupe",
+    "publish",
+    "captures",
+    "startup",
+)
 # Benchmarks of parts of an import called outside `import_files`: run with the garbage collector
 # settings an import has (pipeline/collect/gc_settings.py).
 IMPORT_PART_MODULES = ("bench.normalize_bench", "bench.dedupe_store_bench")
@@ -70,6 +82,7 @@ MODULES = {
     "dedupe": "bench.dedupe_store_bench",
     "publish": "bench.publish_bench",
     "captures": "bench.captures_bench",
+    "startup": "bench.startup_bench",
 }
 
 
@@ -85,10 +98,13 @@ class Sizes:
     publish: int = 1_000_000
     memory_cap_mb: int = 4096
     captures_boards: int = 0  # every real board
+    startup_runs: int = 10  # runs of each command
 
     @classmethod
     def quick(cls) -> Sizes:
-        return cls(20, 2, 12, 5, [100, 200], 300, [500, 1000], 200, captures_boards=20)
+        return cls(
+            20, 2, 12, 5, [100, 200], 300, [500, 1000], 200, captures_boards=20, startup_runs=2
+        )
 
 
 def calls(sizes: Sizes) -> dict[str, list[Any]]:
@@ -103,6 +119,7 @@ def calls(sizes: Sizes) -> dict[str, list[Any]]:
         "dedupe": [sizes.dedupe],
         "publish": [sizes.publish],
         "captures": [sizes.captures_boards],
+        "startup": [sizes.startup_runs],
     }
 
 
@@ -134,6 +151,7 @@ def rows_for(name: str, outcome: dict[str, Any], sizes: Sizes) -> list[Row]:
         "dedupe": dedupe_rows,
         "publish": publish_rows,
         "captures": captures_rows,
+        "startup": startup_rows,
     }
     return builders[name](r)
 
@@ -236,6 +254,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--publish", type=int)
     parser.add_argument("--memory-cap-mb", type=int)
     parser.add_argument("--captures-boards", type=int)
+    parser.add_argument("--startup-runs", type=int)
     opts = parser.parse_args(argv)
     unknown = set(opts.only) - set(NAMES)
     if unknown:
@@ -252,6 +271,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "publish": opts.publish,
         "memory_cap_mb": opts.memory_cap_mb,
         "captures_boards": opts.captures_boards,
+        "startup_runs": opts.startup_runs,
     }
     for key, value in overrides.items():
         if value is not None:

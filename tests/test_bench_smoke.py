@@ -44,3 +44,15 @@ def test_captures_bench_runs():
     assert second["capture_bytes"] < third["capture_bytes"] < first["capture_bytes"]
     assert first["plain_bytes"] > 3 * first["bytes"]  # gzip
     assert result["year_bytes"] < result["year_plain_bytes"] / 10
+
+
+def test_startup_bench_runs():
+    from bench import startup_bench
+    from bench.table import startup_rows
+
+    result = startup_bench.main(1)
+    for name in startup_bench.COMMANDS:
+        assert 0 < result[name]["min_s"] <= result[name]["median_s"] <= result[name]["max_s"]
+    sources, help_row = startup_rows(result)
+    assert sources.met == (result["sources"]["median_s"] <= 0.8)
+    assert help_row.met is None

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 
+import click
 from click.testing import CliRunner
 
 from microintern.cli import cli
@@ -49,7 +50,7 @@ def test_import_clean_file_exits_zero_and_is_idempotent(tmp_path):
 
 def test_every_command_has_help_with_an_example():
     runner = CliRunner()
-    for name in cli.commands:
+    for name in cli.list_commands(click.Context(cli)):
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0
         assert "Example:" in result.output, name
@@ -133,7 +134,8 @@ def test_serve_command_publishes_with_the_measured_settings(tmp_path):
     benchmark measures, and the project's facet types loaded."""
     import subprocess
 
-    from microintern.cli import DEFAULT_METADATA, SERVE_SETTINGS, serve_command
+    from microintern.cli.options import DEFAULT_METADATA
+    from microintern.cli.publish import SERVE_SETTINGS, serve_command
 
     path = tmp_path / "listings.db"
     open_db(path).close()

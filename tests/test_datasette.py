@@ -20,7 +20,7 @@ import pytest
 from datasette.app import Datasette
 from markupsafe import escape
 
-from microintern.cli import SERVE_SETTINGS
+from microintern.cli.publish import SERVE_SETTINGS
 from pipeline.collect.ingest import import_files
 from pipeline.db import open_db, update_lifecycle
 from tests.conftest import copy_database

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pytest
 from datasette.app import Datasette
 
-from microintern.cli import SERVE_SETTINGS
+from microintern.cli.publish import SERVE_SETTINGS
 
 METADATA = json.loads((Path(__file__).parent.parent / "datasette-metadata.json").read_text())
 

@@ -3,6 +3,8 @@ field."""
 
 from pathlib import Path
 
+import click
+
 from microintern.cli import cli
 from pipeline.db import (
     CRAWL_RUN_COLUMNS,
@@ -23,7 +25,7 @@ def test_readme_shows_the_two_commands():
 
 
 def test_every_command_is_documented():
-    for name in cli.commands:
+    for name in cli.list_commands(click.Context(cli)):
         assert f"microintern {name}" in README, name
 
 

@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 from datasette.app import Datasette
 
-from microintern.cli import SERVE_SETTINGS
+from microintern.cli.publish import SERVE_SETTINGS
 from pipeline.publish.filters import FilterError, Filters, fts_query, parse_filters
 
 METADATA = json.loads((Path(__file__).parent.parent / "datasette-metadata.json").read_text())

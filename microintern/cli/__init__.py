@@ -1,43 +1,59 @@
 """The `microintern` command line: the click group and its commands, one module per group of
-commands (`data`: import, export, rebuild, prune; `collect`: crawl, sources, discover; `publish`:
-serve, demo; `measure`: evaluate; shared options in `options`). Logic lives in the pipeline."""
+commands (`data`: import, export, rebuild, prune; `collect`: crawl, discover; `sources`: the
+sources list; `publish`: serve, demo; `measure`: evaluate; `schedules.cli`: schedule, runs;
+shared options in `options`). Logic lives in the pipeline.
+
+Each command's module is imported only when that command runs (click's lazily loaded
+subcommands), so a quick command such as `microintern sources` does not load Scrapy,
+sqlite-utils or APScheduler."""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import click
 
-from microintern.cli.collect import crawl_command, discover, sources_command
-from microintern.cli.data import export, import_command, prune, rebuild
-from microintern.cli.measure import evaluate
-from microintern.cli.options import DEFAULT_DB, DEFAULT_METADATA
-from microintern.cli.publish import SERVE_SETTINGS, demo, serve, serve_command
-from schedules.cli import runs as runs_command
-from schedules.cli import schedule as schedule_command
+# Command name -> "module:attribute" of its click command.
+COMMANDS = {
+    "import": "microintern.cli.data:import_command",
+    "crawl": "microintern.cli.collect:crawl_command",
+    "export": "microintern.cli.data:export",
+    "rebuild": "microintern.cli.data:rebuild",
+    "prune": "microintern.cli.data:prune",
+    "discover": "microintern.cli.collect:discover",
+    "evaluate": "microintern.cli.measure:evaluate",
+    "sources": "microintern.cli.sources:sources_command",
+    "serve": "microintern.cli.publish:serve",
+    "demo": "microintern.cli.publish:demo",
+    "schedule": "schedules.cli:schedule",
+    "runs": "schedules.cli:runs",
+}
 
-__all__ = ["DEFAULT_DB", "DEFAULT_METADATA", "SERVE_SETTINGS", "cli", "main", "serve_command"]
+
+class LazyGroup(click.Group):
+    """A click group whose commands are named by import path and imported on first use."""
+
+    def __init__(self, *args, lazy_commands: dict[str, str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = lazy_commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy_commands])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.lazy_commands:
+            return super().get_command(ctx, cmd_name)
+        module, _, attribute = self.lazy_commands[cmd_name].partition(":")
+        command = getattr(import_module(module), attribute)
+        if not isinstance(command, click.Command) or command.name != cmd_name:
+            raise TypeError(f"{self.lazy_commands[cmd_name]} is not the command {cmd_name!r}")
+        return command
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy_commands=COMMANDS)
 @click.version_option(package_name="microintern")
 def cli() -> None:
     """Collect public micro-internships and publish them with Datasette."""
-
-
-for command in (
-    import_command,
-    crawl_command,
-    export,
-    rebuild,
-    prune,
-    discover,
-    evaluate,
-    sources_command,
-    serve,
-    demo,
-    schedule_command,
-    runs_command,
-):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Collection commands: `crawl` the sources, list the `sources`, `discover` boards."""
+"""Collection commands: `crawl` the sources, `discover` the boards of a careers page."""
 
 from __future__ import annotations
 
@@ -20,8 +20,6 @@ from pipeline.collect.discover import discover as discover_sources
 from pipeline.collect.distributed import crawl_scrapyd
 from pipeline.collect.scrapyd_api import Node
 from pipeline.collect.sources import SourcesError, append_source, format_source
-
-SOURCE_HEADERS = ("key", "name", "spider", "board or url", "")
 
 
 @click.command(name="crawl")
@@ -124,35 +122,6 @@ def crawl_command(
             )
     if any(row["status"] == "failed" for row in rows):
         sys.exit(1)
-
-
-@click.command(name="sources")
-@sources_option
-def sources_command(sources_file: Path) -> None:
-    """List the sources the nightly crawl follows.
-
-    Example:
-
-        microintern sources --sources sources.toml
-    """
-    sources = read_sources(sources_file)
-    rows = [
-        (
-            s.key,
-            s.name,
-            s.spider,
-            s.args.get("board") or s.args.get("url", ""),
-            "" if s.enabled else "disabled",
-        )
-        for s in sources
-    ]
-    widths = [max([len(r[i]) for r in rows] + [len(h)]) for i, h in enumerate(SOURCE_HEADERS)]
-    for row in [SOURCE_HEADERS, *rows]:
-        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-        click.echo("  ".join(cells).rstrip())
-    click.echo(
-        f"{len(sources)} sources ({sum(s.enabled for s in sources)} enabled) in {sources_file}"
-    )
 
 
 @click.command()
