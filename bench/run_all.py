@@ -177,6 +177,8 @@ def machine() -> dict[str, Any]:
         "sqlite": sqlite3.sqlite_version,
         "platform": platform.platform(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        # The optional huge-pages line of the systemd unit (docs/operations.md), when set.
+        "glibc_tunables": os.environ.get("GLIBC_TUNABLES", ""),
     }
 
 
