@@ -40,6 +40,7 @@ def main(runs: int = 10) -> dict[str, Any]:
         wall_seconds(base + args)  # bytecode caches written, files in the page cache
         times = [wall_seconds(base + args) for _ in range(runs)]
         result[name] = {
+            "command": " ".join(["microintern", *args]),
             "median_s": round(statistics.median(times), 3),
             "min_s": round(min(times), 3),
             "max_s": round(max(times), 3),
@@ -52,9 +53,9 @@ if __name__ == "__main__":
         print(__doc__)
         sys.exit(0)
     outcome = main(int(sys.argv[1]) if len(sys.argv) > 1 else 10)
-    for name, args in COMMANDS.items():
+    for name in COMMANDS:
         t = outcome[name]
         print(
-            f"microintern {' '.join(args)}: median {t['median_s']:.3f} s "
+            f"{t['command']}: median {t['median_s']:.3f} s "
             f"(fastest {t['min_s']:.3f}, slowest {t['max_s']:.3f}, {outcome['runs']} runs)"
         )

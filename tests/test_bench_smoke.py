@@ -48,11 +48,12 @@ def test_captures_bench_runs():
 
 def test_startup_bench_runs():
     from bench import startup_bench
-    from bench.table import startup_rows
+    from bench.table import SOURCES_SECONDS, startup_rows
 
     result = startup_bench.main(1)
     for name in startup_bench.COMMANDS:
         assert 0 < result[name]["min_s"] <= result[name]["median_s"] <= result[name]["max_s"]
     sources, help_row = startup_rows(result)
-    assert sources.met == (result["sources"]["median_s"] <= 0.8)
+    assert sources.met == (result["sources"]["median_s"] <= SOURCES_SECONDS)
+    assert "`microintern sources`" in sources.figure
     assert help_row.met is None
